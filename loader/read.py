@@ -1,0 +1,215 @@
+"""Read an extract directory into text-only Arrow tables, each row tagged with its source line.
+
+Every value is kept as written (ids keep their leading zeros); typing happens
+in the validator, so that a bad value is reported rather than guessed at.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from loader.contract import BOOL, DATE, DATETIME, TABLES, Table
+from loader.problems import Problem, Report
+
+LINE = "_line"
+
+
+@dataclass
+class RawTable:
+    table: Table
+    file: str  # the file name as reported, e.g. "episodes.csv"
+    data: pa.Table  # the contract's columns as strings, plus LINE
+
+
+@dataclass
+class Manifest:
+    as_of: str | None = None
+    agency: str | None = None
+
+
+def read_manifest(directory: Path, report: Report) -> Manifest:
+    path = directory / "manifest.json"
+    if not path.exists():
+        return Manifest()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        report.add("manifest", [Problem("manifest.json", None, None, None,
+                                        f"is not valid UTF-8 JSON ({exc})")])
+        return Manifest()
+    if not isinstance(raw, dict):
+        report.add("manifest", [Problem("manifest.json", None, None, None,
+                                        'must be a JSON object like {"as_of": "YYYY-MM-DD", "agency": "..."}')])
+        return Manifest()
+    found = []
+    as_of, agency = raw.get("as_of"), raw.get("agency")
+    if as_of is not None and not (isinstance(as_of, str) and _is_date(as_of)):
+        found.append(Problem("manifest.json", None, "as_of", str(as_of), "must be a date YYYY-MM-DD"))
+        as_of = None
+    if agency is not None and not isinstance(agency, str):
+        found.append(Problem("manifest.json", None, "agency", str(agency), "must be a string"))
+        agency = None
+    report.add("manifest", found)
+    return Manifest(as_of=as_of, agency=agency)
+
+
+def _is_date(text: str) -> bool:
+    import datetime as dt
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def read_extract(directory: Path, report: Report) -> dict[str, RawTable]:
+    """Read every contract table found in `directory`; structural problems go to `report`."""
+    tables: dict[str, RawTable] = {}
+    for table in TABLES:
+        csv_path, parquet_path = directory / f"{table.name}.csv", directory / f"{table.name}.parquet"
+        if csv_path.exists() and parquet_path.exists():
+            report.add(table.name, [Problem(f"{table.name}.csv", None, None, None,
+                                            f"both {table.name}.csv and {table.name}.parquet are present; "
+                                            "keep exactly one")])
+            continue
+        if csv_path.exists():
+            raw = _read_csv(csv_path, table, report)
+        elif parquet_path.exists():
+            raw = _read_parquet(parquet_path, table, report)
+        else:
+            report.add(table.name, [Problem(f"{table.name}.csv", None, None, None,
+                                            f"file is missing: the extract needs {table.name}.csv "
+                                            f"or {table.name}.parquet")])
+            continue
+        if raw is not None:
+            tables[table.name] = raw
+    return tables
+
+
+def _missing_columns(table: Table, file: str, present: list[str], report: Report) -> bool:
+    missing = [c.name for c in table.columns if c.name not in present]
+    if missing:
+        report.add(table.name, [Problem(file, 1 if file.endswith(".csv") else None, name, None,
+                                        "required column is missing from the header")
+                                for name in missing])
+    return bool(missing)
+
+
+def _read_csv(path: Path, table: Table, report: Report) -> RawTable | None:
+    file = path.name
+    with path.open("rb") as fh:
+        head = fh.readline()
+    if not head.strip():
+        report.add(table.name, [Problem(file, None, None, None,
+                                        "file is empty: it needs a header row naming its columns")])
+        return None
+    try:
+        header = next(csv.reader([head.decode("utf-8-sig").rstrip("\r\n")]))
+    except UnicodeDecodeError:
+        report.add(table.name, [Problem(file, 1, None, None, "header is not valid UTF-8")])
+        return None
+    if _missing_columns(table, file, header, report):
+        return None
+    names = [c.name for c in table.columns]
+    try:
+        data = pacsv.read_csv(
+            path,
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                include_columns=names,
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        report.add(table.name, [Problem(file, None, None, None,
+                                        f"cannot be read as UTF-8 CSV with a header row: {_arrow_reason(exc)}")])
+        return None
+    lines = _record_lines(path, data)
+    return RawTable(table, file, data.append_column(LINE, pa.array(lines, pa.int64())))
+
+
+def _arrow_reason(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0]
+    return text.removeprefix("CSV parse error: ")
+
+
+def _record_lines(path: Path, data: pa.Table) -> list[int] | pa.Array:
+    """The physical line on which each record starts (the header is line 1)."""
+    multiline = any(
+        pc.any(pc.match_substring_regex(col, r"[\r\n]")).as_py()
+        for col in data.columns
+    )
+    if not multiline:
+        return pa.array(range(2, data.num_rows + 2), pa.int64())
+    # Rare: a quoted value spans lines, so count them exactly.
+    starts, line = [], 1
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        line = reader.line_num + 1
+        for _ in reader:
+            starts.append(line)
+            line = reader.line_num + 1
+    return starts
+
+
+def _read_parquet(path: Path, table: Table, report: Report) -> RawTable | None:
+    file = path.name
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        report.add(table.name, [Problem(file, None, None, None, f"cannot be read as Parquet: {exc}")])
+        return None
+    if _missing_columns(table, file, schema.names, report):
+        return None
+    data = pq.read_table(path, columns=[c.name for c in table.columns])
+    columns, found = [], []
+    for column in table.columns:
+        converted = _parquet_as_text(data.column(column.name), column.type)
+        if isinstance(converted, str):
+            found.append(Problem(file, None, column.name, None, converted))
+        else:
+            columns.append(converted)
+    if found:
+        report.add(table.name, found)
+        return None
+    names = [c.name for c in table.columns] + [LINE]
+    columns.append(pa.array(range(1, data.num_rows + 1), pa.int64()))
+    return RawTable(table, file, pa.Table.from_arrays(columns, names=names))
+
+
+def _parquet_as_text(values: pa.ChunkedArray, kind: str) -> pa.ChunkedArray | str:
+    """The column as contract text, or the reason its Parquet type cannot hold the column."""
+    typ = values.type
+    if pa.types.is_dictionary(typ):
+        values = values.cast(typ.value_type)
+        typ = values.type
+    if pa.types.is_string(typ) or pa.types.is_large_string(typ):
+        return values.cast(pa.string())
+    if kind == DATE and pa.types.is_date(typ):
+        return pc.strftime(values, format="%Y-%m-%d")
+    if kind == DATETIME and pa.types.is_timestamp(typ):
+        if typ.tz is not None:
+            return (f"is a time-zoned timestamp ({typ.tz}); datetimes must be naive local "
+                    "clock time, stored as written")
+        return pc.strftime(values, format="%Y-%m-%dT%H:%M:%S")
+    if kind == BOOL and pa.types.is_boolean(typ):
+        return pc.if_else(values, "true", "false")
+    return (f"has Parquet type {typ}; it must be a string column"
+            + (" or a date" if kind == DATE else "")
+            + (" or a timestamp without time zone" if kind == DATETIME else "")
+            + (" or a boolean" if kind == BOOL else "")
+            + " (ids are strings, so that leading zeros survive)")

@@ -1,0 +1,152 @@
+"""DuckDB, the embedded default: one file per data version, published by swapping a symlink.
+
+``instance/warehouse.duckdb`` (the path in the URL) is a symlink to
+``warehouse.duckdb.v000007``. A load builds ``warehouse.duckdb.v000008`` beside
+it, closes it, and replaces the symlink in one ``rename``: a reader resolves
+the link once per snapshot and opens that file read-only, so it sees the old
+version or the new one, never a mix. The current and the previous version
+are kept (a reader may still hold the previous one); older files and any left
+by an interrupted load are removed by the next load. An exclusive ``flock``
+on ``warehouse.duckdb.lock`` keeps loads one at a time.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import URL, Engine
+
+from queries.dialects import WarehouseConfigError
+
+VERSION_SUFFIX = re.compile(r"\.v(\d{6})$")
+
+
+@dataclass
+class LoadTarget:
+    staging_path: Path
+    version_id: int
+    _link: Path
+
+    def publish(self) -> None:
+        tmp = self._link.with_name(self._link.name + ".swap")
+        tmp.unlink(missing_ok=True)
+        os.symlink(self.staging_path.name, tmp)
+        os.replace(tmp, self._link)
+        _fsync_dir(self._link.parent)
+
+
+class Backend:
+    name = "duckdb"
+
+    def __init__(self, url: URL):
+        database = url.database
+        if not database or database == ":memory:":
+            raise WarehouseConfigError(
+                "a DuckDB warehouse must be a file (the loader writes it, the app reads it): "
+                "use duckdb:///path/to/warehouse.duckdb")
+        self.link = Path(database).absolute()
+        self._engines: dict[str, Engine] = {}
+        self._lock = threading.Lock()
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def current_file(self) -> Path | None:
+        if not self.link.exists():
+            return None
+        return Path(os.path.realpath(self.link))
+
+    def snapshot_source(self):
+        path = self.current_file()
+        if path is None:
+            return None
+        key = str(path)
+        with self._lock:
+            engine = self._engines.get(key)
+            if engine is None:
+                engine = create_engine(f"duckdb:///{key}", connect_args={"read_only": True})
+                # Keep the engine of the version just replaced until its readers are done.
+                for old in list(self._engines)[:-1]:
+                    self._engines.pop(old).dispose()
+                self._engines[key] = engine
+        return engine, None, key
+
+    def session_setup(self, schema: str | None, timeout_ms: int) -> list[str]:
+        return []  # the time limit is enforced by interrupting the connection (see queries.warehouse)
+
+    def dispose(self) -> None:
+        with self._lock:
+            for engine in self._engines.values():
+                engine.dispose()
+            self._engines.clear()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def _versions(self) -> dict[int, Path]:
+        found = {}
+        for path in self.link.parent.glob(self.link.name + ".v*"):
+            m = VERSION_SUFFIX.search(path.name)
+            if m:
+                found[int(m.group(1))] = path
+        return found
+
+    @contextlib.contextmanager
+    def begin_load(self):
+        self.link.parent.mkdir(parents=True, exist_ok=True)
+        if self.link.exists() and not self.link.is_symlink():
+            raise WarehouseConfigError(
+                f"{self.link} is a plain file, not a warehouse written by `statboard load` "
+                "(which keeps a link to its current version); move it away or set "
+                "STATBOARD_WAREHOUSE_URL to another path")
+        lock_path = self.link.with_name(self.link.name + ".lock")
+        with open(lock_path, "a+") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise WarehouseConfigError(
+                    f"another load into {self.link} is running; wait for it to finish") from None
+            current = self.current_file()
+            versions = self._versions()
+            keep = {current} if current else set()
+            # Files of an interrupted load are never published; clear them first.
+            for number, path in versions.items():
+                if current is None or number > _number(current):
+                    _remove_version(path)
+            new_id = max([_number(current)] if current else [0]) + 1
+            staging = self.link.with_name(f"{self.link.name}.v{new_id:06d}")
+            target = LoadTarget(staging, new_id, self.link)
+            try:
+                yield target
+            except BaseException:
+                _remove_version(staging)
+                raise
+            if self.current_file() == staging:
+                keep.add(staging)
+                for number, path in self._versions().items():
+                    if path not in keep:
+                        _remove_version(path)
+            else:
+                _remove_version(staging)
+
+
+def _number(path: Path) -> int:
+    m = VERSION_SUFFIX.search(path.name)
+    return int(m.group(1)) if m else 0
+
+
+def _remove_version(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,123 @@
+"""The one doorway to the warehouse: a `Snapshot` of the current data version, read with a time limit.
+
+Pages and components never see SQL or a connection; they call functions in
+`queries/` that take a `Snapshot` (and the user's `Scope`). A snapshot pins
+one data version, so every query made for one screen reads the same data,
+even if a load publishes a new version meanwhile.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+
+from queries.dialects import backend_for
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT_MS = 30_000
+
+
+class QueryTimeout(Exception):
+    """A warehouse query ran past its time limit."""
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    """One load of the warehouse, as the `loads` table records it."""
+    version_id: int
+    as_of: date
+    agency: str | None
+    loaded_at: datetime
+    source: str
+    row_counts: dict[str, int]
+
+    @classmethod
+    def from_row(cls, row: dict) -> DataVersion:
+        return cls(int(row["version_id"]), pd.Timestamp(row["as_of"]).date(), row["agency"],
+                   pd.Timestamp(row["loaded_at"]).to_pydatetime(), row["source"],
+                   json.loads(row["row_counts"]))
+
+
+@dataclass
+class Snapshot:
+    """One data version of the warehouse, ready to read."""
+    engine: Engine
+    schema: str | None
+    key: str
+    backend: object
+    timeout_ms: int = DEFAULT_TIMEOUT_MS
+    _version: DataVersion | None = None
+
+    def read(self, sql: str, params: dict | None = None) -> pd.DataFrame:
+        """Run one SELECT with bound parameters and return its rows as a DataFrame."""
+        started = time.perf_counter()
+        with self.engine.connect() as conn:
+            for statement in self.backend.session_setup(self.schema, self.timeout_ms):
+                conn.execute(text(statement))
+            timer = None
+            if self.backend.name == "duckdb":
+                raw = conn.connection.dbapi_connection
+                timer = threading.Timer(self.timeout_ms / 1000, raw.interrupt)
+                timer.start()
+            try:
+                result = conn.execute(text(sql), params or {})
+                frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+            except DBAPIError as exc:
+                if _is_timeout(exc):
+                    raise QueryTimeout(f"the warehouse query took longer than {self.timeout_ms} ms") from None
+                raise
+            finally:
+                if timer is not None:
+                    timer.cancel()
+            conn.rollback()
+        log.debug("query %.1f ms: %s", (time.perf_counter() - started) * 1000, sql.split("\n", 1)[0])
+        return frame
+
+    @property
+    def version(self) -> DataVersion:
+        if self._version is None:
+            rows = self.read("select * from loads order by version_id desc limit 1")
+            self._version = DataVersion.from_row(rows.iloc[0].to_dict())
+        return self._version
+
+    def history(self) -> list[DataVersion]:
+        """Every load so far, newest first."""
+        rows = self.read("select * from loads order by version_id desc")
+        return [DataVersion.from_row(r) for r in rows.to_dict("records")]
+
+
+def _is_timeout(exc: DBAPIError) -> bool:
+    message = str(exc.orig).lower()
+    return "interrupt" in message or "statement timeout" in message or "canceling statement" in message
+
+
+class Warehouse:
+    """The configured warehouse; `snapshot()` gives the current version, or None before any load."""
+
+    def __init__(self, url: str, timeout_ms: int = DEFAULT_TIMEOUT_MS):
+        self.url = url
+        self.backend = backend_for(url)
+        self.timeout_ms = timeout_ms
+        self._versions: dict[str, DataVersion] = {}
+
+    def snapshot(self) -> Snapshot | None:
+        source = self.backend.snapshot_source()
+        if source is None:
+            return None
+        engine, schema, key = source
+        snap = Snapshot(engine, schema, key, self.backend, self.timeout_ms, self._versions.get(key))
+        if key not in self._versions:
+            self._versions = {key: snap.version}  # only the current version's row is worth keeping
+        return snap
+
+    def dispose(self) -> None:
+        self.backend.dispose()
