@@ -1,0 +1,56 @@
+"""Shared fixtures: real warehouses (a DuckDB file, a fresh PostgreSQL database) and extracts."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from queries.warehouse import Warehouse
+
+PG_ADMIN_URL = os.environ.get("STATBOARD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_or_skip() -> sa.Engine:
+    """The PostgreSQL server to make test databases on; in CI a missing server fails the run."""
+    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect():
+            pass
+    except sa.exc.OperationalError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL at {PG_ADMIN_URL} is required in CI and is not reachable: {exc.orig}")
+        pytest.skip(f"PostgreSQL at {PG_ADMIN_URL} not reachable")
+    return engine
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    admin = _postgres_or_skip()
+    name = f"statboard_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"create database {name}"))
+    url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"drop database {name} with (force)"))
+    admin.dispose()
+
+
+@pytest.fixture
+def duckdb_url(tmp_path):
+    return f"duckdb:///{tmp_path / 'instance' / 'warehouse.duckdb'}"
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def warehouse(request, tmp_path):
+    """A real, empty warehouse of each supported kind."""
+    if request.param == "duckdb":
+        url = request.getfixturevalue("duckdb_url")
+    else:
+        url = request.getfixturevalue("postgres_url")
+    wh = Warehouse(url)
+    yield wh
+    wh.dispose()
