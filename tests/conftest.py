@@ -31,7 +31,10 @@ def postgres_url():
     admin = _postgres_or_skip()
     name = f"statboard_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as conn:
-        conn.execute(sa.text(f"create database {name}"))
+        # A linguistic default collation, as many production servers have: ids must still
+        # compare by code point, which the warehouse has to ask for itself.
+        conn.execute(sa.text(f"create database {name} template template0 encoding 'UTF8' "
+                             "locale_provider icu icu_locale 'en-US'"))
     url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     yield url
     with admin.connect() as conn:

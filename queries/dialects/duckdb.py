@@ -37,7 +37,11 @@ class LoadTarget:
         tmp = self._link.with_name(self._link.name + ".swap")
         tmp.unlink(missing_ok=True)
         os.symlink(self.staging_path.name, tmp)
-        os.replace(tmp, self._link)
+        try:
+            os.replace(tmp, self._link)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         _fsync_dir(self._link.parent)
 
 

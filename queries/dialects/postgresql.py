@@ -35,7 +35,8 @@ VERSION_SCHEMA = re.compile(r"^statboard_v(\d{6})$")
 LOAD_LOCK_KEY = 0x5747_4244  # "SWBD": one advisory lock for all Statboard loads on a database
 
 DUCKDB_TO_POSTGRES = {
-    "VARCHAR": "text", "DATE": "date", "TIMESTAMP": "timestamp", "BOOLEAN": "boolean",
+    # Ids compare by code point (data-contract.md), whatever the database's default collation.
+    "VARCHAR": 'text collate "C"', "DATE": "date", "TIMESTAMP": "timestamp", "BOOLEAN": "boolean",
     "BIGINT": "bigint", "INTEGER": "integer", "SMALLINT": "smallint", "DOUBLE": "double precision",
     "FLOAT": "real", "HUGEINT": "numeric", "UBIGINT": "numeric", "UINTEGER": "bigint",
 }
