@@ -353,7 +353,7 @@ class Agency:
         qx = self.quality[self.x_office]
         p_tdm = np.clip(0.58 + 0.08 * qx, 0.3, 0.85)
         story = self.x_office == STORY_TDM_OFFICE
-        ramp = np.clip((rem - (self.as_of - 395)) / 365, 0, 1)
+        ramp = np.clip((rem - (self.as_of - 395)) / 300, 0, 1)  # 0% a year ago, 75% by the summer
         p_tdm = np.where(story, 0.75 * ramp, p_tdm)
         timely = rng.random(len(rem)) < p_tdm
         held_late = ~timely & (rng.random(len(rem)) < 0.5)

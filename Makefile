@@ -1,0 +1,32 @@
+# The two commands of the README's quick start, and what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+DEMO := instance/demo-extract
+PORT ?= 8050
+
+.PHONY: demo test services bench
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+## make demo: install, write and load the small demo agency, run the app on the embedded DuckDB
+demo: $(STAMP)
+	test -f $(DEMO)/manifest.json || $(BIN)/statboard demo-data $(DEMO) --scale small
+	$(BIN)/statboard load $(DEMO)
+	@echo "Sign-in: not required yet (it arrives with roles and scopes)."
+	$(BIN)/statboard dev --port $(PORT)
+
+## make test: install, make sure PostgreSQL is up, run the whole suite
+test: $(STAMP) services
+	$(BIN)/pytest
+
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
+
+## make bench: the figures the issues set targets for (see bench/README.md)
+bench: $(STAMP)
+	$(BIN)/python bench/load_county.py

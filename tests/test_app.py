@@ -1,0 +1,77 @@
+"""The app factory and the home page, called directly and through Flask's test client."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from loader.load import load_extract
+from queries.warehouse import Warehouse
+from settings import ENVIRONMENT, Settings
+from tests.extracts import write_extract
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _text(component) -> str:
+    """All the text inside a Dash component tree."""
+    if component is None:
+        return ""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(_text(c) for c in component)
+    return _text(getattr(component, "children", None))
+
+
+@pytest.fixture
+def app(tmp_path):
+    return create_app({"instance_dir": str(tmp_path / "instance")})
+
+
+def test_create_app_connects_to_nothing(tmp_path):
+    # An unreachable PostgreSQL warehouse is fine until a page reads from it.
+    create_app({"instance_dir": str(tmp_path), "warehouse_url": "postgresql+psycopg://nobody@192.0.2.1:1/none"})
+
+
+def test_home_before_any_load_says_what_to_run(app):
+    from pages.home import show_home
+    with app.server.test_request_context("/"):
+        stamp, body = show_home(0)
+    assert stamp is None
+    assert "No data loaded yet" in _text(body) and "statboard load DIR" in _text(body)
+
+
+def test_home_shows_the_organisation_and_data_as_of(app, tmp_path):
+    settings = app.server.extensions["statboard"].settings
+    load_extract(write_extract(tmp_path / "x"), Warehouse(settings.warehouse_url))
+    from pages.home import show_home
+    with app.server.test_request_context("/"):
+        stamp, body = show_home(0)
+    assert _text(stamp).startswith("Data as of  30 June 2024  · version 1")
+    text = _text(body)
+    assert "North" in text and 'South, "Coastal"' in text and "All bureaus" in text
+
+
+def test_pages_are_served(app):
+    client = app.server.test_client()
+    response = client.get("/")
+    assert response.status_code == 200 and b"_dash-renderer" in response.data
+    layout = client.get("/_dash-layout")
+    assert layout.status_code == 200
+
+
+def test_settings_layering(tmp_path):
+    env = {"STATBOARD_INSTANCE_DIR": str(tmp_path), "STATBOARD_CACHE_URL": "redis://127.0.0.1:6379/0"}
+    settings = Settings.from_env({"query_timeout_ms": "500"}, environ=env)
+    assert settings.warehouse_url == f"duckdb:///{tmp_path / 'warehouse.duckdb'}"
+    assert settings.database_url == f"sqlite:///{tmp_path / 'statboard.db'}"
+    assert settings.cache_url == "redis://127.0.0.1:6379/0" and settings.query_timeout_ms == 500
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    documented = set(re.findall(r"`(STATBOARD_[A-Z_]+)`", readme))
+    assert set(ENVIRONMENT.values()) <= documented
