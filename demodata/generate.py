@@ -288,11 +288,15 @@ class Agency:
         self.e_contact = np.where(has_contact, fday * 24 * 60 + contact_min, -1)
 
         # One referral row per child of the family.
-        size = self.f_size[fam]
-        child_first = np.cumsum(self.f_size) - self.f_size
-        self.r_event = np.repeat(np.arange(n_ev), size)
-        within = np.arange(len(self.r_event)) - np.repeat(np.cumsum(size) - size, size)
-        self.r_child = child_first[fam][self.r_event] + within
+        self.r_event, self.r_child = self.children_of(fam)
+
+    def children_of(self, families: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every child of each family in `families`: (position in `families`, child index)."""
+        size = self.f_size[families]
+        first_child = (np.cumsum(self.f_size) - self.f_size)[families]
+        position = np.repeat(np.arange(len(families)), size)
+        within = np.arange(len(position)) - np.repeat(np.cumsum(size) - size, size)
+        return position, first_child[position] + within
 
     # -- services -----------------------------------------------------------------------------
 
@@ -328,11 +332,7 @@ class Agency:
         reason = np.where(stay[ev] < 8, "reunification", reason)
 
         # Child level.
-        size = self.f_size[self.e_family[ev]]
-        child_first = (np.cumsum(self.f_size) - self.f_size)[self.e_family[ev]]
-        rep = np.repeat(np.arange(len(ev)), size)
-        within = np.arange(len(rep)) - np.repeat(np.cumsum(size) - size, size)
-        child = child_first[rep] + within
+        rep, child = self.children_of(self.e_family[ev])
         ev_c = ev[rep]
         rem = removal[ev_c]
         keep = (rem <= self.as_of) & (rem < self.c_b18[child])
@@ -433,11 +433,7 @@ class Agency:
         ev = np.flatnonzero(opens)
         opened = self.e_finding_day[ev] + rng.integers(0, 15, len(ev))
         length = rng.lognormal(np.log(200 - 20 * q[ev]), 0.6).astype(np.int64) + 30
-        size = self.f_size[self.e_family[ev]]
-        child_first = (np.cumsum(self.f_size) - self.f_size)[self.e_family[ev]]
-        rep = np.repeat(np.arange(len(ev)), size)
-        within = np.arange(len(rep)) - np.repeat(np.cumsum(size) - size, size)
-        child = child_first[rep] + within
+        rep, child = self.children_of(self.e_family[ev])
         op = opened[rep]
         keep = (op <= self.as_of) & (op < self.c_b18[child])
         rep, child, op = rep[keep], child[keep], op[keep]
