@@ -21,7 +21,8 @@ def create_app(config: dict | None = None) -> Dash:
         use_pages=True,
         pages_folder=str(HERE / "pages"),
         assets_folder=str(HERE / "assets"),
-        external_stylesheets=[dbc.themes.BOOTSTRAP],
+        # Bootstrap is served from assets/ (vendored, MIT): agency networks and meeting rooms
+        # are often offline or block CDNs, and no page should call out to a third party.
         title="Statboard",
         update_title=None,
     )

@@ -30,13 +30,16 @@ def data_as_of(version: DataVersion) -> html.Div:
 def organisation_table(frame: pd.DataFrame) -> dbc.Table:
     """One row per bureau, with a total row when there is more than one."""
     body = frame[list(ORGANISATION_COLUMNS)]
-    rows = [html.Tr([html.Td(f"{v:,}" if pd.api.types.is_integer(v) else v) for v in r])
-            for r in body.itertuples(index=False, name=None)]
+    numbers = "text-end font-monospace"  # right-aligned, so magnitudes compare down a column
+    rows = [html.Tr([html.Td(name)] + [html.Td(f"{v:,}", className=numbers) for v in counts])
+            for name, *counts in body.itertuples(index=False, name=None)]
     if len(body) > 1:
-        totals = ["All bureaus"] + [f"{int(body[c].sum()):,}" for c in list(ORGANISATION_COLUMNS)[1:]]
-        rows.append(html.Tr([html.Th(v) for v in totals], className="table-group-divider"))
-    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in ORGANISATION_COLUMNS.values()])),
-                      html.Tbody(rows)], bordered=False, hover=True, responsive=True)
+        rows.append(html.Tr([html.Th("All bureaus")] +
+                            [html.Th(f"{int(body[c].sum()):,}", className=numbers)
+                             for c in list(ORGANISATION_COLUMNS)[1:]], className="table-group-divider"))
+    header = [html.Th(h, className=None if i == 0 else "text-end")
+              for i, h in enumerate(ORGANISATION_COLUMNS.values())]
+    return dbc.Table([html.Thead(html.Tr(header)), html.Tbody(rows)], bordered=False, hover=True, responsive=True)
 
 
 def no_data(command: str = "statboard load DIR") -> dbc.Alert:

@@ -75,3 +75,9 @@ def test_every_setting_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     documented = set(re.findall(r"`(STATBOARD_[A-Z_]+)`", readme))
     assert set(ENVIRONMENT.values()) <= documented
+
+
+def test_the_page_loads_nothing_from_other_sites(app):
+    html = app.server.test_client().get("/").data.decode()
+    assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []
+    assert "00-bootstrap-5.3.6.min.css" in html
