@@ -198,7 +198,9 @@ def _parquet_as_text(values: pa.ChunkedArray, kind: str) -> pa.ChunkedArray | st
         values = values.cast(typ.value_type)
         typ = values.type
     if pa.types.is_string(typ) or pa.types.is_large_string(typ):
-        return values.cast(pa.string())
+        # As in CSV, an empty value is NULL.
+        text = values.cast(pa.string())
+        return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
     if kind == DATE and pa.types.is_date(typ):
         return pc.strftime(values, format="%Y-%m-%d")
     if kind == DATETIME and pa.types.is_timestamp(typ):

@@ -398,3 +398,9 @@ def test_parquet_numeric_id_is_refused(tmp_path):
     lines = refusal(tmp_path, prepare=parquet)
     assert lines == ["bureaus.parquet, column bureau_id: has Parquet type int64; it must be a string column "
                      "(ids are strings, so that leading zeros survive)"]
+
+
+def test_parquet_empty_string_is_null(tmp_path):
+    def parquet(extract):
+        _as_parquet(extract, "bureaus", {"bureau_id": ["B1", "B2"], "bureau_name": ["North", ""]})
+    assert refusal(tmp_path, prepare=parquet) == ["bureaus.parquet, row 2, column bureau_name: must not be empty"]
