@@ -163,6 +163,9 @@ def serve(host: str, port: int, workers: int):
         def load_config(self):
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
+            # Threads let one process answer a page's parallel callback requests.
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", 4)
 
         def load(self):
             return create_app().server

@@ -75,3 +75,34 @@ def test_a_bad_warehouse_url_is_one_line(run, tmp_path, monkeypatch):
     result = run("load", write_extract(tmp_path / "x"))
     assert result.exit_code == 1
     assert result.stderr.startswith("statboard: Statboard has no warehouse dialect for 'oracle'")
+
+
+def test_serve_runs_the_production_server(tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, STATBOARD_INSTANCE_DIR=str(tmp_path / "instance"))
+    server = subprocess.Popen([sys.executable, "-c", "from cli import main; main()", "serve", "--host", "127.0.0.1",
+                               "--port", str(port), "--workers", "1"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:
+                    assert response.status == 200 and b"_dash-renderer" in response.read()
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode()
+                assert time.monotonic() < deadline, "statboard serve did not answer within 60 s"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
