@@ -88,13 +88,14 @@ def load(directory: Path):
     from queries import store
     from queries.warehouse import Warehouse
     settings = Settings.from_env()
+    # The audit log must be writable before the warehouse changes, so no load goes unrecorded.
+    engine = store.store_engine(settings.database_url)
+    store.upgrade(engine)
     warehouse = Warehouse(settings.warehouse_url)
     try:
         result = load_extract(directory, warehouse)
     finally:
         warehouse.dispose()
-    engine = store.store_engine(settings.database_url)
-    store.upgrade(engine)
     store.record(engine, getpass.getuser(), "load",
                  {"version_id": result.version_id, "as_of": result.as_of, "source": str(directory.resolve()),
                   "rows": result.rows})

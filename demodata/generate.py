@@ -552,9 +552,6 @@ class Agency:
         first = rng.choice(np.array(FIRST, dtype=object), len(self.w_slot))
         last = rng.choice(np.array(LAST, dtype=object), len(self.w_slot))
         unit_in_office = np.arange(s.units) - np.searchsorted(self.office_of_unit, self.office_of_unit)
-        used_children = np.unique(np.concatenate([self.r_child, self.x_child, self.h_child]))
-        child_mask = np.zeros(len(self.c_family), bool)
-        child_mask[used_children] = True
         worker_unit = self.unit_of_slot[self.w_slot]
         n_ref = len(self.r_event)
         ev = self.r_event
@@ -585,11 +582,12 @@ class Agency:
                         "unit_id": unit_ids[worker_unit],
                         "hire_date": as_dates(self.w_hire),
                         "end_date": as_dates(np.maximum(self.w_end, 0), self.w_end < 0)},
-            "children": {"child_id": child_ids[child_mask],
-                         "birth_date": as_dates(self.c_birth[child_mask]),
-                         "sex": self.c_sex[child_mask].astype(object),
-                         "race_ethnicity": self.c_race[child_mask].astype(object),
-                         "sibling_group_id": self.c_group[child_mask]},
+            # Every child is named on their family's first referral, so all of them are written.
+            "children": {"child_id": child_ids,
+                         "birth_date": as_dates(self.c_birth),
+                         "sex": self.c_sex.astype(object),
+                         "race_ethnicity": self.c_race.astype(object),
+                         "sibling_group_id": self.c_group},
             "referrals": {"referral_id": ids("R", n_ref, 9),
                           "child_id": child_ids[r_child],
                           "worker_id": worker_ids[self.e_worker[ev]],

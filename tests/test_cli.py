@@ -106,3 +106,11 @@ def test_serve_runs_the_production_server(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_an_unusable_app_store_stops_the_load_before_the_warehouse_changes(run, tmp_path, monkeypatch):
+    (tmp_path / "blocked").write_text("a file where the store's folder should be")
+    monkeypatch.setenv("STATBOARD_DATABASE_URL", f"sqlite:///{tmp_path / 'blocked' / 'statboard.db'}")
+    result = run("load", write_extract(tmp_path / "x"))
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "instance" / "warehouse.duckdb").exists()

@@ -12,7 +12,7 @@ from loader.contract import TABLES
 from loader.load import load_extract
 from loader.problems import LoadRefused
 from queries.dialects import WarehouseConfigError
-from queries.warehouse import Warehouse
+from queries.warehouse import QueryTimeout, Warehouse
 from tests.extracts import GOOD, good_rows, write_extract
 
 ALL_TABLES = [t.name for t in TABLES] + ["entities", "loads"]
@@ -182,6 +182,21 @@ def _assert_no_leftovers(warehouse):
     if warehouse.backend.name == "duckdb":
         names = sorted(p.name for p in warehouse.backend.link.parent.iterdir())
         assert names == ["warehouse.duckdb", "warehouse.duckdb.lock", "warehouse.duckdb.v000001"]
+
+
+SLOW_QUERY = {
+    "duckdb": "select count(*) as n from range(100000000) a, range(1000) b where a.range % 7 = b.range",
+    "postgresql": "select pg_sleep(5) as n",
+}
+
+
+def test_a_query_past_its_time_limit_is_stopped(warehouse, tmp_path):
+    load_extract(write_extract(tmp_path / "x"), warehouse)
+    snapshot = warehouse.snapshot()
+    snapshot.timeout_ms = 200
+    with pytest.raises(QueryTimeout, match="took longer than 200 ms"):
+        snapshot.read(SLOW_QUERY[warehouse.backend.name])
+    assert snapshot.read("select count(*) as n from bureaus").n[0] == 2  # the pool is still usable
 
 
 def test_an_unsupported_warehouse_says_how_to_add_one():

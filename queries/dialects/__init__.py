@@ -11,8 +11,9 @@ A backend module defines a ``Backend`` class with:
   far) and ``publish()``, which makes the new version current atomically. Leaving
   the context without publishing (an error, Ctrl-C, SIGTERM) removes every
   trace of the attempted load;
-- ``session_setup(schema)``: statements run before each read (search path,
-  statement time limit), as a list of SQL strings.
+- ``session_setup(schema, timeout_ms)``: statements run before each read
+  (search path, statement time limit), as a list of SQL strings;
+- ``dispose()``: close every pooled connection.
 
 To add an engine (Trino, ClickHouse, BigQuery...), add ``<backend>.py`` here
 with the same class; nothing else changes.

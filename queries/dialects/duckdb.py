@@ -131,7 +131,7 @@ class Backend:
                 raise
             if self.current_file() == staging:
                 keep.add(staging)
-                for number, path in self._versions().items():
+                for path in self._versions().values():
                     if path not in keep:
                         _remove_version(path)
             else:
