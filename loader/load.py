@@ -20,6 +20,8 @@ from loader.contract import TABLES
 from loader.problems import LoadRefused, Problem, Report
 from loader.read import read_extract, read_manifest
 from loader.validate import build_tables, infer_as_of, stage, validate
+from measures.build import compute_measures, prepare_measures
+from measures.catalogue import Catalogue, load_catalogue
 from queries.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -42,13 +44,18 @@ class ExtractNotFound(Exception):
     """The extract directory does not exist or is not a directory."""
 
 
-def load_extract(directory: Path, warehouse: Warehouse, cap_per_table: int = 50) -> LoadResult:
-    """Validate `directory` and publish it as the warehouse's new current version.
+def load_extract(directory: Path, warehouse: Warehouse, cap_per_table: int = 50,
+                 catalogue: Catalogue | None = None) -> LoadResult:
+    """Validate `directory`, compute its indicators, and publish it as the warehouse's new current version.
+
+    The indicators are those of `catalogue` (default: the default catalogue file), computed
+    inside the warehouse before the version is published (see measures.build).
 
     Raises LoadRefused (with the full report) when the extract breaks the contract,
     ExtractNotFound for a wrong path; any other error also leaves the warehouse unchanged.
     """
     started = datetime.now(timezone.utc)
+    catalogue = catalogue if catalogue is not None else load_catalogue()
     directory = Path(directory)
     if not directory.is_dir():
         raise ExtractNotFound(f"{directory} is not a directory: give the folder that holds the extract's "
@@ -75,10 +82,14 @@ def load_extract(directory: Path, warehouse: Warehouse, cap_per_table: int = 50)
             build_entities(con, manifest.agency)
             build_loads(con, history, target.version_id, as_of, manifest.agency, started,
                         str(directory.resolve()), counts)
+            months = prepare_measures(con, catalogue, as_of)
             con.execute("checkpoint")
         finally:
             con.close()
-        target.publish()
+        measured = datetime.now(timezone.utc)
+        target.publish(derive=lambda runner: compute_measures(runner, catalogue))
+        log.debug("%d indicators x %d months computed and published in %.1f s", len(catalogue), months,
+                  (datetime.now(timezone.utc) - measured).total_seconds())
     seconds = (datetime.now(timezone.utc) - started).total_seconds()
     log.info("published data version %s (as of %s, %s rows) in %.1f s",
              target.version_id, as_of, sum(counts.values()), seconds)

@@ -15,6 +15,10 @@ A backend module defines a ``Backend`` class with:
   (search path, statement time limit), as a list of SQL strings;
 - ``dispose()``: close every pooled connection.
 
+and a ``SqlDialect`` class: the few SQL spellings that differ between engines
+(calendar-month arithmetic, the median, exact wide integers, the id column
+type), used by the measure engine so that one definition runs on every engine.
+
 To add an engine (Trino, ClickHouse, BigQuery...), add ``<backend>.py`` here
 with the same class; nothing else changes.
 """
@@ -48,3 +52,10 @@ def backend_for(url: str):
             "after the model of duckdb.py and postgresql.py")
     module = importlib.import_module(f"queries.dialects.{name}")
     return module.Backend(parsed)
+
+
+def sql_dialect(name: str):
+    """The ``SqlDialect`` of a supported backend, by name (``duckdb``, ``postgresql``)."""
+    if name not in SUPPORTED:
+        raise WarehouseConfigError(f"no warehouse dialect {name!r}; supported: {', '.join(SUPPORTED)}")
+    return importlib.import_module(f"queries.dialects.{name}").SqlDialect()

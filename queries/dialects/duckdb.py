@@ -19,6 +19,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Engine
 
@@ -33,7 +34,15 @@ class LoadTarget:
     version_id: int
     _link: Path
 
-    def publish(self) -> None:
+    def publish(self, derive=None) -> None:
+        """Run `derive` (the measure engine) on the new version's file, then make it current."""
+        if derive is not None:
+            con = duckdb.connect(str(self.staging_path))
+            try:
+                derive(Runner(con))
+                con.execute("checkpoint")
+            finally:
+                con.close()
         tmp = self._link.with_name(self._link.name + ".swap")
         tmp.unlink(missing_ok=True)
         os.symlink(self.staging_path.name, tmp)
@@ -56,6 +65,7 @@ class Backend:
                 "use duckdb:///path/to/warehouse.duckdb")
         self.link = Path(database).absolute()
         self._engines: dict[str, Engine] = {}
+        self.dialect = SqlDialect()
         self._lock = threading.Lock()
 
     # -- reading ------------------------------------------------------------------------------
@@ -154,3 +164,46 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+class Runner:
+    """Runs the measure engine's statements on the new version's DuckDB file."""
+
+    def __init__(self, con):
+        self.con = con
+        self.dialect = SqlDialect()
+
+    def execute(self, sql: str) -> None:
+        self.con.execute(sql)
+
+    def finish_cells(self) -> None:
+        # Stored in the order a scorecard reads them, so a read of one month and level skips
+        # every other row group by its min/max.
+        self.con.execute("create table cells_sorted as select * from cells "
+                         "order by month, level, entity_id, indicator_id")
+        self.con.execute("drop table cells")
+        self.con.execute("alter table cells_sorted rename to cells")
+
+
+class SqlDialect:
+    """DuckDB's spellings of what the measure engine needs (see queries.dialects)."""
+    name = "duckdb"
+    id_type = "varchar"  # DuckDB compares strings by code point already
+
+    @staticmethod
+    def add_months(expr: str, months: int) -> str:
+        # DuckDB clamps the day to the end of the target month (2024-01-31 + 1 month = 2024-02-29).
+        return f"cast({expr} + interval '{int(months)} months' as date)"
+
+    @staticmethod
+    def month_start(expr: str) -> str:
+        return f"cast(date_trunc('month', {expr}) as date)"
+
+    @staticmethod
+    def median(expr: str) -> str:
+        return f"median(cast({expr} as double))"
+
+    @staticmethod
+    def wide_int(expr: str) -> str:
+        """An exact integer wide enough for threshold * denominator (128 bits)."""
+        return f"cast({expr} as hugeint)"

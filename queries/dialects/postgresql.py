@@ -63,8 +63,9 @@ class LoadTarget:
     _engine: Engine
     _published: list = field(default_factory=list)
 
-    def publish(self) -> None:
-        """Copy the staging tables into a new schema and make it current, in one transaction."""
+    def publish(self, derive=None) -> None:
+        """Copy the staging tables into a new schema, run `derive` (the measure engine) there,
+        and make it current, all in one transaction."""
         schema = schema_name(self.version_id)
         with duckdb.connect(str(self.staging_path), read_only=True) as duck, self._engine.begin() as conn:
             conn.execute(text(f"create schema {schema}"))
@@ -73,6 +74,9 @@ class LoadTarget:
                 "and table_type = 'BASE TABLE' order by table_name").fetchall()]
             for table in tables:
                 _copy_table(duck, conn, schema, table)
+            if derive is not None:
+                conn.execute(text(f"set local search_path to {schema}"))
+                derive(Runner(conn))
             conn.execute(text(
                 f"insert into {POINTER_SCHEMA}.current (singleton, schema_name, version_id) "
                 "values (true, :schema, :version) on conflict (singleton) do update "
@@ -105,6 +109,7 @@ class Backend:
     def __init__(self, url: URL):
         self.url = url
         self._engine: Engine | None = None
+        self.dialect = SqlDialect()
 
     @property
     def engine(self) -> Engine:
@@ -185,3 +190,43 @@ class Backend:
             except OperationalError as exc:
                 # A long read still holds an old version; the next load drops it instead.
                 log.warning("old warehouse versions not dropped yet: %s", exc.orig)
+
+
+class Runner:
+    """Runs the measure engine's statements in the new version's schema (search_path is set to it)."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.dialect = SqlDialect()
+
+    def execute(self, sql: str) -> None:
+        self.conn.exec_driver_sql(sql)
+
+    def finish_cells(self) -> None:
+        self.conn.exec_driver_sql("create index cells_by_month on cells (month, level, entity_id)")
+        self.conn.exec_driver_sql("analyze cells")
+
+
+class SqlDialect:
+    """PostgreSQL's spellings of what the measure engine needs (see queries.dialects)."""
+    name = "postgresql"
+    id_type = 'text collate "C"'  # ids compare by code point, whatever the database's default
+
+    @staticmethod
+    def add_months(expr: str, months: int) -> str:
+        # date + interval clamps the day to the end of the target month, as the catalogue asks.
+        return f"cast({expr} + interval '{int(months)} months' as date)"
+
+    @staticmethod
+    def month_start(expr: str) -> str:
+        # date_trunc on a date would go through timestamptz and the session's time zone.
+        return f"cast(date_trunc('month', cast({expr} as timestamp)) as date)"
+
+    @staticmethod
+    def median(expr: str) -> str:
+        return f"percentile_cont(0.5) within group (order by {expr})"
+
+    @staticmethod
+    def wide_int(expr: str) -> str:
+        """An exact integer of any size (numeric) for threshold * denominator."""
+        return f"cast({expr} as numeric)"
