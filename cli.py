@@ -5,6 +5,7 @@ import datetime as dt
 import functools
 import getpass
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -23,6 +24,7 @@ def reasons(func):
     """Turn the errors a user can cause into a one-line reason on stderr and exit status 1."""
     from loader.load import ExtractNotFound
     from loader.problems import LoadRefused
+    from measures.catalogue import CatalogueError
     from queries.dialects import WarehouseConfigError
     from settings import SettingsError
 
@@ -33,8 +35,15 @@ def reasons(func):
         except LoadRefused as exc:
             click.echo(exc.report.render(), err=True)
             _fail(str(exc))
+        except CatalogueError as exc:
+            click.echo("\n".join(exc.problems), err=True)
+            _fail(exc.summary)
         except (Failure, ExtractNotFound, WarehouseConfigError, SettingsError, ValueError, OSError) as exc:
             _fail(str(exc))
+        except BrokenPipeError:  # the reader stopped early (`... | head`): nothing to report
+            # Point stdout at /dev/null so Python's flush at exit does not fail again (Python docs' recipe).
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except KeyboardInterrupt:
             _fail("interrupted; nothing was changed", status=130)
         except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, then the log
@@ -85,15 +94,17 @@ def load(directory: Path):
     problem found (file, line, column, value, rule), and changes nothing.
     """
     from loader.load import load_extract
+    from measures.catalogue import load_catalogue
     from queries import store
     from queries.warehouse import Warehouse
     settings = Settings.from_env()
+    catalogue = load_catalogue(settings.catalogue_path)
     # The audit log must be writable before the warehouse changes, so no load goes unrecorded.
     engine = store.store_engine(settings.database_url)
     store.upgrade(engine)
     warehouse = Warehouse(settings.warehouse_url)
     try:
-        result = load_extract(directory, warehouse)
+        result = load_extract(directory, warehouse, catalogue=catalogue)
     finally:
         warehouse.dispose()
     store.record(engine, getpass.getuser(), "load",
@@ -115,6 +126,107 @@ def versions():
     for v in snapshot.history():
         click.echo(f"{v.version_id:>5}  as of {v.as_of}  loaded {v.loaded_at:%Y-%m-%d %H:%M} UTC  "
                    f"{sum(v.row_counts.values()):>12,} rows  {v.source}")
+
+
+@main.group("indicators")
+def indicators():
+    """The indicator catalogue (STATBOARD_CATALOGUE, or the default one)."""
+
+
+@indicators.command("list")
+@reasons
+def indicators_list():
+    """List the catalogue's indicators with their standards."""
+    from measures.catalogue import load_catalogue
+    catalogue = load_catalogue(Settings.from_env().catalogue_path)
+    click.echo(f"{catalogue.path}")
+    for i in catalogue:
+        standard = "never coloured" if i.kind == "count" else f"{i.direction} is better, green {i.green}, yellow {i.yellow}"
+        click.echo(f"  T{i.tier}  {i.id:<28} {i.domain:<16} {i.kind:<10} {standard}")
+
+
+@indicators.command("check")
+@click.argument("file", type=click.Path(path_type=Path), required=False)
+@reasons
+def indicators_check(file: Path | None):
+    """Validate a catalogue FILE (default: the configured one) without loading anything."""
+    from measures.catalogue import load_catalogue
+    catalogue = load_catalogue(file or Settings.from_env().catalogue_path)
+    click.echo(f"{catalogue.path}: {len(catalogue)} indicators, no problems")
+
+
+@indicators.command("sql")
+@click.argument("indicator_id")
+@click.option("--dialect", type=click.Choice(["duckdb", "postgresql"]),
+              help="The warehouse engine to write the SQL for (default: the configured warehouse's).")
+@reasons
+def indicators_sql(indicator_id: str, dialect: str | None):
+    """Show the SQL that computes INDICATOR_ID: its members, and its cells at every level."""
+    from sqlalchemy.engine import make_url
+
+    from measures.build import cells_sql
+    from measures.catalogue import load_catalogue
+    from queries.dialects import sql_dialect
+    settings = Settings.from_env()
+    catalogue = load_catalogue(settings.catalogue_path)
+    if indicator_id not in catalogue.ids:
+        raise Failure(f"unknown indicator {indicator_id!r}; the catalogue has: {', '.join(catalogue.ids)}")
+    d = sql_dialect(dialect or make_url(settings.warehouse_url).get_backend_name())
+    click.echo(cells_sql(d, catalogue.get(indicator_id)) + ";")
+
+
+@main.group("export")
+def export():
+    """CSV exports of the current data version (the format other tools rely on)."""
+
+
+def _snapshot():
+    from queries.warehouse import Warehouse
+    snapshot = Warehouse(Settings.from_env().warehouse_url).snapshot()
+    if snapshot is None:
+        raise Failure("no data loaded yet: run `statboard load DIR`")
+    return snapshot
+
+
+def _emit(frame, out: Path | None) -> None:
+    from queries.exports import to_csv, write_export
+    text = to_csv(frame)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_export(text, out)
+        click.echo(f"wrote {len(frame):,} rows to {out}", err=True)
+
+
+@export.command("scorecard")
+@click.option("--month", required=True, metavar="YYYY-MM", help="The report month.")
+@click.option("--level", required=True, type=click.Choice(["department", "bureau", "office", "unit", "worker"]))
+@click.option("--parent", metavar="LEVEL:ID", help="Only the entities under this one, e.g. bureau:B01.")
+@click.option("--indicator", "indicator_ids", multiple=True, metavar="ID", help="Only these indicators (repeat).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@reasons
+def export_scorecard(month: str, level: str, parent: str | None, indicator_ids: tuple[str, ...], out: Path | None):
+    """One month's scorecard cells for every entity of LEVEL, as CSV."""
+    from queries.scope import Scope
+    from queries.scorecard import parse_entity, parse_month, scorecard
+    frame = scorecard(_snapshot(), Scope.everything(), parse_month(month), level,
+                      parse_entity(parent) if parent else None, list(indicator_ids) or None)
+    _emit(frame, out)
+
+
+@export.command("members")
+@click.option("--indicator", "indicator_id", required=True, metavar="ID")
+@click.option("--month", required=True, metavar="YYYY-MM", help="The report month.")
+@click.option("--entity", metavar="LEVEL:ID", help="Only the members attributed to this entity's subtree.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@reasons
+def export_members(indicator_id: str, month: str, entity: str | None, out: Path | None):
+    """The members behind one indicator's cell in one month (case-level: child and worker ids), as CSV."""
+    from queries.scope import Scope
+    from queries.scorecard import members_behind_cell, parse_entity, parse_month
+    frame = members_behind_cell(_snapshot(), Scope.everything(), indicator_id, parse_month(month),
+                                parse_entity(entity) if entity else None)
+    _emit(frame, out)
 
 
 @main.group("db")

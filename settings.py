@@ -18,6 +18,7 @@ ENVIRONMENT = {
     "secret_key": "STATBOARD_SECRET_KEY",
     "cache_url": "STATBOARD_CACHE_URL",
     "query_timeout_ms": "STATBOARD_QUERY_TIMEOUT_MS",
+    "catalogue_path": "STATBOARD_CATALOGUE",
 }
 
 
@@ -33,6 +34,7 @@ class Settings:
     secret_key: str = DEV_SECRET_KEY
     cache_url: str | None = None
     query_timeout_ms: int = 30_000
+    catalogue_path: Path | None = None  # None: the default catalogue, measures/indicators.toml
 
     @classmethod
     def from_env(cls, overrides: dict | None = None, environ: dict | None = None) -> Settings:
@@ -54,4 +56,6 @@ class Settings:
             except ValueError:
                 raise SettingsError("STATBOARD_QUERY_TIMEOUT_MS must be a whole number of milliseconds, "
                                     f"not {given['query_timeout_ms']!r}") from None
+        if given.get("catalogue_path") is not None:
+            given["catalogue_path"] = Path(given["catalogue_path"])
         return replace(settings, **given)

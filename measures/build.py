@@ -82,6 +82,8 @@ def cells_sql(d, indicator: Indicator, months: str = "report_months") -> str:
     median = d.median("m.numerator") if kind == "median" else "cast(null as double precision)"
     if kind == "median":
         value = "a.median"
+    elif kind == "count":
+        value = "cast(a.numerator as double precision)"
     else:
         value = f"{multiplier(kind, indicator.scale)} * cast(a.numerator as double precision) / a.denominator"
     status = status_sql(d, kind, indicator.direction, indicator.green, indicator.yellow, indicator.min_n,

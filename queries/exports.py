@@ -1,0 +1,58 @@
+"""CSV exports in the format of the catalogue's "Exports" section (the interface other tools rely on).
+
+UTF-8 without a byte-order mark, RFC 4180 quoting and line ends, a header row;
+numbers unrounded, as the shortest decimal that reads back exactly (no
+exponent), integers without ``.0``; NULL as an empty field; months as ``YYYY-MM``.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+
+def format_value(value) -> str:
+    """One CSV field: '' for NULL, YYYY-MM for a month, shortest exact decimal for a number."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return f"{value:%Y-%m}"
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        if float(value).is_integer():
+            return str(int(value))
+        return np.format_float_positional(float(value), unique=True, trim="-")
+    return str(value)
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """The frame as export CSV text."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(frame.columns)
+    for row in frame.itertuples(index=False, name=None):
+        writer.writerow([format_value(v) for v in row])
+    return buffer.getvalue()
+
+
+def write_export(text: str, out: Path) -> None:
+    """Write `text` to `out` whole or not at all (a temporary file renamed into place)."""
+    out = Path(out)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent if str(out.parent) else ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

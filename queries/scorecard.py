@@ -1,0 +1,183 @@
+"""The indicators as pages and exports read them: cells from the materialised table, members on demand.
+
+Every function takes the reader's `Scope` and reads only inside it. Errors a
+user can cause (an unknown month, indicator or entity, a parent below the
+level asked for) raise `ScorecardQueryError` with a message that says what to
+ask for instead; a request outside the reader's scope raises `OutsideScope`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from measures.build import members_sql
+from queries.scope import DEPARTMENT_ID, LEVELS, Scope
+from queries.warehouse import Snapshot
+
+SCORECARD_COLUMNS = ["indicator_id", "month", "level", "entity_id", "entity_name", "numerator", "denominator",
+                     "value", "status"]
+MEMBER_COLUMNS = ["indicator_id", "month", "member_type", "member_id", "child_id", "worker_id", "numerator",
+                  "denominator"]
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class ScorecardQueryError(ValueError):
+    """A request for something the data version does not have; the message says what it has."""
+
+
+class OutsideScope(ScorecardQueryError):
+    """A request for data outside the reader's scope."""
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    level: str
+    entity_id: str
+
+    def __str__(self):
+        return f"{self.level}:{self.entity_id}"
+
+
+def parse_month(text: str) -> dt.date:
+    """`YYYY-MM` -> the first day of that month."""
+    m = MONTH.match(text or "")
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ScorecardQueryError(f"month {text!r} is not a month: write YYYY-MM, e.g. 2024-06")
+    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+
+
+def parse_entity(text: str) -> EntityRef:
+    """`LEVEL:ID` (e.g. `office:O004`), or `department`."""
+    level, _, entity_id = (text or "").partition(":")
+    if level not in LEVELS:
+        raise ScorecardQueryError(f"{text!r} does not name an entity: write LEVEL:ID with LEVEL one of "
+                                  f"{', '.join(LEVELS)}, e.g. office:O004")
+    if level == "department":
+        if entity_id not in ("", DEPARTMENT_ID):
+            raise ScorecardQueryError(f"the department's id is {DEPARTMENT_ID!r}: write department or department:all")
+        return EntityRef("department", DEPARTMENT_ID)
+    if not entity_id:
+        raise ScorecardQueryError(f"{text!r} needs an id: write {level}:ID")
+    return EntityRef(level, entity_id)
+
+
+def report_months(snapshot: Snapshot) -> list[dt.date]:
+    """The months this data version reports, oldest first."""
+    return [pd.Timestamp(m).date() for m in snapshot.read("select month from report_months order by month").month]
+
+
+def indicator_catalogue(snapshot: Snapshot) -> pd.DataFrame:
+    """The catalogue this data version was computed with, in catalogue order."""
+    frame = snapshot.read("select * from indicators order by position")
+    frame["questions"] = frame.questions.map(json.loads)
+    return frame
+
+
+def _check_month(snapshot: Snapshot, month: dt.date) -> None:
+    months = report_months(snapshot)
+    if month not in months:
+        span = f"from {months[0]:%Y-%m} to {months[-1]:%Y-%m}" if months else "none: the extract has no complete month"
+        raise ScorecardQueryError(f"no indicators for {month:%Y-%m}: the months of the data as of "
+                                  f"{snapshot.version.as_of} are {span}")
+
+
+def _check_indicators(snapshot: Snapshot, indicator_ids) -> list[str]:
+    known = snapshot.read("select indicator_id from indicators order by position").indicator_id.tolist()
+    unknown = [i for i in indicator_ids if i not in known]
+    if unknown:
+        raise ScorecardQueryError(f"unknown indicator(s) {', '.join(map(repr, unknown))}; "
+                                  f"the catalogue has: {', '.join(known)}")
+    return list(indicator_ids)
+
+
+def _check_entity(snapshot: Snapshot, scope: Scope, entity: EntityRef) -> None:
+    found = snapshot.read("select bureau_id, office_id, unit_id from entities "
+                          "where level = :level and entity_id = :id",
+                          {"level": entity.level, "id": entity.entity_id})
+    if found.empty:
+        raise ScorecardQueryError(f"there is no {entity.level} {entity.entity_id!r} in the data as of "
+                                  f"{snapshot.version.as_of}")
+    if scope.level != "department":
+        row = found.iloc[0]
+        inside = entity.level != "department" and (
+            (entity.level == scope.level and entity.entity_id == scope.entity_id)
+            or row.get(f"{scope.level}_id") == scope.entity_id)
+        if not inside:
+            raise OutsideScope(f"{entity} is outside your scope ({scope.level} {scope.entity_id})")
+
+
+def scorecard(snapshot: Snapshot, scope: Scope, month: dt.date, level: str, parent: EntityRef | None = None,
+              indicator_ids: list[str] | None = None) -> pd.DataFrame:
+    """One month's cells for every entity of `level` (under `parent`), in catalogue then entity order.
+
+    Columns as the scorecard export (`SCORECARD_COLUMNS`); entities with no members have no row.
+    """
+    if level not in LEVELS:
+        raise ScorecardQueryError(f"level {level!r} is not one of {', '.join(LEVELS)}")
+    _check_month(snapshot, month)
+    conditions = ["c.month = :month", "c.level = :level"]
+    params: dict = {"month": month, "level": level}
+    if parent is not None:
+        if LEVELS.index(parent.level) >= LEVELS.index(level):
+            raise ScorecardQueryError(f"--parent {parent} is not above the level {level!r}: give a "
+                                      f"{' or '.join(LEVELS[:LEVELS.index(level)]) or 'higher level'}")
+        _check_entity(snapshot, scope, parent)
+        if parent.level != "department":
+            conditions.append(f"e.{parent.level}_id = :parent_id")  # the level is from LEVELS, not typed in
+            params["parent_id"] = parent.entity_id
+    if indicator_ids:
+        ids = _check_indicators(snapshot, indicator_ids)
+        names = [f"i{n}" for n in range(len(ids))]
+        conditions.append(f"c.indicator_id in ({', '.join(':' + n for n in names)})")
+        params.update(zip(names, ids))
+    scope_sql, scope_params = scope.entity_filter("e")
+    conditions.append(scope_sql)
+    params.update(scope_params)
+    frame = snapshot.read(f"""
+        select c.indicator_id, c.month, c.level, c.entity_id, e.entity_name, c.numerator, c.denominator,
+               c.value, c.status
+        from cells c
+        join entities e on e.level = c.level and e.entity_id = c.entity_id
+        join indicators i on i.indicator_id = c.indicator_id
+        where {' and '.join(conditions)}
+        order by i.position, c.entity_id""", params)
+    return frame.reindex(columns=SCORECARD_COLUMNS)
+
+
+def members_behind_cell(snapshot: Snapshot, scope: Scope, indicator_id: str, month: dt.date,
+                        entity: EntityRef | None = None) -> pd.DataFrame:
+    """The members of one indicator in one month (for one entity's subtree), computed now from the extract.
+
+    Case-level records: the scope must allow them. Columns as the members export (`MEMBER_COLUMNS`).
+    """
+    if not scope.case_level:
+        raise OutsideScope("listing members shows case-level records, which your access does not include")
+    _check_indicators(snapshot, [indicator_id])
+    _check_month(snapshot, month)
+    conditions = []
+    params: dict = {"month": month}
+    if entity is not None:
+        _check_entity(snapshot, scope, entity)
+        if entity.level != "department":
+            column = "entity_id" if entity.level == "worker" else f"{entity.level}_id"
+            conditions.append(f"w.{column} = :entity_id")
+            params["entity_id"] = entity.entity_id
+    scope_sql, scope_params = scope.entity_filter("w")
+    conditions.append(scope_sql)
+    params.update(scope_params)
+    one_month = "(select month, me from report_months where month = :month) as report_month"
+    members = members_sql(snapshot.backend.dialect, indicator_id, one_month)
+    frame = snapshot.read(f"""
+        select m.month, m.member_type, m.member_id, m.child_id, m.worker_id, m.numerator, m.denominator
+        from (
+        {members}
+        ) m
+        join entities w on w.level = 'worker' and w.entity_id = m.worker_id
+        where {' and '.join(conditions)}
+        order by m.member_type, m.member_id""", params)
+    frame.insert(0, "indicator_id", indicator_id)
+    return frame.reindex(columns=MEMBER_COLUMNS)
