@@ -1,6 +1,7 @@
 """Shared fixtures: real warehouses (a DuckDB file, a fresh PostgreSQL database) and extracts."""
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 
@@ -25,9 +26,9 @@ def _postgres_or_skip() -> sa.Engine:
     return engine
 
 
-@pytest.fixture
-def postgres_url():
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+@contextlib.contextmanager
+def fresh_postgres_database():
+    """Create an empty PostgreSQL database, yield its URL, and drop it afterwards."""
     admin = _postgres_or_skip()
     name = f"statboard_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as conn:
@@ -40,6 +41,13 @@ def postgres_url():
     with admin.connect() as conn:
         conn.execute(sa.text(f"drop database {name} with (force)"))
     admin.dispose()
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    with fresh_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture
