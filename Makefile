@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO := instance/demo-extract
+COUNTY := instance/bench-county-extract
 PORT ?= 8050
 
 .PHONY: demo test services bench
@@ -27,6 +28,8 @@ test: $(STAMP) services
 services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
 
-## make bench: the figures the issues set targets for (see bench/README.md)
+## make bench: the figures the issues set targets for (see README.md, "Benchmarks")
 bench: $(STAMP)
-	$(BIN)/python bench/load_county.py
+	test -f $(COUNTY)/manifest.json || $(BIN)/statboard demo-data $(COUNTY) --scale county
+	$(BIN)/python bench/load_county.py --extract $(COUNTY)
+	$(BIN)/python bench/measures_county.py --extract $(COUNTY)

@@ -110,7 +110,8 @@ def load(directory: Path):
     store.record(engine, getpass.getuser(), "load",
                  {"version_id": result.version_id, "as_of": result.as_of, "source": str(directory.resolve()),
                   "rows": result.rows})
-    click.echo(f"loaded data version {result.version_id}: as of {result.as_of}, {result.rows:,} rows "
+    click.echo(f"loaded data version {result.version_id}: as of {result.as_of}, {result.rows:,} rows, "
+               f"{result.indicators} indicators x {result.months} months, "
                f"in {result.seconds:.1f} s ({result.rows / max(result.seconds, 1e-9):,.0f} rows/s)")
 
 

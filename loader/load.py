@@ -22,6 +22,7 @@ from loader.read import read_extract, read_manifest
 from loader.validate import build_tables, infer_as_of, stage, validate
 from measures.build import compute_measures, prepare_measures
 from measures.catalogue import Catalogue, load_catalogue
+from queries.dialects.duckdb import quiet
 from queries.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ class LoadResult:
     agency: str | None
     row_counts: dict[str, int]
     seconds: float
+    indicators: int = 0
+    months: int = 0
 
     @property
     def rows(self) -> int:
@@ -66,7 +69,7 @@ def load_extract(directory: Path, warehouse: Warehouse, cap_per_table: int = 50,
     with _terminate_as_interrupt(), warehouse.backend.begin_load() as target:
         previous = warehouse.snapshot()
         history = previous.history() if previous is not None else []
-        con = duckdb.connect(str(target.staging_path))
+        con = quiet(duckdb.connect(str(target.staging_path)))
         try:
             stage(con, tables)
             as_of = manifest.as_of or infer_as_of(con, tables)
@@ -93,7 +96,7 @@ def load_extract(directory: Path, warehouse: Warehouse, cap_per_table: int = 50,
     seconds = (datetime.now(timezone.utc) - started).total_seconds()
     log.info("published data version %s (as of %s, %s rows) in %.1f s",
              target.version_id, as_of, sum(counts.values()), seconds)
-    return LoadResult(target.version_id, as_of, manifest.agency, counts, seconds)
+    return LoadResult(target.version_id, as_of, manifest.agency, counts, seconds, len(catalogue), months)
 
 
 def build_entities(con: duckdb.DuckDBPyConnection, agency: str | None) -> None:

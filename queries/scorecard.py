@@ -67,26 +67,29 @@ def parse_entity(text: str) -> EntityRef:
 
 def report_months(snapshot: Snapshot) -> list[dt.date]:
     """The months this data version reports, oldest first."""
-    return [pd.Timestamp(m).date() for m in snapshot.read("select month from report_months order by month").month]
+    return snapshot.memo("report_months", lambda: [
+        pd.Timestamp(m).date() for m in snapshot.read("select month from report_months order by month").month])
 
 
 def indicator_catalogue(snapshot: Snapshot) -> pd.DataFrame:
     """The catalogue this data version was computed with, in catalogue order."""
-    frame = snapshot.read("select * from indicators order by position")
-    frame["questions"] = frame.questions.map(json.loads)
-    return frame
+    def read():
+        frame = snapshot.read("select * from indicators order by position")
+        frame["questions"] = frame.questions.map(json.loads)
+        return frame
+    return snapshot.memo("indicators", read).copy()
 
 
 def _check_month(snapshot: Snapshot, month: dt.date) -> None:
     months = report_months(snapshot)
-    if month not in months:
+    if month not in set(months):
         span = f"from {months[0]:%Y-%m} to {months[-1]:%Y-%m}" if months else "none: the extract has no complete month"
         raise ScorecardQueryError(f"no indicators for {month:%Y-%m}: the months of the data as of "
                                   f"{snapshot.version.as_of} are {span}")
 
 
 def _check_indicators(snapshot: Snapshot, indicator_ids) -> list[str]:
-    known = snapshot.read("select indicator_id from indicators order by position").indicator_id.tolist()
+    known = indicator_catalogue(snapshot).indicator_id.tolist()
     unknown = [i for i in indicator_ids if i not in known]
     if unknown:
         raise ScorecardQueryError(f"unknown indicator(s) {', '.join(map(repr, unknown))}; "

@@ -11,7 +11,7 @@ import json
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pandas as pd
@@ -56,6 +56,15 @@ class Snapshot:
     backend: object
     timeout_ms: int = DEFAULT_TIMEOUT_MS
     _version: DataVersion | None = None
+    # Answers that never change within one data version (report months, the catalogue), shared by
+    # every snapshot of that version; see `memo`.
+    _memo: dict = field(default_factory=dict)
+
+    def memo(self, key: str, compute):
+        """`compute()` once per data version: a version is never changed after it is published."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def read(self, sql: str, params: dict | None = None) -> pd.DataFrame:
         """Run one SELECT with bound parameters and return its rows as a DataFrame."""
@@ -70,7 +79,9 @@ class Snapshot:
                 timer.start()
             try:
                 result = conn.execute(text(sql), params or {})
-                frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+                columns = list(result.keys())
+                # Plain tuples from the driver: building a frame from SQLAlchemy Row objects is ~10x slower.
+                frame = pd.DataFrame(result.cursor.fetchall() if result.returns_rows else [], columns=columns)
             except DBAPIError as exc:
                 if _is_timeout(exc):
                     raise QueryTimeout(f"the warehouse query took longer than {self.timeout_ms} ms") from None
@@ -108,15 +119,19 @@ class Warehouse:
         self.backend = backend_for(url)
         self.timeout_ms = timeout_ms
         self._versions: dict[str, DataVersion] = {}
+        self._memos: dict[str, dict] = {}
 
     def snapshot(self) -> Snapshot | None:
         source = self.backend.snapshot_source()
         if source is None:
             return None
         engine, schema, key = source
-        snap = Snapshot(engine, schema, key, self.backend, self.timeout_ms, self._versions.get(key))
+        if key not in self._memos:
+            self._memos = {key: {}}  # only the current version's answers are worth keeping
+        snap = Snapshot(engine, schema, key, self.backend, self.timeout_ms, self._versions.get(key),
+                        self._memos[key])
         if key not in self._versions:
-            self._versions = {key: snap.version}  # only the current version's row is worth keeping
+            self._versions = {key: snap.version}
         return snap
 
     def dispose(self) -> None:

@@ -37,7 +37,7 @@ class LoadTarget:
     def publish(self, derive=None) -> None:
         """Run `derive` (the measure engine) on the new version's file, then make it current."""
         if derive is not None:
-            con = duckdb.connect(str(self.staging_path))
+            con = quiet(duckdb.connect(str(self.staging_path)))
             try:
                 derive(Runner(con))
                 con.execute("checkpoint")
@@ -164,6 +164,12 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def quiet(con):
+    """No progress bars on the terminal of `statboard load` (DuckDB draws one for long queries)."""
+    con.execute("set enable_progress_bar = false")
+    return con
 
 
 class Runner:

@@ -27,6 +27,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from queries.dialects import WarehouseConfigError
+from queries.dialects.duckdb import quiet
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,8 @@ class LoadTarget:
         """Copy the staging tables into a new schema, run `derive` (the measure engine) there,
         and make it current, all in one transaction."""
         schema = schema_name(self.version_id)
-        with duckdb.connect(str(self.staging_path), read_only=True) as duck, self._engine.begin() as conn:
+        with quiet(duckdb.connect(str(self.staging_path), read_only=True)) as duck, \
+                self._engine.begin() as conn:
             conn.execute(text(f"create schema {schema}"))
             tables = [r[0] for r in duck.execute(
                 "select table_name from information_schema.tables where table_schema = 'main' "
