@@ -43,6 +43,11 @@ DUCKDB_TO_POSTGRES = {
 }
 
 
+# What the members listed on demand look up by child or episode (contacts, exams, referrals of a child).
+INDEXED = (("referrals", "child_id"), ("episodes", "child_id"), ("contacts", "child_id"), ("exams", "child_id"),
+           ("placements", "episode_id"), ("in_home_cases", "child_id"))
+
+
 def schema_name(version_id: int) -> str:
     return f"statboard_v{version_id:06d}"
 
@@ -78,6 +83,13 @@ class LoadTarget:
                 _copy_table(duck, conn, schema, table)
             if derive is not None:
                 conn.execute(text(f"set local search_path to {schema}"))
+                # Fresh tables have no statistics; without them the planner guesses row counts
+                # badly for the measure engine's joins.
+                for table in tables:
+                    conn.execute(text(f'analyze "{table}"'))
+                for table, column in INDEXED:
+                    if table in tables:
+                        conn.execute(text(f'create index on "{table}" ("{column}")'))
                 derive(Runner(conn))
             conn.execute(text(
                 f"insert into {POINTER_SCHEMA}.current (singleton, schema_name, version_id) "
