@@ -1,0 +1,117 @@
+"""How values, standards, statuses and changes read on screen: one place, so every page says them alike."""
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+# Okabe-Ito colours, told apart with every common colour-vision deficiency, and a symbol on every
+# rated cell so that status never rests on colour alone (projectors wash colours out, too).
+STATUS_STYLE = {
+    "green": {"label": "meets the standard", "symbol": "✓", "colour": "#009E73"},
+    "yellow": {"label": "near the standard", "symbol": "!", "colour": "#F0E442"},
+    "red": {"label": "below the standard", "symbol": "✕", "colour": "#D55E00"},
+    "insufficient": {"label": "too few to rate", "symbol": "~", "colour": "#BDBDBD"},
+    "none": {"label": "a count: not rated", "symbol": "", "colour": "#E3E7EB"},
+    "no data": {"label": "no members this month", "symbol": "–", "colour": "#F3F4F6"},
+}
+TEXT_COLOUR = "#111111"  # black reads on every status colour above (contrast 5:1 or more)
+
+
+def _number(value: float, decimals: int) -> str:
+    return f"{value:,.{decimals}f}"
+
+
+def format_value(kind: str, value, with_unit: bool = False) -> str:
+    """A cell's value as a meeting reads it: 92.1%, 9.07, 312 days, 1,234; an em dash when there is none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    value = float(value)
+    if kind == "proportion":
+        return f"{_number(value, 1)}%"
+    if kind == "rate":
+        return _number(value, 2)
+    if kind == "median":
+        text = _number(value, 0 if value == int(value) else 1)
+        return f"{text} days" if with_unit else text
+    return _number(value, 0)
+
+
+def unit_of(indicator) -> str:
+    """What the value is measured in, for axis titles and hover text."""
+    if indicator.kind == "proportion":
+        return "percent"
+    if indicator.kind == "rate":
+        return f"per {int(indicator.scale):,} days in care"
+    if indicator.kind == "median":
+        return "days (median)"
+    return "count"
+
+
+def threshold(value) -> Decimal | None:
+    """A threshold as stored (text, to keep it exact) -> Decimal."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return Decimal(str(value))
+
+
+def standard_text(indicator) -> str:
+    """The standard in words: '≥ 90.3% green · ≥ 85% yellow'."""
+    if indicator.kind == "count":
+        return "not rated (a count)"
+    op = "≥" if indicator.direction == "higher" else "≤"
+    suffix = "%" if indicator.kind == "proportion" else (" days" if indicator.kind == "median" else "")
+    return (f"{op} {threshold(indicator.green)}{suffix} green · {op} {threshold(indicator.yellow)}{suffix} yellow")
+
+
+def amount_text(indicator, numerator, denominator) -> str:
+    """What the value is made of: '104 of 113', '2 events in 22,051 days in care', 'median of 37'."""
+    if numerator is None or denominator is None or _missing(numerator):
+        return ""
+    numerator, denominator = int(numerator), int(denominator)
+    if indicator.kind == "proportion":
+        return f"{numerator:,} of {denominator:,}"
+    if indicator.kind == "rate":
+        return f"{numerator:,} events in {denominator:,} days in care"
+    if indicator.kind == "median":
+        return f"median of {denominator:,}"
+    return f"{numerator:,}"
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or math.isnan(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def change_text(indicator, now, then, then_status=None) -> str:
+    """A change in the value, with whether it is better or worse for the indicator's direction."""
+    if _missing(now) or _missing(then):
+        return "no value to compare"
+    delta = float(now) - float(then)
+    unit = {"proportion": " pts", "median": " days"}.get(indicator.kind, "")
+    decimals = {"proportion": 1, "rate": 2, "median": 1}.get(indicator.kind, 0)
+    text = f"{delta:+,.{decimals}f}{unit}".replace("-", "−")
+    if round(delta, decimals) == 0:
+        text = f"no change ({format_value(indicator.kind, then)} then)"
+    elif indicator.kind != "count":
+        better = (delta > 0) == (indicator.direction == "higher")
+        text += f" ({'better' if better else 'worse'}; {format_value(indicator.kind, then)} then)"
+    else:
+        text += f" ({format_value(indicator.kind, then)} then)"
+    if then_status == "insufficient":
+        text += ", too few then to rate"
+    return text
+
+
+def status_of(cell) -> str:
+    """A cell's status for display: its status, or 'no data' when the entity had no members."""
+    if cell is None:
+        return "no data"
+    status = getattr(cell, "status", None)
+    return "no data" if status is None or (isinstance(status, float) and math.isnan(status)) else status
+
+
+def status_text(status: str) -> str:
+    style = STATUS_STYLE[status]
+    return f"{style['symbol']} {style['label']}".strip()

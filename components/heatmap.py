@@ -1,0 +1,166 @@
+"""The scorecard heat map: rows are entities (the parent first), columns indicators under domain headers.
+
+Each cell shows its value and a status symbol on a colour-blind-safe palette; hover says the name,
+value, numerator and denominator, the standard, and the changes since last month and 12 months ago.
+Row names link one level down (the parent's name to its own page); column names to the indicator page.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.format import (STATUS_STYLE, TEXT_COLOUR, amount_text, change_text, format_value, standard_text,
+                               status_of, status_text)
+from components.links import EntityView, IndicatorView, ScorecardView, scorecard_href
+from queries.performance import Heatmap
+from queries.scorecard import EntityRef
+
+# One z value per display status, drawn with a discrete colour scale (no blending between statuses).
+ORDER = ["green", "yellow", "red", "insufficient", "none", "no data"]
+ROW_PX = 34
+COLUMN_PX = 66     # room for a symbol and a value such as "✕ 100.0" at a readable size
+TOP_PX = 230       # rotated indicator names and the domain headers above them
+LEFT_PX = 230
+LABEL_CHARS = 34
+
+
+def unique_labels(names: list[str], ids: list[str]) -> list[str]:
+    """Row labels: the names, with the id added where a name repeats (two workers may share a name)."""
+    seen = pd.Series(names).duplicated(keep=False).tolist()
+    return [f"{n} ({i})" if dup else n for n, i, dup in zip(names, ids, seen)]
+
+
+def _short(text: str, chars: int = LABEL_CHARS) -> str:
+    return text if len(text) <= chars else text[:chars - 1].rstrip() + "…"
+
+
+def _colourscale() -> list:
+    scale = []
+    for i, status in enumerate(ORDER):
+        colour = STATUS_STYLE[status]["colour"]
+        scale += [[i / len(ORDER), colour], [(i + 1) / len(ORDER), colour]]
+    return scale
+
+
+def _hover(indicator, row_label: str, cell) -> str:
+    status = status_of(cell)
+    lines = [f"<b>{row_label}</b>", indicator.name]
+    if status == "no data":
+        lines.append("No members this month: nothing to measure")
+        return "<br>".join(lines)
+    value = format_value(indicator.kind, cell.value, with_unit=True)
+    amount = amount_text(indicator, cell.numerator, cell.denominator)
+    lines.append(f"Value: {value}" + (f" ({amount})" if amount and indicator.kind != "count" else ""))
+    lines.append(f"Standard: {standard_text(indicator)}")
+    if status == "insufficient":
+        lines.append(f"Status: {status_text(status)}: fewer than {int(indicator.min_n):,} "
+                     f"{'days in care' if indicator.kind == 'rate' else 'members'}")
+    else:
+        lines.append(f"Status: {status_text(status)}")
+    lines.append(f"Since last month: {change_text(indicator, cell.value, cell.last_month, cell.last_month_status)}")
+    lines.append(f"Since 12 months ago: {change_text(indicator, cell.value, cell.last_year, cell.last_year_status)}")
+    return "<br>".join(lines)
+
+
+def _cell_text(indicator, cell) -> str:
+    status = status_of(cell)
+    if status == "no data":
+        return STATUS_STYLE[status]["symbol"]
+    value = format_value(indicator.kind, cell.value).rstrip("%")  # the hover and the header say the unit
+    symbol = STATUS_STYLE[status]["symbol"]
+    return f"{symbol} {value}" if symbol else value
+
+
+def heatmap_figure(data: Heatmap, view: ScorecardView) -> go.Figure:
+    """The heat map of one month; `view` gives the month and tier the links carry."""
+    indicators = list(data.indicators.itertuples(index=False))
+    names = [i.name for i in indicators]
+    labels = unique_labels(data.rows.entity_name.tolist(), data.rows.entity_id.tolist())
+    cells = {(c.level, c.entity_id, c.indicator_id): c for c in data.cells.itertuples(index=False)}
+    z, text, custom = [], [], []
+    for row, label in zip(data.rows.itertuples(index=False), labels):
+        z_row, text_row, custom_row = [], [], []
+        for indicator in indicators:
+            cell = cells.get((row.level, row.entity_id, indicator.indicator_id))
+            status = status_of(cell)
+            z_row.append(ORDER.index(status))
+            text_row.append(_cell_text(indicator, cell))
+            custom_row.append([_hover(indicator, label, cell), indicator.indicator_id, row.level, row.entity_id])
+        z.append(z_row)
+        text.append(text_row)
+        custom.append(custom_row)
+    figure = go.Figure(go.Heatmap(
+        x=names, y=labels, z=z, text=text, customdata=custom, texttemplate="%{text}",
+        textfont={"color": TEXT_COLOUR, "size": 12}, hovertemplate="%{customdata[0]}<extra></extra>",
+        # z is an index into ORDER: with zmin 0 and zmax len(ORDER) - 1, index i falls in colour band i.
+        colorscale=_colourscale(), zmin=0, zmax=len(ORDER) - 1, showscale=False, xgap=2, ygap=2,
+    ))
+    _axes(figure, data, view, names, labels, indicators)
+    _domain_headers(figure, indicators)
+    return figure
+
+
+def _axes(figure, data: Heatmap, view: ScorecardView, names, labels, indicators) -> None:
+    column_links = [
+        f'<a href="{IndicatorView(i.indicator_id, view.month, view.parent, view.level).href()}" target="_self">'
+        f"{_short(i.name)}</a>" for i in indicators]
+    row_links = []
+    for n, (row, label) in enumerate(zip(data.rows.itertuples(index=False), labels)):
+        if n == 0 or row.level == "worker":
+            href = EntityView(data.parent.ref if n == 0 else _ref(row), view.month).href()
+        else:
+            href = scorecard_href(_ref(row), view.month, view.tier)
+        text = f"<b>{_short(label)}</b>" if n == 0 else _short(label)
+        row_links.append(f'<a href="{href}" target="_self">{text}</a>')
+    figure.update_xaxes(side="top", tickangle=-40, tickmode="array", tickvals=names, ticktext=column_links,
+                        showgrid=False, fixedrange=True, tickfont={"size": 12})
+    figure.update_yaxes(autorange="reversed", tickmode="array", tickvals=labels, ticktext=row_links,
+                        showgrid=False, fixedrange=True, tickfont={"size": 13})
+    figure.update_layout(
+        height=TOP_PX + ROW_PX * max(len(labels), 1) + 20,
+        width=LEFT_PX + COLUMN_PX * max(len(names), 1) + 40,
+        margin={"t": TOP_PX, "l": LEFT_PX, "r": 20, "b": 20},
+        plot_bgcolor="white", paper_bgcolor="white", hoverlabel={"align": "left"},
+        # The parent's row is set off from its children's.
+        shapes=[{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": 0.5, "y1": 0.5,
+                 "line": {"color": "#333", "width": 2}}] if len(labels) > 1 else [],
+    )
+
+
+def _ref(row) -> EntityRef:
+    return EntityRef(row.level, row.entity_id)
+
+
+def _domain_headers(figure: go.Figure, indicators) -> None:
+    """A header over each domain's columns and a rule between domains (case-flow order)."""
+    start = 0
+    for n in range(1, len(indicators) + 1):
+        if n == len(indicators) or indicators[n].domain != indicators[start].domain:
+            figure.add_annotation(x=(start + n - 1) / 2, xref="x", y=1, yref="paper", yanchor="bottom",
+                                  yshift=TOP_PX - 44, text=f"<b>{_header(indicators[start].domain, n - start)}</b>",
+                                  showarrow=False, font={"size": 14})
+            if n < len(indicators):
+                figure.add_shape(type="line", xref="x", x0=n - 0.5, x1=n - 0.5, yref="paper", y0=0, y1=1,
+                                 line={"color": "#333", "width": 2})
+            start = n
+
+
+def _header(domain: str, columns: int) -> str:
+    """A domain's header, broken at its hyphen when its columns are too narrow for it on one line."""
+    return domain.replace("-", "-<br>") if columns * COLUMN_PX < 9 * len(domain) else domain
+
+
+def legend_items() -> list[tuple[str, str, str]]:
+    """(symbol, label, colour) for the legend beside the heat map."""
+    return [(STATUS_STYLE[s]["symbol"] or " ", STATUS_STYLE[s]["label"], STATUS_STYLE[s]["colour"]) for s in ORDER]
+
+
+def clicked_cell(click_data: dict | None) -> tuple[str, str, str] | None:
+    """(indicator_id, level, entity_id) of a clicked cell, from the graph's clickData."""
+    try:
+        point = click_data["points"][0]
+        _, indicator_id, level, entity_id = point["customdata"]
+    except (TypeError, KeyError, IndexError, ValueError):
+        return None
+    return indicator_id, level, entity_id
+

@@ -1,0 +1,162 @@
+"""One indicator across the organisation: entities ranked, the variation behind the parent's value, offices
+beside their peer group, the trend of one entity, and the definition card."""
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from components.charts import (empty_figure, peers_figure, ranking_figure, status_counts, trend_figure,
+                               variation_figure)
+from components.common import GRAPH_CONFIG, breadcrumb, definition_card, message, month_options
+from components.format import STATUS_STYLE, format_value, status_text
+from components.home import data_as_of, no_data
+from components.links import TREND_MONTHS, IndicatorView, ViewError
+from queries.performance import indicator_across, trend
+from queries.runtime import current_scope, services
+from queries.scorecard import EntityRef, ScorecardQueryError, report_months
+
+dash.register_page(__name__, path_template="/indicator/<indicator_id>", name="Indicator",
+                   title="Indicator · Statboard", nav=False)
+
+INDICATOR_URL = "indicator-url"
+INDICATOR_QUERY = "indicator-query"
+INDICATOR_BREADCRUMB = "indicator-breadcrumb"
+INDICATOR_TITLE = "indicator-title"
+INDICATOR_AS_OF = "indicator-as-of"
+INDICATOR_MONTH = "indicator-month"
+INDICATOR_MONTHS = "indicator-months"
+INDICATOR_MESSAGE = "indicator-message"
+INDICATOR_SUMMARY = "indicator-summary"
+INDICATOR_RANKING = "indicator-ranking"
+INDICATOR_VARIATION = "indicator-variation"
+INDICATOR_PEERS = "indicator-peers"
+INDICATOR_TREND = "indicator-trend"
+INDICATOR_TREND_TITLE = "indicator-trend-title"
+INDICATOR_DEFINITION = "indicator-definition"
+
+MONTHS_OPTIONS = [{"label": f"{n} months", "value": str(n)} for n in TREND_MONTHS] + [
+    {"label": "Whole history", "value": "all"}]
+
+
+def layout(indicator_id=None, **query):
+    """The sections with empty figures; `show_indicator` fills them."""
+    def graph(graph_id):
+        return dcc.Loading(dcc.Graph(id=graph_id, figure=empty_figure(), config=GRAPH_CONFIG), delay_show=300)
+
+    return html.Div([
+        dcc.Location(id=INDICATOR_URL, refresh="callback-nav"),
+        dcc.Store(id=INDICATOR_QUERY, data={"indicator_id": indicator_id, **query}),
+        html.Div(id=INDICATOR_BREADCRUMB),
+        html.Div([html.H1(id=INDICATOR_TITLE, className="h3 me-auto mb-0"), html.Div(id=INDICATOR_AS_OF)],
+                 className="d-flex flex-wrap align-items-baseline gap-3 mb-2"),
+        dbc.Row([
+            dbc.Col([dbc.Label("Month", html_for=INDICATOR_MONTH),
+                     dcc.Dropdown(id=INDICATOR_MONTH, value=query.get("month"), clearable=False)], md=3),
+            dbc.Col([dbc.Label("Trend over", html_for=INDICATOR_MONTHS),
+                     dcc.Dropdown(id=INDICATOR_MONTHS, options=MONTHS_OPTIONS, value=query.get("months") or "24",
+                                  clearable=False)], md=3),
+        ], className="g-3 mb-2"),
+        html.Div(id=INDICATOR_MESSAGE),
+        dbc.Row([
+            dbc.Col([
+                html.Div(id=INDICATOR_SUMMARY, className="mb-2"),
+                html.H2("Ranked against the standard", className="h5"),
+                html.P("Click a bar for that entity's trend.", className="text-muted small"),
+                graph(INDICATOR_RANKING),
+                html.H2("Variation behind the parent's value", className="h5 mt-3"),
+                graph(INDICATOR_VARIATION),
+                html.H2(id=INDICATOR_TREND_TITLE, className="h5 mt-3"),
+                graph(INDICATOR_TREND),
+                html.H2("Offices beside their peer group", className="h5 mt-3"),
+                html.P("Each office with the other offices of its peer group; the bar is the group's median, "
+                       "diamonds are the offices under this page's parent.", className="text-muted small"),
+                graph(INDICATOR_PEERS),
+            ], lg=8),
+            dbc.Col(html.Div(id=INDICATOR_DEFINITION), lg=4),
+        ]),
+    ])
+
+
+def summary(data) -> html.Div:
+    """The parent's value and what it hides: how many of its descendants are green, yellow and red."""
+    indicator = data.indicator
+    if data.parent_cell is None:
+        head = f"{data.parent.name} has no members for this indicator in {data.month:%B %Y}."
+    else:
+        cell = data.parent_cell
+        head = (f"{data.parent.name}: {format_value(indicator.kind, cell.value, True)}, "
+                f"{status_text(cell.status)}.")
+    counts = status_counts(data)
+    parts = [html.Span(f"{STATUS_STYLE[s]['symbol']} {n} {STATUS_STYLE[s]['label']}",
+                       className="status-chip me-2", style={"backgroundColor": STATUS_STYLE[s]["colour"]})
+             for s, n in counts.items() if n]
+    return html.Div([html.Div(head, className="fw-bold"),
+                     html.Div([html.Span(f"Of its {len(data.ranked)} {data.level}s with members: ", className="me-2"),
+                               *parts])])
+
+
+@callback(Output(INDICATOR_BREADCRUMB, "children"), Output(INDICATOR_TITLE, "children"),
+          Output(INDICATOR_AS_OF, "children"), Output(INDICATOR_MONTH, "options"), Output(INDICATOR_MONTH, "value"),
+          Output(INDICATOR_MESSAGE, "children"), Output(INDICATOR_SUMMARY, "children"),
+          Output(INDICATOR_RANKING, "figure"), Output(INDICATOR_VARIATION, "figure"),
+          Output(INDICATOR_PEERS, "figure"), Output(INDICATOR_TREND_TITLE, "children"),
+          Output(INDICATOR_TREND, "figure"), Output(INDICATOR_DEFINITION, "children"),
+          Input(INDICATOR_QUERY, "data"))
+def show_indicator(query):
+    """Read the view from the URL and draw every section, or say what was wrong with the URL."""
+    blank = [None, "Indicator", None, [], None, None, None, empty_figure(), empty_figure(), empty_figure(), None,
+             empty_figure(), None]
+    snapshot = services().warehouse.snapshot()
+    if snapshot is None:
+        blank[5] = no_data()
+        return tuple(blank)
+    query = dict(query or {})
+    try:
+        view = IndicatorView.from_query(query.pop("indicator_id", None) or "", query)
+        scope = current_scope()
+        data = indicator_across(snapshot, scope, view.indicator_id, view.month, view.parent, view.level)
+        focus = view.entity or data.parent.ref
+        history = trend(snapshot, scope, view.indicator_id, focus, data.month, view.months)
+    except (ViewError, ScorecardQueryError) as exc:
+        blank[5] = message(f"{exc}.", heading="This indicator link cannot be shown")
+        return tuple(blank)
+    span = "the whole history" if view.months is None else f"the last {view.months} months"
+    trend_title = f"Trend: {history.entity.name}, {span}"
+    return (breadcrumb(data.path, view.month, current_is_link=True), f"{data.indicator['name']}",
+            data_as_of(snapshot.version), month_options(report_months(snapshot)), f"{data.month:%Y-%m}", None,
+            summary(data), ranking_figure(data), variation_figure(data), peers_figure(data), trend_title,
+            trend_figure(history), definition_card(data.indicator))
+
+
+@callback(Output(INDICATOR_URL, "href"),
+          Input(INDICATOR_MONTH, "value"), Input(INDICATOR_MONTHS, "value"), State(INDICATOR_QUERY, "data"),
+          prevent_initial_call=True)
+def navigate(month, months, query):
+    """A changed month or trend span becomes a new URL."""
+    query = dict(query or {})
+    try:
+        view = IndicatorView.from_query(query.pop("indicator_id", None) or "", query)
+        changed = IndicatorView.from_query(view.indicator_id, {**query, "months": months or "24"})
+    except ViewError:
+        return no_update
+    if month and (view.month is not None or month != _latest(view)):
+        changed = changed.with_(month=IndicatorView.from_query(view.indicator_id, {"month": month}).month)
+    return no_update if changed == view else changed.href()
+
+
+def _latest(view):
+    snapshot = services().warehouse.snapshot()
+    months = report_months(snapshot) if snapshot is not None else []
+    return f"{months[-1]:%Y-%m}" if months else None
+
+
+@callback(Output(INDICATOR_URL, "href", allow_duplicate=True),
+          Input(INDICATOR_RANKING, "clickData"), State(INDICATOR_QUERY, "data"), prevent_initial_call=True)
+def show_trend_of(click_data, query):
+    """A clicked bar shows that entity's trend."""
+    try:
+        level, entity_id = click_data["points"][0]["customdata"]
+        query = dict(query or {})
+        view = IndicatorView.from_query(query.pop("indicator_id", None) or "", query)
+    except (TypeError, KeyError, IndexError, ValueError):
+        return no_update
+    return view.with_(entity=EntityRef(level, entity_id)).href()
