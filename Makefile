@@ -7,7 +7,7 @@ DEMO := instance/demo-extract
 COUNTY := instance/bench-county-extract
 PORT ?= 8050
 
-.PHONY: demo test services bench
+.PHONY: demo test services browser bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,12 +21,19 @@ demo: $(STAMP)
 	@echo "Sign-in: not required yet (it arrives with roles and scopes)."
 	$(BIN)/statboard dev --port $(PORT)
 
-## make test: install, make sure PostgreSQL is up, run the whole suite
-test: $(STAMP) services
+## make test: install, make sure PostgreSQL is up and Chromium is here, run the whole suite
+test: $(STAMP) services browser
 	$(BIN)/pytest
 
 services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
+
+# The browser tests drive Debian's Chromium (no browser downloads here); install it when missing.
+browser:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
+	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null || \
+	   (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null)) || \
+	  echo "could not install chromium and chromium-driver: the browser tests need them (apt-get install chromium chromium-driver)"
 
 ## make bench: the figures the issues set targets for (see README.md, "Benchmarks")
 bench: $(STAMP)

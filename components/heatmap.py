@@ -85,13 +85,13 @@ def heatmap_figure(data: Heatmap, view: ScorecardView) -> go.Figure:
             status = status_of(cell)
             z_row.append(ORDER.index(status))
             text_row.append(_cell_text(indicator, cell))
-            custom_row.append([_hover(indicator, label, cell), indicator.indicator_id, row.level, row.entity_id])
+            custom_row.append(_hover(indicator, label, cell))
         z.append(z_row)
         text.append(text_row)
         custom.append(custom_row)
     figure = go.Figure(go.Heatmap(
         x=names, y=labels, z=z, text=text, customdata=custom, texttemplate="%{text}",
-        textfont={"color": TEXT_COLOUR, "size": 12}, hovertemplate="%{customdata[0]}<extra></extra>",
+        textfont={"color": TEXT_COLOUR, "size": 12}, hovertemplate="%{customdata}<extra></extra>",
         # z is an index into ORDER: with zmin 0 and zmax len(ORDER) - 1, index i falls in colour band i.
         colorscale=_colourscale(), zmin=0, zmax=len(ORDER) - 1, showscale=False, xgap=2, ygap=2,
     ))
@@ -155,12 +155,22 @@ def legend_items() -> list[tuple[str, str, str]]:
     return [(STATUS_STYLE[s]["symbol"] or " ", STATUS_STYLE[s]["label"], STATUS_STYLE[s]["colour"]) for s in ORDER]
 
 
-def clicked_cell(click_data: dict | None) -> tuple[str, str, str] | None:
-    """(indicator_id, level, entity_id) of a clicked cell, from the graph's clickData."""
+def cell_keys(data: Heatmap) -> dict:
+    """What a click on the figure needs to know: the ids behind its row and column labels.
+
+    (A heat map's clickData carries the labels a point sits on, not its customdata.)
+    """
+    labels = unique_labels(data.rows.entity_name.tolist(), data.rows.entity_id.tolist())
+    return {"rows": {label: [r.level, r.entity_id] for label, r in zip(labels, data.rows.itertuples(index=False))},
+            "columns": dict(zip(data.indicators.name, data.indicators.indicator_id))}
+
+
+def clicked_cell(click_data: dict | None, keys: dict | None) -> tuple[str, str, str] | None:
+    """(indicator_id, level, entity_id) of a clicked cell, from the graph's clickData and `cell_keys`."""
     try:
         point = click_data["points"][0]
-        _, indicator_id, level, entity_id = point["customdata"]
+        level, entity_id = keys["rows"][point["y"]]
+        indicator_id = keys["columns"][point["x"]]
     except (TypeError, KeyError, IndexError, ValueError):
         return None
     return indicator_id, level, entity_id
-

@@ -5,7 +5,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components.charts import empty_figure
 from components.common import GRAPH_CONFIG, breadcrumb, legend, message, month_options
-from components.heatmap import clicked_cell, heatmap_figure
+from components.heatmap import cell_keys, clicked_cell, heatmap_figure
 from components.home import data_as_of, no_data
 from components.links import IndicatorView, ScorecardView, ViewError
 from queries.performance import MAX_HEATMAP_ROWS, heatmap, latest_month
@@ -24,6 +24,7 @@ SCORECARD_TIER = "scorecard-tier"
 SCORECARD_SORT = "scorecard-sort"
 SCORECARD_MESSAGE = "scorecard-message"
 SCORECARD_HEATMAP = "scorecard-heatmap"
+SCORECARD_KEYS = "scorecard-keys"
 
 TIER_OPTIONS = [{"label": "Tier I and II", "value": "both"}, {"label": "Tier I", "value": "1"},
                 {"label": "Tier II", "value": "2"}]
@@ -34,6 +35,7 @@ def layout(**query):
     return html.Div([
         dcc.Location(id=SCORECARD_URL, refresh="callback-nav"),
         dcc.Store(id=SCORECARD_QUERY, data=query),
+        dcc.Store(id=SCORECARD_KEYS),
         html.Div(id=SCORECARD_BREADCRUMB),
         html.Div([html.H1(id=SCORECARD_TITLE, className="h3 me-auto mb-0"), html.Div(id=SCORECARD_AS_OF)],
                  className="d-flex flex-wrap align-items-baseline gap-3 mb-2"),
@@ -73,19 +75,19 @@ def sort_options(indicators) -> list[dict]:
           Output(SCORECARD_AS_OF, "children"), Output(SCORECARD_MONTH, "options"),
           Output(SCORECARD_MONTH, "value"), Output(SCORECARD_SORT, "options"), Output(SCORECARD_SORT, "value"),
           Output(SCORECARD_MESSAGE, "children"),
-          Output(SCORECARD_HEATMAP, "figure"),
+          Output(SCORECARD_HEATMAP, "figure"), Output(SCORECARD_KEYS, "data"),
           Input(SCORECARD_QUERY, "data"))
 def show_scorecard(query):
     """Read the view from the URL and draw its heat map, or say what was wrong with the URL."""
-    blank = (None, "Scorecard", None, [], None, [], None, None, empty_figure())
+    blank = (None, "Scorecard", None, [], None, [], None, None, empty_figure(), None)
     snapshot = services().warehouse.snapshot()
     if snapshot is None:
-        return (*blank[:7], no_data(), blank[8])
+        return (*blank[:7], no_data(), *blank[8:])
     try:
         view = ScorecardView.from_query(query or {})
         data = heatmap(snapshot, current_scope(), view.month, view.parent, view.level, view.tier, view.sort)
     except (ViewError, ScorecardQueryError) as exc:
-        return (*blank[:7], message(f"{exc}.", heading="This scorecard link cannot be shown"), blank[8])
+        return (*blank[:7], message(f"{exc}.", heading="This scorecard link cannot be shown"), *blank[8:])
     note = None
     if data.total_rows > MAX_HEATMAP_ROWS:
         note = message(f"Showing the first {MAX_HEATMAP_ROWS} of {data.total_rows:,} {data.level}s in this order; "
@@ -94,7 +96,7 @@ def show_scorecard(query):
     return (breadcrumb(data.path, view.month, view.tier), title, data_as_of(snapshot.version),
             month_options(report_months(snapshot)), f"{data.month:%Y-%m}", sort_options(data.indicators),
             view.sort or "name", note,
-            heatmap_figure(data, view))
+            heatmap_figure(data, view), cell_keys(data))
 
 
 @callback(Output(SCORECARD_URL, "href"),
@@ -124,10 +126,11 @@ def navigate(month, tier, sort, query):
 
 
 @callback(Output(SCORECARD_URL, "href", allow_duplicate=True),
-          Input(SCORECARD_HEATMAP, "clickData"), State(SCORECARD_QUERY, "data"), prevent_initial_call=True)
-def open_indicator(click_data, query):
+          Input(SCORECARD_HEATMAP, "clickData"), State(SCORECARD_KEYS, "data"), State(SCORECARD_QUERY, "data"),
+          prevent_initial_call=True)
+def open_indicator(click_data, keys, query):
     """A clicked cell opens its indicator across the same entities, with the clicked row's trend."""
-    cell = clicked_cell(click_data)
+    cell = clicked_cell(click_data, keys)
     if cell is None:
         return no_update
     try:

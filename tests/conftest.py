@@ -65,3 +65,19 @@ def warehouse(request, tmp_path):
     wh = Warehouse(url)
     yield wh
     wh.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_instance(tmp_path_factory):
+    """An instance folder whose DuckDB warehouse holds the whole `small` demo agency, loaded once per run.
+
+    Tests read it and never write to it.
+    """
+    from demodata.generate import generate
+    from loader.load import load_extract
+    root = tmp_path_factory.mktemp("demo-instance")
+    generate(root / "extract", "small", 42)
+    warehouse = Warehouse(f"duckdb:///{root / 'instance' / 'warehouse.duckdb'}")
+    load_extract(root / "extract", warehouse)
+    warehouse.dispose()
+    return root / "instance"

@@ -1,0 +1,209 @@
+"""The pages in a real headless Chromium, against the real app on the `small` demo warehouse.
+
+Every test waits for text or elements (never a fixed sleep) and ends with a clean browser console.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from app import create_app
+from queries.performance import heatmap, ordered_catalogue
+from queries.scope import Scope
+from queries.scorecard import EntityRef
+from queries.warehouse import Warehouse
+from tests.browser import WAIT_S, chromium_or_skip, console_errors, serving
+
+FIGURE_JS = """
+const graph = document.getElementById(arguments[0]);
+const plot = graph && graph.querySelector('.js-plotly-plot');
+return plot && plot.data && plot.data.length ? {x: plot.data[0].x, y: plot.data[0].y} : null;
+"""
+
+
+@pytest.fixture(scope="module")
+def site(demo_instance):
+    app = create_app({"instance_dir": str(demo_instance)})
+    with serving(app.server) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def snapshot(demo_instance):
+    warehouse = Warehouse(f"duckdb:///{demo_instance / 'warehouse.duckdb'}")
+    yield warehouse.snapshot()
+    warehouse.dispose()
+
+
+@pytest.fixture(scope="module")
+def driver():
+    browser = chromium_or_skip()
+    yield browser
+    browser.quit()
+
+
+@pytest.fixture
+def page(driver, site):
+    """The browser, with a helper to open a path; the test fails if the console logged an error."""
+    console_errors(driver)  # start each test with an empty log
+
+    class Page:
+        def open(self, path):
+            driver.get(site + path)
+
+        def wait(self, condition, message):
+            return WebDriverWait(driver, WAIT_S).until(condition, message)
+
+        def title(self, element_id, contains):
+            self.wait(ec.text_to_be_present_in_element((By.ID, element_id), contains),
+                      f"#{element_id} never said {contains!r}")
+
+        def figure(self, graph_id, expect_first_y=None):
+            def ready(d):
+                data = d.execute_script(FIGURE_JS, graph_id)
+                if not data or not data["y"]:
+                    return False
+                return data if expect_first_y is None or data["y"][0] == expect_first_y else False
+            return self.wait(ready, f"#{graph_id} never drew its data")
+
+        def click_tick(self, graph_id, axis, label):
+            """Click the link of a row (axis 'y') or column ('x') name in a Plotly figure."""
+            xpath = (f"//*[@id='{graph_id}']//*[contains(@class, '{axis}tick')]"
+                     f"//*[local-name()='a'][contains(normalize-space(.), {_xpath_text(label)})]")
+            link = self.wait(ec.presence_of_element_located((By.XPATH, xpath)), f"no {axis} link {label!r}")
+            driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, "
+                                  "cancelable: true, view: window, button: 0}));", link)
+
+    yield Page()
+    errors = console_errors(driver)
+    assert not errors, f"the browser console logged errors: {errors}"
+
+
+def _xpath_text(text: str) -> str:
+    return f"'{text}'" if "'" not in text else f'"{text}"'
+
+
+def test_scorecard_renders_the_department_and_its_bureaus(page, snapshot):
+    page.open("/scorecard")
+    page.title("scorecard-title", "bureaus")
+    data = page.figure("scorecard-heatmap")
+    expected = heatmap(snapshot, Scope.everything(), None)
+    assert data["y"] == expected.rows.entity_name.tolist()  # the department first, then its bureaus
+    assert data["x"] == ordered_catalogue(snapshot).name.tolist()
+    assert len(data["x"]) == 28
+
+
+def test_a_click_drills_from_the_department_to_a_worker_and_the_breadcrumb_climbs_back(page, driver, snapshot):
+    everyone = Scope.everything()
+    page.open("/scorecard")
+    page.figure("scorecard-heatmap")
+    path = []
+    parent = EntityRef("department", "all")
+    for level in ("bureau", "office", "unit", "worker"):
+        rows = heatmap(snapshot, everyone, None, parent).rows
+        child = rows.iloc[1]  # the first row under the parent
+        page.click_tick("scorecard-heatmap", "y", child.entity_name)
+        parent = EntityRef(level, child.entity_id)
+        path.append(child.entity_name)
+        if level == "worker":
+            page.title("entity-title", f"{child.entity_name} (worker)")  # a worker's name opens its page
+        else:
+            page.title("scorecard-title", f"{child.entity_name}: {('office', 'unit', 'worker')[len(path) - 1]}s")
+            page.figure("scorecard-heatmap", expect_first_y=child.entity_name)
+    assert urlparse(driver.current_url).path == f"/entity/worker/{parent.entity_id}"
+    # Up again, one breadcrumb step at a time: unit, office, bureau, department.
+    for name, level in zip(reversed(path[:-1]), ("worker", "unit", "office")):
+        link = page.wait(ec.element_to_be_clickable((By.LINK_TEXT, name)), f"no breadcrumb link {name!r}")
+        link.click()
+        page.title("scorecard-title", f"{name}: {level}s")
+    department = heatmap(snapshot, everyone, None).rows.entity_name.iloc[0]
+    page.wait(ec.element_to_be_clickable((By.LINK_TEXT, department)), "no breadcrumb link to the department").click()
+    page.title("scorecard-title", f"{department}: bureaus")
+
+
+def test_a_deep_link_opens_the_same_view_and_back_returns_to_it(page, driver, snapshot):
+    page.open("/scorecard?month=2025-06&parent=bureau:B02&tier=1&sort=-reentry")
+    page.title("scorecard-title", "South Bureau: offices, June 2025")
+    data = page.figure("scorecard-heatmap", expect_first_y="South Bureau")
+    import datetime as dt
+    expected = heatmap(snapshot, Scope.everything(), dt.date(2025, 6, 1), EntityRef("bureau", "B02"), tier=1,
+                       sort="-reentry")
+    assert data["y"] == expected.rows.entity_name.tolist()
+    assert data["x"] == expected.indicators.name.tolist() and len(data["x"]) < 28
+    assert driver.find_element(By.CSS_SELECTOR, "#scorecard-tier input[value='1']").is_selected()
+    # A changed month is a new URL that keeps the rest of the view; Back returns to June.
+    page.wait(ec.element_to_be_clickable((By.CSS_SELECTOR, "#scorecard-month")), "no month picker").click()
+    option = page.wait(ec.element_to_be_clickable((By.XPATH, "//*[normalize-space(text())='May 2025']")),
+                       "no May 2025 in the month picker")
+    option.click()
+    page.title("scorecard-title", "South Bureau: offices, May 2025")
+    query = parse_qs(urlparse(driver.current_url).query)
+    assert query == {"month": ["2025-05"], "parent": ["bureau:B02"], "tier": ["1"], "sort": ["-reentry"]}
+    driver.back()
+    page.title("scorecard-title", "South Bureau: offices, June 2025")
+
+
+def test_a_cell_and_a_column_name_open_the_indicator_page(page, driver):
+    page.open("/scorecard?parent=bureau:B01")
+    page.figure("scorecard-heatmap", expect_first_y="North Bureau")
+    page.click_tick("scorecard-heatmap", "x", "Re-entry into foster care")
+    page.title("indicator-title", "Re-entry into foster care")
+    assert urlparse(driver.current_url).path == "/indicator/reentry"
+    assert parse_qs(urlparse(driver.current_url).query) == {"parent": ["bureau:B01"]}
+    page.open("/scorecard?parent=bureau:B01&tier=1")  # narrow enough for the whole plot to be on screen
+    page.figure("scorecard-heatmap", expect_first_y="North Bureau")
+    cell = driver.find_elements(By.CSS_SELECTOR, "#scorecard-heatmap .nsewdrag")[0]
+    # The first cell of the second row: an office, on the first column (No recurrence of maltreatment).
+    size = cell.size
+    from selenium.webdriver.common.action_chains import ActionChains
+    ActionChains(driver).move_to_element_with_offset(cell, -size["width"] / 2 + 20,
+                                                     -size["height"] / 2 + 34 + 17).click().perform()
+    page.title("indicator-title", "No recurrence of maltreatment")
+    query = parse_qs(urlparse(driver.current_url).query)
+    assert query["parent"] == ["bureau:B01"] and query["entity"] == ["office:O001"]  # Alder, the first office
+    page.title("indicator-trend-title", "Trend: Alder Office")
+
+
+def test_the_indicator_page_renders_its_sections(page, driver):
+    page.open("/indicator/reentry?parent=bureau:B01&entity=office:O002")
+    page.title("indicator-title", "Re-entry into foster care")
+    page.title("indicator-trend-title", "Trend: Bayview Office, the last 24 months")
+    ranking = page.figure("indicator-ranking")
+    assert set(ranking["y"]) == {"Alder Office", "Bayview Office", "Cedar Office"}
+    page.figure("indicator-peers")
+    page.title("indicator-definition", "Why it matters")
+    assert "For the Stat meeting" in driver.find_element(By.ID, "indicator-definition").text
+
+
+def test_the_entity_page_tells_the_whole_story(page, driver, snapshot):
+    page.open("/entity/office/O002")
+    page.title("entity-title", "Bayview Office (office)")
+    page.wait(ec.presence_of_element_located((By.CSS_SELECTOR, "#entity-story img.sparkline")), "no sparklines")
+    names = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#entity-story tbody td:first-child a")]
+    assert names == ordered_catalogue(snapshot).name.tolist()
+
+
+def test_a_bad_link_says_what_was_wrong_on_the_page(page, driver):
+    page.open("/scorecard?parent=office:NOPE")
+    page.title("scorecard-message", "there is no office 'NOPE'")
+    page.open("/indicator/no_such_indicator")
+    page.title("indicator-message", "unknown indicator(s) 'no_such_indicator'")
+    page.open("/entity/bureau/B01?month=last-june")
+    page.title("entity-message", "month 'last-june' is not a month")
+
+
+def test_a_clicked_bar_shows_that_entity_s_trend(page, driver):
+    page.open("/indicator/no_recurrence?parent=bureau:B01")
+    page.title("indicator-trend-title", "Trend: North Bureau")
+    ranking = page.figure("indicator-ranking")
+    first = ranking["y"][0]
+    bar = page.wait(ec.presence_of_element_located((By.CSS_SELECTOR, "#indicator-ranking .point path")), "no bars")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", bar)
+    from selenium.webdriver.common.action_chains import ActionChains
+    ActionChains(driver).move_to_element(bar).click().perform()
+    page.title("indicator-trend-title", f"Trend: {first}")
+    assert "entity=office%3A" in driver.current_url or "entity=office:" in driver.current_url
