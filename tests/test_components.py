@@ -1,0 +1,226 @@
+"""The pure builders in components/, on hand-made data: formats, URLs, the heat map, the charts, the story."""
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+from urllib.parse import parse_qsl, urlparse
+
+import pandas as pd
+import pytest
+
+from components import charts, common, format as fmt, heatmap, links, story
+from queries.performance import Entity, Heatmap, IndicatorAcross, Story, Trend
+from queries.scorecard import EntityRef
+
+PROPORTION = SimpleNamespace(indicator_id="reentry", name="Re-entry into foster care", tier=1, domain="Permanency",
+                             kind="proportion", direction="lower", green="5.6", yellow="8.3", min_n=5, scale=None,
+                             definition="d", why="w", questions=["q1", "q2"])
+HIGHER = SimpleNamespace(**{**vars(PROPORTION), "indicator_id": "no_recurrence", "domain": "Safety",
+                            "name": "No recurrence of maltreatment", "direction": "higher", "green": "90.3",
+                            "yellow": "85"})
+COUNT = SimpleNamespace(**{**vars(PROPORTION), "indicator_id": "entries", "name": "Foster care entry (removal)",
+                           "kind": "count", "direction": None, "green": None, "yellow": None, "min_n": None})
+RATE = SimpleNamespace(**{**vars(PROPORTION), "indicator_id": "maltreatment_in_care", "kind": "rate",
+                          "scale": 100000, "green": "9.07", "yellow": "12", "min_n": 1000, "domain": "Safety"})
+
+
+def test_values_read_as_a_meeting_reads_them():
+    assert fmt.format_value("proportion", 92.14) == "92.1%"
+    assert fmt.format_value("rate", 9.0712) == "9.07"
+    assert fmt.format_value("median", 312.5, with_unit=True) == "312.5 days"
+    assert fmt.format_value("median", 312.0) == "312"
+    assert fmt.format_value("count", 1234) == "1,234"
+    assert fmt.format_value("proportion", None) == "—" and fmt.format_value("count", float("nan")) == "—"
+
+
+def test_standards_and_amounts_in_words():
+    assert fmt.standard_text(HIGHER) == "≥ 90.3% green · ≥ 85% yellow"
+    assert fmt.standard_text(PROPORTION) == "≤ 5.6% green · ≤ 8.3% yellow"
+    assert fmt.standard_text(COUNT) == "not rated (a count)"
+    assert fmt.amount_text(PROPORTION, 7, 125) == "7 of 125"
+    assert fmt.amount_text(RATE, 2, 22051) == "2 events in 22,051 days in care"
+    assert fmt.unit_of(RATE) == "per 100,000 days in care"
+
+
+@pytest.mark.parametrize("indicator, now, then, says", [
+    (HIGHER, 92.0, 90.0, "+2.0 pts (better; 90.0% then)"),
+    (HIGHER, 88.0, 90.0, "−2.0 pts (worse; 90.0% then)"),
+    (PROPORTION, 4.0, 6.0, "−2.0 pts (better; 6.0% then)"),  # lower is better
+    (PROPORTION, 6.0, 4.0, "+2.0 pts (worse; 4.0% then)"),
+    (COUNT, 20, 25, "−5 (25 then)"),
+    (HIGHER, 90.0, 90.0, "no change (90.0% then)"),
+    (HIGHER, 90.0, None, "no value to compare"),
+])
+def test_changes_say_better_or_worse_for_the_direction(indicator, now, then, says):
+    assert fmt.change_text(indicator, now, then) == says
+
+
+def test_a_change_from_an_insufficient_month_says_so():
+    assert fmt.change_text(HIGHER, 92.0, 100.0, "insufficient").endswith("too few then to rate")
+
+
+def test_views_read_from_and_write_to_urls():
+    view = links.ScorecardView.from_query({"month": "2024-06", "parent": "bureau:B2", "tier": "1", "sort": "-reentry"})
+    assert view == links.ScorecardView(dt.date(2024, 6, 1), EntityRef("bureau", "B2"), None, 1, "-reentry")
+    href = view.href()
+    assert href == "/scorecard?month=2024-06&parent=bureau:B2&tier=1&sort=-reentry"
+    assert links.ScorecardView.from_query(dict(parse_qsl(urlparse(href).query))) == view
+    assert links.ScorecardView().href() == "/scorecard"
+    indicator = links.IndicatorView.from_query("reentry", {"entity": "office:O 1", "months": "all"})
+    assert indicator.months is None and indicator.entity == EntityRef("office", "O 1")
+    again = links.IndicatorView.from_query("reentry", dict(parse_qsl(urlparse(indicator.href()).query)))
+    assert again == indicator
+    entity = links.EntityView.from_query("worker", "0042", {"month": "2024-05"})
+    assert entity.href() == "/entity/worker/0042?month=2024-05"
+    assert links.scorecard_href(EntityRef("department", "all"), None) == "/scorecard"
+
+
+@pytest.mark.parametrize("query, says", [
+    ({"colour": "red"}, "does not take 'colour'"),
+    ({"month": "June"}, "month 'June' is not a month"),
+    ({"month": "2024-13"}, "is not a month"),
+    ({"tier": "3"}, "tier '3' is not 1 or 2"),
+    ({"level": "team"}, "level 'team' is not one of"),
+    ({"parent": "office"}, "parent: 'office' needs an id"),
+    ({"parent": "region:R1"}, "does not name an entity"),
+])
+def test_a_bad_url_parameter_says_what_to_write(query, says):
+    with pytest.raises(links.ViewError, match=says):
+        links.ScorecardView.from_query(query)
+
+
+def test_bad_indicator_and_entity_urls():
+    with pytest.raises(links.ViewError, match="months 'lots' is not a number"):
+        links.IndicatorView.from_query("reentry", {"months": "lots"})
+    with pytest.raises(links.ViewError, match="the department's id is 'all'"):
+        links.EntityView.from_query("department", "everything", {})
+
+
+def _heatmap() -> Heatmap:
+    rows = pd.DataFrame({"level": ["unit", "worker", "worker", "worker"], "entity_id": ["U1", "W1", "W2", "W3"],
+                         "entity_name": ["Unit 1", "Ana Diaz", "Ana Diaz", "Ben Okafor"]})
+    indicators = pd.DataFrame([vars(HIGHER), vars(COUNT)])
+    cell = dict(numerator=94, denominator=100, value=94.0, status="green", last_month=90.0, last_month_status="green",
+                last_year=None, last_year_status=None)
+    cells = pd.DataFrame([
+        {"level": "unit", "entity_id": "U1", "indicator_id": "no_recurrence", **cell},
+        {"level": "worker", "entity_id": "W1", "indicator_id": "no_recurrence",
+         **{**cell, "numerator": 3, "denominator": 4, "value": 75.0, "status": "insufficient"}},
+        {"level": "worker", "entity_id": "W2", "indicator_id": "no_recurrence",
+         **{**cell, "numerator": 80, "denominator": 100, "value": 80.0, "status": "red"}},
+        {"level": "unit", "entity_id": "U1", "indicator_id": "entries",
+         **{**cell, "numerator": 12, "denominator": 12, "value": 12.0, "status": "none"}},
+    ])
+    path = [Entity("department", "all", "Dept"), Entity("bureau", "B1", "North"), Entity("office", "O1", "Alder"),
+            Entity("unit", "U1", "Unit 1")]
+    return Heatmap(dt.date(2024, 6, 1), path[-1], "worker", path, rows, indicators, cells, 3)
+
+
+def test_the_heat_map_has_entities_as_rows_and_indicators_as_columns():
+    figure = heatmap.heatmap_figure(_heatmap(), links.ScorecardView(dt.date(2024, 6, 1), EntityRef("unit", "U1")))
+    trace = figure.data[0]
+    assert list(trace.y) == ["Unit 1", "Ana Diaz (W1)", "Ana Diaz (W2)", "Ben Okafor"]  # a shared name gets its id
+    assert list(trace.x) == ["No recurrence of maltreatment", "Foster care entry (removal)"]
+    order = heatmap.ORDER
+    assert [list(r) for r in trace.z] == [[order.index("green"), order.index("none")],
+                                          [order.index("insufficient"), order.index("no data")],
+                                          [order.index("red"), order.index("no data")],
+                                          [order.index("no data"), order.index("no data")]]
+    assert trace.text[0][0] == "✓ 94.0" and trace.text[2][0] == "✕ 80.0" and trace.text[0][1] == "12"
+    hover = trace.customdata[0][0]
+    assert "Value: 94.0% (94 of 100)" in hover and "Standard: ≥ 90.3% green" in hover
+    assert "Since last month: +4.0 pts (better; 90.0% then)" in hover
+    assert "Since 12 months ago: no value to compare" in hover
+    assert "fewer than 5 members" in trace.customdata[1][0]
+    assert "No members this month" in trace.customdata[3][0]
+
+
+def test_heat_map_names_link_down_a_level_and_to_the_indicator_page():
+    view = links.ScorecardView(dt.date(2024, 6, 1), EntityRef("unit", "U1"), tier=1)
+    figure = heatmap.heatmap_figure(_heatmap(), view)
+    rows = list(figure.layout.yaxis.ticktext)
+    assert 'href="/entity/unit/U1?month=2024-06"' in rows[0]  # the parent's own story
+    assert 'href="/entity/worker/W1?month=2024-06"' in rows[1]  # a worker has nothing below: its page
+    columns = list(figure.layout.xaxis.ticktext)
+    assert 'href="/indicator/no_recurrence?month=2024-06&amp;parent=unit:U1"' in columns[0].replace("&", "&amp;")
+    assert [a.text for a in figure.layout.annotations] == ["<b>Safety</b>", "<b>Permanency</b>"]
+
+
+def test_a_clicked_cell_is_found_by_its_labels():
+    data = _heatmap()
+    keys = heatmap.cell_keys(data)
+    click = {"points": [{"x": "No recurrence of maltreatment", "y": "Ana Diaz (W2)"}]}
+    assert heatmap.clicked_cell(click, keys) == ("no_recurrence", "worker", "W2")
+    assert heatmap.clicked_cell(None, keys) is None
+    assert heatmap.clicked_cell({"points": [{"x": "?", "y": "Ana Diaz (W2)"}]}, keys) is None
+
+
+def _across(ranked_values, statuses) -> IndicatorAcross:
+    ranked = pd.DataFrame({"level": "office", "entity_id": [f"O{i}" for i in range(len(ranked_values))],
+                           "entity_name": [f"Office {i}" for i in range(len(ranked_values))],
+                           "peer_group": ["urban", "urban", None][:len(ranked_values)],
+                           "under_parent": True, "numerator": 1, "denominator": 10, "value": ranked_values,
+                           "status": statuses})
+    parent = Entity("bureau", "B1", "North")
+    return IndicatorAcross(dt.date(2024, 6, 1), pd.Series(vars(PROPORTION)), parent, "office",
+                           [Entity("department", "all", "Dept"), parent],
+                           pd.Series({"value": 4.0, "status": "green"}), ranked, ranked)
+
+
+def test_ranking_colours_bars_by_status_and_draws_the_standard():
+    figure = charts.ranking_figure(_across([1.0, 6.0, 9.0], ["green", "yellow", "red"]))
+    bar = figure.data[0]
+    assert list(bar.y) == ["Office 0", "Office 1", "Office 2"]
+    assert list(bar.marker.color) == [fmt.STATUS_STYLE[s]["colour"] for s in ("green", "yellow", "red")]
+    assert [shape.x0 for shape in figure.layout.shapes] == [5.6, 8.3, 4.0]  # green, yellow, the parent
+    assert charts.status_counts(_across([1.0, 6.0, 9.0], ["green", "yellow", "red"]))["red"] == 1
+
+
+def test_peers_group_offices_with_a_median_marker():
+    figure = charts.peers_figure(_across([1.0, 6.0, 9.0], ["green", "yellow", "red"]))
+    groups = [t.y[0] for t in figure.data if t.mode == "markers+text"]
+    assert groups == ["no peer group", "urban"]
+    medians = [t.x[0] for t in figure.data if t.mode == "markers"]
+    assert medians == [9.0, 3.5]
+
+
+def _trend(kind_indicator, statuses) -> Trend:
+    months = pd.date_range("2024-01-01", periods=len(statuses), freq="MS")
+    series = pd.concat([
+        pd.DataFrame({"month": months, "line": "entity", "value": range(len(statuses)), "numerator": 1,
+                      "denominator": 10, "status": statuses}),
+        pd.DataFrame({"month": months, "line": "peers", "value": 3.0, "numerator": None, "denominator": None,
+                      "status": None})])
+    path = [Entity("department", "all", "Dept"), Entity("office", "O1", "Alder")]
+    return Trend(pd.Series(vars(kind_indicator)), path[-1], path, "the other urban offices", series)
+
+
+def test_trend_draws_bands_lines_and_hollow_insufficient_months():
+    figure = charts.trend_figure(_trend(PROPORTION, ["green", "insufficient", "red"]))
+    assert [t.name for t in figure.data] == ["Peers' median (the other urban offices)", "Alder"]
+    entity = figure.data[-1]
+    assert list(entity.marker.color)[1] == "white" and list(entity.marker.color)[0] != "white"
+    rectangles = [s for s in figure.layout.shapes if s.type == "rect"]
+    assert [r.fillcolor for r in rectangles] == [fmt.STATUS_STYLE[s]["colour"] for s in ("green", "yellow", "red")]
+    counted = charts.trend_figure(_trend(COUNT, ["none", "none"]))
+    assert not [s for s in counted.layout.shapes if s.type == "rect"]  # a count has no standard to band
+
+
+def test_empty_figures_say_why():
+    empty = charts.ranking_figure(_across([], []))
+    assert "has members this month" in empty.layout.annotations[0].text
+
+
+def test_sparkline_and_story_rows():
+    values = pd.Series([1.0, None, 3.0])
+    image = common.sparkline(values, pd.Series(["green", None, "red"]), PROPORTION)
+    assert image.alt == "from 1 to 3" and image.src.startswith("data:image/svg+xml")
+    assert "D55E00" in image.src  # the last point in its status colour
+    assert common.sparkline(pd.Series([None, None]), pd.Series([None, None]), PROPORTION).children == "no values"
+    cells = pd.DataFrame({"indicator_id": ["reentry"], "month": [pd.Timestamp("2024-06-01")], "numerator": [7],
+                          "denominator": [125], "value": [5.6], "status": ["green"]})
+    data = Story(dt.date(2024, 6, 1), Entity("office", "O1", "Alder"), [Entity("office", "O1", "Alder")],
+                 pd.DataFrame([vars(HIGHER), vars(PROPORTION)]), cells)
+    rows = story.story_rows(data)
+    assert [r["status"] for r in rows] == ["no data", "green"]
+    assert rows[1]["value"] == "5.6%" and rows[1]["amount"] == "7 of 125" and len(rows[1]["values"]) == 24

@@ -1,0 +1,128 @@
+"""The pages' callbacks, called as plain functions and through Dash's own endpoint, on the `small` demo."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from dash import no_update
+
+from app import create_app
+from tests.test_app import _text
+
+
+@pytest.fixture(scope="module")
+def app(demo_instance):
+    return create_app({"instance_dir": str(demo_instance)})
+
+
+@pytest.fixture
+def request_context(app):
+    with app.server.test_request_context("/"):
+        yield
+
+
+def test_layouts_need_no_arguments_and_read_no_data(tmp_path):
+    # Dash calls layout() with no arguments to check ids; an unreachable warehouse must not matter.
+    create_app({"instance_dir": str(tmp_path), "warehouse_url": "postgresql+psycopg://nobody@192.0.2.1:1/none"})
+    from pages import entity, indicator, scorecard
+    for page in (scorecard, indicator, entity):
+        assert page.layout() is not None
+
+
+def test_scorecard_callback_draws_the_view_in_the_url(request_context):
+    from pages.scorecard import show_scorecard
+    crumbs, title, as_of, months, month, sorts, sort, note, figure, keys = show_scorecard(
+        {"parent": "bureau:B01", "month": "2025-06", "sort": "-reentry"})
+    assert title == "North Bureau: offices, June 2025" and month == "2025-06" and sort == "-reentry"
+    assert months[0]["value"] == "2026-10" and "Data as of" in _text(as_of)
+    assert [item["label"] for item in crumbs.items][-1] == "North Bureau"
+    assert figure.data[0].y[0] == "North Bureau" and len(figure.data[0].x) == 28
+    assert keys["rows"]["North Bureau"] == ["bureau", "B01"] and note is None
+    assert {"label": "Re-entry into foster care: worst first", "value": "-reentry"} in sorts
+
+
+@pytest.mark.parametrize("query, says", [
+    ({"parent": "office:O999"}, "there is no office 'O999'"),
+    ({"month": "2019-01"}, "no indicators for 2019-01"),
+    ({"tier": "5"}, "tier '5' is not 1 or 2"),
+    ({"parent": "worker:000001"}, "a worker has no level below it"),
+    ({"zoom": "2"}, "does not take 'zoom'"),
+])
+def test_a_bad_scorecard_link_gives_a_message_not_a_traceback(request_context, query, says):
+    from pages.scorecard import show_scorecard
+    result = show_scorecard(query)
+    assert says in _text(result[7]) and "cannot be shown" in _text(result[7])
+    assert not result[8].data  # an empty figure
+
+
+def test_controls_become_urls_and_an_unchanged_view_stays_put(request_context):
+    from pages.scorecard import navigate, open_indicator
+    assert navigate("2026-10", "both", "name", {}) is no_update  # the latest month, as the URL had it
+    assert navigate("2026-09", "both", "name", {}) == "/scorecard?month=2026-09"
+    assert navigate("2026-10", "2", "name", {"parent": "bureau:B01"}) == "/scorecard?parent=bureau:B01&tier=2"
+    assert navigate("2026-10", "both", "-reentry", {"month": "2026-10"}) == "/scorecard?month=2026-10&sort=-reentry"
+    assert navigate("2026-10", "both", "name", {"month": "2026-10"}) is no_update
+    keys = {"rows": {"Alder Office": ["office", "O001"]}, "columns": {"Re-entry into foster care": "reentry"}}
+    click = {"points": [{"x": "Re-entry into foster care", "y": "Alder Office"}]}
+    assert open_indicator(click, keys, {"parent": "bureau:B01", "month": "2026-01"}) == (
+        "/indicator/reentry?month=2026-01&parent=bureau:B01&entity=office:O001")
+    assert open_indicator(None, keys, {}) is no_update
+
+
+def test_indicator_callback_and_its_errors(request_context):
+    from pages.indicator import navigate, show_indicator, show_trend_of
+    result = show_indicator({"indicator_id": "timely_contacts_cases", "parent": "bureau:B01",
+                             "entity": "office:O002", "months": "12"})
+    assert result[1] == "Timely contacts: cases" and result[10] == "Trend: Bayview Office, the last 12 months"
+    assert "Of its 3 offices with members" in _text(result[6]) and "Why it matters" in _text(result[12])
+    assert len(result[11].data[-1].x) == 12
+    bad = show_indicator({"indicator_id": "timely_contacts_cases", "entity": "office:O999"})
+    assert "there is no office 'O999'" in _text(bad[5])
+    assert navigate("2026-10", "all", {"indicator_id": "reentry"}) == "/indicator/reentry?months=all"
+    assert navigate("2026-10", "24", {"indicator_id": "reentry"}) is no_update
+    assert show_trend_of({"points": [{"customdata": ["office", "O003"]}]}, {"indicator_id": "reentry"}) == (
+        "/indicator/reentry?entity=office:O003")
+
+
+def test_entity_callback_and_its_errors(request_context):
+    from pages.entity import navigate, show_entity
+    result = show_entity({"level": "unit", "entity_id": "U0001", "month": "2026-03"})
+    assert result[1] == "Alder Unit 1 (unit): March 2026" and result[4] == "2026-03"
+    assert "Scorecard of its workers" in _text(result[5])
+    assert _text(result[7]).count("Last 24 months") == 1
+    assert "there is no bureau 'B9'" in _text(show_entity({"level": "bureau", "entity_id": "B9"})[6])
+    assert navigate("2026-02", {"level": "unit", "entity_id": "U0001"}) == "/entity/unit/U0001?month=2026-02"
+    assert navigate("2026-10", {"level": "unit", "entity_id": "U0001"}) is no_update
+
+
+def test_before_any_load_the_pages_say_what_to_run(tmp_path):
+    app = create_app({"instance_dir": str(tmp_path / "empty")})
+    from pages.entity import show_entity
+    from pages.indicator import show_indicator
+    from pages.scorecard import show_scorecard
+    with app.server.test_request_context("/"):
+        assert "No data loaded yet" in _text(show_scorecard({})[7])
+        assert "No data loaded yet" in _text(show_indicator({"indicator_id": "reentry"})[5])
+        assert "No data loaded yet" in _text(show_entity({"level": "department", "entity_id": "all"})[6])
+
+
+def test_a_tampered_callback_request_gets_a_message_not_a_traceback(app):
+    # The scorecard's callback, as the browser posts it, with a query nobody could pick from the page.
+    client = app.server.test_client()
+    client.get("/scorecard")
+    body = {
+        "output": "..scorecard-breadcrumb.children...scorecard-title.children...scorecard-as-of.children..."
+                  "scorecard-month.options...scorecard-month.value...scorecard-sort.options...scorecard-sort.value..."
+                  "scorecard-message.children...scorecard-heatmap.figure...scorecard-keys.data..",
+        "outputs": [{"id": i, "property": p} for i, p in (
+            ("scorecard-breadcrumb", "children"), ("scorecard-title", "children"), ("scorecard-as-of", "children"),
+            ("scorecard-month", "options"), ("scorecard-month", "value"), ("scorecard-sort", "options"),
+            ("scorecard-sort", "value"), ("scorecard-message", "children"), ("scorecard-heatmap", "figure"),
+            ("scorecard-keys", "data"))],
+        "inputs": [{"id": "scorecard-query", "property": "data", "value": {"parent": "office:1' or '1'='1"}}],
+        "changedPropIds": ["scorecard-query.data"], "state": [],
+    }
+    response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 200
+    answer = response.get_json()["response"]
+    assert "there is no office" in json.dumps(answer["scorecard-message"]) and "Traceback" not in response.text
