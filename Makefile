@@ -40,3 +40,4 @@ bench: $(STAMP)
 	test -f $(COUNTY)/manifest.json || $(BIN)/statboard demo-data $(COUNTY) --scale county
 	$(BIN)/python bench/load_county.py --extract $(COUNTY)
 	$(BIN)/python bench/measures_county.py --extract $(COUNTY)
+	$(BIN)/python bench/pages_county.py --extract $(COUNTY)

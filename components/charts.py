@@ -1,9 +1,13 @@
 """The indicator page's figures: entities ranked against the standard, the variation behind a parent's value,
-offices beside their peer group, and the trend with its bands. Pure: data in, Plotly figures out."""
+offices beside their peer group, and the trend with its bands. Pure: data in, Plotly figure dicts out.
+
+Figures are plain dicts in Plotly's schema (see components/heatmap.py for why); the tests validate them.
+"""
 from __future__ import annotations
 
+import math
+
 import pandas as pd
-import plotly.graph_objects as go
 
 from components.format import (STATUS_STYLE, amount_text, format_value, standard_text, status_text, threshold,
                                unit_of)
@@ -12,36 +16,58 @@ from queries.performance import IndicatorAcross, Trend
 
 LINE_COLOURS = {"entity": "#0B3C8C", "parent": "#6F6F6F", "peers": "#9A4E9E"}  # not the status colours
 BAR_PX = 28
+PLAIN = {"plot_bgcolor": "white", "paper_bgcolor": "white"}
 
 
-def empty_figure(message: str = "") -> go.Figure:
+def _values(series) -> list:
+    """A column as JSON-ready values: NaN and NA become None."""
+    return [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v
+            for v in pd.Series(series).tolist()]
+
+
+def empty_figure(message: str = "") -> dict:
     """A blank figure (with a message in the middle when given): what a graph shows until it has data."""
-    figure = go.Figure()
-    figure.update_xaxes(visible=False)
-    figure.update_yaxes(visible=False)
-    figure.update_layout(height=120, margin={"t": 10, "b": 10, "l": 10, "r": 10}, plot_bgcolor="white",
-                         paper_bgcolor="white")
-    if message:
-        figure.add_annotation(text=message, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5,
-                              font={"size": 15})
-    return figure
+    annotations = [{"text": message, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+                    "font": {"size": 15}}] if message else []
+    return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 120,
+                                   "margin": {"t": 10, "b": 10, "l": 10, "r": 10}, "annotations": annotations,
+                                   **PLAIN}}
 
 
-def _standard_lines(figure: go.Figure, indicator, axis: str) -> None:
+def _line(axis: str, value: float, colour: str, dash: str, label: str, position: str) -> tuple[dict, dict]:
+    """A line across the plot at `value` on `axis` ('x': vertical), and its label."""
+    if axis == "x":
+        shape = {"type": "line", "xref": "x", "x0": value, "x1": value, "yref": "paper", "y0": 0, "y1": 1}
+        note = {"x": value, "xref": "x", "y": 1 if position == "top" else 0, "yref": "paper",
+                "yanchor": "bottom" if position == "top" else "top", "xanchor": "left"}
+    else:
+        shape = {"type": "line", "yref": "y", "y0": value, "y1": value, "xref": "paper", "x0": 0, "x1": 1}
+        note = {"y": value, "yref": "y", "x": 1, "xref": "paper", "xanchor": "left"}
+    shape["line"] = {"color": colour, "dash": dash, "width": 2}
+    return shape, {**note, "text": label, "showarrow": False, "font": {"size": 11}}
+
+
+def _standard_lines(indicator, axis: str) -> tuple[list, list]:
     """The green and yellow thresholds as lines across the plot (along x for bars, y for trends)."""
+    shapes, notes = [], []
     if indicator.kind == "count":
-        return
-    for name, dash in (("green", "solid"), ("yellow", "dash")):
+        return shapes, notes
+    for name, colour, dash in (("green", "#333", "solid"), ("yellow", "#777", "dash")):
         value = float(threshold(getattr(indicator, name)))
-        line = {"color": "#333" if name == "green" else "#777", "dash": dash, "width": 2}
-        label = f"{name} {format_value(indicator.kind, value)}"
-        if axis == "x":
-            figure.add_vline(x=value, line=line, annotation_text=label, annotation_position="top")
-        else:
-            figure.add_hline(y=value, line=line, annotation_text=label, annotation_position="right")
+        shape, note = _line(axis, value, colour, dash, f"{name} {format_value(indicator.kind, value)}", "top")
+        shapes.append(shape)
+        notes.append(note)
+    return shapes, notes
 
 
-def ranking_figure(data: IndicatorAcross) -> go.Figure:
+def _parent_line(data: IndicatorAcross, label: str) -> tuple[list, list]:
+    if data.parent_cell is None:
+        return [], []
+    shape, note = _line("x", float(data.parent_cell.value), LINE_COLOURS["parent"], "dot", label, "bottom")
+    return [shape], [note]
+
+
+def ranking_figure(data: IndicatorAcross) -> dict:
     """Entities of one level ranked best first, coloured and marked by status, the standard as lines."""
     indicator = data.indicator
     ranked = data.ranked
@@ -54,22 +80,20 @@ def ranking_figure(data: IndicatorAcross) -> go.Figure:
     hover = [f"<b>{label}</b><br>{format_value(indicator.kind, v, True)} ({amount_text(indicator, n, d)})<br>"
              f"{status_text(s)}" for label, v, n, d, s in zip(labels, ranked.value, ranked.numerator,
                                                                ranked.denominator, statuses)]
-    figure = go.Figure(go.Bar(
-        x=ranked.value, y=labels, orientation="h", text=text, textposition="outside", cliponaxis=False,
-        marker={"color": [STATUS_STYLE[s]["colour"] for s in statuses], "line": {"color": "#333", "width": 1}},
-        customdata=[[level, entity_id] for level, entity_id in zip(ranked.level, ranked.entity_id)],
-        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
-    ))
-    _standard_lines(figure, indicator, "x")
-    if data.parent_cell is not None:
-        figure.add_vline(x=data.parent_cell.value, line={"color": LINE_COLOURS["parent"], "dash": "dot", "width": 2},
-                         annotation_text=f"{data.parent.name}: {format_value(indicator.kind, data.parent_cell.value)}",
-                         annotation_position="bottom right")
-    figure.update_yaxes(autorange="reversed", fixedrange=True)
-    figure.update_xaxes(title=unit_of(indicator), fixedrange=True, rangemode="tozero")
-    figure.update_layout(height=120 + BAR_PX * len(ranked), margin={"t": 40, "l": 220, "r": 90, "b": 50},
-                         plot_bgcolor="white", paper_bgcolor="white", showlegend=False)
-    return figure
+    bar = {"type": "bar", "x": _values(ranked.value), "y": labels, "orientation": "h", "text": text,
+           "textposition": "outside", "cliponaxis": False,
+           "marker": {"color": [STATUS_STYLE[s]["colour"] for s in statuses], "line": {"color": "#333", "width": 1}},
+           "customdata": [[level, entity_id] for level, entity_id in zip(ranked.level, ranked.entity_id)],
+           "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>"}
+    shapes, notes = _standard_lines(indicator, "x")
+    parent_shapes, parent_notes = _parent_line(
+        data, f"{data.parent.name}: {format_value(indicator.kind, data.parent_cell.value)}"
+        if data.parent_cell is not None else "")
+    return {"data": [bar], "layout": {
+        "yaxis": {"autorange": "reversed", "fixedrange": True},
+        "xaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True, "rangemode": "tozero"},
+        "height": 120 + BAR_PX * len(ranked), "margin": {"t": 40, "l": 220, "r": 90, "b": 50},
+        "showlegend": False, "shapes": shapes + parent_shapes, "annotations": notes + parent_notes, **PLAIN}}
 
 
 def status_counts(data: IndicatorAcross) -> dict[str, int]:
@@ -78,79 +102,72 @@ def status_counts(data: IndicatorAcross) -> dict[str, int]:
     return {s: int(counts.get(s, 0)) for s in ("green", "yellow", "red", "insufficient", "none")}
 
 
-def variation_figure(data: IndicatorAcross) -> go.Figure:
+def variation_figure(data: IndicatorAcross) -> dict:
     """The spread of the descendants' values around the parent's: one dot per entity, a box for the spread."""
     indicator = data.indicator
     rated = data.ranked[data.ranked.status != "insufficient"]
     if rated.empty:
         return empty_figure("Too few members in every entity to show a spread")
     labels = unique_labels(rated.entity_name.tolist(), rated.entity_id.tolist())
-    figure = go.Figure(go.Box(x=rated.value, y0=0, orientation="h", boxpoints=False, name=f"{data.level}s",
-                              line={"color": "#555"}, fillcolor="rgba(0,0,0,0)", hoverinfo="skip"))
+    box = {"type": "box", "x": _values(rated.value), "y0": 0, "orientation": "h", "boxpoints": False,
+           "name": f"{data.level}s", "line": {"color": "#555"}, "fillcolor": "rgba(0,0,0,0)", "hoverinfo": "skip"}
     # One dot per entity, spread up and down by a fixed pattern (not random: the same data draws the same).
-    offsets = [((n * 7) % 11 - 5) / 20 for n in range(len(rated))]
-    figure.add_trace(go.Scatter(
-        x=rated.value, y=offsets, mode="markers", hovertext=labels,
-        marker={"color": [STATUS_STYLE[s]["colour"] for s in rated.status], "size": 12,
-                "symbol": [{"green": "circle", "yellow": "diamond", "red": "x"}.get(s, "circle-open")
-                           for s in rated.status], "line": {"color": "#333", "width": 1}},
-        hovertemplate="%{hovertext}: %{x}<extra></extra>"))
-    _standard_lines(figure, indicator, "x")
-    if data.parent_cell is not None:
-        figure.add_vline(x=data.parent_cell.value, line={"color": LINE_COLOURS["parent"], "dash": "dot", "width": 2},
-                         annotation_text=data.parent.name, annotation_position="bottom right")
-    figure.update_xaxes(title=unit_of(indicator), fixedrange=True)
-    figure.update_yaxes(fixedrange=True, showticklabels=False, range=[-0.6, 0.6])
-    figure.update_layout(height=220, margin={"t": 40, "l": 20, "r": 20, "b": 50}, plot_bgcolor="white",
-                         paper_bgcolor="white", showlegend=False)
-    return figure
+    dots = {"type": "scatter", "x": _values(rated.value), "y": [((n * 7) % 11 - 5) / 20 for n in range(len(rated))],
+            "mode": "markers", "hovertext": labels, "hovertemplate": "%{hovertext}: %{x}<extra></extra>",
+            "marker": {"color": [STATUS_STYLE[s]["colour"] for s in rated.status], "size": 12,
+                       "symbol": [{"green": "circle", "yellow": "diamond", "red": "x"}.get(s, "circle-open")
+                                  for s in rated.status], "line": {"color": "#333", "width": 1}}}
+    shapes, notes = _standard_lines(indicator, "x")
+    parent_shapes, parent_notes = _parent_line(data, data.parent.name)
+    return {"data": [box, dots], "layout": {
+        "xaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True},
+        "yaxis": {"fixedrange": True, "showticklabels": False, "range": [-0.6, 0.6]},
+        "height": 220, "margin": {"t": 40, "l": 20, "r": 20, "b": 50}, "showlegend": False,
+        "shapes": shapes + parent_shapes, "annotations": notes + parent_notes, **PLAIN}}
 
 
-def peers_figure(data: IndicatorAcross) -> go.Figure:
+def peers_figure(data: IndicatorAcross) -> dict:
     """Every office in scope beside the others of its peer group, with each group's median value."""
     indicator = data.indicator
     offices = data.offices.assign(group=data.offices.peer_group.fillna("no peer group"))
     if offices.empty:
         return empty_figure("No office has members this month")
-    figure = go.Figure()
-    for n, (group, members) in enumerate(offices.groupby("group", sort=True)):
+    traces = []
+    for group, members in offices.groupby("group", sort=True):
         rated = members[members.status != "insufficient"]
-        figure.add_trace(go.Scatter(
-            x=members.value, y=[group] * len(members), mode="markers+text", name=group,
-            text=[f"{name}" for name in members.entity_name], textposition="top center",
-            marker={"size": [16 if u else 11 for u in members.under_parent],
-                    "color": [STATUS_STYLE[s]["colour"] for s in members.status],
-                    "symbol": ["diamond" if u else "circle" for u in members.under_parent],
-                    "line": {"color": "#333", "width": 1}},
-            hovertext=[f"<b>{name}</b> ({group})<br>{format_value(indicator.kind, v, True)}<br>{status_text(s)}"
-                       for name, v, s in zip(members.entity_name, members.value, members.status)],
-            hovertemplate="%{hovertext}<extra></extra>", showlegend=False))
+        under = members.under_parent.tolist()
+        traces.append({
+            "type": "scatter", "x": _values(members.value), "y": [group] * len(members), "mode": "markers+text",
+            "name": group, "text": members.entity_name.tolist(), "textposition": "top center", "showlegend": False,
+            "marker": {"size": [16 if u else 11 for u in under],
+                       "color": [STATUS_STYLE[s]["colour"] for s in members.status],
+                       "symbol": ["diamond" if u else "circle" for u in under], "line": {"color": "#333", "width": 1}},
+            "hovertext": [f"<b>{name}</b> ({group})<br>{format_value(indicator.kind, v, True)}<br>{status_text(s)}"
+                          for name, v, s in zip(members.entity_name, members.value, members.status)],
+            "hovertemplate": "%{hovertext}<extra></extra>"})
         if not rated.empty:
             median = float(rated.value.median())
-            figure.add_trace(go.Scatter(
-                x=[median], y=[group], mode="markers", marker={"symbol": "line-ns", "size": 30,
-                                                                  "line": {"color": "#111", "width": 3}},
-                hovertemplate=f"{group} median: {format_value(indicator.kind, median, True)}<extra></extra>",
-                showlegend=False))
-    _standard_lines(figure, indicator, "x")
-    figure.update_xaxes(title=unit_of(indicator), fixedrange=True)
-    figure.update_yaxes(fixedrange=True, type="category")
-    groups = offices.group.nunique()
-    figure.update_layout(height=140 + 70 * groups, margin={"t": 40, "l": 140, "r": 40, "b": 50},
-                         plot_bgcolor="white", paper_bgcolor="white")
-    return figure
+            traces.append({
+                "type": "scatter", "x": [median], "y": [group], "mode": "markers", "showlegend": False,
+                "marker": {"symbol": "line-ns", "size": 30, "line": {"color": "#111", "width": 3}},
+                "hovertemplate": f"{group} median: {format_value(indicator.kind, median, True)}<extra></extra>"})
+    shapes, notes = _standard_lines(indicator, "x")
+    return {"data": traces, "layout": {
+        "xaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True},
+        "yaxis": {"fixedrange": True, "type": "category"},
+        "height": 140 + 70 * offices.group.nunique(), "margin": {"t": 40, "l": 140, "r": 40, "b": 50},
+        "shapes": shapes, "annotations": notes, **PLAIN}}
 
 
-def trend_figure(data: Trend) -> go.Figure:
+def trend_figure(data: Trend) -> dict:
     """The entity's monthly values with the parent's and the peers' lines, on green/yellow/red bands."""
     indicator = data.indicator
     series = data.series
     if series[series.line == "entity"].empty:
         return empty_figure(f"{data.entity.name} has no members for this indicator in these months")
-    figure = go.Figure()
-    _bands(figure, indicator, series)
     names = {"entity": data.entity.name, "parent": data.path[-2].name if len(data.path) > 1 else "",
              "peers": f"Peers' median ({data.peers})"}
+    traces = []
     for line in ("peers", "parent", "entity"):
         points = series[series.line == line]
         if points.empty:
@@ -161,38 +178,40 @@ def trend_figure(data: Trend) -> go.Figure:
                  + (f" ({amount_text(indicator, n, d)})<br>{status_text(s)}" if is_entity else "")
                  for m, v, n, d, s in zip(points.month, points.value, points.numerator, points.denominator,
                                           statuses)]
-        figure.add_trace(go.Scatter(
-            x=points.month, y=points.value, name=names[line], mode="lines+markers" if is_entity else "lines",
-            line={"color": LINE_COLOURS[line], "width": 3 if is_entity else 2,
-                  "dash": "solid" if is_entity else ("dot" if line == "peers" else "dash")},
+        trace = {"type": "scatter", "x": [f"{m:%Y-%m-%d}" for m in points.month], "y": _values(points.value),
+                 "name": names[line], "mode": "lines+markers" if is_entity else "lines",
+                 "line": {"color": LINE_COLOURS[line], "width": 3 if is_entity else 2,
+                          "dash": "solid" if is_entity else ("dot" if line == "peers" else "dash")},
+                 "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>"}
+        if is_entity:
             # Insufficient months are hollow: shown, not to be read as a rated value.
-            marker={"size": 9, "color": ["white" if s == "insufficient" else LINE_COLOURS[line] for s in statuses],
-                    "line": {"color": LINE_COLOURS[line], "width": 2}} if is_entity else None,
-            hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
-    figure.update_xaxes(title=None, dtick="M3", tickformat="%b %Y", fixedrange=True)
-    figure.update_yaxes(title=unit_of(indicator), fixedrange=True)
-    figure.update_layout(height=380, margin={"t": 30, "l": 70, "r": 110, "b": 40}, plot_bgcolor="white",
-                         paper_bgcolor="white", legend={"orientation": "h", "y": -0.15}, hovermode="closest")
-    return figure
+            trace["marker"] = {"size": 9, "line": {"color": LINE_COLOURS[line], "width": 2},
+                               "color": ["white" if s == "insufficient" else LINE_COLOURS[line] for s in statuses]}
+        traces.append(trace)
+    shapes, notes = _bands(indicator, series)
+    return {"data": traces, "layout": {
+        "xaxis": {"type": "date", "dtick": "M3", "tickformat": "%b %Y", "fixedrange": True},
+        "yaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True},
+        "height": 380, "margin": {"t": 30, "l": 70, "r": 130, "b": 40}, "hovermode": "closest",
+        "legend": {"orientation": "h", "y": -0.15}, "shapes": shapes, "annotations": notes, **PLAIN}}
 
 
-def _bands(figure: go.Figure, indicator, series: pd.DataFrame) -> None:
+def _bands(indicator, series: pd.DataFrame) -> tuple[list, list]:
     """Green, yellow and red bands behind the lines (none for a count), faint so the lines read first."""
     if indicator.kind == "count":
-        return
+        return [], []
     green, yellow = float(threshold(indicator.green)), float(threshold(indicator.yellow))
-    values = series.value.dropna()
-    low = min([0.0, *values.tolist()])
-    high = max([green, yellow, *values.tolist()]) * 1.1 or 1.0
-    if indicator.kind == "proportion":
-        high = max(high, 100.0) if indicator.direction == "higher" else high
+    values = series.value.dropna().tolist()
+    low = min([0.0, *values])
+    high = max([green, yellow, *values]) * 1.1 or 1.0
+    if indicator.kind == "proportion" and indicator.direction == "higher":
+        high = max(high, 100.0)
     if indicator.direction == "higher":
         bands = [("green", green, high), ("yellow", yellow, green), ("red", low, yellow)]
     else:
         bands = [("green", low, green), ("yellow", green, yellow), ("red", yellow, high)]
-    for status, y0, y1 in bands:
-        figure.add_hrect(y0=y0, y1=y1, fillcolor=STATUS_STYLE[status]["colour"], opacity=0.16, line_width=0,
-                         layer="below")
-    figure.add_hline(y=green, line={"color": "#333", "width": 2},
-                     annotation_text=f"standard {standard_text(indicator).split(' · ')[0]}",
-                     annotation_position="right")
+    shapes = [{"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": y0, "y1": y1,
+               "fillcolor": STATUS_STYLE[status]["colour"], "opacity": 0.16, "line": {"width": 0}, "layer": "below"}
+              for status, y0, y1 in bands]
+    line, note = _line("y", green, "#333", "solid", f"standard {standard_text(indicator).split(' · ')[0]}", "right")
+    return shapes + [line], [note]

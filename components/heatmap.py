@@ -3,11 +3,12 @@
 Each cell shows its value and a status symbol on a colour-blind-safe palette; hover says the name,
 value, numerator and denominator, the standard, and the changes since last month and 12 months ago.
 Row names link one level down (the parent's name to its own page); column names to the indicator page.
+Figures are plain dicts in Plotly's schema: building them through plotly.graph_objects validates every
+property on every call, which costs more than the query behind the page (tests validate them instead).
 """
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from components.format import (STATUS_STYLE, TEXT_COLOUR, amount_text, change_text, format_value, standard_text,
                                status_of, status_text)
@@ -71,8 +72,8 @@ def _cell_text(indicator, cell) -> str:
     return f"{symbol} {value}" if symbol else value
 
 
-def heatmap_figure(data: Heatmap, view: ScorecardView) -> go.Figure:
-    """The heat map of one month; `view` gives the month and tier the links carry."""
+def heatmap_figure(data: Heatmap, view: ScorecardView) -> dict:
+    """The heat map of one month, as a Plotly figure dict; `view` gives the month and tier the links carry."""
     indicators = list(data.indicators.itertuples(index=False))
     names = [i.name for i in indicators]
     labels = unique_labels(data.rows.entity_name.tolist(), data.rows.entity_id.tolist())
@@ -89,18 +90,17 @@ def heatmap_figure(data: Heatmap, view: ScorecardView) -> go.Figure:
         z.append(z_row)
         text.append(text_row)
         custom.append(custom_row)
-    figure = go.Figure(go.Heatmap(
-        x=names, y=labels, z=z, text=text, customdata=custom, texttemplate="%{text}",
-        textfont={"color": TEXT_COLOUR, "size": 12}, hovertemplate="%{customdata}<extra></extra>",
+    trace = {
+        "type": "heatmap", "x": names, "y": labels, "z": z, "text": text, "customdata": custom,
+        "texttemplate": "%{text}", "textfont": {"color": TEXT_COLOUR, "size": 12},
+        "hovertemplate": "%{customdata}<extra></extra>",
         # z is an index into ORDER: with zmin 0 and zmax len(ORDER) - 1, index i falls in colour band i.
-        colorscale=_colourscale(), zmin=0, zmax=len(ORDER) - 1, showscale=False, xgap=2, ygap=2,
-    ))
-    _axes(figure, data, view, names, labels, indicators)
-    _domain_headers(figure, indicators)
-    return figure
+        "colorscale": _colourscale(), "zmin": 0, "zmax": len(ORDER) - 1, "showscale": False, "xgap": 2, "ygap": 2,
+    }
+    return {"data": [trace], "layout": _layout(data, view, names, labels, indicators)}
 
 
-def _axes(figure, data: Heatmap, view: ScorecardView, names, labels, indicators) -> None:
+def _layout(data: Heatmap, view: ScorecardView, names, labels, indicators) -> dict:
     column_links = [
         f'<a href="{IndicatorView(i.indicator_id, view.month, view.parent, view.level).href()}" target="_self">'
         f"{_short(i.name)}</a>" for i in indicators]
@@ -112,37 +112,41 @@ def _axes(figure, data: Heatmap, view: ScorecardView, names, labels, indicators)
             href = scorecard_href(_ref(row), view.month, view.tier)
         text = f"<b>{_short(label)}</b>" if n == 0 else _short(label)
         row_links.append(f'<a href="{href}" target="_self">{text}</a>')
-    figure.update_xaxes(side="top", tickangle=-40, tickmode="array", tickvals=names, ticktext=column_links,
-                        showgrid=False, fixedrange=True, tickfont={"size": 12})
-    figure.update_yaxes(autorange="reversed", tickmode="array", tickvals=labels, ticktext=row_links,
-                        showgrid=False, fixedrange=True, tickfont={"size": 13})
-    figure.update_layout(
-        height=TOP_PX + ROW_PX * max(len(labels), 1) + 20,
-        width=LEFT_PX + COLUMN_PX * max(len(names), 1) + 40,
-        margin={"t": TOP_PX, "l": LEFT_PX, "r": 20, "b": 20},
-        plot_bgcolor="white", paper_bgcolor="white", hoverlabel={"align": "left"},
-        # The parent's row is set off from its children's.
-        shapes=[{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": 0.5, "y1": 0.5,
-                 "line": {"color": "#333", "width": 2}}] if len(labels) > 1 else [],
-    )
+    shapes, annotations = _domain_headers(indicators)
+    if len(labels) > 1:  # the parent's row is set off from its children's
+        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": 0.5, "y1": 0.5,
+                       "line": {"color": "#333", "width": 2}})
+    return {
+        "xaxis": {"side": "top", "tickangle": -40, "tickmode": "array", "tickvals": names, "ticktext": column_links,
+                  "showgrid": False, "fixedrange": True, "tickfont": {"size": 12}},
+        "yaxis": {"autorange": "reversed", "tickmode": "array", "tickvals": labels, "ticktext": row_links,
+                  "showgrid": False, "fixedrange": True, "tickfont": {"size": 13}},
+        "height": TOP_PX + ROW_PX * max(len(labels), 1) + 20,
+        "width": LEFT_PX + COLUMN_PX * max(len(names), 1) + 40,
+        "margin": {"t": TOP_PX, "l": LEFT_PX, "r": 20, "b": 20},
+        "plot_bgcolor": "white", "paper_bgcolor": "white", "hoverlabel": {"align": "left"},
+        "shapes": shapes, "annotations": annotations,
+    }
 
 
 def _ref(row) -> EntityRef:
     return EntityRef(row.level, row.entity_id)
 
 
-def _domain_headers(figure: go.Figure, indicators) -> None:
+def _domain_headers(indicators) -> tuple[list, list]:
     """A header over each domain's columns and a rule between domains (case-flow order)."""
+    shapes, annotations = [], []
     start = 0
     for n in range(1, len(indicators) + 1):
         if n == len(indicators) or indicators[n].domain != indicators[start].domain:
-            figure.add_annotation(x=(start + n - 1) / 2, xref="x", y=1, yref="paper", yanchor="bottom",
-                                  yshift=TOP_PX - 44, text=f"<b>{_header(indicators[start].domain, n - start)}</b>",
-                                  showarrow=False, font={"size": 14})
+            annotations.append({"x": (start + n - 1) / 2, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
+                                "yshift": TOP_PX - 44, "showarrow": False, "font": {"size": 14},
+                                "text": f"<b>{_header(indicators[start].domain, n - start)}</b>"})
             if n < len(indicators):
-                figure.add_shape(type="line", xref="x", x0=n - 0.5, x1=n - 0.5, yref="paper", y0=0, y1=1,
-                                 line={"color": "#333", "width": 2})
+                shapes.append({"type": "line", "xref": "x", "x0": n - 0.5, "x1": n - 0.5, "yref": "paper",
+                               "y0": 0, "y1": 1, "line": {"color": "#333", "width": 2}})
             start = n
+    return shapes, annotations
 
 
 def _header(domain: str, columns: int) -> str:

@@ -6,7 +6,7 @@ from components.home import data_as_of, no_data, organisation_table
 from queries.org import organisation_summary
 from queries.runtime import current_scope, services
 
-dash.register_page(__name__, path="/", name="Home", title="Statboard")
+dash.register_page(__name__, path="/", name="Home", title="Statboard", order=0)
 
 HOME_AS_OF = "home-as-of"
 HOME_ORGANISATION = "home-organisation"

@@ -14,7 +14,7 @@ import pandas as pd
 
 from measures.catalogue import DOMAINS
 from queries.scope import DEPARTMENT_ID, LEVELS, Scope
-from queries.scorecard import (EntityRef, ScorecardQueryError, _check_entity, _check_indicators, _check_month,
+from queries.scorecard import (EntityRef, ScorecardQueryError, _check_found, _check_indicators, _check_month,
                                indicator_catalogue, report_months)
 from queries.warehouse import Snapshot
 
@@ -124,20 +124,23 @@ def ordered_catalogue(snapshot: Snapshot, tier: int | None = None) -> pd.DataFra
 
 def entity_path(snapshot: Snapshot, scope: Scope, ref: EntityRef) -> list[Entity]:
     """The entity and its ancestors, department first; the entity must exist and be inside `scope`."""
-    _check_entity(snapshot, scope, ref)
-    found = snapshot.read("select bureau_id, office_id, unit_id from entities where level = :level and entity_id = :id",
-                          {"level": ref.level, "id": ref.entity_id}).iloc[0]
-    wanted = {"department": DEPARTMENT_ID, "bureau": found.bureau_id, "office": found.office_id,
-              "unit": found.unit_id, ref.level: ref.entity_id}
-    wanted = {level: wanted[level] for level in LEVELS[:LEVELS.index(ref.level) + 1]}
-    conditions = " or ".join(f"(level = :l{n} and entity_id = :e{n})" for n in range(len(wanted)))
-    params = {}
-    for n, (level, entity_id) in enumerate(wanted.items()):
-        params.update({f"l{n}": level, f"e{n}": entity_id})
-    rows = snapshot.read(f"select level, entity_id, entity_name, peer_group from entities where {conditions}", params)
+    rows = snapshot.read("""
+        -- an entity and its ancestors, in one read
+        select e.level, e.entity_id, e.entity_name, e.peer_group,
+               t.bureau_id as own_bureau_id, t.office_id as own_office_id, t.unit_id as own_unit_id
+        from entities t
+        join entities e on e.level = 'department'
+                        or (e.level = 'bureau' and e.entity_id = t.bureau_id)
+                        or (e.level = 'office' and e.entity_id = t.office_id)
+                        or (e.level = 'unit' and e.entity_id = t.unit_id)
+                        or (e.level = t.level and e.entity_id = t.entity_id)
+        where t.level = :level and t.entity_id = :id""", {"level": ref.level, "id": ref.entity_id})
+    own = None if rows.empty else {f"{level}_id": rows[f"own_{level}_id"].iloc[0]
+                                   for level in ("bureau", "office", "unit")}
+    _check_found(snapshot, scope, ref, own)
     by_level = {r.level: Entity(r.level, r.entity_id, r.entity_name, r.peer_group)
                 for r in rows.itertuples(index=False)}
-    return [by_level[level] for level in wanted]
+    return [by_level[level] for level in LEVELS[:LEVELS.index(ref.level) + 1]]
 
 
 def _under(alias: str, parent: EntityRef, params: dict) -> str:
@@ -315,8 +318,8 @@ def trend(snapshot: Snapshot, scope: Scope, indicator_id: str, entity: EntityRef
         peers_sql = f"e.{parent.level}_id = :peer_parent" if parent.level != "department" else "true"
         params["peer_parent"] = parent.entity_id
         peers = f"the other {this.level}s of {parent.name}" if parent.level != "department" else f"the other {this.level}s"
-    if parent is not None:
-        params.update({"parent_level": parent.level, "parent_entity": parent.entity_id})
+    params.update({"parent_level": parent.level if parent else this.level,
+                   "parent_entity": parent.entity_id if parent else this.entity_id})
     parent_sql = "(e.level = :parent_level and e.entity_id = :parent_entity)" if parent is not None else "false"
     frame = snapshot.read(f"""
         -- one indicator over time: the entity, its parent and its peers
@@ -326,6 +329,7 @@ def trend(snapshot: Snapshot, scope: Scope, indicator_id: str, entity: EntityRef
         from cells c
         join entities e on e.level = c.level and e.entity_id = c.entity_id
         where c.indicator_id = :indicator and c.month between :first and :until
+          and c.level in (:level, :parent_level)
           and ((e.level = :level and e.entity_id = :entity)
                or {parent_sql}
                or (e.level = :level and e.entity_id <> :entity and {peers_sql} and {scope_sql}))""", params)

@@ -101,11 +101,15 @@ def _check_entity(snapshot: Snapshot, scope: Scope, entity: EntityRef) -> None:
     found = snapshot.read("select bureau_id, office_id, unit_id from entities "
                           "where level = :level and entity_id = :id",
                           {"level": entity.level, "id": entity.entity_id})
-    if found.empty:
+    _check_found(snapshot, scope, entity, None if found.empty else found.iloc[0])
+
+
+def _check_found(snapshot: Snapshot, scope: Scope, entity: EntityRef, row) -> None:
+    """`row` (the entity's bureau_id, office_id, unit_id, or None when not found) exists and is inside `scope`."""
+    if row is None:
         raise ScorecardQueryError(f"there is no {entity.level} {entity.entity_id!r} in the data as of "
                                   f"{snapshot.version.as_of}")
     if scope.level != "department":
-        row = found.iloc[0]
         inside = entity.level != "department" and (
             (entity.level == scope.level and entity.entity_id == scope.entity_id)
             or row.get(f"{scope.level}_id") == scope.entity_id)

@@ -6,11 +6,17 @@ from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlparse
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from components import charts, common, format as fmt, heatmap, links, story
 from queries.performance import Entity, Heatmap, IndicatorAcross, Story, Trend
 from queries.scorecard import EntityRef
+
+def validated(figure: dict) -> go.Figure:
+    """The builders return plain dicts for speed; plotly checks them here against its schema (it raises)."""
+    return go.Figure(figure)
+
 
 PROPORTION = SimpleNamespace(indicator_id="reentry", name="Re-entry into foster care", tier=1, domain="Permanency",
                              kind="proportion", direction="lower", green="5.6", yellow="8.3", min_n=5, scale=None,
@@ -117,7 +123,8 @@ def _heatmap() -> Heatmap:
 
 
 def test_the_heat_map_has_entities_as_rows_and_indicators_as_columns():
-    figure = heatmap.heatmap_figure(_heatmap(), links.ScorecardView(dt.date(2024, 6, 1), EntityRef("unit", "U1")))
+    figure = validated(heatmap.heatmap_figure(_heatmap(), links.ScorecardView(dt.date(2024, 6, 1),
+                                                                          EntityRef("unit", "U1"))))
     trace = figure.data[0]
     assert list(trace.y) == ["Unit 1", "Ana Diaz (W1)", "Ana Diaz (W2)", "Ben Okafor"]  # a shared name gets its id
     assert list(trace.x) == ["No recurrence of maltreatment", "Foster care entry (removal)"]
@@ -137,7 +144,7 @@ def test_the_heat_map_has_entities_as_rows_and_indicators_as_columns():
 
 def test_heat_map_names_link_down_a_level_and_to_the_indicator_page():
     view = links.ScorecardView(dt.date(2024, 6, 1), EntityRef("unit", "U1"), tier=1)
-    figure = heatmap.heatmap_figure(_heatmap(), view)
+    figure = validated(heatmap.heatmap_figure(_heatmap(), view))
     rows = list(figure.layout.yaxis.ticktext)
     assert 'href="/entity/unit/U1?month=2024-06"' in rows[0]  # the parent's own story
     assert 'href="/entity/worker/W1?month=2024-06"' in rows[1]  # a worker has nothing below: its page
@@ -168,7 +175,7 @@ def _across(ranked_values, statuses) -> IndicatorAcross:
 
 
 def test_ranking_colours_bars_by_status_and_draws_the_standard():
-    figure = charts.ranking_figure(_across([1.0, 6.0, 9.0], ["green", "yellow", "red"]))
+    figure = validated(charts.ranking_figure(_across([1.0, 6.0, 9.0], ["green", "yellow", "red"])))
     bar = figure.data[0]
     assert list(bar.y) == ["Office 0", "Office 1", "Office 2"]
     assert list(bar.marker.color) == [fmt.STATUS_STYLE[s]["colour"] for s in ("green", "yellow", "red")]
@@ -177,7 +184,7 @@ def test_ranking_colours_bars_by_status_and_draws_the_standard():
 
 
 def test_peers_group_offices_with_a_median_marker():
-    figure = charts.peers_figure(_across([1.0, 6.0, 9.0], ["green", "yellow", "red"]))
+    figure = validated(charts.peers_figure(_across([1.0, 6.0, 9.0], ["green", "yellow", "red"])))
     groups = [t.y[0] for t in figure.data if t.mode == "markers+text"]
     assert groups == ["no peer group", "urban"]
     medians = [t.x[0] for t in figure.data if t.mode == "markers"]
@@ -196,18 +203,18 @@ def _trend(kind_indicator, statuses) -> Trend:
 
 
 def test_trend_draws_bands_lines_and_hollow_insufficient_months():
-    figure = charts.trend_figure(_trend(PROPORTION, ["green", "insufficient", "red"]))
+    figure = validated(charts.trend_figure(_trend(PROPORTION, ["green", "insufficient", "red"])))
     assert [t.name for t in figure.data] == ["Peers' median (the other urban offices)", "Alder"]
     entity = figure.data[-1]
     assert list(entity.marker.color)[1] == "white" and list(entity.marker.color)[0] != "white"
     rectangles = [s for s in figure.layout.shapes if s.type == "rect"]
     assert [r.fillcolor for r in rectangles] == [fmt.STATUS_STYLE[s]["colour"] for s in ("green", "yellow", "red")]
-    counted = charts.trend_figure(_trend(COUNT, ["none", "none"]))
+    counted = validated(charts.trend_figure(_trend(COUNT, ["none", "none"])))
     assert not [s for s in counted.layout.shapes if s.type == "rect"]  # a count has no standard to band
 
 
 def test_empty_figures_say_why():
-    empty = charts.ranking_figure(_across([], []))
+    empty = validated(charts.ranking_figure(_across([], [])))
     assert "has members this month" in empty.layout.annotations[0].text
 
 
@@ -224,3 +231,10 @@ def test_sparkline_and_story_rows():
     rows = story.story_rows(data)
     assert [r["status"] for r in rows] == ["no data", "green"]
     assert rows[1]["value"] == "5.6%" and rows[1]["amount"] == "7 of 125" and len(rows[1]["values"]) == 24
+
+
+def test_variation_marks_every_rated_entity():
+    figure = validated(charts.variation_figure(_across([1.0, 6.0, 9.0], ["green", "insufficient", "red"])))
+    dots = figure.data[1]
+    assert list(dots.x) == [1.0, 9.0] and list(dots.marker.symbol) == ["circle", "x"]
+    assert "Too few members" in charts.variation_figure(_across([1.0], ["insufficient"]))["layout"]["annotations"][0]["text"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import plotly.graph_objects as go
 import pytest
 from dash import no_update
 
@@ -36,6 +37,7 @@ def test_scorecard_callback_draws_the_view_in_the_url(request_context):
     assert title == "North Bureau: offices, June 2025" and month == "2025-06" and sort == "-reentry"
     assert months[0]["value"] == "2026-10" and "Data as of" in _text(as_of)
     assert [item["label"] for item in crumbs.items][-1] == "North Bureau"
+    figure = go.Figure(figure)  # a valid Plotly figure
     assert figure.data[0].y[0] == "North Bureau" and len(figure.data[0].x) == 28
     assert keys["rows"]["North Bureau"] == ["bureau", "B01"] and note is None
     assert {"label": "Re-entry into foster care: worst first", "value": "-reentry"} in sorts
@@ -52,7 +54,7 @@ def test_a_bad_scorecard_link_gives_a_message_not_a_traceback(request_context, q
     from pages.scorecard import show_scorecard
     result = show_scorecard(query)
     assert says in _text(result[7]) and "cannot be shown" in _text(result[7])
-    assert not result[8].data  # an empty figure
+    assert not result[8]["data"]  # an empty figure
 
 
 def test_controls_become_urls_and_an_unchanged_view_stays_put(request_context):
@@ -75,7 +77,9 @@ def test_indicator_callback_and_its_errors(request_context):
                              "entity": "office:O002", "months": "12"})
     assert result[1] == "Timely contacts: cases" and result[10] == "Trend: Bayview Office, the last 12 months"
     assert "Of its 3 offices with members" in _text(result[6]) and "Why it matters" in _text(result[12])
-    assert len(result[11].data[-1].x) == 12
+    assert len(go.Figure(result[11]).data[-1].x) == 12
+    for figure in result[7:10]:
+        go.Figure(figure)
     bad = show_indicator({"indicator_id": "timely_contacts_cases", "entity": "office:O999"})
     assert "there is no office 'O999'" in _text(bad[5])
     assert navigate("2026-10", "all", {"indicator_id": "reentry"}) == "/indicator/reentry?months=all"

@@ -1,0 +1,123 @@
+"""Benchmark: the server time of each Stat-meeting interaction on `county` data.
+
+    .venv/bin/python bench/pages_county.py [--instance DIR | --extract DIR] [--samples 20]
+
+Each interaction is the callback request the browser sends, posted to the real app's
+`/_dash-update-component` through Flask's test client: Dash decodes it, the callback reads the
+warehouse and builds its figures, Dash encodes the answer. What is timed is the whole request on
+the server (no network, no browser drawing). For each interaction and level, `--samples` entities
+of that level are picked (fixed seed) and each request is timed once after one warm-up of the
+page: median and p95.
+
+Interactions:
+  open scorecard   /scorecard with parent = an entity of the level (the department: no parent);
+                   a drill is this same request for the clicked row
+  indicator page   /indicator/<id> across the entity's children (a different indicator each sample)
+  entity page      /entity/<level>/<id>: every indicator with 24 months of sparklines
+  trend            the indicator page with entity=<level>:<id> and the whole history
+
+Target (issue 4): p95 under 150 ms. Figures are medians and p95s; the machine is shared and noisy.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app import create_app  # noqa: E402
+from queries.scope import LEVELS  # noqa: E402
+from queries.scorecard import indicator_catalogue  # noqa: E402
+
+PAGES = {"scorecard": "scorecard-query", "indicator": "indicator-query", "entity": "entity-query"}
+
+
+def request_body(app, store_id: str, query: dict) -> str:
+    """The JSON the browser posts when the page's query store fills: the callback that reads it."""
+    for output, spec in app.callback_map.items():
+        if any(i["id"] == store_id for i in spec["inputs"]):
+            outputs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in output.strip(".").split("...")]
+            return json.dumps({"output": output, "outputs": outputs,
+                               "inputs": [{"id": store_id, "property": "data", "value": query}],
+                               "changedPropIds": [f"{store_id}.data"], "state": []})
+    raise LookupError(f"no callback reads {store_id}")
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def timed(client, body: str) -> float:
+    started = time.perf_counter()
+    response = client.post("/_dash-update-component", data=body, content_type="application/json")
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        raise RuntimeError(f"callback answered {response.status_code}: {response.text[:300]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instance", type=Path, help="an instance folder whose warehouse holds county data")
+    parser.add_argument("--extract", type=Path, help="a county extract to load into a fresh instance")
+    parser.add_argument("--samples", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="statboard-bench-") as tmp:
+        instance = args.instance
+        if instance is None:
+            extract = args.extract or Path(tmp) / "county"
+            if args.extract is None:
+                subprocess.run([sys.executable, "-m", "cli", "demo-data", str(extract), "--scale", "county"],
+                               cwd=ROOT, check=True)
+            instance = Path(tmp) / "instance"
+            subprocess.run([sys.executable, "-m", "cli", "load", str(extract)], cwd=ROOT, check=True,
+                           env={**__import__("os").environ, "STATBOARD_INSTANCE_DIR": str(instance)})
+        app = create_app({"instance_dir": str(instance)})
+        client = app.server.test_client()
+        snapshot = app.server.extensions["statboard"].warehouse.snapshot()
+        entities = snapshot.read("select level, entity_id from entities order by level, entity_id")
+        indicators = indicator_catalogue(snapshot).indicator_id.tolist()
+        rng = random.Random(42)
+        picks = {level: rng.sample(sorted(entities[entities.level == level].entity_id),
+                                   min(args.samples, int((entities.level == level).sum()))) for level in LEVELS}
+        print(f"county: {len(entities):,} entities; {args.samples} samples per level; server time per request")
+        for path in ("/scorecard", "/indicator/reentry", "/entity/department/all"):
+            client.get(path)  # the page's first load (Dash's index) is not what is measured
+        rows = []
+        for level in LEVELS:
+            for name, page, make in (
+                ("open scorecard / drill", "scorecard",
+                 lambda e, n: {} if level == "department" else {"parent": f"{level}:{e}"}),
+                ("indicator page", "indicator",
+                 lambda e, n: {"indicator_id": indicators[n % len(indicators)],
+                               **({} if level == "department" else {"parent": f"{level}:{e}"})}),
+                ("entity page", "entity", lambda e, n: {"level": level, "entity_id": e}),
+                ("trend (whole history)", "indicator",
+                 lambda e, n: {"indicator_id": indicators[n % len(indicators)], "months": "all",
+                               "entity": "department" if level == "department" else f"{level}:{e}"}),
+            ):
+                if level == "worker" and page == "scorecard" or level == "worker" and name == "indicator page":
+                    continue  # a worker has no rows below it
+                bodies = [request_body(app, PAGES[page], make(e, n)) for n, e in enumerate(picks[level])]
+                timed(client, bodies[0])  # warm-up
+                times = [timed(client, body) for body in bodies]
+                rows.append((name, level, statistics.median(times), percentile(times, 95)))
+        width = max(len(r[0]) for r in rows)
+        for name, level, median, p95 in rows:
+            flag = "" if p95 < 150 else "  (over the 150 ms target)"
+            print(f"  {name:<{width}}  {level:<10} median {median:6.1f} ms   p95 {p95:6.1f} ms{flag}")
+        worst = max(r[3] for r in rows)
+        print(f"worst p95: {worst:.1f} ms (target < 150 ms)")
+
+
+if __name__ == "__main__":
+    main()
