@@ -38,8 +38,10 @@ def _line(axis: str, value: float, colour: str, dash: str, label: str, position:
     """A line across the plot at `value` on `axis` ('x': vertical), and its label."""
     if axis == "x":
         shape = {"type": "line", "xref": "x", "x0": value, "x1": value, "yref": "paper", "y0": 0, "y1": 1}
-        note = {"x": value, "xref": "x", "y": 1 if position == "top" else 0, "yref": "paper",
-                "yanchor": "bottom" if position == "top" else "top", "xanchor": "left"}
+        y, anchor, shift = {"top": (1, "bottom", 0), "above top": (1, "bottom", 14), "bottom": (0, "top", 0),
+                            "middle": (0.5, "middle", 0)}[position]
+        note = {"x": value, "xref": "x", "y": y, "yref": "paper", "yanchor": anchor, "yshift": shift,
+                "xanchor": "left", "bgcolor": "rgba(255,255,255,0.8)"}
     else:
         shape = {"type": "line", "yref": "y", "y0": value, "y1": value, "xref": "paper", "x0": 0, "x1": 1}
         note = {"y": value, "yref": "y", "x": 1, "xref": "paper", "xanchor": "left"}
@@ -54,7 +56,9 @@ def _standard_lines(indicator, axis: str) -> tuple[list, list]:
         return shapes, notes
     for name, colour, dash in (("green", "#333", "solid"), ("yellow", "#777", "dash")):
         value = float(threshold(getattr(indicator, name)))
-        shape, note = _line(axis, value, colour, dash, f"{name} {format_value(indicator.kind, value)}", "top")
+        # Yellow's label above green's: the two thresholds are often close together.
+        shape, note = _line(axis, value, colour, dash, f"{name} {format_value(indicator.kind, value)}",
+                            "top" if name == "green" or axis == "y" else "above top")
         shapes.append(shape)
         notes.append(note)
     return shapes, notes
@@ -63,7 +67,7 @@ def _standard_lines(indicator, axis: str) -> tuple[list, list]:
 def _parent_line(data: IndicatorAcross, label: str) -> tuple[list, list]:
     if data.parent_cell is None:
         return [], []
-    shape, note = _line("x", float(data.parent_cell.value), LINE_COLOURS["parent"], "dot", label, "bottom")
+    shape, note = _line("x", float(data.parent_cell.value), LINE_COLOURS["parent"], "dot", label, "middle")
     return [shape], [note]
 
 
