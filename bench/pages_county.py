@@ -6,8 +6,8 @@ Each interaction is the callback request the browser sends, posted to the real a
 `/_dash-update-component` through Flask's test client: Dash decodes it, the callback reads the
 warehouse and builds its figures, Dash encodes the answer. What is timed is the whole request on
 the server (no network, no browser drawing). For each interaction and level, `--samples` entities
-of that level are picked (fixed seed) and each request is timed once after one warm-up of the
-page: median and p95.
+of that level are picked (fixed seed; repeated when the level has fewer) and each request is timed
+once after one warm-up of the page: median and p95.
 
 Interactions:
   open scorecard   /scorecard with parent = an entity of the level (the department: no parent);
@@ -87,8 +87,12 @@ def main() -> None:
         entities = snapshot.read("select level, entity_id from entities order by level, entity_id")
         indicators = indicator_catalogue(snapshot).indicator_id.tolist()
         rng = random.Random(42)
-        picks = {level: rng.sample(sorted(entities[entities.level == level].entity_id),
-                                   min(args.samples, int((entities.level == level).sum()))) for level in LEVELS}
+        picks = {}
+        for level in LEVELS:
+            ids = sorted(entities[entities.level == level].entity_id)
+            chosen = rng.sample(ids, min(args.samples, len(ids)))
+            # A level with fewer entities than samples (the department, a few bureaus) repeats them.
+            picks[level] = (chosen * args.samples)[:args.samples]
         print(f"county: {len(entities):,} entities; {args.samples} samples per level; server time per request")
         for path in ("/scorecard", "/indicator/reentry", "/entity/department/all"):
             client.get(path)  # the page's first load (Dash's index) is not what is measured
