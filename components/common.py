@@ -24,11 +24,10 @@ def breadcrumb(path: list[Entity], month: dt.date | None, tier: int | None = Non
     items = []
     for n, entity in enumerate(path):
         last = n == len(path) - 1
-        label = f"{entity.name}"
         if entity.level == "worker" or (last and not current_is_link):
-            items.append({"label": label, "active": True})
+            items.append({"label": entity.name, "active": True})
         else:
-            items.append({"label": label, "href": scorecard_href(entity.ref, month, tier)})
+            items.append({"label": entity.name, "href": scorecard_href(entity.ref, month, tier)})
     return dbc.Breadcrumb(items=items, class_name="statboard-breadcrumb mb-2")
 
 

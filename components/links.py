@@ -150,6 +150,16 @@ class EntityView:
                      {"month": _month_text(self.month)})
 
 
+def picked_month(picked: str | None, asked: dt.date | None, latest: dt.date | None) -> dt.date | None:
+    """The month a month picker writes into the URL.
+
+    A view whose URL names no month follows the latest month; picking the latest keeps it that way, so
+    the view stays live as months go by. Any other pick is written.
+    """
+    month = _month(picked)
+    return None if asked is None and month == latest else month
+
+
 def scorecard_href(parent: EntityRef, month: dt.date | None, tier: int | None = None) -> str:
     """The scorecard one level down from `parent`: where a row's name takes you."""
     return ScorecardView(month, None if parent.level == "department" else parent, None, tier).href()

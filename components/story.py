@@ -13,7 +13,8 @@ from queries.performance import Story, add_months
 
 def story_rows(data: Story) -> list[dict]:
     """One record per indicator (case-flow order) with what the table shows; tested on its own."""
-    months = pd.date_range(pd.Timestamp(add_months(data.month, 1 - 24)), pd.Timestamp(data.month), freq="MS")
+    months = pd.date_range(pd.Timestamp(add_months(data.month, 1 - data.months)), pd.Timestamp(data.month),
+                           freq="MS")
     by_indicator = {i: frame.set_index("month") for i, frame in data.cells.groupby("indicator_id")}
     records = []
     for indicator in data.indicators.itertuples(index=False):
@@ -59,5 +60,5 @@ def story_table(data: Story, month_in_links=None) -> html.Table:
             html.Td(sparkline(record["values"], record["statuses"], indicator)),
         ]))
     head = html.Thead(html.Tr([html.Th("Indicator"), html.Th("Status"), html.Th("Value", className="text-end"),
-                               html.Th("Standard"), html.Th("Since last month"), html.Th("Last 24 months")]))
+                               html.Th("Standard"), html.Th("Since last month"), html.Th(f"Last {data.months} months")]))
     return html.Table([head, html.Tbody(body)], className="table table-sm align-middle story-table")

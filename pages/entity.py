@@ -5,10 +5,10 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components.common import breadcrumb, legend, message, month_options
 from components.home import data_as_of, no_data
-from components.links import EntityView, ScorecardView, ViewError, scorecard_href
+from components.links import EntityView, ScorecardView, ViewError, picked_month, scorecard_href
 from components.story import story_table
 from queries.performance import child_level, story
-from queries.runtime import current_scope, services
+from queries.runtime import current_scope, latest_month_now, services
 from queries.scorecard import ScorecardQueryError, report_months
 
 dash.register_page(__name__, path_template="/entity/<level>/<entity_id>", name="Entity",
@@ -88,11 +88,7 @@ def navigate(month, query):
     """A changed month becomes a new URL."""
     try:
         view = _view(query)
-        picked = EntityView.from_query(view.entity.level, view.entity.entity_id, {"month": month or ""})
+        changed = EntityView(view.entity, picked_month(month, view.month, latest_month_now()))
     except ViewError:
         return no_update
-    snapshot = services().warehouse.snapshot()
-    months = report_months(snapshot) if snapshot is not None else []
-    if picked.month is None or (view.month is None and months and picked.month == months[-1]):
-        return no_update
-    return no_update if picked == view else picked.href()
+    return no_update if month is None or changed == view else changed.href()

@@ -9,9 +9,9 @@ from components.charts import (empty_figure, peers_figure, ranking_figure, statu
 from components.common import GRAPH_CONFIG, breadcrumb, definition_card, message, month_options
 from components.format import STATUS_STYLE, format_value, status_text
 from components.home import data_as_of, no_data
-from components.links import TREND_MONTHS, IndicatorView, ViewError
+from components.links import TREND_MONTHS, IndicatorView, ViewError, picked_month
 from queries.performance import indicator_across, trend
-from queries.runtime import current_scope, services
+from queries.runtime import current_scope, latest_month_now, services
 from queries.scorecard import EntityRef, ScorecardQueryError, report_months
 
 dash.register_page(__name__, path_template="/indicator/<indicator_id>", name="Indicator",
@@ -135,18 +135,11 @@ def navigate(month, months, query):
     query = dict(query or {})
     try:
         view = IndicatorView.from_query(query.pop("indicator_id", None) or "", query)
-        changed = IndicatorView.from_query(view.indicator_id, {**query, "months": months or "24"})
+        span = IndicatorView.from_query(view.indicator_id, {"months": months or "24"}).months
+        changed = view.with_(month=picked_month(month, view.month, latest_month_now()), months=span)
     except ViewError:
         return no_update
-    if month and (view.month is not None or month != _latest(view)):
-        changed = changed.with_(month=IndicatorView.from_query(view.indicator_id, {"month": month}).month)
-    return no_update if changed == view else changed.href()
-
-
-def _latest(view):
-    snapshot = services().warehouse.snapshot()
-    months = report_months(snapshot) if snapshot is not None else []
-    return f"{months[-1]:%Y-%m}" if months else None
+    return no_update if month is None or changed == view else changed.href()
 
 
 @callback(Output(INDICATOR_URL, "href", allow_duplicate=True),

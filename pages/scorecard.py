@@ -7,9 +7,9 @@ from components.charts import empty_figure
 from components.common import GRAPH_CONFIG, breadcrumb, legend, message, month_options
 from components.heatmap import cell_keys, clicked_cell, heatmap_figure
 from components.home import data_as_of, no_data
-from components.links import IndicatorView, ScorecardView, ViewError
-from queries.performance import MAX_HEATMAP_ROWS, heatmap, latest_month
-from queries.runtime import current_scope, services
+from components.links import IndicatorView, ScorecardView, ViewError, picked_month
+from queries.performance import MAX_HEATMAP_ROWS, heatmap
+from queries.runtime import current_scope, latest_month_now, services
 from queries.scorecard import EntityRef, ScorecardQueryError, report_months
 
 dash.register_page(__name__, path="/scorecard", name="Scorecard", title="Scorecard · Statboard", order=1)
@@ -106,21 +106,12 @@ def navigate(month, tier, sort, query):
     """A changed control becomes a new URL (so Back, Forward and a pasted link all work)."""
     try:
         view = ScorecardView.from_query(query or {})
+        controls = ScorecardView.from_query({**(query or {}), "tier": "" if tier == "both" else tier,
+                                             "sort": "" if sort == "name" else sort})
+        changed = controls.with_(month=picked_month(month, view.month, latest_month_now()))
     except ViewError:
         return no_update
-    snapshot = services().warehouse.snapshot()
-    if snapshot is None or month is None:
-        return no_update
-    changed = ScorecardView.from_query({
-        **(query or {}), "month": month, "tier": "" if tier == "both" else tier,
-        "sort": "" if sort == "name" else sort})
-    try:
-        latest = latest_month(snapshot)
-    except ScorecardQueryError:
-        return no_update
-    if view.month is None and changed.month == latest:
-        changed = changed.with_(month=None)  # a view of "the latest month" stays live as months go by
-    if changed == view.with_(sort=None if view.sort == "name" else view.sort):
+    if month is None or changed == view.with_(sort=None if view.sort == "name" else view.sort):
         return no_update
     return changed.href()
 

@@ -81,6 +81,7 @@ class Story:
     path: list[Entity]
     indicators: pd.DataFrame    # in case-flow order
     cells: pd.DataFrame         # indicator_id, month, numerator, denominator, value, status
+    months: int = DEFAULT_TREND_MONTHS  # how many months `cells` covers, up to `month`
 
 
 def add_months(month: dt.date, n: int) -> dt.date:
@@ -356,4 +357,4 @@ def story(snapshot: Snapshot, scope: Scope, entity: EntityRef, month: dt.date | 
                           {"level": entity.level, "entity": entity.entity_id, "month": month,
                            "first": add_months(month, 1 - months)})
     cells["month"] = pd.to_datetime(cells.month)
-    return Story(month, path[-1], path, ordered_catalogue(snapshot), cells)
+    return Story(month, path[-1], path, ordered_catalogue(snapshot), cells, months)

@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy.engine import Engine
 
 from queries.scope import Scope
+from queries.scorecard import report_months
 from queries.store import store_engine
 from queries.warehouse import Warehouse
 from settings import Settings
@@ -37,6 +38,13 @@ class Services:
 
 def services() -> Services:
     return current_app.extensions[EXTENSION]
+
+
+def latest_month_now():
+    """The last complete month of the current data version; None before any load or with no complete month."""
+    snapshot = services().warehouse.snapshot()
+    months = report_months(snapshot) if snapshot is not None else []
+    return months[-1] if months else None
 
 
 def current_scope() -> Scope:

@@ -53,5 +53,5 @@ def chromium_or_skip():
 
 
 def console_errors(driver) -> list[str]:
-    """The browser console's errors (and warnings from the app's own scripts) since the last call."""
+    """The browser console's errors (level SEVERE) since the last call."""
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] in ("SEVERE",)]

@@ -81,3 +81,11 @@ def demo_instance(tmp_path_factory):
     load_extract(root / "extract", warehouse)
     warehouse.dispose()
     return root / "instance"
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(demo_instance):
+    """The current data version of the `small` demo warehouse, for tests that read it."""
+    warehouse = Warehouse(f"duckdb:///{demo_instance / 'warehouse.duckdb'}")
+    yield warehouse.snapshot()
+    warehouse.dispose()

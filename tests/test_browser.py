@@ -4,9 +4,11 @@ Every test waits for text or elements (never a fixed sleep) and ends with a clea
 """
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -15,7 +17,6 @@ from app import create_app
 from queries.performance import heatmap, ordered_catalogue
 from queries.scope import Scope
 from queries.scorecard import EntityRef
-from queries.warehouse import Warehouse
 from tests.browser import WAIT_S, chromium_or_skip, console_errors, serving
 
 FIGURE_JS = """
@@ -32,11 +33,9 @@ def site(demo_instance):
         yield url
 
 
-@pytest.fixture(scope="module")
-def snapshot(demo_instance):
-    warehouse = Warehouse(f"duckdb:///{demo_instance / 'warehouse.duckdb'}")
-    yield warehouse.snapshot()
-    warehouse.dispose()
+@pytest.fixture
+def snapshot(demo_snapshot):
+    return demo_snapshot
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +128,6 @@ def test_a_deep_link_opens_the_same_view_and_back_returns_to_it(page, driver, sn
     page.open("/scorecard?month=2025-06&parent=bureau:B02&tier=1&sort=-reentry")
     page.title("scorecard-title", "South Bureau: offices, June 2025")
     data = page.figure("scorecard-heatmap", expect_first_y="South Bureau")
-    import datetime as dt
     expected = heatmap(snapshot, Scope.everything(), dt.date(2025, 6, 1), EntityRef("bureau", "B02"), tier=1,
                        sort="-reentry")
     assert data["y"] == expected.rows.entity_name.tolist()
@@ -159,7 +157,6 @@ def test_a_cell_and_a_column_name_open_the_indicator_page(page, driver):
     cell = driver.find_elements(By.CSS_SELECTOR, "#scorecard-heatmap .nsewdrag")[0]
     # The first cell of the second row: an office, on the first column (No recurrence of maltreatment).
     size = cell.size
-    from selenium.webdriver.common.action_chains import ActionChains
     ActionChains(driver).move_to_element_with_offset(cell, -size["width"] / 2 + 20,
                                                      -size["height"] / 2 + 34 + 17).click().perform()
     page.title("indicator-title", "No recurrence of maltreatment")
@@ -203,7 +200,6 @@ def test_a_clicked_bar_shows_that_entity_s_trend(page, driver):
     first = ranking["y"][0]
     bar = page.wait(ec.presence_of_element_located((By.CSS_SELECTOR, "#indicator-ranking .point path")), "no bars")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", bar)
-    from selenium.webdriver.common.action_chains import ActionChains
     ActionChains(driver).move_to_element(bar).click().perform()
     page.title("indicator-trend-title", f"Trend: {first}")
     assert "entity=office%3A" in driver.current_url or "entity=office:" in driver.current_url

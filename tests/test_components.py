@@ -238,3 +238,12 @@ def test_variation_marks_every_rated_entity():
     dots = figure.data[1]
     assert list(dots.x) == [1.0, 9.0] and list(dots.marker.symbol) == ["circle", "x"]
     assert "Too few members" in charts.variation_figure(_across([1.0], ["insufficient"]))["layout"]["annotations"][0]["text"]
+
+
+def test_a_picked_month_is_written_unless_a_live_view_picks_the_latest():
+    june, july = dt.date(2024, 6, 1), dt.date(2024, 7, 1)
+    assert links.picked_month("2024-07", None, july) is None  # the view follows the latest month: it still does
+    assert links.picked_month("2024-06", None, july) == june
+    assert links.picked_month("2024-07", june, july) == july  # a view that named a month keeps naming one
+    with pytest.raises(links.ViewError, match="is not a month"):
+        links.picked_month("July", None, july)

@@ -10,17 +10,14 @@ import pytest
 from queries import performance as perf
 from queries.scope import Scope
 from queries.scorecard import EntityRef, OutsideScope, ScorecardQueryError, report_months, scorecard
-from queries.warehouse import Warehouse
 
 EVERYONE = Scope.everything()
 B01 = EntityRef("bureau", "B01")
 
 
 @pytest.fixture(scope="module")
-def snap(demo_instance):
-    warehouse = Warehouse(f"duckdb:///{demo_instance / 'warehouse.duckdb'}")
-    yield warehouse.snapshot()
-    warehouse.dispose()
+def snap(demo_snapshot):
+    return demo_snapshot
 
 
 @pytest.fixture(scope="module")
