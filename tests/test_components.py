@@ -247,3 +247,13 @@ def test_a_picked_month_is_written_unless_a_live_view_picks_the_latest():
     assert links.picked_month("2024-07", june, july) == july  # a view that named a month keeps naming one
     with pytest.raises(links.ViewError, match="is not a month"):
         links.picked_month("July", None, july)
+
+
+def test_each_status_is_drawn_in_its_own_colour():
+    # Plotly maps z to (z - zmin) / (zmax - zmin) on the colour scale; each status must land in its band.
+    trace = heatmap.heatmap_figure(_heatmap(), links.ScorecardView())["data"][0]
+    scale = trace["colorscale"]
+    for index, status in enumerate(heatmap.ORDER):
+        position = (index - trace["zmin"]) / (trace["zmax"] - trace["zmin"])
+        band = [colour for (low, colour), (high, _) in zip(scale[::2], scale[1::2]) if low <= position <= high]
+        assert band and set(band) == {fmt.STATUS_STYLE[status]["colour"]}, status

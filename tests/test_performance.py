@@ -160,3 +160,22 @@ def test_story_has_every_indicator_s_last_24_months(snap, months):
     assert set(data.cells.month.dt.date) == set(months[-24:])
     assert len(data.indicators) == 28
     assert len(data.cells) == len(data.cells.drop_duplicates(["indicator_id", "month"]))
+
+
+def test_the_peers_line_leaves_out_insufficient_cells(snap, months):
+    # Workers of one unit: small caseloads, so some peers are too few to rate in some months.
+    worker, indicator = "000001", "timely_contacts_cases"
+    data = perf.trend(snap, EVERYONE, indicator, EntityRef("worker", worker), months=None)
+    peers = data.series[data.series.line == "peers"].set_index("month").value
+    unit = EntityRef("unit", "U0001")
+    left_out = 0
+    for month in months:
+        cells = scorecard(snap, EVERYONE, month, "worker", unit, [indicator])
+        others = cells[cells.entity_id != worker]
+        rated = others[others.status != "insufficient"]
+        left_out += len(others) - len(rated)
+        if rated.empty:
+            assert pd.Timestamp(month) not in peers.index
+        else:
+            assert peers[pd.Timestamp(month)] == pytest.approx(rated.value.median())
+    assert left_out > 0  # the case this test is about did occur
