@@ -27,15 +27,23 @@ def data_as_of(version: DataVersion) -> html.Div:
     ], className="data-as-of")
 
 
+def _count(value) -> str:
+    # A count hidden from the reader (a small number) reads as such, never as zero.
+    return "hidden" if pd.isna(value) else f"{int(value):,}"
+
+
 def organisation_table(frame: pd.DataFrame) -> dbc.Table:
-    """One row per bureau, with a total row when there is more than one."""
+    """One row per bureau, with a total row when there is more than one.
+
+    A column with a hidden count has no total either: the total would give the hidden count away.
+    """
     body = frame[list(ORGANISATION_COLUMNS)]
     numbers = "text-end font-monospace"  # right-aligned, so magnitudes compare down a column
-    rows = [html.Tr([html.Td(name)] + [html.Td(f"{v:,}", className=numbers) for v in counts])
+    rows = [html.Tr([html.Td(name)] + [html.Td(_count(v), className=numbers) for v in counts])
             for name, *counts in body.itertuples(index=False, name=None)]
     if len(body) > 1:
         rows.append(html.Tr([html.Th("All bureaus")] +
-                            [html.Th(f"{int(body[c].sum()):,}", className=numbers)
+                            [html.Th(_count(body[c].sum(skipna=False)), className=numbers)
                              for c in list(ORGANISATION_COLUMNS)[1:]], className="table-group-divider"))
     header = [html.Th(h, className=None if i == 0 else "text-end")
               for i, h in enumerate(ORGANISATION_COLUMNS.values())]

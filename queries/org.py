@@ -10,9 +10,10 @@ from queries.warehouse import Snapshot
 def organisation_summary(snapshot: Snapshot, scope: Scope) -> pd.DataFrame:
     """One row per bureau inside `scope`: offices, units, active workers, children in care, open in-home cases.
 
-    Caseloads are point-in-time on the extract's as_of date, attributed through the case's worker.
+    Caseloads are point-in-time on the extract's as_of date, attributed through the case's worker; only the
+    reader's own subtree counts. A caseload the scope may not see (a small number) is empty (NA).
     """
-    where, params = scope.entity_filter("e")
+    where, params = scope.owned_filter("e")
     sql = f"""
         -- organisation: entities by bureau
         with org as (
@@ -50,4 +51,8 @@ def organisation_summary(snapshot: Snapshot, scope: Scope) -> pd.DataFrame:
         order by b.entity_name, b.entity_id
     """
     frame = snapshot.read(sql, params)
-    return frame.astype({c: "int64" for c in frame.columns if c not in ("bureau_id", "bureau_name")})
+    frame = frame.astype({c: "Int64" for c in frame.columns if c not in ("bureau_id", "bureau_name")})
+    if scope.small_cell_min:
+        for column in ("children_in_care", "open_in_home_cases"):
+            frame[column] = frame[column].mask(frame[column].between(1, scope.small_cell_min - 1))
+    return frame

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from measures.catalogue import DOMAINS
-from queries.scope import DEPARTMENT_ID, LEVELS, Scope
-from queries.scorecard import (EntityRef, ScorecardQueryError, _check_found, _check_indicators, _check_month,
-                               indicator_catalogue, report_months)
+from queries.scope import DEPARTMENT_ID, LEVELS, SUPPRESSED, Scope, ancestry
+from queries.scorecard import (EntityRef, ScorecardQueryError, _check_found, _check_indicators, _check_listing,
+                               _check_month, indicator_catalogue, report_months)
 from queries.warehouse import Snapshot
 
 DEFAULT_TREND_MONTHS = 24
@@ -30,6 +30,8 @@ class Entity:
     entity_id: str
     name: str
     peer_group: str | None = None
+    readable: bool = True       # the reader may see its aggregates (a breadcrumb links only to these)
+    drillable: bool = True      # ... and those of every entity one level below it
 
     @property
     def ref(self) -> EntityRef:
@@ -43,7 +45,8 @@ class Heatmap:
     parent: Entity
     level: str
     path: list[Entity]          # department .. parent, for the breadcrumb
-    rows: pd.DataFrame          # level, entity_id, entity_name: the parent first, then the rows in `sort` order
+    rows: pd.DataFrame          # level, entity_id, entity_name, drillable: the parent first, then the rows in
+                                # `sort` order; drillable: the reader may open the scorecard of its children
     indicators: pd.DataFrame    # the catalogue's columns shown, in case-flow (domain) order
     cells: pd.DataFrame         # level, entity_id, indicator_id, numerator, denominator, value, status,
                                 # last_month, last_month_status, last_year, last_year_status
@@ -139,9 +142,19 @@ def entity_path(snapshot: Snapshot, scope: Scope, ref: EntityRef) -> list[Entity
     own = None if rows.empty else {f"{level}_id": rows[f"own_{level}_id"].iloc[0]
                                    for level in ("bureau", "office", "unit")}
     _check_found(snapshot, scope, ref, own)
-    by_level = {r.level: Entity(r.level, r.entity_id, r.entity_name, r.peer_group)
-                for r in rows.itertuples(index=False)}
-    return [by_level[level] for level in LEVELS[:LEVELS.index(ref.level) + 1]]
+    path = []
+    for level in LEVELS[:LEVELS.index(ref.level) + 1]:
+        r = next(r for r in rows.itertuples(index=False) if r.level == level)
+        entity = EntityRef(r.level, r.entity_id)
+        ids = path_ids([*path, Entity(r.level, r.entity_id, r.entity_name)])
+        path.append(Entity(r.level, r.entity_id, r.entity_name, r.peer_group, scope.reads(entity, ids),
+                           level != "worker" and scope.reads_all(entity, ids, child_level(level))))
+    return path
+
+
+def path_ids(path: list[Entity]) -> dict:
+    """The bureau_id, office_id and unit_id of the last entity of `path` (its `ancestry`)."""
+    return {f"{e.level}_id": e.entity_id for e in path if e.level in ("bureau", "office", "unit")}
 
 
 def _under(alias: str, parent: EntityRef, params: dict) -> str:
@@ -175,6 +188,7 @@ def heatmap(snapshot: Snapshot, scope: Scope, month: dt.date | None, parent: Ent
     level = _check_level(parent, level)
     month = resolve_month(snapshot, month)
     path = entity_path(snapshot, scope, parent)
+    _check_listing(scope, parent, path_ids(path), level)
     indicators = ordered_catalogue(snapshot, tier)
     params: dict = {"level": level, "parent_level": parent.level, "parent_entity": parent.entity_id}
     under = _under("e", parent, params)
@@ -182,17 +196,24 @@ def heatmap(snapshot: Snapshot, scope: Scope, month: dt.date | None, parent: Ent
     params.update(scope_params)
     rows = snapshot.read(f"""
         -- heat-map rows: the descendants at the level, active or with a cell this month
-        select e.level, e.entity_id, e.entity_name
+        select e.level, e.entity_id, e.entity_name, e.bureau_id, e.office_id, e.unit_id
         from entities e
         where e.level = :level and {under} and {scope_sql}
           and (e.active or exists (select 1 from cells c where c.month = :month and c.level = e.level
                                                             and c.entity_id = e.entity_id))""",
                          {**params, "month": month})
+    below = None if level == "worker" else child_level(level)
+    rows["drillable"] = [below is not None and scope.reads_all(EntityRef(r.level, r.entity_id), ancestry(
+        r.level, r.entity_id, r._asdict()), below) for r in rows.itertuples(index=False)]
+    rows = rows[["level", "entity_id", "entity_name", "drillable"]]
     cells = _heatmap_cells(snapshot, month, level, under, scope_sql, params, tier)
+    cells = scope.suppress(scope.suppress(scope.suppress(cells), "last_month_", "last_month_status"),
+                           "last_year_", "last_year_status")
     rows = _sorted_rows(rows, cells, indicators, sort)
     total = len(rows)
     rows = rows.head(MAX_HEATMAP_ROWS)
-    parent_row = pd.DataFrame([{"level": parent.level, "entity_id": parent.entity_id, "entity_name": path[-1].name}])
+    parent_row = pd.DataFrame([{"level": parent.level, "entity_id": parent.entity_id, "entity_name": path[-1].name,
+                                "drillable": path[-1].drillable}])
     return Heatmap(month, path[-1], level, path, pd.concat([parent_row, rows], ignore_index=True),
                    indicators, cells, total)
 
@@ -209,8 +230,12 @@ def _heatmap_cells(snapshot, month, level, under, scope_sql, params, tier) -> pd
                max(case when c.month = :this then c.status end) as status,
                max(case when c.month = :last then c.value end) as last_month,
                max(case when c.month = :last then c.status end) as last_month_status,
+               max(case when c.month = :last then c.numerator end) as last_month_numerator,
+               max(case when c.month = :last then c.denominator end) as last_month_denominator,
                max(case when c.month = :year then c.value end) as last_year,
-               max(case when c.month = :year then c.status end) as last_year_status
+               max(case when c.month = :year then c.status end) as last_year_status,
+               max(case when c.month = :year then c.numerator end) as last_year_numerator,
+               max(case when c.month = :year then c.denominator end) as last_year_denominator
         from cells c
         join entities e on e.level = c.level and e.entity_id = c.entity_id
         join indicators i on i.indicator_id = c.indicator_id
@@ -248,6 +273,7 @@ def indicator_across(snapshot: Snapshot, scope: Scope, indicator_id: str, month:
     level = _check_level(parent, level)
     month = resolve_month(snapshot, month)
     path = entity_path(snapshot, scope, parent)
+    _check_listing(scope, parent, path_ids(path), level)
     catalogue = indicator_catalogue(snapshot)
     indicator = catalogue[catalogue.indicator_id == indicator_id].iloc[0]
     params: dict = {"indicator": indicator_id, "month": month, "level": level,
@@ -266,6 +292,7 @@ def indicator_across(snapshot: Snapshot, scope: Scope, indicator_id: str, month:
         where (e.level = :parent_level and e.entity_id = :parent_entity)
            or (e.level = :level and {under} and {scope_sql})
            or (e.level = 'office' and {scope_sql})""", params)
+    frame = scope.suppress(frame)
     is_parent = (frame.level == parent.level) & (frame.entity_id == parent.entity_id)
     parent_cell = frame[is_parent].iloc[0] if is_parent.any() else None
     ranked = frame[(frame.level == level) & (frame.under_parent == 1)]
@@ -293,7 +320,8 @@ def trend(snapshot: Snapshot, scope: Scope, indicator_id: str, entity: EntityRef
 
     Peers are the other entities of the same level under the same parent; for an office with a peer group,
     the other offices of that peer group. The peers' line is the median of their values each month, leaving
-    out insufficient cells (a count's cells are never insufficient).
+    out insufficient cells (a count's cells are never insufficient) and cells hidden from the reader. The
+    parent's line and the peers' line are left out when the reader may not see them.
     """
     _check_indicators(snapshot, [indicator_id])
     if months is not None and months < 1:
@@ -315,13 +343,20 @@ def trend(snapshot: Snapshot, scope: Scope, indicator_id: str, entity: EntityRef
     elif this.level == "office" and this.peer_group:
         peers_sql, peers = "e.peer_group = :peer_group", f"the other {this.peer_group} offices"
         params["peer_group"] = this.peer_group
+        peers_under = path[0]
     else:
         peers_sql = f"e.{parent.level}_id = :peer_parent" if parent.level != "department" else "true"
         params["peer_parent"] = parent.entity_id
         peers = f"the other {this.level}s of {parent.name}" if parent.level != "department" else f"the other {this.level}s"
+        peers_under = parent
+    if this.level != "department" and not scope.reads_all(
+            peers_under.ref, path_ids(path[:path.index(peers_under) + 1]), this.level):
+        peers_sql, peers = "false", f"not shown: {peers} are outside what you may see"
     params.update({"parent_level": parent.level if parent else this.level,
                    "parent_entity": parent.entity_id if parent else this.entity_id})
-    parent_sql = "(e.level = :parent_level and e.entity_id = :parent_entity)" if parent is not None else "false"
+    # The parent's line only when the reader may see the parent (a manager without peers may not).
+    parent_sql = ("(e.level = :parent_level and e.entity_id = :parent_entity)"
+                  if parent is not None and parent.readable else "false")
     frame = snapshot.read(f"""
         -- one indicator over time: the entity, its parent and its peers
         select c.month, case when e.level = :level and e.entity_id = :entity then 'entity'
@@ -334,8 +369,9 @@ def trend(snapshot: Snapshot, scope: Scope, indicator_id: str, entity: EntityRef
           and ((e.level = :level and e.entity_id = :entity)
                or {parent_sql}
                or (e.level = :level and e.entity_id <> :entity and {peers_sql} and {scope_sql}))""", params)
+    frame = scope.suppress(frame)
     frame["month"] = pd.to_datetime(frame.month)
-    peers_frame = frame[(frame.line == "peer") & (frame.status != "insufficient")]
+    peers_frame = frame[(frame.line == "peer") & ~frame.status.isin(["insufficient", SUPPRESSED])]
     peer_line = (peers_frame.groupby("month", as_index=False).value.median()
                  .assign(line="peers", numerator=pd.NA, denominator=pd.NA, status=pd.NA))
     series = pd.concat([frame[frame.line != "peer"], peer_line], ignore_index=True)
@@ -356,5 +392,6 @@ def story(snapshot: Snapshot, scope: Scope, entity: EntityRef, month: dt.date | 
         order by indicator_id, month""",
                           {"level": entity.level, "entity": entity.entity_id, "month": month,
                            "first": add_months(month, 1 - months)})
+    cells = scope.suppress(cells)
     cells["month"] = pd.to_datetime(cells.month)
     return Story(month, path[-1], path, ordered_catalogue(snapshot), cells, months)

@@ -1,20 +1,53 @@
 """What part of the organisation a reader may see. Every query function takes one.
 
 A scope is a place in the hierarchy (the department, a bureau, an office or a
-unit) and whether case-level records may be listed. Sign-in (roles, users)
-decides which scope a person gets; the query layer only ever reads inside it.
+unit): the reader's own subtree. Inside it they read aggregates, and case-level
+records when `case_level` allows. Outside it they read nothing, except, when
+`peers` allows, the aggregates of the entities at their own level or above
+(the other offices, the bureaus, the department) for comparison; never the
+units or workers of another subtree, and never its case-level records.
+
+A scope with `small_cell_min` set hides every cell whose numerator or
+denominator is from 1 to `small_cell_min - 1` (the viewer role).
+
+Sign-in (queries/access.py) decides which scope a person gets from their role;
+the query layer only ever reads inside it.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+import pandas as pd
 
 LEVELS = ("department", "bureau", "office", "unit", "worker")
 SCOPE_LEVELS = LEVELS[:-1]
 DEPARTMENT_ID = "all"
+SUPPRESSED = "suppressed"  # the status of a cell hidden from a reader because its numbers are small
 
 
-class ScopeError(Exception):
+class ScopeError(ValueError):
     """A scope that does not name a place in the hierarchy."""
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    level: str
+    entity_id: str
+
+    def __str__(self):
+        return f"{self.level}:{self.entity_id}"
+
+
+DEPARTMENT = EntityRef("department", DEPARTMENT_ID)
+
+
+def ancestry(level: str, entity_id: str, row: Mapping | None = None) -> dict:
+    """An entity's bureau_id, office_id and unit_id (its own id among them), from its `entities` row."""
+    ids = {f"{lv}_id": (row or {}).get(f"{lv}_id") for lv in ("bureau", "office", "unit")}
+    if level in ("bureau", "office", "unit"):
+        ids[f"{level}_id"] = entity_id
+    return {k: (None if v is None or (isinstance(v, float) and v != v) else v) for k, v in ids.items()}
 
 
 @dataclass(frozen=True)
@@ -22,12 +55,18 @@ class Scope:
     level: str = "department"
     entity_id: str = DEPARTMENT_ID
     case_level: bool = True
+    peers: bool = False
+    small_cell_min: int = 0
 
     def __post_init__(self):
         if self.level not in SCOPE_LEVELS:
             raise ScopeError(f"scope level {self.level!r} is not one of {', '.join(SCOPE_LEVELS)}")
         if self.level == "department" and self.entity_id != DEPARTMENT_ID:
             raise ScopeError(f"the department's id is {DEPARTMENT_ID!r}")
+        if self.level != "department" and not self.entity_id:
+            raise ScopeError(f"a {self.level} scope needs the {self.level}'s id")
+        if self.small_cell_min < 0:
+            raise ScopeError("small_cell_min must be 0 (show every cell) or more")
 
     @classmethod
     def everything(cls) -> Scope:
@@ -35,17 +74,98 @@ class Scope:
         return cls()
 
     @classmethod
-    def parse(cls, text: str, case_level: bool = True) -> Scope:
+    def parse(cls, text: str, **options) -> Scope:
         """`LEVEL:ID` (e.g. `office:O004`), or `department`."""
-        level, _, entity_id = text.partition(":")
+        level, _, entity_id = (text or "").partition(":")
         if level == "department":
-            return cls("department", entity_id or DEPARTMENT_ID, case_level)
+            return cls("department", entity_id or DEPARTMENT_ID, **options)
+        if level not in SCOPE_LEVELS:
+            raise ScopeError(f"scope {text!r} does not name a place: write LEVEL:ID with LEVEL one of "
+                             f"{', '.join(SCOPE_LEVELS[1:])} (e.g. office:O004), or department")
         if not entity_id:
             raise ScopeError(f"scope {text!r} needs an id: LEVEL:ID, e.g. office:O004")
-        return cls(level, entity_id, case_level)
+        return cls(level, entity_id, **options)
+
+    @property
+    def root(self) -> EntityRef:
+        """The top of the reader's own subtree: where their scorecard starts."""
+        return EntityRef(self.level, self.entity_id)
+
+    def __str__(self):
+        return "department" if self.level == "department" else f"{self.level}:{self.entity_id}"
+
+    def describe(self) -> str:
+        """What this scope reads, in words, for messages."""
+        if self.level == "department":
+            text = "the whole department"
+        else:
+            text = f"{self.level} {self.entity_id} and everything in it"
+            if self.peers:
+                above = " and ".join(LEVELS[1:LEVELS.index(self.level) + 1])
+                text += f", with the aggregates of the department and of every {above} for comparison"
+        if self.small_cell_min:
+            text += f"; cells with numbers from 1 to {self.small_cell_min - 1} hidden"
+        return text
+
+    # -- which entities ---------------------------------------------------------------------------
+
+    def owns(self, entity: EntityRef, ids: Mapping) -> bool:
+        """`entity` (with its `ancestry`) is inside the reader's own subtree."""
+        if self.level == "department":
+            return True
+        if entity.level == "department" or LEVELS.index(entity.level) < LEVELS.index(self.level):
+            return False
+        return ids.get(f"{self.level}_id") == self.entity_id
+
+    def _peer_level(self, level: str) -> bool:
+        return self.peers and LEVELS.index(level) <= LEVELS.index(self.level)
+
+    def reads(self, entity: EntityRef, ids: Mapping) -> bool:
+        """The reader may see `entity`'s aggregates."""
+        return self.owns(entity, ids) or self._peer_level(entity.level)
+
+    def reads_all(self, parent: EntityRef, ids: Mapping, level: str) -> bool:
+        """The reader may see the aggregates of `parent` and of every entity of `level` under it."""
+        return self.owns(parent, ids) or (self._peer_level(level) and self.reads(parent, ids))
 
     def entity_filter(self, alias: str = "entities") -> tuple[str, dict]:
-        """A SQL condition on the `entities` table that keeps this scope's subtree, and its params."""
+        """A SQL condition on the `entities` table keeping the entities whose aggregates this scope reads."""
+        owned, params = self.owned_filter(alias)
+        if self.level == "department" or not self.peers:
+            return owned, params
+        levels = ", ".join(f"'{lv}'" for lv in LEVELS[:LEVELS.index(self.level) + 1])  # from LEVELS, not typed
+        return f"({owned} or {alias}.level in ({levels}))", params
+
+    def owned_filter(self, alias: str = "entities") -> tuple[str, dict]:
+        """A SQL condition on the `entities` table keeping this scope's own subtree (case-level reads)."""
         if self.level == "department":
             return "true", {}
         return f"{alias}.{self.level}_id = :scope_id", {"scope_id": self.entity_id}
+
+    # -- small cells ------------------------------------------------------------------------------
+
+    def is_small(self, numerator, denominator) -> bool:
+        """A cell this reader may not see the numbers of: its numerator or denominator is 1 to min - 1."""
+        if not self.small_cell_min:
+            return False
+        return any(not pd.isna(n) and 1 <= n < self.small_cell_min for n in (numerator, denominator))
+
+    def suppress(self, frame: pd.DataFrame, prefix: str = "", status: str | None = "status") -> pd.DataFrame:
+        """`frame` with the small cells' numerator, denominator and value emptied and status `suppressed`.
+
+        `prefix` names another month's columns (`last_month_` reads `last_month_numerator` ...); `status` is
+        the name of that month's status column (None: it has none).
+        """
+        if not self.small_cell_min or frame.empty:
+            return frame
+        num, den = frame[f"{prefix}numerator"], frame[f"{prefix}denominator"]
+        small = (num.between(1, self.small_cell_min - 1) | den.between(1, self.small_cell_min - 1)).fillna(False)
+        if not small.any():
+            return frame
+        frame = frame.copy()
+        value = f"{prefix}value" if f"{prefix}value" in frame else prefix.rstrip("_")
+        for column in (f"{prefix}numerator", f"{prefix}denominator", value):
+            frame[column] = frame[column].astype("float64").mask(small)
+        if status:
+            frame[status] = frame[status].astype(object).mask(small, SUPPRESSED)
+        return frame

@@ -10,12 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
-
 import pandas as pd
 
 from measures.build import members_sql
-from queries.scope import DEPARTMENT_ID, LEVELS, Scope
+from queries.scope import DEPARTMENT, DEPARTMENT_ID, LEVELS, EntityRef, Scope, ancestry
 from queries.warehouse import Snapshot
 
 SCORECARD_COLUMNS = ["indicator_id", "month", "level", "entity_id", "entity_name", "numerator", "denominator",
@@ -31,15 +29,6 @@ class ScorecardQueryError(ValueError):
 
 class OutsideScope(ScorecardQueryError):
     """A request for data outside the reader's scope."""
-
-
-@dataclass(frozen=True)
-class EntityRef:
-    level: str
-    entity_id: str
-
-    def __str__(self):
-        return f"{self.level}:{self.entity_id}"
 
 
 def parse_month(text: str) -> dt.date:
@@ -97,24 +86,41 @@ def _check_indicators(snapshot: Snapshot, indicator_ids) -> list[str]:
     return list(indicator_ids)
 
 
-def _check_entity(snapshot: Snapshot, scope: Scope, entity: EntityRef) -> None:
+def _check_entity(snapshot: Snapshot, scope: Scope, entity: EntityRef) -> dict:
+    """`entity` exists and the reader may see its aggregates; its `ancestry` ids."""
     found = snapshot.read("select bureau_id, office_id, unit_id from entities "
                           "where level = :level and entity_id = :id",
                           {"level": entity.level, "id": entity.entity_id})
-    _check_found(snapshot, scope, entity, None if found.empty else found.iloc[0])
+    return _check_found(snapshot, scope, entity, None if found.empty else found.iloc[0].to_dict())
 
 
-def _check_found(snapshot: Snapshot, scope: Scope, entity: EntityRef, row) -> None:
-    """`row` (the entity's bureau_id, office_id, unit_id, or None when not found) exists and is inside `scope`."""
+def _check_found(snapshot: Snapshot, scope: Scope, entity: EntityRef, row) -> dict:
+    """`row` (the entity's bureau_id, office_id, unit_id, or None when not found) exists and the reader
+    may see its aggregates; returns its `ancestry` ids."""
     if row is None:
         raise ScorecardQueryError(f"there is no {entity.level} {entity.entity_id!r} in the data as of "
                                   f"{snapshot.version.as_of}")
-    if scope.level != "department":
-        inside = entity.level != "department" and (
-            (entity.level == scope.level and entity.entity_id == scope.entity_id)
-            or row.get(f"{scope.level}_id") == scope.entity_id)
-        if not inside:
-            raise OutsideScope(f"{entity} is outside your scope ({scope.level} {scope.entity_id})")
+    ids = ancestry(entity.level, entity.entity_id, row)
+    if not scope.reads(entity, ids):
+        raise OutsideScope(f"{entity} is outside what you may see ({scope.describe()}); "
+                           f"start from {scope.root}")
+    return ids
+
+
+def _check_listing(scope: Scope, parent: EntityRef, ids: dict, level: str) -> None:
+    """The reader may see `parent` and every entity of `level` under it (no listing is silently partial)."""
+    if not scope.reads_all(parent, ids, level):
+        raise OutsideScope(f"the {level}s under {parent} are outside what you may see ({scope.describe()}); "
+                           f"choose a parent inside {scope.root}")
+
+
+def _check_owned(scope: Scope, entity: EntityRef, ids: dict, what: str) -> None:
+    """Case-level reads: the reader's access includes them and `entity` is inside their own subtree."""
+    if not scope.case_level:
+        raise OutsideScope(f"{what} shows case-level records, which your access does not include")
+    if not scope.owns(entity, ids):
+        raise OutsideScope(f"{what} for {entity} is outside your own part of the organisation "
+                           f"({scope.root}): case-level records are only ever listed inside it")
 
 
 def scorecard(snapshot: Snapshot, scope: Scope, month: dt.date, level: str, parent: EntityRef | None = None,
@@ -128,11 +134,12 @@ def scorecard(snapshot: Snapshot, scope: Scope, month: dt.date, level: str, pare
     _check_month(snapshot, month)
     conditions = ["c.month = :month", "c.level = :level"]
     params: dict = {"month": month, "level": level}
+    if parent is not None and LEVELS.index(parent.level) >= LEVELS.index(level):
+        raise ScorecardQueryError(f"--parent {parent} is not above the level {level!r}: give a "
+                                  f"{' or '.join(LEVELS[:LEVELS.index(level)]) or 'higher level'}")
+    listed_under = parent or DEPARTMENT
+    _check_listing(scope, listed_under, _check_entity(snapshot, scope, listed_under), level)
     if parent is not None:
-        if LEVELS.index(parent.level) >= LEVELS.index(level):
-            raise ScorecardQueryError(f"--parent {parent} is not above the level {level!r}: give a "
-                                      f"{' or '.join(LEVELS[:LEVELS.index(level)]) or 'higher level'}")
-        _check_entity(snapshot, scope, parent)
         if parent.level != "department":
             conditions.append(f"e.{parent.level}_id = :parent_id")  # the level is from LEVELS, not typed in
             params["parent_id"] = parent.entity_id
@@ -152,7 +159,7 @@ def scorecard(snapshot: Snapshot, scope: Scope, month: dt.date, level: str, pare
         join indicators i on i.indicator_id = c.indicator_id
         where {' and '.join(conditions)}
         order by i.position, c.entity_id""", params)
-    return frame.reindex(columns=SCORECARD_COLUMNS)
+    return scope.suppress(frame.reindex(columns=SCORECARD_COLUMNS))
 
 
 def members_behind_cell(snapshot: Snapshot, scope: Scope, indicator_id: str, month: dt.date,
@@ -165,15 +172,15 @@ def members_behind_cell(snapshot: Snapshot, scope: Scope, indicator_id: str, mon
         raise OutsideScope("listing members shows case-level records, which your access does not include")
     _check_indicators(snapshot, [indicator_id])
     _check_month(snapshot, month)
+    entity = entity or DEPARTMENT
+    _check_owned(scope, entity, _check_entity(snapshot, scope, entity), "listing members")
     conditions = []
     params: dict = {"month": month}
-    if entity is not None:
-        _check_entity(snapshot, scope, entity)
-        if entity.level != "department":
-            column = "entity_id" if entity.level == "worker" else f"{entity.level}_id"
-            conditions.append(f"w.{column} = :entity_id")
-            params["entity_id"] = entity.entity_id
-    scope_sql, scope_params = scope.entity_filter("w")
+    if entity.level != "department":
+        column = "entity_id" if entity.level == "worker" else f"{entity.level}_id"
+        conditions.append(f"w.{column} = :entity_id")
+        params["entity_id"] = entity.entity_id
+    scope_sql, scope_params = scope.owned_filter("w")  # never wider than the check above
     conditions.append(scope_sql)
     params.update(scope_params)
     one_month = "(select month, me from report_months where month = :month) as report_month"

@@ -54,7 +54,7 @@ def test_heatmap_cells_are_the_export_s_with_last_month_and_last_year(snap, mont
 
 def test_heatmap_rows_put_the_parent_first_then_the_children_by_name(snap):
     data = perf.heatmap(snap, EVERYONE, None)
-    assert data.rows.iloc[0].tolist() == ["department", "all", data.path[0].name]
+    assert data.rows.iloc[0].tolist() == ["department", "all", data.path[0].name, True]
     assert data.rows.entity_name.tolist()[1:] == ["North Bureau", "South Bureau"]
     everything = perf.heatmap(snap, EVERYONE, None, level="office")
     assert len(everything.rows) == 1 + 6 and set(everything.rows.level[1:]) == {"office"}
