@@ -123,7 +123,7 @@ def test_reads_stay_inside_the_scope(warehouse, tmp_path):
         scorecard(snap, bureau, june, "worker", EntityRef("office", "O2"))
     with pytest.raises(OutsideScope):
         members_behind_cell(snap, bureau, "entries", june, EntityRef("office", "O2"))
-    with pytest.raises(OutsideScope, match="outside your own part"):
+    with pytest.raises(OutsideScope, match="department:all is outside"):
         members_behind_cell(snap, bureau, "entries", june)  # the whole department's members
     assert members_behind_cell(snap, bureau, "entries", june, EntityRef("bureau", "B1")).member_id.tolist() == [
         "E1", "E2", "E3", "E4", "E5"]
