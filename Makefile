@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	test -f $(DEMO)/manifest.json || $(BIN)/statboard demo-data $(DEMO) --scale small
 	$(BIN)/statboard load $(DEMO)
-	@echo "Sign-in: not required yet (it arrives with roles and scopes)."
-	$(BIN)/statboard dev --port $(PORT)
+	STATBOARD_ENV=development $(BIN)/statboard users demo
+	STATBOARD_ENV=development $(BIN)/statboard dev --port $(PORT)
 
 ## make test: install, make sure PostgreSQL is up and Chromium is here, run the whole suite
 test: $(STAMP) services browser

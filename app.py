@@ -5,10 +5,13 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Dash, html
+from dash import Dash, dcc, html
 
+import web
+from components.links import scorecard_href
 from queries.runtime import EXTENSION, Services
 from settings import Settings
+from web.auth import csrf_token
 
 HERE = Path(__file__).resolve().parent
 
@@ -16,6 +19,7 @@ HERE = Path(__file__).resolve().parent
 def create_app(config: dict | None = None) -> Dash:
     """Build the app from defaults, then the environment, then `config` (for tests). Connects to nothing."""
     settings = Settings.from_env(config)
+    settings.check_for_app()
     app = Dash(
         __name__,
         use_pages=True,
@@ -26,22 +30,57 @@ def create_app(config: dict | None = None) -> Dash:
         title="Statboard",
         update_title=None,
     )
-    app.server.config["SECRET_KEY"] = settings.secret_key
     app.server.extensions[EXTENSION] = Services(settings)
+    web.install(app, settings)
     app.layout = shell
     return app
 
 
 def shell() -> html.Div:
-    """The frame every page sits in: a top bar and the page container."""
+    """The frame every page sits in: a top bar with the signed-in person's pages, and the page container."""
     return html.Div([
         dbc.Navbar(dbc.Container([
             dbc.NavbarBrand("Statboard", href="/"),
-            dbc.Nav([dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"]))
-                     for page in dash.page_registry.values() if page.get("nav", True)]),
-        ]), color="dark", dark=True, className="mb-3"),
+            dbc.Nav(_nav_links(), class_name="me-auto"),
+            _signed_in(),
+        ], fluid=True), color="dark", dark=True, className="mb-3"),
         dbc.Container(dash.page_container, fluid=True),
     ])
+
+
+def _reader():
+    from queries.runtime import NotSignedIn, current_reader
+    try:
+        return current_reader()
+    except (NotSignedIn, RuntimeError):  # RuntimeError: outside a request (Dash checking the layout)
+        return None
+
+
+def _nav_links() -> list:
+    """Links to the pages this reader may use: their own scorecard for data roles, Admin for admins."""
+    reader = _reader()
+    links = []
+    if reader is not None and reader.scope is not None:
+        links.append(dbc.NavItem(dbc.NavLink("Home", href="/")))
+        links.append(dbc.NavItem(dbc.NavLink("Scorecard", href=scorecard_href(reader.scope.root, None))))
+    if reader is not None and reader.is_admin:
+        links.append(dbc.NavItem(dbc.NavLink("Admin", href="/admin")))
+    return links
+
+
+def _signed_in():
+    """Who is signed in, with what access, and the Sign out button (a POST with the CSRF token)."""
+    reader = _reader()
+    if reader is None:
+        return None
+    access = reader.role if reader.scope is None or reader.scope.level == "department" else \
+        f"{reader.role}, {reader.scope}"
+    return html.Form([
+        html.Span([html.Span(reader.username, className="fw-bold"), f" · {access}"],
+                  className="navbar-text me-3 small", id="signed-in-as"),
+        dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
+        html.Button("Sign out", type="submit", className="btn btn-outline-light btn-sm", id="sign-out"),
+    ], action="/logout", method="POST", className="d-flex align-items-center")
 
 
 def __getattr__(name: str):

@@ -52,6 +52,11 @@ def reasons(func):
     return wrapper
 
 
+def _cli_actor() -> str:
+    """Who the audit log says did it, from the command line: the operating-system account."""
+    return f"cli:{getpass.getuser()}"
+
+
 def _fail(reason: str, status: int = 1):
     click.echo(f"statboard: {reason.splitlines()[0] if reason else 'failed'}", err=True)
     sys.exit(status)
@@ -107,7 +112,7 @@ def load(directory: Path):
         result = load_extract(directory, warehouse, catalogue=catalogue)
     finally:
         warehouse.dispose()
-    store.record(engine, getpass.getuser(), "load",
+    store.record(engine, _cli_actor(), "load",
                  {"version_id": result.version_id, "as_of": result.as_of, "source": str(directory.resolve()),
                   "rows": result.rows})
     click.echo(f"loaded data version {result.version_id}: as of {result.as_of}, {result.rows:,} rows, "
@@ -225,9 +230,195 @@ def export_members(indicator_id: str, month: str, entity: str | None, out: Path 
     """The members behind one indicator's cell in one month (case-level: child and worker ids), as CSV."""
     from queries.scope import Scope
     from queries.scorecard import members_behind_cell, parse_entity, parse_month
-    frame = members_behind_cell(_snapshot(), Scope.everything(), indicator_id, parse_month(month),
+    from queries import store
+    month_date = parse_month(month)
+    frame = members_behind_cell(_snapshot(), Scope.everything(), indicator_id, month_date,
                                 parse_entity(entity) if entity else None)
+    # Case-level records leave the warehouse: written down first (if the log cannot be written, nothing is).
+    engine = store.store_engine(Settings.from_env().database_url)
+    store.upgrade(engine)
+    store.record(engine, _cli_actor(), "members-listed",
+                 {"indicator": indicator_id, "month": f"{month_date:%Y-%m}", "entity": entity or "department",
+                  "rows": len(frame), "via": "cli" if out is None else f"cli, to {out}"})
     _emit(frame, out)
+
+
+@main.group("users")
+def users_group():
+    """Who may sign in, with which role and scope (the app store, STATBOARD_DATABASE_URL).
+
+    Passwords are read from standard input (one line) or asked for at a prompt, never given as an argument.
+    """
+
+
+def _store():
+    from queries import store
+    engine = store.store_engine(Settings.from_env().database_url)
+    store.upgrade(engine)
+    return engine
+
+
+def _read_password(prompt: str = "Password") -> str:
+    """A password from a prompt (asked twice) or, when stdin is not a terminal, its first line."""
+    if sys.stdin.isatty():
+        first = getpass.getpass(f"{prompt}: ")
+        if getpass.getpass(f"{prompt} again: ") != first:
+            raise Failure("the two passwords differ; nothing was changed")
+        return first
+    line = sys.stdin.readline()
+    if not line:
+        raise Failure("no password on standard input: pipe it in (one line), or run in a terminal to be asked")
+    return line.rstrip("\r\n")
+
+
+def _check_scope_exists(scope: str | None) -> None:
+    """A scope must name a place in the loaded data (a typo would give a manager nothing)."""
+    if not scope:
+        return
+    from queries.scorecard import ScorecardQueryError, _check_entity, parse_entity
+    from queries.scope import Scope
+    from queries.warehouse import Warehouse
+    warehouse = Warehouse(Settings.from_env().warehouse_url)
+    try:
+        snapshot = warehouse.snapshot()
+        if snapshot is None:
+            click.echo(f"warning: no data loaded yet, so {scope} could not be checked", err=True)
+            return
+        try:
+            _check_entity(snapshot, Scope.everything(), parse_entity(scope))
+        except ScorecardQueryError as exc:
+            raise Failure(f"--scope {scope}: {exc}") from None
+    finally:
+        warehouse.dispose()
+
+
+@users_group.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["admin", "executive", "manager", "analyst", "viewer"]),
+              help="admin: users, settings, audit log; executive: everything; manager: their scope; "
+                   "analyst: every aggregate, no case-level records; viewer: aggregates, small cells hidden.")
+@click.option("--scope", metavar="LEVEL:ID", help="A manager's (or viewer's) part of the organisation, "
+                                                  "e.g. office:O004.")
+@reasons
+def users_add(username: str, role: str, scope: str | None):
+    """Add USERNAME with ROLE; the password is read from stdin or a prompt."""
+    from queries.access import check_role
+    from queries.users import add_user, check_password, normalise_username
+    name = normalise_username(username)
+    scope = check_role(role, scope)
+    _check_scope_exists(scope)
+    password = _read_password()
+    check_password(password, name)
+    user = add_user(_store(), name, role, scope, password, _cli_actor())
+    click.echo(f"added {user.username}: {user.role}" + (f", {user.scope}" if user.scope else ""))
+
+
+@users_group.command("list")
+@reasons
+def users_list():
+    """List the users: name, role, scope, status and last sign-in."""
+    from queries.users import list_users
+    rows = list_users(_store())
+    if not rows:
+        click.echo("no users yet: `statboard users add USERNAME --role ROLE`")
+        return
+    click.echo(f"{'username':<24} {'role':<10} {'scope':<16} {'status':<9} last sign-in (UTC)")
+    for u in rows:
+        last = f"{u.last_sign_in_at:%Y-%m-%d %H:%M}" if u.last_sign_in_at else "never"
+        click.echo(f"{u.username:<24} {u.role:<10} {u.scope or 'department' if u.role != 'admin' else '-':<16} "
+                   f"{u.status:<9} {last}")
+
+
+@users_group.command("disable")
+@click.argument("username")
+@reasons
+def users_disable(username: str):
+    """Stop USERNAME signing in, and end their sessions now."""
+    from queries.users import set_disabled
+    user = set_disabled(_store(), username, True, _cli_actor())
+    click.echo(f"disabled {user.username}; their sessions have ended")
+
+
+@users_group.command("enable")
+@click.argument("username")
+@reasons
+def users_enable(username: str):
+    """Let a disabled USERNAME sign in again."""
+    from queries.users import set_disabled
+    user = set_disabled(_store(), username, False, _cli_actor())
+    click.echo(f"enabled {user.username}")
+
+
+@users_group.command("set-password")
+@click.argument("username")
+@reasons
+def users_set_password(username: str):
+    """Set USERNAME's password (stdin or a prompt); ends their sessions and unlocks a locked account."""
+    from queries.users import get_user, set_password
+    engine = _store()
+    if get_user(engine, username) is None:
+        raise Failure(f"there is no user {username!r}: `statboard users list` shows them")
+    user = set_password(engine, username, _read_password("New password"), _cli_actor())
+    click.echo(f"set the password of {user.username}; their sessions have ended")
+
+
+DEMO_PASSWORD = "statboard-demo"
+
+
+@users_group.command("demo")
+@reasons
+def users_demo():
+    """Development only: one user of each role, all with the password statboard-demo (reset if present)."""
+    from queries.users import add_user, get_user, set_password
+    if Settings.from_env().environment != "development":
+        raise Failure("demo users have a published password: they are made only with STATBOARD_ENV=development")
+    office = _first_office()
+    wanted = [("executive", "executive", None), ("manager", "manager", office), ("analyst", "analyst", None),
+              ("viewer", "viewer", None), ("admin", "admin", None)]
+    engine = _store()
+    for username, role, scope in wanted:
+        if get_user(engine, username) is None:
+            add_user(engine, username, role, scope, DEMO_PASSWORD, _cli_actor())
+        else:
+            set_password(engine, username, DEMO_PASSWORD, _cli_actor())
+    click.echo(f"Demo sign-in: username executive, password {DEMO_PASSWORD}")
+    click.echo(f"  (also manager of {office}, analyst, viewer and admin, with the same password)")
+
+
+def _first_office() -> str:
+    from queries.warehouse import Warehouse
+    warehouse = Warehouse(Settings.from_env().warehouse_url)
+    try:
+        snapshot = warehouse.snapshot()
+        if snapshot is None:
+            raise Failure("no data loaded yet: run `statboard load DIR` first (the demo manager needs an office)")
+        office = snapshot.read("select entity_id from entities where level = 'office' order by entity_id limit 1")
+    finally:
+        warehouse.dispose()
+    if office.empty:
+        raise Failure("the loaded data has no office for the demo manager")
+    return f"office:{office.entity_id.iloc[0]}"
+
+
+@export.command("audit")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this day (UTC).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Up to and including this day (UTC).")
+@click.option("--actor", help="Only this person's entries.")
+@click.option("--action", help="Only this action, e.g. members-listed, sign-in-failed, access-refused.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@reasons
+def export_audit(since, until, actor, action, out):
+    """The audit log (newest first) as CSV: at, actor, action, detail, remote_addr."""
+    from queries import store
+    from queries.exports import audit_csv, write_export
+    entries = store.audit_entries(_store(), None, actor, action, since,
+                                  until + dt.timedelta(days=1) if until else None)
+    text = audit_csv(entries)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_export(text, out)
+        click.echo(f"wrote {len(entries):,} entries to {out}", err=True)
 
 
 @main.group("db")
@@ -253,7 +444,9 @@ def dev(host: str, port: int):
     """Run the development server (one process, reloads nothing; not for production)."""
     from app import create_app
     from queries import store
-    app = create_app()
+    # Development: the development secret key is allowed and cookies go over plain HTTP (this machine only).
+    overrides = {} if os.environ.get("STATBOARD_ENV") else {"environment": "development"}
+    app = create_app(overrides)
     store.upgrade(store.store_engine(Settings.from_env().database_url))
     click.echo(f"Statboard is running at http://{host}:{port}/  (Ctrl-C to stop)")
     app.run(host=host, port=port, debug=False)
@@ -271,7 +464,9 @@ def serve(host: str, port: int, workers: int):
 
     from app import create_app
     from queries import store
-    store.upgrade(store.store_engine(Settings.from_env().database_url))
+    settings = Settings.from_env()
+    settings.check_for_app()  # refuse here, with the reason, not in each worker
+    store.upgrade(store.store_engine(settings.database_url))
 
     class Server(BaseApplication):
         def load_config(self):

@@ -19,7 +19,16 @@ ENVIRONMENT = {
     "cache_url": "STATBOARD_CACHE_URL",
     "query_timeout_ms": "STATBOARD_QUERY_TIMEOUT_MS",
     "catalogue_path": "STATBOARD_CATALOGUE",
+    "environment": "STATBOARD_ENV",
+    "secure_cookies": "STATBOARD_SECURE_COOKIES",
+    "session_hours": "STATBOARD_SESSION_HOURS",
+    "managers_see_peers": "STATBOARD_MANAGERS_SEE_PEERS",
+    "small_cell_min": "STATBOARD_SMALL_CELL_MIN",
+    "trusted_proxies": "STATBOARD_TRUSTED_PROXIES",
 }
+ENVIRONMENTS = ("production", "development")
+MIN_SECRET_LENGTH = 32
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 class SettingsError(Exception):
@@ -35,6 +44,26 @@ class Settings:
     cache_url: str | None = None
     query_timeout_ms: int = 30_000
     catalogue_path: Path | None = None  # None: the default catalogue, measures/indicators.toml
+    environment: str = "production"     # development allows the development secret key; only `statboard dev`
+    secure_cookies: bool | None = None  # None: on in production, off in development
+    session_hours: float = 12.0
+    managers_see_peers: bool = False
+    small_cell_min: int = 11
+    trusted_proxies: int = 0            # reverse proxies in front whose X-Forwarded-For is believed
+
+    @property
+    def cookies_secure(self) -> bool:
+        return self.environment == "production" if self.secure_cookies is None else self.secure_cookies
+
+    def check_for_app(self) -> None:
+        """Refuse to serve with settings that would be unsafe in production; the message says what to set."""
+        if self.environment == "production" and (self.secret_key == DEV_SECRET_KEY
+                                                 or len(self.secret_key or "") < MIN_SECRET_LENGTH):
+            raise SettingsError(
+                "STATBOARD_SECRET_KEY is missing, the development key, or shorter than "
+                f"{MIN_SECRET_LENGTH} characters: set it to a long random value, e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'` (or, on your own machine only, "
+                "STATBOARD_ENV=development)")
 
     @classmethod
     def from_env(cls, overrides: dict | None = None, environ: dict | None = None) -> Settings:
@@ -56,6 +85,24 @@ class Settings:
             except ValueError:
                 raise SettingsError("STATBOARD_QUERY_TIMEOUT_MS must be a whole number of milliseconds, "
                                     f"not {given['query_timeout_ms']!r}") from None
+        for name, kind, what in (("session_hours", float, "a number of hours, e.g. 12"),
+                                 ("small_cell_min", int, "a whole number, e.g. 11 (0: hide nothing)"),
+                                 ("trusted_proxies", int, "a whole number of proxies, e.g. 1 (0: none)")):
+            if name in given and not isinstance(given[name], kind):
+                try:
+                    given[name] = kind(given[name])
+                except ValueError:
+                    raise SettingsError(f"{ENVIRONMENT[name]} must be {what}, not {given[name]!r}") from None
+            if name in given and (given[name] < 0 or (name == "session_hours" and given[name] == 0)):
+                raise SettingsError(f"{ENVIRONMENT[name]} must be {what}, not {given[name]!r}")
+        for name in ("secure_cookies", "managers_see_peers"):
+            if isinstance(given.get(name), str):
+                text = given[name].strip().lower()
+                if text not in TRUE + FALSE:
+                    raise SettingsError(f"{ENVIRONMENT[name]} must be true or false, not {given[name]!r}")
+                given[name] = text in TRUE
+        if given.get("environment", "production") not in ENVIRONMENTS:
+            raise SettingsError(f"STATBOARD_ENV must be {' or '.join(ENVIRONMENTS)}, not {given['environment']!r}")
         if given.get("catalogue_path") is not None:
             given["catalogue_path"] = Path(given["catalogue_path"])
         return replace(settings, **given)

@@ -103,13 +103,13 @@ def ranking_figure(data: IndicatorAcross) -> dict:
 def status_counts(data: IndicatorAcross) -> dict[str, int]:
     """How many of the ranked entities are green, yellow, red, insufficient: what a parent's value hides."""
     counts = data.ranked.status.value_counts()
-    return {s: int(counts.get(s, 0)) for s in ("green", "yellow", "red", "insufficient", "none")}
+    return {s: int(counts.get(s, 0)) for s in ("green", "yellow", "red", "insufficient", "none", "suppressed")}
 
 
 def variation_figure(data: IndicatorAcross) -> dict:
     """The spread of the descendants' values around the parent's: one dot per entity, a box for the spread."""
     indicator = data.indicator
-    rated = data.ranked[data.ranked.status != "insufficient"]
+    rated = data.ranked[~data.ranked.status.isin(["insufficient", "suppressed"])]
     if rated.empty:
         return empty_figure("Too few members in every entity to show a spread")
     labels = unique_labels(rated.entity_name.tolist(), rated.entity_id.tolist())
@@ -138,7 +138,7 @@ def peers_figure(data: IndicatorAcross) -> dict:
         return empty_figure("No office has members this month")
     traces = []
     for group, members in offices.groupby("group", sort=True):
-        rated = members[members.status != "insufficient"]
+        rated = members[~members.status.isin(["insufficient", "suppressed"])]
         under = members.under_parent.tolist()
         traces.append({
             "type": "scatter", "x": _values(members.value), "y": [group] * len(members), "mode": "markers+text",

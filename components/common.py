@@ -24,7 +24,8 @@ def breadcrumb(path: list[Entity], month: dt.date | None, tier: int | None = Non
     items = []
     for n, entity in enumerate(path):
         last = n == len(path) - 1
-        if entity.level == "worker" or (last and not current_is_link):
+        # A step links only where the reader may open it: a manager's breadcrumb names the bureau above them.
+        if entity.level == "worker" or (last and not current_is_link) or not entity.drillable:
             items.append({"label": entity.name, "active": True})
         else:
             items.append({"label": entity.name, "href": scorecard_href(entity.ref, month, tier)})
@@ -37,10 +38,10 @@ def message(text: str, colour: str = "warning", heading: str | None = None) -> d
                      color=colour, class_name="mb-3")
 
 
-def legend() -> html.Div:
-    """What each colour and symbol means."""
+def legend(hidden: bool = False) -> html.Div:
+    """What each colour and symbol means; `hidden`: with the mark of a cell hidden from the reader."""
     items = []
-    for status in ("green", "yellow", "red", "insufficient", "none", "no data"):
+    for status in ("green", "yellow", "red", "insufficient", "none", *(["suppressed"] if hidden else []), "no data"):
         style = STATUS_STYLE[status]
         items.append(html.Span([
             html.Span(style["symbol"] or "\u00a0", className="legend-swatch",

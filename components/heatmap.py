@@ -17,7 +17,7 @@ from queries.performance import Heatmap
 from queries.scorecard import EntityRef
 
 # One z value per display status, drawn with a discrete colour scale (no blending between statuses).
-ORDER = ["green", "yellow", "red", "insufficient", "none", "no data"]
+ORDER = ["green", "yellow", "red", "insufficient", "none", "suppressed", "no data"]
 ROW_PX = 34
 COLUMN_PX = 66     # room for a symbol and a value such as "✕ 100.0" at a readable size
 TOP_PX = 230       # rotated indicator names and the domain headers above them
@@ -49,6 +49,9 @@ def _hover(indicator, row_label: str, cell) -> str:
     if status == "no data":
         lines.append("No members this month: nothing to measure")
         return "<br>".join(lines)
+    if status == "suppressed":
+        lines.append("Hidden: its numbers are small enough to identify children, which your access does not show")
+        return "<br>".join(lines)
     value = format_value(indicator.kind, cell.value, with_unit=True)
     amount = amount_text(indicator, cell.numerator, cell.denominator)
     lines.append(f"Value: {value}" + (f" ({amount})" if amount and indicator.kind != "count" else ""))
@@ -65,7 +68,7 @@ def _hover(indicator, row_label: str, cell) -> str:
 
 def _cell_text(indicator, cell) -> str:
     status = status_of(cell)
-    if status == "no data":
+    if status in ("no data", "suppressed"):
         return STATUS_STYLE[status]["symbol"]
     value = format_value(indicator.kind, cell.value).rstrip("%")  # the hover and the header say the unit
     symbol = STATUS_STYLE[status]["symbol"]
@@ -106,7 +109,7 @@ def _layout(data: Heatmap, view: ScorecardView, names, labels, indicators) -> di
         f"{_short(i.name)}</a>" for i in indicators]
     row_links = []
     for n, (row, label) in enumerate(zip(data.rows.itertuples(index=False), labels)):
-        if n == 0 or row.level == "worker":
+        if n == 0 or row.level == "worker" or not row.drillable:  # not drillable: its own page instead
             href = EntityView(data.parent.ref if n == 0 else _ref(row), view.month).href()
         else:
             href = scorecard_href(_ref(row), view.month, view.tier)

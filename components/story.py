@@ -46,9 +46,12 @@ def story_table(data: Story, month_in_links=None) -> html.Table:
             domain = indicator.domain
             body.append(html.Tr(html.Th(domain, colSpan=6, className="story-domain")))
         style = STATUS_STYLE[record["status"]]
+        # Beside its siblings when the reader may see them; else among its own children.
+        beside = len(data.path) > 1 and data.path[-2].drillable
         href = IndicatorView(indicator.indicator_id, month_in_links, entity=data.entity.ref,
-                             parent=data.path[-2].ref if len(data.path) > 1 else None,
-                             level=data.entity.level if len(data.path) > 1 else None).href()
+                             parent=data.path[-2].ref if beside else (
+                                 None if data.entity.level == "department" else data.entity.ref),
+                             level=data.entity.level if beside else None).href()
         body.append(html.Tr([
             html.Td(dcc.Link(indicator.name, href=href)),
             html.Td(html.Span(f"{style['symbol']} {style['label']}".strip(), className="status-chip",

@@ -8,7 +8,7 @@ from components.home import data_as_of, no_data
 from components.links import EntityView, ScorecardView, ViewError, picked_month, scorecard_href
 from components.story import story_table
 from queries.performance import child_level, story
-from queries.runtime import current_scope, latest_month_now, services
+from queries.runtime import current_scope, latest_month_now, refused, services
 from queries.scorecard import ScorecardQueryError, report_months
 
 dash.register_page(__name__, path_template="/entity/<level>/<entity_id>", name="Entity",
@@ -23,6 +23,7 @@ ENTITY_MONTH = "entity-month"
 ENTITY_LINKS = "entity-links"
 ENTITY_MESSAGE = "entity-message"
 ENTITY_STORY = "entity-story"
+ENTITY_LEGEND = "entity-legend"
 
 
 def layout(level=None, entity_id=None, **query):
@@ -39,7 +40,7 @@ def layout(level=None, entity_id=None, **query):
             dbc.Col(html.Div(id=ENTITY_LINKS, className="pt-4"), md=9),
         ], className="g-3 mb-2"),
         html.Div(id=ENTITY_MESSAGE),
-        legend(),
+        html.Div(legend(), id=ENTITY_LEGEND),
         dcc.Loading(html.Div(id=ENTITY_STORY), delay_show=300),
     ])
 
@@ -51,27 +52,29 @@ def _view(query) -> EntityView:
 
 @callback(Output(ENTITY_BREADCRUMB, "children"), Output(ENTITY_TITLE, "children"), Output(ENTITY_AS_OF, "children"),
           Output(ENTITY_MONTH, "options"), Output(ENTITY_MONTH, "value"), Output(ENTITY_LINKS, "children"),
-          Output(ENTITY_MESSAGE, "children"), Output(ENTITY_STORY, "children"),
+          Output(ENTITY_MESSAGE, "children"), Output(ENTITY_STORY, "children"), Output(ENTITY_LEGEND, "children"),
           Input(ENTITY_QUERY, "data"))
 def show_entity(query):
     """Read the entity from the URL and draw its story, or say what was wrong with the URL."""
-    blank = [None, "Entity", None, [], None, None, None, None]
+    blank = [None, "Entity", None, [], None, None, None, None, legend()]
     snapshot = services().warehouse.snapshot()
     if snapshot is None:
         blank[6] = no_data()
         return tuple(blank)
     try:
         view = _view(query)
-        data = story(snapshot, current_scope(), view.entity, view.month)
+        scope = current_scope()
+        data = story(snapshot, scope, view.entity, view.month)
     except (ViewError, ScorecardQueryError) as exc:
+        refused(exc, "/entity")
         blank[6] = message(f"{exc}.", heading="This page's link cannot be shown")
         return tuple(blank)
     entity = data.entity
     links = []
-    if entity.level != "worker":
+    if entity.level != "worker" and entity.drillable:
         links.append(dcc.Link(f"Scorecard of its {child_level(entity.level)}s",
                               href=scorecard_href(entity.ref, view.month), className="btn btn-outline-primary me-2"))
-    if len(data.path) > 1:
+    if len(data.path) > 1 and data.path[-2].drillable:
         parent = data.path[-2]
         links.append(dcc.Link(f"Beside the others in {parent.name}",
                               href=ScorecardView(view.month, None if parent.level == "department" else parent.ref
@@ -79,7 +82,7 @@ def show_entity(query):
     title = f"{entity.name} ({entity.level}): {data.month:%B %Y}"
     return (breadcrumb(data.path, view.month, current_is_link=entity.level != "worker"), title,
             data_as_of(snapshot.version), month_options(report_months(snapshot)), f"{data.month:%Y-%m}", links, None,
-            story_table(data, view.month))
+            story_table(data, view.month), legend(hidden=bool(scope.small_cell_min)))
 
 
 @callback(Output(ENTITY_URL, "href"), Input(ENTITY_MONTH, "value"), State(ENTITY_QUERY, "data"),

@@ -4,7 +4,8 @@ from dash import Input, Output, callback, dcc, html
 
 from components.home import data_as_of, no_data, organisation_table
 from queries.org import organisation_summary
-from queries.runtime import current_scope, services
+from components.common import message
+from queries.runtime import current_reader, services
 
 dash.register_page(__name__, path="/", name="Home", title="Statboard", order=0)
 
@@ -32,4 +33,9 @@ def show_home(_n_intervals):
     snapshot = services().warehouse.snapshot()
     if snapshot is None:
         return None, no_data()
-    return data_as_of(snapshot.version), organisation_table(organisation_summary(snapshot, current_scope()))
+    reader = current_reader()
+    if reader.scope is None:  # an admin: say where their pages are
+        return None, message("Your role manages users, settings and the audit log: see the Admin page.",
+                             colour="info")
+    scope = reader.data_scope()
+    return data_as_of(snapshot.version), organisation_table(organisation_summary(snapshot, scope))

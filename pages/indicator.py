@@ -11,7 +11,7 @@ from components.format import STATUS_STYLE, format_value, status_text
 from components.home import data_as_of, no_data
 from components.links import TREND_MONTHS, IndicatorView, ViewError, picked_month
 from queries.performance import indicator_across, trend
-from queries.runtime import current_scope, latest_month_now, services
+from queries.runtime import current_scope, latest_month_now, refused, services
 from queries.scorecard import EntityRef, ScorecardQueryError, report_months
 
 dash.register_page(__name__, path_template="/indicator/<indicator_id>", name="Indicator",
@@ -117,6 +117,7 @@ def show_indicator(query):
         focus = view.entity or data.parent.ref
         history = trend(snapshot, scope, view.indicator_id, focus, data.month, view.months)
     except (ViewError, ScorecardQueryError) as exc:
+        refused(exc, "/indicator")
         blank[5] = message(f"{exc}.", heading="This indicator link cannot be shown")
         return tuple(blank)
     span = "the whole history" if view.months is None else f"the last {view.months} months"

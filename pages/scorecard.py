@@ -1,4 +1,6 @@
 """The scorecard: every indicator for a parent entity and its children, one month, as a heat map."""
+from urllib.parse import urlencode
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
@@ -9,7 +11,7 @@ from components.heatmap import cell_keys, clicked_cell, heatmap_figure
 from components.home import data_as_of, no_data
 from components.links import IndicatorView, ScorecardView, ViewError, picked_month
 from queries.performance import MAX_HEATMAP_ROWS, heatmap
-from queries.runtime import current_scope, latest_month_now, services
+from queries.runtime import current_scope, latest_month_now, refused, services
 from queries.scorecard import EntityRef, ScorecardQueryError, report_months
 
 dash.register_page(__name__, path="/scorecard", name="Scorecard", title="Scorecard · Statboard", order=1)
@@ -25,6 +27,8 @@ SCORECARD_SORT = "scorecard-sort"
 SCORECARD_MESSAGE = "scorecard-message"
 SCORECARD_HEATMAP = "scorecard-heatmap"
 SCORECARD_KEYS = "scorecard-keys"
+SCORECARD_LEGEND = "scorecard-legend"
+SCORECARD_DOWNLOAD = "scorecard-download"
 
 TIER_OPTIONS = [{"label": "Tier I and II", "value": "both"}, {"label": "Tier I", "value": "1"},
                 {"label": "Tier II", "value": "2"}]
@@ -49,7 +53,9 @@ def layout(**query):
                      dcc.Dropdown(id=SCORECARD_SORT, value=query.get("sort") or "name", clearable=False)], md=5),
         ], className="g-3 mb-2 scorecard-controls"),
         html.Div(id=SCORECARD_MESSAGE),
-        legend(),
+        html.Div([html.Div(legend(), id=SCORECARD_LEGEND, className="me-auto"),
+                  html.A("Download CSV", id=SCORECARD_DOWNLOAD, className="btn btn-sm btn-outline-secondary d-none")],
+                 className="d-flex flex-wrap align-items-start gap-2"),
         # Wider than the screen with every indicator shown: scroll sideways rather than squeeze the cells.
         html.Div(dcc.Loading(dcc.Graph(id=SCORECARD_HEATMAP, figure=empty_figure(), config=GRAPH_CONFIG,
                                        responsive=False), delay_show=300), className="scorecard-scroll"),
@@ -76,17 +82,23 @@ def sort_options(indicators) -> list[dict]:
           Output(SCORECARD_MONTH, "value"), Output(SCORECARD_SORT, "options"), Output(SCORECARD_SORT, "value"),
           Output(SCORECARD_MESSAGE, "children"),
           Output(SCORECARD_HEATMAP, "figure"), Output(SCORECARD_KEYS, "data"),
+          Output(SCORECARD_LEGEND, "children"), Output(SCORECARD_DOWNLOAD, "href"),
+          Output(SCORECARD_DOWNLOAD, "className"),
           Input(SCORECARD_QUERY, "data"))
 def show_scorecard(query):
     """Read the view from the URL and draw its heat map, or say what was wrong with the URL."""
-    blank = (None, "Scorecard", None, [], None, [], None, None, empty_figure(), None)
+    hidden_download = "btn btn-sm btn-outline-secondary d-none"
+    blank = (None, "Scorecard", None, [], None, [], None, None, empty_figure(), None, legend(), None,
+             hidden_download)
     snapshot = services().warehouse.snapshot()
     if snapshot is None:
         return (*blank[:7], no_data(), *blank[8:])
     try:
         view = ScorecardView.from_query(query or {})
-        data = heatmap(snapshot, current_scope(), view.month, view.parent, view.level, view.tier, view.sort)
+        scope = current_scope()
+        data = heatmap(snapshot, scope, view.month, view.parent, view.level, view.tier, view.sort)
     except (ViewError, ScorecardQueryError) as exc:
+        refused(exc, "/scorecard")
         return (*blank[:7], message(f"{exc}.", heading="This scorecard link cannot be shown"), *blank[8:])
     note = None
     if data.total_rows > MAX_HEATMAP_ROWS:
@@ -96,7 +108,18 @@ def show_scorecard(query):
     return (breadcrumb(data.path, view.month, view.tier), title, data_as_of(snapshot.version),
             month_options(report_months(snapshot)), f"{data.month:%Y-%m}", sort_options(data.indicators),
             view.sort or "name", note,
-            heatmap_figure(data, view), cell_keys(data))
+            heatmap_figure(data, view), cell_keys(data), legend(hidden=bool(scope.small_cell_min)),
+            scorecard_download_href(data, view), "btn btn-sm btn-outline-secondary")
+
+
+def scorecard_download_href(data, view) -> str:
+    """The CSV of the cells on screen (this month, level and parent; every indicator of the tier shown)."""
+    params = [("month", f"{data.month:%Y-%m}"), ("level", data.level)]
+    if data.parent.level != "department":
+        params.append(("parent", str(data.parent.ref)))
+    if view.tier is not None:
+        params += [("indicator", i) for i in data.indicators.indicator_id]
+    return "/export/scorecard.csv?" + urlencode(params, safe=":")
 
 
 @callback(Output(SCORECARD_URL, "href"),

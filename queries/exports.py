@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import math
 import os
 import tempfile
@@ -43,6 +44,17 @@ def to_csv(frame: pd.DataFrame) -> str:
     for row in frame.itertuples(index=False, name=None):
         writer.writerow([format_value(v) for v in row])
     return buffer.getvalue()
+
+
+AUDIT_COLUMNS = ["at", "actor", "action", "detail", "remote_addr"]
+
+
+def audit_csv(entries: list[dict]) -> str:
+    """Audit entries as CSV: `at` in UTC as YYYY-MM-DDTHH:MM:SSZ, `detail` as JSON."""
+    frame = pd.DataFrame([{"at": f"{e['at']:%Y-%m-%dT%H:%M:%SZ}", "actor": e["actor"], "action": e["action"],
+                           "detail": json.dumps(e["detail"], sort_keys=True), "remote_addr": e["remote_addr"]}
+                          for e in entries], columns=AUDIT_COLUMNS)
+    return to_csv(frame)
 
 
 def write_export(text: str, out: Path) -> None:

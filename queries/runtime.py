@@ -10,13 +10,19 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy.engine import Engine
 
+from queries import store
+from queries.access import Reader, reader_for
 from queries.scope import Scope
-from queries.scorecard import report_months
+from queries.scorecard import OutsideScope, report_months
 from queries.store import store_engine
 from queries.warehouse import Warehouse
 from settings import Settings
 
 EXTENSION = "statboard"
+
+
+class NotSignedIn(PermissionError):
+    """A data read with nobody signed in."""
 
 
 @dataclass
@@ -47,10 +53,32 @@ def latest_month_now():
     return months[-1] if months else None
 
 
-def current_scope() -> Scope:
-    """The part of the organisation the current request may read.
+def current_reader() -> Reader:
+    """Who the current request is from; raises `NotSignedIn` when nobody is (the guard stops that first)."""
+    from flask_login import current_user
+    if not getattr(current_user, "is_authenticated", False):
+        raise NotSignedIn("sign in first")
+    user = current_user.user
+    settings = services().settings
+    return reader_for(user.username, user.role, user.scope, settings.managers_see_peers, settings.small_cell_min)
 
-    Until sign-in exists every request reads the whole department; sign-in will
-    derive this from the signed-in user, and every query already takes it.
+
+def current_scope() -> Scope:
+    """The part of the organisation the current request may read: the signed-in user's.
+
+    Raises `OutsideScope` for a role that reads no data (admin), `NotSignedIn` with nobody signed in.
     """
-    return Scope.everything()
+    return current_reader().data_scope()
+
+
+def refused(exc: Exception, where: str) -> None:
+    """Write a refused read (outside the reader's scope) to the audit log: who tried what, from where."""
+    from flask import request
+    if not isinstance(exc, OutsideScope):
+        return
+    try:
+        actor = current_reader().username
+    except NotSignedIn:
+        actor = "nobody"
+    store.record(services().store, actor, "access-refused", {"where": where, "reason": str(exc)},
+                 request.remote_addr)

@@ -1,4 +1,4 @@
-"""The app's own store (users, reviews, actions, audit): SQLite by default, PostgreSQL in production.
+"""The app's own store (users and their sessions, the audit log; later reviews and actions): SQLite by default, PostgreSQL in production.
 
 Its schema is owned by the Alembic migrations in migrations/; `upgrade()` brings
 a database to the latest one. Tables are declared here once, for queries and
@@ -28,7 +28,41 @@ audit_log = sa.Table(
     sa.Column("detail", sa.Text, nullable=False),  # JSON
     sa.Column("remote_addr", sa.String(100)),
     sa.Index("audit_log_at", "at"),
+    sa.Index("audit_log_action_at", "action", "at"),
 )
+
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(100), nullable=False, unique=True),  # lower case
+    sa.Column("password_hash", sa.String(300), nullable=False),  # salted scrypt (werkzeug.security)
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("scope", sa.String(200)),  # LEVEL:ID, or NULL for the department / no data (admin)
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    sa.Column("failed_sign_ins", sa.Integer, nullable=False, default=0),  # since the last success or lockout
+    sa.Column("locked_until", sa.DateTime),  # UTC
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("last_sign_in_at", sa.DateTime),
+)
+
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),  # sha256 of the cookie's token, never the token
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.Column("last_seen_at", sa.DateTime, nullable=False),
+    sa.Column("revoked_at", sa.DateTime),
+    sa.Column("remote_addr", sa.String(100)),
+    sa.Index("sessions_user", "user_id"),
+)
+
+
+def utcnow() -> datetime:
+    """Now in UTC, naive (as the store's DateTime columns hold it)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def store_engine(database_url: str) -> Engine:
@@ -53,13 +87,40 @@ def upgrade(engine: Engine) -> None:
 def record(engine: Engine, actor: str, action: str, detail: dict, remote_addr: str | None = None) -> None:
     """Append one entry to the audit log."""
     with engine.begin() as conn:
-        conn.execute(audit_log.insert().values(
-            at=datetime.now(timezone.utc).replace(tzinfo=None), actor=actor, action=action,
-            detail=json.dumps(detail, sort_keys=True, default=str), remote_addr=remote_addr))
+        record_in(conn, actor, action, detail, remote_addr)
 
 
-def audit_entries(engine: Engine, limit: int = 100) -> list[dict]:
-    """The newest audit entries first."""
+def record_in(conn, actor: str, action: str, detail: dict, remote_addr: str | None = None) -> None:
+    """Append one entry to the audit log inside the caller's transaction (it stands or falls with it)."""
+    conn.execute(audit_log.insert().values(
+        at=utcnow(), actor=actor, action=action, detail=json.dumps(detail, sort_keys=True, default=str),
+        remote_addr=remote_addr))
+
+
+def audit_entries(engine: Engine, limit: int | None = 100, actor: str | None = None, action: str | None = None,
+                  since: datetime | None = None, until: datetime | None = None) -> list[dict]:
+    """The newest audit entries first, optionally only one actor's or one action's, from `since` to before
+    `until` (UTC)."""
+    query = sa.select(audit_log).order_by(audit_log.c.id.desc())
+    if actor:
+        query = query.where(audit_log.c.actor == actor)
+    if action:
+        query = query.where(audit_log.c.action == action)
+    if since:
+        query = query.where(audit_log.c.at >= since)
+    if until:
+        query = query.where(audit_log.c.at < until)
+    if limit is not None:
+        query = query.limit(limit)
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)).mappings()
-        return [dict(r, detail=json.loads(r["detail"])) for r in rows]
+        return [dict(r, detail=json.loads(r["detail"])) for r in conn.execute(query).mappings()]
+
+
+def count_entries(engine: Engine, action: str, since: datetime, remote_addr: str | None = None) -> int:
+    """How many `action` entries there are since `since` (from one address, when given)."""
+    query = sa.select(sa.func.count()).select_from(audit_log).where(audit_log.c.action == action,
+                                                                   audit_log.c.at >= since)
+    if remote_addr is not None:
+        query = query.where(audit_log.c.remote_addr == remote_addr)
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one()

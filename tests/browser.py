@@ -55,3 +55,17 @@ def chromium_or_skip():
 def console_errors(driver) -> list[str]:
     """The browser console's errors (level SEVERE) since the last call."""
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] in ("SEVERE",)]
+
+
+def sign_in_with_the_form(driver, site: str, username: str, password: str | None = None, path: str = "/login"):
+    """Open `path` (signed out: the sign-in form), type the credentials and submit; wait to leave /login."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.web import PASSWORD
+    driver.get(site + path)
+    WebDriverWait(driver, WAIT_S).until(lambda d: d.find_elements(By.ID, "username"), "no sign-in form")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password or PASSWORD)
+    driver.find_element(By.ID, "sign-in").click()
+    WebDriverWait(driver, WAIT_S).until(lambda d: "/login" not in d.current_url, "still on the sign-in page")

@@ -11,6 +11,7 @@ from loader.load import load_extract
 from queries.warehouse import Warehouse
 from settings import ENVIRONMENT, Settings
 from tests.extracts import write_extract
+from tests.web import as_user, make_app, signed_in_client
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,17 +29,18 @@ def _text(component) -> str:
 
 @pytest.fixture
 def app(tmp_path):
-    return create_app({"instance_dir": str(tmp_path / "instance")})
+    return make_app(tmp_path / "instance")
 
 
 def test_create_app_connects_to_nothing(tmp_path):
     # An unreachable PostgreSQL warehouse is fine until a page reads from it.
-    create_app({"instance_dir": str(tmp_path), "warehouse_url": "postgresql+psycopg://nobody@192.0.2.1:1/none"})
+    create_app({"instance_dir": str(tmp_path), "warehouse_url": "postgresql+psycopg://nobody@192.0.2.1:1/none",
+                "environment": "development"})
 
 
 def test_home_before_any_load_says_what_to_run(app):
     from pages.home import show_home
-    with app.server.test_request_context("/"):
+    with as_user(app):
         stamp, body = show_home(0)
     assert stamp is None
     assert "No data loaded yet" in _text(body) and "statboard load DIR" in _text(body)
@@ -48,7 +50,7 @@ def test_home_shows_the_organisation_and_data_as_of(app, tmp_path):
     settings = app.server.extensions["statboard"].settings
     load_extract(write_extract(tmp_path / "x"), Warehouse(settings.warehouse_url))
     from pages.home import show_home
-    with app.server.test_request_context("/"):
+    with as_user(app):
         stamp, body = show_home(0)
     assert _text(stamp).startswith("Data as of  30 June 2024  · version 1")
     text = _text(body)
@@ -56,7 +58,7 @@ def test_home_shows_the_organisation_and_data_as_of(app, tmp_path):
 
 
 def test_pages_are_served(app):
-    client = app.server.test_client()
+    client = signed_in_client(app, "exec", "executive")
     response = client.get("/")
     assert response.status_code == 200 and b"_dash-renderer" in response.data
     layout = client.get("/_dash-layout")
@@ -78,6 +80,6 @@ def test_every_setting_is_documented_in_the_readme():
 
 
 def test_the_page_loads_nothing_from_other_sites(app):
-    html = app.server.test_client().get("/").data.decode()
+    html = signed_in_client(app, "exec", "executive").get("/").data.decode()
     assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []
     assert "00-bootstrap-5.3.6.min.css" in html

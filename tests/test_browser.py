@@ -13,11 +13,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from app import create_app
 from queries.performance import heatmap, ordered_catalogue
 from queries.scope import Scope
 from queries.scorecard import EntityRef
-from tests.browser import WAIT_S, chromium_or_skip, console_errors, serving
+from tests.browser import WAIT_S, chromium_or_skip, console_errors, serving, sign_in_with_the_form
+from tests.web import ensure_user, make_app
 
 FIGURE_JS = """
 const graph = document.getElementById(arguments[0]);
@@ -27,8 +27,9 @@ return plot && plot.data && plot.data.length ? {x: plot.data[0].x, y: plot.data[
 
 
 @pytest.fixture(scope="module")
-def site(demo_instance):
-    app = create_app({"instance_dir": str(demo_instance)})
+def site(demo_instance, tmp_path_factory):
+    app = make_app(demo_instance, tmp_path_factory.mktemp("store") / "statboard.db")
+    ensure_user(app, "exec", "executive")
     with serving(app.server) as url:
         yield url
 
@@ -39,8 +40,9 @@ def snapshot(demo_snapshot):
 
 
 @pytest.fixture(scope="module")
-def driver():
+def driver(site):
     browser = chromium_or_skip()
+    sign_in_with_the_form(browser, site, "exec")
     yield browser
     browser.quit()
 

@@ -88,16 +88,25 @@ def test_serve_runs_the_production_server(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, STATBOARD_INSTANCE_DIR=str(tmp_path / "instance"))
-    server = subprocess.Popen([sys.executable, "-c", "from cli import main; main()", "serve", "--host", "127.0.0.1",
-                               "--port", str(port), "--workers", "1"], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    command = [sys.executable, "-c", "from cli import main; main()", "serve", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", "1"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STATBOARD_")}
+    env["STATBOARD_INSTANCE_DIR"] = str(tmp_path / "instance")
+    # Production with no secret key, or the development one: refused before anything listens.
+    for key in (None, "statboard-development-key-not-for-production"):
+        refused = subprocess.run(command, env=env | ({"STATBOARD_SECRET_KEY": key} if key else {}),
+                                 capture_output=True, text=True, timeout=60)
+        assert refused.returncode == 1 and "STATBOARD_SECRET_KEY is missing, the development key" in refused.stderr
+    env |= {"STATBOARD_SECRET_KEY": "0123456789abcdef" * 4, "STATBOARD_SECURE_COOKIES": "false"}
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:
-                    assert response.status == 200 and b"_dash-renderer" in response.read()
+                # Signed out: the scorecard redirects to the sign-in form.
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/scorecard") as response:
+                    assert response.status == 200 and response.url.endswith("/login?next=/scorecard")
+                    assert b'name="password"' in response.read()
                 break
             except OSError:
                 assert server.poll() is None, server.stdout.read().decode()

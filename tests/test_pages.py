@@ -9,22 +9,24 @@ from dash import no_update
 
 from app import create_app
 from tests.test_app import _text
+from tests.web import as_user, make_app, post_callback, signed_in_client
 
 
 @pytest.fixture(scope="module")
-def app(demo_instance):
-    return create_app({"instance_dir": str(demo_instance)})
+def app(demo_instance, tmp_path_factory):
+    return make_app(demo_instance, tmp_path_factory.mktemp("store") / "statboard.db")
 
 
 @pytest.fixture
 def request_context(app):
-    with app.server.test_request_context("/"):
+    with as_user(app):
         yield
 
 
 def test_layouts_need_no_arguments_and_read_no_data(tmp_path):
     # Dash calls layout() with no arguments to check ids; an unreachable warehouse must not matter.
-    create_app({"instance_dir": str(tmp_path), "warehouse_url": "postgresql+psycopg://nobody@192.0.2.1:1/none"})
+    create_app({"instance_dir": str(tmp_path), "warehouse_url": "postgresql+psycopg://nobody@192.0.2.1:1/none",
+                "environment": "development"})
     from pages import entity, indicator, scorecard
     for page in (scorecard, indicator, entity):
         assert page.layout() is not None
@@ -32,8 +34,9 @@ def test_layouts_need_no_arguments_and_read_no_data(tmp_path):
 
 def test_scorecard_callback_draws_the_view_in_the_url(request_context):
     from pages.scorecard import show_scorecard
-    crumbs, title, as_of, months, month, sorts, sort, note, figure, keys = show_scorecard(
+    crumbs, title, as_of, months, month, sorts, sort, note, figure, keys, _legend, download, _cls = show_scorecard(
         {"parent": "bureau:B01", "month": "2025-06", "sort": "-reentry"})
+    assert download == "/export/scorecard.csv?month=2025-06&level=office&parent=bureau:B01"
     assert title == "North Bureau: offices, June 2025" and month == "2025-06" and sort == "-reentry"
     assert months[0]["value"] == "2026-10" and "Data as of" in _text(as_of)
     assert [item["label"] for item in crumbs.items][-1] == "North Bureau"
@@ -100,11 +103,11 @@ def test_entity_callback_and_its_errors(request_context):
 
 
 def test_before_any_load_the_pages_say_what_to_run(tmp_path):
-    app = create_app({"instance_dir": str(tmp_path / "empty")})
+    app = make_app(tmp_path / "empty")
     from pages.entity import show_entity
     from pages.indicator import show_indicator
     from pages.scorecard import show_scorecard
-    with app.server.test_request_context("/"):
+    with as_user(app):
         assert "No data loaded yet" in _text(show_scorecard({})[7])
         assert "No data loaded yet" in _text(show_indicator({"indicator_id": "reentry"})[5])
         assert "No data loaded yet" in _text(show_entity({"level": "department", "entity_id": "all"})[6])
@@ -112,21 +115,10 @@ def test_before_any_load_the_pages_say_what_to_run(tmp_path):
 
 def test_a_tampered_callback_request_gets_a_message_not_a_traceback(app):
     # The scorecard's callback, as the browser posts it, with a query nobody could pick from the page.
-    client = app.server.test_client()
+    client = signed_in_client(app, "exec", "executive")
     client.get("/scorecard")
-    body = {
-        "output": "..scorecard-breadcrumb.children...scorecard-title.children...scorecard-as-of.children..."
-                  "scorecard-month.options...scorecard-month.value...scorecard-sort.options...scorecard-sort.value..."
-                  "scorecard-message.children...scorecard-heatmap.figure...scorecard-keys.data..",
-        "outputs": [{"id": i, "property": p} for i, p in (
-            ("scorecard-breadcrumb", "children"), ("scorecard-title", "children"), ("scorecard-as-of", "children"),
-            ("scorecard-month", "options"), ("scorecard-month", "value"), ("scorecard-sort", "options"),
-            ("scorecard-sort", "value"), ("scorecard-message", "children"), ("scorecard-heatmap", "figure"),
-            ("scorecard-keys", "data"))],
-        "inputs": [{"id": "scorecard-query", "property": "data", "value": {"parent": "office:1' or '1'='1"}}],
-        "changedPropIds": ["scorecard-query.data"], "state": [],
-    }
-    response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    response = post_callback(client, "scorecard-heatmap.figure",
+                             {"scorecard-query.data": {"parent": "office:1' or '1'='1"}})
     assert response.status_code == 200
     answer = response.get_json()["response"]
     assert "there is no office" in json.dumps(answer["scorecard-message"]) and "Traceback" not in response.text

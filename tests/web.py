@@ -1,0 +1,88 @@
+"""The real app for tests: built with production settings (a real secret key), its store migrated, users
+added through the same functions as the CLI, and sign-in through the real /login form."""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask_login import login_user
+
+from app import create_app
+from queries import store
+from queries.users import add_user, get_user
+
+TEST_SECRET = "test-secret-key-" + "7" * 48
+PASSWORD = "correct horse battery staple"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def make_app(instance_dir: Path, store_path: Path | None = None, **settings):
+    """The app on `instance_dir`'s warehouse; its store at `store_path` (default: in the instance)."""
+    config = {"instance_dir": str(instance_dir), "secret_key": TEST_SECRET, "secure_cookies": False, **settings}
+    if store_path is not None:
+        config["database_url"] = f"sqlite:///{store_path}"
+    app = create_app(config)
+    store.upgrade(app.server.extensions["statboard"].store)
+    return app
+
+
+def engine_of(app):
+    return app.server.extensions["statboard"].store
+
+
+def ensure_user(app, username: str, role: str, scope: str | None = None, password: str = PASSWORD):
+    engine = engine_of(app)
+    return get_user(engine, username) or add_user(engine, username, role, scope, password, "test")
+
+
+@contextmanager
+def as_user(app, username: str = "exec", role: str = "executive", scope: str | None = None, path: str = "/"):
+    """A request context with `username` signed in: for calling callbacks as plain functions."""
+    from web.auth import SignedIn
+    user = ensure_user(app, username, role, scope)
+    with app.server.test_request_context(path):
+        login_user(SignedIn(user, "not-a-real-session"))
+        yield user
+
+
+def csrf_of(client, path: str = "/login") -> str:
+    return CSRF.search(client.get(path).get_data(as_text=True)).group(1)
+
+
+def sign_in(client, username: str, password: str = PASSWORD, next_path: str | None = None):
+    """Post the real sign-in form (with its CSRF token) and return the response."""
+    token = csrf_of(client)
+    url = "/login" + (f"?next={next_path}" if next_path else "")
+    return client.post(url, data={"username": username, "password": password, "csrf_token": token})
+
+
+def signed_in_client(app, username: str, role: str, scope: str | None = None):
+    ensure_user(app, username, role, scope)
+    client = app.server.test_client()
+    response = sign_in(client, username)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def callback_body(client, output_part: str, values: dict) -> dict:
+    """The JSON a browser posts to /_dash-update-component for the callback whose output names
+    `output_part`, built from the app's own /_dash-dependencies; `values` maps "id.property" to a value."""
+    dependencies = client.get("/_dash-dependencies").get_json()
+    dep = next(d for d in dependencies if output_part in d["output"])
+    spec = dep["output"]
+    parts = spec[2:-2].split("...") if spec.startswith("..") else [spec]
+    outputs = [dict(zip(("id", "property"), p.rsplit(".", 1))) for p in parts]
+
+    def given(items):
+        return [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in items]
+    return {"output": spec, "outputs": outputs if len(outputs) > 1 else outputs[0],
+            "inputs": given(dep["inputs"]), "state": given(dep["state"]),
+            "changedPropIds": [f"{i['id']}.{i['property']}" for i in dep["inputs"]]}
+
+
+def post_callback(client, output_part: str, values: dict):
+    """Post one callback as the browser does; the response."""
+    import json
+    return client.post("/_dash-update-component", data=json.dumps(callback_body(client, output_part, values)),
+                       content_type="application/json")

@@ -1,0 +1,16 @@
+"""The Flask side of the app, around the Dash pages: sign-in and sessions (auth), downloads, security headers.
+
+`install(app, settings)` wires them into a Dash app; `create_app` calls it.
+"""
+from __future__ import annotations
+
+from dash import Dash
+
+from settings import Settings
+
+
+def install(app: Dash, settings: Settings) -> None:
+    from web import auth, downloads, headers
+    auth.install(app.server, settings)
+    downloads.install(app.server)
+    headers.install(app.server, settings)

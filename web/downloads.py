@@ -1,0 +1,134 @@
+"""CSV downloads for signed-in users, with the CLI exports' parameters and columns.
+
+- `GET /export/scorecard.csv?month=YYYY-MM&level=LEVEL[&parent=LEVEL:ID][&indicator=ID ...]`
+- `GET /export/members.csv?indicator=ID&month=YYYY-MM[&entity=LEVEL:ID]` (case-level: audited)
+- `GET /export/audit.csv[?since=YYYY-MM-DD][&until=YYYY-MM-DD][&actor=NAME][&action=ACTION]` (admins)
+
+A bad parameter answers 400 with what to write; a request outside the reader's scope 403, written to
+the audit log; no data loaded yet 503. Each answer is plain text a person can read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask, Response, request
+
+from queries import store
+from queries.exports import audit_csv, to_csv
+from queries.runtime import current_reader, refused, services
+from queries.scope import LEVELS
+from queries.scorecard import (OutsideScope, ScorecardQueryError, members_behind_cell, parse_entity, parse_month,
+                               scorecard)
+
+class BadRequest(ValueError):
+    pass
+
+
+def _text(message: str, status: int) -> Response:
+    return Response(message.rstrip(".") + ".\n", status=status, mimetype="text/plain")
+
+
+def _params(allowed: tuple[str, ...], required: tuple[str, ...], example: str = "",
+            repeated: tuple[str, ...] = ()) -> dict:
+    unknown = sorted(set(request.args) - set(allowed))
+    if unknown:
+        raise BadRequest(f"this download does not take {', '.join(map(repr, unknown))}: it takes "
+                         f"{', '.join(allowed)}")
+    missing = [name for name in required if not request.args.get(name)]
+    if missing:
+        raise BadRequest(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required, "
+                         f"e.g. {example}")
+    for name in set(request.args) - set(repeated):
+        if len(request.args.getlist(name)) > 1:
+            raise BadRequest(f"{name} is given more than once: give it once")
+    return {name: (request.args.getlist(name) if name in repeated else request.args.get(name)) for name in allowed}
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _answer(where: str, make):
+    """Run `make()`; turn the errors a reader can cause into a 4xx with the reason."""
+    try:
+        return make()
+    except OutsideScope as exc:
+        refused(exc, where)
+        return _text(f"Refused: {exc}", 403)
+    except (BadRequest, ScorecardQueryError) as exc:
+        return _text(f"{exc}", 400)
+    except _NoData:
+        return _text("No data loaded yet: an admin loads an extract with `statboard load DIR`", 503)
+
+
+class _NoData(Exception):
+    pass
+
+
+def _snapshot():
+    snapshot = services().warehouse.snapshot()
+    if snapshot is None:
+        raise _NoData()
+    return snapshot
+
+
+def scorecard_csv():
+    def make():
+        p = _params(("month", "level", "parent", "indicator"), ("month", "level"), "?month=2026-10&level=office",
+                    repeated=("indicator",))
+        if p["level"] not in LEVELS:
+            raise BadRequest(f"level {p['level']!r} is not one of {', '.join(LEVELS)}")
+        scope = current_reader().data_scope()
+        month = parse_month(p["month"])
+        parent = parse_entity(p["parent"]) if p["parent"] else None
+        frame = scorecard(_snapshot(), scope, month, p["level"], parent, p["indicator"] or None)
+        where = f"-{parent.level}-{parent.entity_id}" if parent else ""
+        return _csv(to_csv(frame), f"scorecard-{month:%Y-%m}-{p['level']}{where}.csv")
+    return _answer("/export/scorecard.csv", make)
+
+
+def members_csv():
+    def make():
+        p = _params(("indicator", "month", "entity"), ("indicator", "month"), "?indicator=reentry&month=2026-10")
+        reader = current_reader()
+        month = parse_month(p["month"])
+        entity = parse_entity(p["entity"]) if p["entity"] else None
+        frame = members_behind_cell(_snapshot(), reader.data_scope(), p["indicator"], month, entity)
+        # Written before the rows leave: if the audit log cannot be written, nothing is sent.
+        store.record(services().store, reader.username, "members-listed",
+                     {"indicator": p["indicator"], "month": f"{month:%Y-%m}",
+                      "entity": str(entity) if entity else "department", "rows": len(frame), "via": "download"},
+                     request.remote_addr)
+        where = f"-{entity.level}-{entity.entity_id}" if entity else ""
+        return _csv(to_csv(frame), f"members-{p['indicator']}-{month:%Y-%m}{where}.csv")
+    return _answer("/export/members.csv", make)
+
+
+def _day(name: str, text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        raise BadRequest(f"{name} {text!r} is not a date: write YYYY-MM-DD") from None
+
+
+def audit_download():
+    def make():
+        p = _params(("since", "until", "actor", "action"), ())
+        reader = current_reader()
+        reader.require_admin("the audit log")
+        since, until = _day("since", p["since"]), _day("until", p["until"])
+        entries = store.audit_entries(services().store, None, p["actor"] or None, p["action"] or None, since,
+                                      until + dt.timedelta(days=1) if until else None)
+        store.record(services().store, reader.username, "audit-exported",
+                     {k: v for k, v in p.items() if v} | {"rows": len(entries)}, request.remote_addr)
+        return _csv(audit_csv(entries), f"audit-{dt.date.today():%Y-%m-%d}.csv")
+    return _answer("/export/audit.csv", make)
+
+
+def install(server: Flask) -> None:
+    server.add_url_rule("/export/scorecard.csv", "export_scorecard", scorecard_csv)
+    server.add_url_rule("/export/members.csv", "export_members", members_csv)
+    server.add_url_rule("/export/audit.csv", "export_audit", audit_download)

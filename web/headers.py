@@ -1,0 +1,47 @@
+"""Security headers on every response.
+
+- A content security policy: scripts only from this site, plus the hashes of the inline scripts Dash
+  writes into its page (computed from each page as sent, so they always match); no plugins; no
+  framing by any site (`frame-ancestors 'none'`, and `X-Frame-Options: DENY` for older browsers);
+  forms post only here; nothing loads from another site.
+- Styles may be inline (Plotly and Dash set them); images may be data: URIs (the sparklines).
+- Data never lingers in caches: every response but the static assets is `no-store`.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+from flask import Flask, request
+
+from settings import Settings
+
+INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
+POLICY = ("default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
+          "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+          "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+STATIC = ("/assets/", "/_dash-component-suites/")
+
+
+def _script_hashes(body: bytes) -> str:
+    hashes = {base64.b64encode(hashlib.sha256(script).digest()).decode() for script in INLINE_SCRIPT.findall(body)}
+    return "".join(f" 'sha256-{h}'" for h in sorted(hashes))
+
+
+def install(server: Flask, settings: Settings) -> None:
+    @server.after_request
+    def security_headers(response):
+        hashes = ""
+        if response.mimetype == "text/html" and not response.direct_passthrough:
+            hashes = _script_hashes(response.get_data())
+        response.headers["Content-Security-Policy"] = POLICY.format(hashes=hashes)
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if settings.cookies_secure and request.is_secure:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        if not request.path.startswith(STATIC):
+            response.headers["Cache-Control"] = "no-store"
+        return response
