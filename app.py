@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Dash, dcc, html
+from dash import Dash, _callback, dcc, html
 
 import web
 from components.links import scorecard_href
@@ -30,10 +30,31 @@ def create_app(config: dict | None = None) -> Dash:
         title="Statboard",
         update_title=None,
     )
+    _own_page_callbacks(app)
     app.server.extensions[EXTENSION] = Services(settings)
     web.install(app, settings)
     app.layout = shell
     return app
+
+
+_page_callbacks: tuple[dict, list] | None = None
+
+
+def _own_page_callbacks(app: Dash) -> None:
+    """Give this app the pages' callbacks now.
+
+    Pages declare callbacks with `dash.callback`, which Dash hands to whichever app serves a request
+    first, leaving none for another app in the same process (a test's second app, with other
+    settings). Each app takes its own copy when it is built instead.
+    """
+    global _page_callbacks
+    if _callback.GLOBAL_CALLBACK_MAP:  # the pages were (re)imported while building this app
+        _page_callbacks = (dict(_callback.GLOBAL_CALLBACK_MAP), list(_callback.GLOBAL_CALLBACK_LIST))
+        _callback.GLOBAL_CALLBACK_MAP.clear()
+        _callback.GLOBAL_CALLBACK_LIST.clear()
+    if _page_callbacks is not None:
+        app.callback_map.update(_page_callbacks[0])
+        app._callback_list.extend(_page_callbacks[1])  # noqa: SLF001 - what _setup_server would do
 
 
 def shell() -> html.Div:

@@ -89,3 +89,17 @@ def demo_snapshot(demo_instance):
     warehouse = Warehouse(f"duckdb:///{demo_instance / 'warehouse.duckdb'}")
     yield warehouse.snapshot()
     warehouse.dispose()
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """`statboard ARGS...` in-process, on an instance folder of its own; `input=` is its standard input."""
+    from click.testing import CliRunner
+
+    from cli import main
+    monkeypatch.setenv("STATBOARD_INSTANCE_DIR", str(tmp_path / "instance"))
+    for var in [v for v in os.environ if v.startswith("STATBOARD_") and not v.startswith("STATBOARD_TEST_")
+                and v != "STATBOARD_INSTANCE_DIR"]:
+        monkeypatch.delenv(var)
+    runner = CliRunner()
+    return lambda *args, input=None: runner.invoke(main, [str(a) for a in args], input=input)

@@ -8,15 +8,6 @@ from cli import main
 from tests.extracts import good_rows, write_extract
 
 
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.setenv("STATBOARD_INSTANCE_DIR", str(tmp_path / "instance"))
-    for var in ("STATBOARD_WAREHOUSE_URL", "STATBOARD_DATABASE_URL"):
-        monkeypatch.delenv(var, raising=False)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(main, [str(a) for a in args])
-
-
 def _commands(group, prefix=()):
     for name, command in group.commands.items():
         yield prefix + (name,)

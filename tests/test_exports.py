@@ -25,15 +25,6 @@ def tdm_agency() -> Agency:
 
 
 @pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.setenv("STATBOARD_INSTANCE_DIR", str(tmp_path / "instance"))
-    for var in ("STATBOARD_WAREHOUSE_URL", "STATBOARD_DATABASE_URL", "STATBOARD_CATALOGUE"):
-        monkeypatch.delenv(var, raising=False)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(main, [str(a) for a in args])
-
-
-@pytest.fixture
 def loaded(run, tmp_path):
     from tests.extracts import write_extract
     result = run("load", write_extract(tmp_path / "x", tdm_agency().rows, as_of="2024-12-31"))

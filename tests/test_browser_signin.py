@@ -1,0 +1,167 @@
+"""Sign-in, scope and sign-out as a user sees them: the real app, the real /login form, a real headless Chromium.
+
+The browser starts signed out; each test first clears its cookies so that it does not depend on the others.
+Every test waits for text or elements (never a fixed sleep) and ends with a clean browser console.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from queries.performance import heatmap
+from queries.scope import Scope
+from tests.browser import WAIT_S, chromium_or_skip, console_errors, serving, sign_in_with_the_form
+from tests.web import ensure_user, make_app
+
+FIGURE_JS = """
+const graph = document.getElementById(arguments[0]);
+const plot = graph && graph.querySelector('.js-plotly-plot');
+return plot && plot.data && plot.data.length ? {x: plot.data[0].x, y: plot.data[0].y} : null;
+"""
+ALDER = "/scorecard?parent=office:O001"
+BAYVIEW = "/scorecard?parent=office:O002"
+
+
+@pytest.fixture(scope="module")
+def site(demo_instance, tmp_path_factory):
+    app = make_app(demo_instance, tmp_path_factory.mktemp("store") / "statboard.db")
+    ensure_user(app, "mgr", "manager", "office:O001")
+    ensure_user(app, "exec", "executive")
+    with serving(app.server) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def driver(site):
+    browser = chromium_or_skip()  # starts with no cookies: signed out
+    yield browser
+    browser.quit()
+
+
+@pytest.fixture
+def browser(driver, site):
+    """The browser signed out (its cookies for the site deleted) with an empty console log."""
+    # Cookies can only be deleted for the site the browser is on. A static file, not a page: a Dash page's
+    # callbacks still in flight would bring the session cookie back with their responses.
+    driver.get(site + "/assets/statboard.css")
+    print("BEFORE", driver.current_url, driver.get_cookies())
+    driver.delete_all_cookies()
+    print("AFTER", driver.get_cookies())
+    console_errors(driver)  # start each test with an empty log
+    return driver
+
+
+def wait(driver, condition, message):
+    return WebDriverWait(driver, WAIT_S).until(condition, message)
+
+
+def wait_for_text(driver, element_id, contains):
+    wait(driver, ec.text_to_be_present_in_element((By.ID, element_id), contains),
+         f"#{element_id} never said {contains!r}")
+
+
+def wait_for_sign_in_form(driver):
+    wait(driver, lambda d: d.find_elements(By.ID, "username") and d.find_elements(By.ID, "sign-in"),
+         "no sign-in form")
+
+
+def figure(driver, graph_id, expect_first_y=None):
+    def ready(d):
+        data = d.execute_script(FIGURE_JS, graph_id)
+        if not data or not data["y"]:
+            return False
+        return data if expect_first_y is None or data["y"][0] == expect_first_y else False
+    return wait(driver, ready, f"#{graph_id} never drew its data")
+
+
+def assert_console_clean(driver):
+    errors = console_errors(driver)
+    assert errors == [], f"the browser console logged errors: {errors}"
+
+
+def sign_out_with_the_button(driver):
+    wait(driver, ec.element_to_be_clickable((By.ID, "sign-out")), "no Sign out button").click()
+    wait(driver, lambda d: urlparse(d.current_url).path == "/login", "Sign out did not return to /login")
+
+
+def test_a_deep_link_asks_to_sign_in_then_opens_the_manager_s_office(browser, site, demo_snapshot):
+    browser.get(site + ALDER)
+    wait_for_sign_in_form(browser)
+    url = urlparse(browser.current_url)
+    assert url.path == "/login"
+    assert parse_qs(url.query) == {"next": ["/scorecard?parent=office:O001"]}
+    assert not browser.find_elements(By.ID, "scorecard-heatmap")  # the form, not the page
+    # The form's own submit keeps `next`: signing in lands back on the link that was opened.
+    browser.find_element(By.ID, "username").send_keys("mgr")
+    from tests.web import PASSWORD
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    browser.find_element(By.ID, "sign-in").click()
+    wait(browser, lambda d: "/login" not in d.current_url, "still on the sign-in page")
+    url = urlparse(browser.current_url)
+    assert (url.path, parse_qs(url.query)) == ("/scorecard", {"parent": ["office:O001"]})
+    wait_for_text(browser, "scorecard-title", "Alder Office: units")
+    data = figure(browser, "scorecard-heatmap", expect_first_y="Alder Office")
+    assert data["y"] == ["Alder Office", "Alder Unit 1", "Alder Unit 2", "Alder Unit 3", "Alder Unit 4"]
+    signed_in_as = browser.find_element(By.ID, "signed-in-as").text
+    assert "mgr" in signed_in_as and "office:O001" in signed_in_as, signed_in_as
+    # The breadcrumb names the department and the bureau above the office, but the manager may not open
+    # them: plain text, no links. (Nor is the current office a link: it is the page itself.)
+    department = heatmap(demo_snapshot, Scope.everything(), None).rows.entity_name.iloc[0]
+    crumb = wait(browser, ec.presence_of_element_located((By.ID, "scorecard-breadcrumb")), "no breadcrumb")
+    wait_for_text(browser, "scorecard-breadcrumb", "North Bureau")
+    assert department in crumb.text and "Alder Office" in crumb.text, crumb.text
+    links = [a.text for a in crumb.find_elements(By.TAG_NAME, "a")]
+    assert department not in links and "North Bureau" not in links, links
+    assert_console_clean(browser)
+
+
+def test_a_manager_opening_another_office_sees_why_and_no_data(browser, site):
+    sign_in_with_the_form(browser, site, "mgr")
+    browser.get(site + BAYVIEW)
+    wait_for_text(browser, "scorecard-message", "outside what you may see")
+    assert "office:O002" in browser.find_element(By.ID, "scorecard-message").text
+    assert "Alder" not in browser.find_element(By.ID, "scorecard-title").text
+    data = browser.execute_script(FIGURE_JS, "scorecard-heatmap")
+    assert not data or not data["y"], f"the heat map drew data outside the manager's scope: {data}"
+    assert "Bayview" not in browser.page_source
+    assert_console_clean(browser)
+
+
+def test_a_wrong_password_is_refused_on_the_sign_in_page(browser, site):
+    browser.get(site + "/login")
+    wait_for_sign_in_form(browser)
+    browser.find_element(By.ID, "username").send_keys("mgr")
+    browser.find_element(By.ID, "password").send_keys("not the password")
+    browser.find_element(By.ID, "sign-in").click()
+    wait(browser, ec.presence_of_element_located((By.ID, "login-error")), "no sign-in error shown")
+    assert browser.find_element(By.ID, "login-error").text == "The username or password is wrong."
+    assert urlparse(browser.current_url).path == "/login"
+    wait_for_sign_in_form(browser)
+    assert not browser.find_elements(By.ID, "signed-in-as")
+    # The refusal is a 401 page: Chromium logs "Failed to load resource: ... 401 (Unauthorized)" for it.
+    # That is the one console error this test expects; any other fails it.
+    errors = [e for e in console_errors(browser)
+              if not (e.startswith(f"{site}/login?next=/ - ") and "the server responded with a status of 401" in e)]
+    assert errors == [], f"the browser console logged errors: {errors}"
+
+
+def test_sign_out_returns_to_the_sign_in_page_and_the_data_is_gone(browser, site):
+    sign_in_with_the_form(browser, site, "mgr", path=ALDER)
+    wait_for_text(browser, "scorecard-title", "Alder Office: units")
+    figure(browser, "scorecard-heatmap", expect_first_y="Alder Office")
+    sign_out_with_the_button(browser)
+    assert parse_qs(urlparse(browser.current_url).query) == {"signed_out": ["1"]}
+    wait(browser, lambda d: "You are signed out." in d.find_element(By.TAG_NAME, "body").text,
+         "no 'You are signed out.' notice")
+    wait_for_sign_in_form(browser)
+    browser.get(site + ALDER)
+    wait_for_sign_in_form(browser)
+    url = urlparse(browser.current_url)
+    assert url.path == "/login" and parse_qs(url.query) == {"next": ["/scorecard?parent=office:O001"]}
+    assert not browser.find_elements(By.ID, "scorecard-heatmap")
+    assert "Alder Unit" not in browser.page_source
+    assert_console_clean(browser)
