@@ -108,6 +108,12 @@ def resolve_month(snapshot: Snapshot, month: dt.date | None) -> dt.date:
     return month
 
 
+def count_ids(snapshot: Snapshot) -> set[str]:
+    """The ids of the count indicators (never rated; hidden whole from a small-cell scope)."""
+    catalogue = indicator_catalogue(snapshot)
+    return set(catalogue[catalogue.kind == "count"].indicator_id)
+
+
 def child_level(level: str) -> str:
     """The level below `level`."""
     if level == "worker":
@@ -207,8 +213,9 @@ def heatmap(snapshot: Snapshot, scope: Scope, month: dt.date | None, parent: Ent
         r.level, r.entity_id, r._asdict()), below) for r in rows.itertuples(index=False)]
     rows = rows[["level", "entity_id", "entity_name", "drillable"]]
     cells = _heatmap_cells(snapshot, month, level, under, scope_sql, params, tier)
-    cells = scope.suppress(scope.suppress(scope.suppress(cells), "last_month_", "last_month_status"),
-                           "last_year_", "last_year_status")
+    counts = count_ids(snapshot)
+    cells = scope.suppress(scope.suppress(scope.suppress(cells, counts, "last_month_", "last_month_status"),
+                                          counts, "last_year_", "last_year_status"), counts)
     rows = _sorted_rows(rows, cells, indicators, sort)
     total = len(rows)
     rows = rows.head(MAX_HEATMAP_ROWS)
@@ -292,7 +299,7 @@ def indicator_across(snapshot: Snapshot, scope: Scope, indicator_id: str, month:
         where (e.level = :parent_level and e.entity_id = :parent_entity)
            or (e.level = :level and {under} and {scope_sql})
            or (e.level = 'office' and {scope_sql})""", params)
-    frame = scope.suppress(frame)
+    frame = scope.suppress(frame, indicator.kind == "count")
     is_parent = (frame.level == parent.level) & (frame.entity_id == parent.entity_id)
     parent_cell = frame[is_parent].iloc[0] if is_parent.any() else None
     ranked = frame[(frame.level == level) & (frame.under_parent == 1)]
@@ -369,7 +376,7 @@ def trend(snapshot: Snapshot, scope: Scope, indicator_id: str, entity: EntityRef
           and ((e.level = :level and e.entity_id = :entity)
                or {parent_sql}
                or (e.level = :level and e.entity_id <> :entity and {peers_sql} and {scope_sql}))""", params)
-    frame = scope.suppress(frame)
+    frame = scope.suppress(frame, indicator.kind == "count")
     frame["month"] = pd.to_datetime(frame.month)
     peers_frame = frame[(frame.line == "peer") & ~frame.status.isin(["insufficient", SUPPRESSED])]
     peer_line = (peers_frame.groupby("month", as_index=False).value.median()
@@ -392,6 +399,6 @@ def story(snapshot: Snapshot, scope: Scope, entity: EntityRef, month: dt.date | 
         order by indicator_id, month""",
                           {"level": entity.level, "entity": entity.entity_id, "month": month,
                            "first": add_months(month, 1 - months)})
-    cells = scope.suppress(cells)
+    cells = scope.suppress(cells, count_ids(snapshot))
     cells["month"] = pd.to_datetime(cells.month)
     return Story(month, path[-1], path, ordered_catalogue(snapshot), cells, months)

@@ -150,22 +150,35 @@ class Scope:
             return False
         return any(not pd.isna(n) and 1 <= n < self.small_cell_min for n in (numerator, denominator))
 
-    def suppress(self, frame: pd.DataFrame, prefix: str = "", status: str | None = "status") -> pd.DataFrame:
-        """`frame` with the small cells' numerator, denominator and value emptied and status `suppressed`.
+    def suppress(self, frame: pd.DataFrame, counts=(), prefix: str = "", status: str | None = "status"
+                 ) -> pd.DataFrame:
+        """`frame` as a small-cell scope may see it.
 
-        `prefix` names another month's columns (`last_month_` reads `last_month_numerator` ...); `status` is
-        the name of that month's status column (None: it has none).
+        A cell whose numerator or denominator is from 1 to `small_cell_min - 1`, and every cell of a count
+        indicator (its value is a number of children), has its value emptied and status `suppressed`. No
+        cell keeps its numerator or denominator: with them, a hidden cell could be worked out by taking
+        its visible siblings from its parent.
+
+        `counts`: True when every row is of a count indicator, or the ids of the count indicators (the
+        frame has `indicator_id`). `prefix` names another month's columns (`last_month_` reads
+        `last_month_numerator` ...; its value column is `last_month`); `status` names that month's status
+        column (None: it has none).
         """
         if not self.small_cell_min or frame.empty:
             return frame
-        num, den = frame[f"{prefix}numerator"], frame[f"{prefix}denominator"]
-        small = (num.between(1, self.small_cell_min - 1) | den.between(1, self.small_cell_min - 1)).fillna(False)
-        if not small.any():
-            return frame
         frame = frame.copy()
+        num, den = frame[f"{prefix}numerator"], frame[f"{prefix}denominator"]
+        small = num.between(1, self.small_cell_min - 1) | den.between(1, self.small_cell_min - 1)
+        if counts is True:
+            small[:] = True
+        elif counts:
+            small |= frame.indicator_id.isin(list(counts))
+        small = small.fillna(False).astype(bool)
         value = f"{prefix}value" if f"{prefix}value" in frame else prefix.rstrip("_")
-        for column in (f"{prefix}numerator", f"{prefix}denominator", value):
-            frame[column] = frame[column].astype("float64").mask(small)
+        frame[value] = frame[value].astype("float64").mask(small)
         if status:
-            frame[status] = frame[status].astype(object).mask(small, SUPPRESSED)
+            had = frame[status].notna()
+            frame[status] = frame[status].astype(object).mask(small & had, SUPPRESSED)
+        for column in (f"{prefix}numerator", f"{prefix}denominator"):
+            frame[column] = float("nan")
         return frame

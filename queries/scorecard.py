@@ -97,11 +97,12 @@ def _check_entity(snapshot: Snapshot, scope: Scope, entity: EntityRef) -> dict:
 def _check_found(snapshot: Snapshot, scope: Scope, entity: EntityRef, row) -> dict:
     """`row` (the entity's bureau_id, office_id, unit_id, or None when not found) exists and the reader
     may see its aggregates; returns its `ancestry` ids."""
-    if row is None:
+    if row is None and scope.level == "department":
         raise ScorecardQueryError(f"there is no {entity.level} {entity.entity_id!r} in the data as of "
                                   f"{snapshot.version.as_of}")
-    ids = ancestry(entity.level, entity.entity_id, row)
-    if not scope.reads(entity, ids):
+    ids = ancestry(entity.level, entity.entity_id, row or {})
+    # A missing entity and one outside the scope answer alike: which ids exist is not for a scoped reader.
+    if row is None or not scope.reads(entity, ids):
         raise OutsideScope(f"{entity} is outside what you may see ({scope.describe()}); "
                            f"start from {scope.root}")
     return ids
@@ -159,7 +160,9 @@ def scorecard(snapshot: Snapshot, scope: Scope, month: dt.date, level: str, pare
         join indicators i on i.indicator_id = c.indicator_id
         where {' and '.join(conditions)}
         order by i.position, c.entity_id""", params)
-    return scope.suppress(frame.reindex(columns=SCORECARD_COLUMNS))
+    catalogue = indicator_catalogue(snapshot)
+    return scope.suppress(frame.reindex(columns=SCORECARD_COLUMNS),
+                          set(catalogue[catalogue.kind == "count"].indicator_id))
 
 
 def members_behind_cell(snapshot: Snapshot, scope: Scope, indicator_id: str, month: dt.date,

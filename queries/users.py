@@ -190,6 +190,8 @@ def authenticate(engine: Engine, username: str, password: str, remote_addr: str 
             reason = "locked"
         elif user.disabled:
             reason = "disabled"
+        elif _locked_now(conn, user.id):  # locked by a guess running alongside this one
+            reason = "locked"
         elif not matches:
             reason = "wrong password"
             failures = conn.execute(users.update().where(users.c.id == user.id)
@@ -208,6 +210,14 @@ def authenticate(engine: Engine, username: str, password: str, remote_addr: str 
     if reason:
         raise SignInRefused()
     return user
+
+
+def _locked_now(conn, user_id: int) -> bool:
+    query = sa.select(users.c.locked_until).where(users.c.id == user_id)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    until = conn.execute(query).scalar_one()
+    return until is not None and until > utcnow()
 
 
 def _token_hash(token: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -24,6 +25,7 @@ return plot && plot.data && plot.data.length ? {x: plot.data[0].x, y: plot.data[
 """
 ALDER = "/scorecard?parent=office:O001"
 BAYVIEW = "/scorecard?parent=office:O002"
+LOGOUT_BUTTON = "form[action='/logout'] button[type=submit]"
 
 
 @pytest.fixture(scope="module")
@@ -44,19 +46,30 @@ def driver(site):
 
 @pytest.fixture
 def browser(driver, site):
-    """The browser signed out (its cookies for the site deleted) with an empty console log."""
-    # Cookies can only be deleted for the site the browser is on. A static file, not a page: a Dash page's
-    # callbacks still in flight would bring the session cookie back with their responses.
-    driver.get(site + "/assets/statboard.css")
-    print("BEFORE", driver.current_url, driver.get_cookies())
-    driver.delete_all_cookies()
-    print("AFTER", driver.get_cookies())
+    """The browser signed out, with an empty console log.
+
+    Signed out through the app's own /logout (which closes the session in the store), not by deleting
+    cookies: a request still in flight when cookies are deleted (Chromium's own /favicon.ico fetch, a
+    Dash callback) can bring the old session cookie back with its response, and the browser would still
+    be signed in. A closed session stays closed whatever cookie comes back.
+    """
+    driver.get(site + "/logout")  # signed in: a page asking to confirm; signed out: the sign-in form
+    wait(driver, lambda d: d.find_elements(By.ID, "username") or d.find_elements(By.CSS_SELECTOR, LOGOUT_BUTTON),
+         "/logout showed neither the sign-in form nor a Sign out button")
+    buttons = driver.find_elements(By.CSS_SELECTOR, LOGOUT_BUTTON)
+    if buttons:
+        buttons[0].click()
+        wait(driver, lambda d: "You are signed out." in d.find_element(By.TAG_NAME, "body").text,
+             "signing out did not say 'You are signed out.'")
+    wait_for_sign_in_form(driver)
     console_errors(driver)  # start each test with an empty log
     return driver
 
 
 def wait(driver, condition, message):
-    return WebDriverWait(driver, WAIT_S).until(condition, message)
+    """Wait for `condition` (an element replaced by a page load while it is read counts as not yet)."""
+    return WebDriverWait(driver, WAIT_S, ignored_exceptions=(StaleElementReferenceException,)).until(
+        condition, message)
 
 
 def wait_for_text(driver, element_id, contains):

@@ -14,7 +14,8 @@ from queries.users import ADDRESS_LIMIT, LOCK_AFTER
 from settings import DEV_SECRET_KEY, SettingsError
 from tests.web import PASSWORD, csrf_of, engine_of, ensure_user, make_app, post_callback, sign_in, signed_in_client
 
-PAGES = ["/", "/scorecard", "/scorecard?parent=office:O001", "/indicator/reentry", "/entity/office/O001", "/admin"]
+PAGES = ["/", "/scorecard", "/scorecard?parent=office:O001", "/indicator/reentry", "/entity/office/O001", "/admin",
+         "/assets/", "/assets//", "/nowhere"]
 DATA_ENDPOINTS = [("GET", "/_dash-layout"), ("GET", "/_dash-dependencies"), ("POST", "/_dash-update-component"),
                   ("GET", "/export/scorecard.csv?month=2026-10&level=office"),
                   ("GET", "/export/members.csv?indicator=reentry&month=2026-10"), ("GET", "/export/audit.csv"),
@@ -214,3 +215,29 @@ def test_passwords_are_never_logged_or_echoed(demo_instance, tmp_path, caplog, r
     assert result.exit_code == 0 and secret not in result.stdout + result.stderr
     result = run("users", "add", "cat", "--role", "analyst", input="short\n")
     assert result.exit_code == 1 and "short" not in result.stderr.replace("too short", "")
+
+
+def test_a_download_started_from_another_site_is_refused(app):
+    client = signed_in_client(app, "exec", "executive")
+    url = "/export/members.csv?indicator=reentry&month=2026-10&entity=office:O001"
+    assert client.get(url, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert client.get(url, headers={"Sec-Fetch-Site": "same-site"}).status_code == 403
+    assert client.get(url, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 200
+
+
+def test_signing_in_again_ends_the_session_before(app):
+    client = signed_in_client(app, "exec", "executive")
+    before = client.get_cookie("statboard_session").value
+    token = _session_of(client)["csrf"]  # the form's token; /login itself sends a signed-in browser onwards
+    assert client.post("/login", data={"username": "mgr", "password": PASSWORD, "csrf_token": token}).status_code == 302
+    old = app.server.test_client()
+    old.set_cookie("statboard_session", before)
+    assert old.get("/export/scorecard.csv?month=2026-10&level=office").status_code == 401
+
+
+def test_a_scoped_reader_cannot_tell_a_missing_id_from_one_outside_their_scope(app):
+    client = signed_in_client(app, "mgr", "manager", "office:O001")
+    missing = client.get("/export/scorecard.csv?month=2026-10&level=unit&parent=office:O999")
+    elsewhere = client.get("/export/scorecard.csv?month=2026-10&level=unit&parent=office:O002")
+    assert missing.status_code == elsewhere.status_code == 403
+    assert missing.get_data(as_text=True).replace("O999", "O002") == elsewhere.get_data(as_text=True)

@@ -25,8 +25,8 @@ from settings import Settings
 
 log = logging.getLogger("statboard.auth")
 
-PUBLIC_PATHS = ("/login", "/_favicon.ico")
-PUBLIC_PREFIXES = ("/assets/",)
+# Decided by the route a request matched, never by its path's prefix ("/assets/" alone is Dash's page).
+PUBLIC_ENDPOINTS = {"login", "_dash_assets.static", "/_favicon.ico"}
 COOKIE = "statboard_session"
 
 
@@ -75,8 +75,12 @@ def guard():
     if request.method == "POST" and not _same_origin():
         log.warning("refused a cross-site POST to %s", request.path)
         return Response("Refused: this request came from another site.", status=403, mimetype="text/plain")
-    if request.path in PUBLIC_PATHS or request.path.startswith(PUBLIC_PREFIXES):
+    if request.endpoint in PUBLIC_ENDPOINTS:
         return None
+    if request.path.startswith("/export/") and request.headers.get("Sec-Fetch-Site", "none") not in (
+            "same-origin", "none"):
+        # A link on another site must not make a signed-in browser download records (and be audited for it).
+        return Response("Refused: downloads start from Statboard's own pages.", status=403, mimetype="text/plain")
     if current_user.is_authenticated:
         return None
     if request.method != "GET" or request.path.startswith(("/_dash-", "/_reload", "/export/")):
@@ -150,8 +154,9 @@ def login():
         notice = "You are signed out." if request.args.get("signed_out") else None
         if settings.cookies_secure and not request.is_secure:
             return _page(400, error="This server sends its sign-in cookie over HTTPS only "
-                                    "(STATBOARD_SECURE_COOKIES): open it with https://, or, if it really is "
-                                    "served over plain HTTP, set STATBOARD_SECURE_COOKIES=false.")
+                                    "(STATBOARD_SECURE_COOKIES): open it with https://. Behind a proxy that "
+                                    "ends HTTPS, set STATBOARD_TRUSTED_PROXIES to the number of proxies; only if "
+                                    "it really is served over plain HTTP, set STATBOARD_SECURE_COOKIES=false.")
         return _page(notice=notice)
     if not _csrf_ok():
         return _page(400, error="The sign-in form had expired or did not come from this site: "
@@ -166,6 +171,8 @@ def login():
         log.exception("the app store could not be read at sign-in")
         return _page(503, error="Sign-in is unavailable: the app store cannot be read. An admin should run "
                                 "`statboard db upgrade` and check STATBOARD_DATABASE_URL.")
+    if current_user.is_authenticated:  # signing in again (perhaps as someone else) ends the session before
+        close_session(services().store, current_user.token)
     token = open_session(services().store, user, settings.session_hours, request.remote_addr)
     session.clear()  # nothing from before sign-in carries over
     session.permanent = True
@@ -193,6 +200,7 @@ def logout():
 
 def install(server: Flask, settings: Settings) -> None:
     server.config.update(
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,  # a callback or a sign-in is a few kilobytes
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_NAME=COOKIE,
         SESSION_COOKIE_HTTPONLY=True,

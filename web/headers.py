@@ -21,7 +21,7 @@ INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
 POLICY = ("default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
           "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
           "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-STATIC = ("/assets/", "/_dash-component-suites/")
+STATIC = {"_dash_assets.static", "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>"}
 
 
 def _script_hashes(body: bytes) -> str:
@@ -42,6 +42,6 @@ def install(server: Flask, settings: Settings) -> None:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if settings.cookies_secure and request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
-        if not request.path.startswith(STATIC):
+        if request.endpoint not in STATIC:
             response.headers["Cache-Control"] = "no-store"
         return response
