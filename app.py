@@ -59,11 +59,12 @@ def _own_page_callbacks(app: Dash) -> None:
 
 def shell() -> html.Div:
     """The frame every page sits in: a top bar with the signed-in person's pages, and the page container."""
+    reader = _reader()
     return html.Div([
         dbc.Navbar(dbc.Container([
             dbc.NavbarBrand("Statboard", href="/"),
-            dbc.Nav(_nav_links(), class_name="me-auto"),
-            _signed_in(),
+            dbc.Nav(_nav_links(reader), class_name="me-auto"),
+            _signed_in(reader),
         ], fluid=True), color="dark", dark=True, className="mb-3"),
         dbc.Container(dash.page_container, fluid=True),
     ])
@@ -77,9 +78,8 @@ def _reader():
         return None
 
 
-def _nav_links() -> list:
+def _nav_links(reader) -> list:
     """Links to the pages this reader may use: their own scorecard for data roles, Admin for admins."""
-    reader = _reader()
     links = []
     if reader is not None and reader.scope is not None:
         links.append(dbc.NavItem(dbc.NavLink("Home", href="/")))
@@ -89,9 +89,8 @@ def _nav_links() -> list:
     return links
 
 
-def _signed_in():
+def _signed_in(reader):
     """Who is signed in, with what access, and the Sign out button (a POST with the CSRF token)."""
-    reader = _reader()
     if reader is None:
         return None
     access = reader.role if reader.scope is None or reader.scope.level == "department" else \

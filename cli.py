@@ -325,8 +325,8 @@ def users_list():
     click.echo(f"{'username':<24} {'role':<10} {'scope':<16} {'status':<9} last sign-in (UTC)")
     for u in rows:
         last = f"{u.last_sign_in_at:%Y-%m-%d %H:%M}" if u.last_sign_in_at else "never"
-        click.echo(f"{u.username:<24} {u.role:<10} {u.scope or 'department' if u.role != 'admin' else '-':<16} "
-                   f"{u.status:<9} {last}")
+        scope = "-" if u.role == "admin" else (u.scope or "department")
+        click.echo(f"{u.username:<24} {u.role:<10} {scope:<16} {u.status:<9} {last}")
 
 
 @users_group.command("disable")

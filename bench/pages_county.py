@@ -5,7 +5,8 @@
 Each interaction is the callback request the browser sends, posted to the real app's
 `/_dash-update-component` through Flask's test client: Dash decodes it, the callback reads the
 warehouse and builds its figures, Dash encodes the answer. What is timed is the whole request on
-the server (no network, no browser drawing). For each interaction and level, `--samples` entities
+the server (no network, no browser drawing), signed in as an executive, so each request includes
+the session lookup in the app store. For each interaction and level, `--samples` entities
 of that level are picked (fixed seed; repeated when the level has fewer) and each request is timed
 once after one warm-up of the page: median and p95.
 
@@ -23,6 +24,8 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
+import secrets
 import statistics
 import subprocess
 import sys
@@ -34,8 +37,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
+from queries import store  # noqa: E402
 from queries.scope import LEVELS  # noqa: E402
 from queries.scorecard import indicator_catalogue  # noqa: E402
+from queries.users import add_user  # noqa: E402
 
 PAGES = {"scorecard": "scorecard-query", "indicator": "indicator-query", "entity": "entity-query"}
 
@@ -49,6 +54,22 @@ def request_body(app, store_id: str, query: dict) -> str:
                                "inputs": [{"id": store_id, "property": "data", "value": query}],
                                "changedPropIds": [f"{store_id}.data"], "state": []})
     raise LookupError(f"no callback reads {store_id}")
+
+
+def signed_in(app):
+    """A test client signed in as an executive through the real form: every timed request includes the
+    session lookup a real one makes."""
+    engine = app.server.extensions["statboard"].store
+    store.upgrade(engine)
+    password = secrets.token_urlsafe(16)
+    add_user(engine, "bench", "executive", None, password, "bench")
+    client = app.server.test_client()
+    form = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    response = client.post("/login", data={"username": "bench", "password": password, "csrf_token": token})
+    if response.status_code != 302:
+        raise RuntimeError(f"could not sign in: {response.status_code}")
+    return client
 
 
 def percentile(values, p):
@@ -81,8 +102,9 @@ def main() -> None:
             instance = Path(tmp) / "instance"
             subprocess.run([sys.executable, "-m", "cli", "load", str(extract)], cwd=ROOT, check=True,
                            env={**__import__("os").environ, "STATBOARD_INSTANCE_DIR": str(instance)})
-        app = create_app({"instance_dir": str(instance)})
-        client = app.server.test_client()
+        app = create_app({"instance_dir": str(instance), "database_url": f"sqlite:///{Path(tmp) / 'store.db'}",
+                          "secret_key": secrets.token_hex(32), "secure_cookies": False})
+        client = signed_in(app)
         snapshot = app.server.extensions["statboard"].warehouse.snapshot()
         entities = snapshot.read("select level, entity_id from entities order by level, entity_id")
         indicators = indicator_catalogue(snapshot).indicator_id.tolist()

@@ -15,7 +15,7 @@ import pandas as pd
 from measures.catalogue import DOMAINS
 from queries.scope import DEPARTMENT_ID, LEVELS, SUPPRESSED, Scope, ancestry
 from queries.scorecard import (EntityRef, ScorecardQueryError, _check_found, _check_indicators, _check_listing,
-                               _check_month, indicator_catalogue, report_months)
+                               _check_month, count_ids, indicator_catalogue, report_months)
 from queries.warehouse import Snapshot
 
 DEFAULT_TREND_MONTHS = 24
@@ -106,12 +106,6 @@ def resolve_month(snapshot: Snapshot, month: dt.date | None) -> dt.date:
         return latest_month(snapshot)
     _check_month(snapshot, month)
     return month
-
-
-def count_ids(snapshot: Snapshot) -> set[str]:
-    """The ids of the count indicators (never rated; hidden whole from a small-cell scope)."""
-    catalogue = indicator_catalogue(snapshot)
-    return set(catalogue[catalogue.kind == "count"].indicator_id)
 
 
 def child_level(level: str) -> str:

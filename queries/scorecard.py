@@ -69,6 +69,12 @@ def indicator_catalogue(snapshot: Snapshot) -> pd.DataFrame:
     return snapshot.memo("indicators", read).copy()
 
 
+def count_ids(snapshot: Snapshot) -> set[str]:
+    """The ids of the count indicators (never rated; hidden whole from a small-cell scope)."""
+    catalogue = indicator_catalogue(snapshot)
+    return set(catalogue[catalogue.kind == "count"].indicator_id)
+
+
 def _check_month(snapshot: Snapshot, month: dt.date) -> None:
     months = report_months(snapshot)
     if month not in set(months):
@@ -160,9 +166,7 @@ def scorecard(snapshot: Snapshot, scope: Scope, month: dt.date, level: str, pare
         join indicators i on i.indicator_id = c.indicator_id
         where {' and '.join(conditions)}
         order by i.position, c.entity_id""", params)
-    catalogue = indicator_catalogue(snapshot)
-    return scope.suppress(frame.reindex(columns=SCORECARD_COLUMNS),
-                          set(catalogue[catalogue.kind == "count"].indicator_id))
+    return scope.suppress(frame.reindex(columns=SCORECARD_COLUMNS), count_ids(snapshot))
 
 
 def members_behind_cell(snapshot: Snapshot, scope: Scope, indicator_id: str, month: dt.date,

@@ -175,11 +175,10 @@ def authenticate(engine: Engine, username: str, password: str, remote_addr: str 
         name = normalise_username(username)
     except UserError:
         name = None
-    user = get_user(engine, name) if name else None
     with engine.connect() as conn:
-        stored = None if user is None else conn.execute(
-            sa.select(users.c.password_hash).where(users.c.id == user.id)).scalar_one()
-    matches = check_password_hash(stored or _decoy_hash(), password or "")
+        row = conn.execute(sa.select(users).where(users.c.username == name)).first() if name else None
+    user = None if row is None else _user(row)
+    matches = check_password_hash(_decoy_hash() if row is None else row.password_hash, password or "")
     reason = None
     with engine.begin() as conn:  # written whatever the outcome: the refusal is raised after the commit
         if user is None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
 from cli import main
 from tests.extracts import good_rows, write_extract
@@ -114,3 +113,44 @@ def test_an_unusable_app_store_stops_the_load_before_the_warehouse_changes(run, 
     result = run("load", write_extract(tmp_path / "x"))
     assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "instance" / "warehouse.duckdb").exists()
+
+
+def test_users_from_the_command_line(run, tmp_path):
+    assert run("load", write_extract(tmp_path / "x")).exit_code == 0
+    added = run("users", "add", "Ana", "--role", "manager", "--scope", "office:O1", input="a long passphrase\n")
+    assert added.exit_code == 0 and added.stdout == "added ana: manager, office:O1\n"
+    assert run("users", "add", "ben", "--role", "admin", input="another passphrase\n").exit_code == 0
+    for args, stdin, says in [
+        (("users", "add", "cy", "--role", "manager", "--scope", "office:O9"), "a long passphrase\n",
+         "--scope office:O9: there is no office 'O9'"),
+        (("users", "add", "cy", "--role", "manager"), "a long passphrase\n", "a manager needs the bureau"),
+        (("users", "add", "ana", "--role", "analyst"), "a long passphrase\n", "there is already a user 'ana'"),
+        (("users", "add", "cy", "--role", "analyst"), "", "no password on standard input"),
+        (("users", "disable", "nobody"), None, "there is no user 'nobody'"),
+        (("users", "set-password", "nobody"), "a long passphrase\n", "there is no user 'nobody'"),
+        (("users", "demo"), None, "only with STATBOARD_ENV=development"),
+    ]:
+        result = run(*args, input=stdin)
+        assert result.exit_code == 1 and says in result.stderr, (args, result.stderr)
+    assert run("users", "disable", "ana").exit_code == 0
+    lines = run("users", "list").stdout.splitlines()
+    assert lines[1].split() == ["ana", "manager", "office:O1", "disabled", "never"]
+    assert lines[2].split() == ["ben", "admin", "-", "active", "never"]
+    assert run("users", "enable", "ana").exit_code == 0
+    assert run("users", "set-password", "ana", input="a new passphrase too\n").exit_code == 0
+    from queries.store import store_engine
+    from queries.users import authenticate
+    engine = store_engine(f"sqlite:///{tmp_path / 'instance' / 'statboard.db'}")
+    assert authenticate(engine, "ana", "a new passphrase too", None).status == "active"
+    log = run("export", "audit", "--actor", "cli:" + __import__("getpass").getuser()).stdout
+    assert [line.split(",")[2] for line in log.splitlines()[1:4]] == ["password-set", "user-enabled", "user-disabled"]
+
+
+def test_demo_users_in_development(run, tmp_path, monkeypatch):
+    assert run("load", write_extract(tmp_path / "x")).exit_code == 0
+    monkeypatch.setenv("STATBOARD_ENV", "development")
+    result = run("users", "demo")
+    assert result.exit_code == 0 and "username executive, password statboard-demo" in result.stdout
+    assert run("users", "demo").exit_code == 0  # again: the passwords are reset, nothing is added twice
+    names = [line.split()[0] for line in run("users", "list").stdout.splitlines()[1:]]
+    assert names == ["admin", "analyst", "executive", "manager", "viewer"]

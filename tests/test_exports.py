@@ -4,9 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from click.testing import CliRunner
 
-from cli import main
 from queries.exports import format_value
 from queries.scope import Scope
 from queries.scorecard import EntityRef, OutsideScope, members_behind_cell, scorecard

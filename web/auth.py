@@ -12,7 +12,7 @@ import hmac
 import logging
 import secrets
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import sqlalchemy as sa
 from flask import Flask, Response, jsonify, redirect, render_template_string, request, session
@@ -88,12 +88,7 @@ def guard():
         response.status_code = 401
         return response
     full = request.full_path if request.query_string else request.path
-    return redirect(f"/login?next={_quote(full)}")
-
-
-def _quote(path: str) -> str:
-    from urllib.parse import quote
-    return quote(path, safe="/")
+    return redirect(f"/login?next={quote(full, safe='/')}")
 
 
 LOGIN_PAGE = """<!doctype html>
