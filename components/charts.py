@@ -2,6 +2,7 @@
 offices beside their peer group, and the trend with its bands. Pure: data in, Plotly figure dicts out.
 
 Figures are plain dicts in Plotly's schema (see components/heatmap.py for why); the tests validate them.
+Every name enters a figure through `figure_text.literal`, so it shows as written, never as markup.
 """
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import math
 
 import pandas as pd
 
+from components.figure_text import literal
 from components.format import (STATUS_STYLE, amount_text, format_value, standard_text, status_text, threshold,
                                unit_of)
-from components.heatmap import unique_labels
+from components.heatmap import figure_labels
 from queries.performance import IndicatorAcross, Trend
 
 LINE_COLOURS = {"entity": "#0B3C8C", "parent": "#6F6F6F", "peers": "#9A4E9E"}  # not the status colours
@@ -76,8 +78,8 @@ def ranking_figure(data: IndicatorAcross) -> dict:
     indicator = data.indicator
     ranked = data.ranked
     if ranked.empty:
-        return empty_figure(f"No {data.level} under {data.parent.name} has members this month")
-    labels = unique_labels(ranked.entity_name.tolist(), ranked.entity_id.tolist())
+        return empty_figure(f"No {data.level} under {literal(data.parent.name)} has members this month")
+    labels = figure_labels(ranked.entity_name.tolist(), ranked.entity_id.tolist())
     statuses = ranked.status.tolist()
     text = [f"{STATUS_STYLE[s]['symbol']} {format_value(indicator.kind, v)}".strip()
             for s, v in zip(statuses, ranked.value)]
@@ -91,7 +93,7 @@ def ranking_figure(data: IndicatorAcross) -> dict:
            "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>"}
     shapes, notes = _standard_lines(indicator, "x")
     parent_shapes, parent_notes = _parent_line(
-        data, f"{data.parent.name}: {format_value(indicator.kind, data.parent_cell.value)}"
+        data, f"{literal(data.parent.name)}: {format_value(indicator.kind, data.parent_cell.value)}"
         if data.parent_cell is not None else "")
     return {"data": [bar], "layout": {
         "yaxis": {"autorange": "reversed", "fixedrange": True},
@@ -112,7 +114,7 @@ def variation_figure(data: IndicatorAcross) -> dict:
     rated = data.ranked[~data.ranked.status.isin(["insufficient", "suppressed"])]
     if rated.empty:
         return empty_figure("Too few members in every entity to show a spread")
-    labels = unique_labels(rated.entity_name.tolist(), rated.entity_id.tolist())
+    labels = figure_labels(rated.entity_name.tolist(), rated.entity_id.tolist())
     box = {"type": "box", "x": _values(rated.value), "y0": 0, "orientation": "h", "boxpoints": False,
            "name": f"{data.level}s", "line": {"color": "#555"}, "fillcolor": "rgba(0,0,0,0)", "hoverinfo": "skip"}
     # One dot per entity, spread up and down by a fixed pattern (not random: the same data draws the same).
@@ -122,7 +124,7 @@ def variation_figure(data: IndicatorAcross) -> dict:
                        "symbol": [{"green": "circle", "yellow": "diamond", "red": "x"}.get(s, "circle-open")
                                   for s in rated.status], "line": {"color": "#333", "width": 1}}}
     shapes, notes = _standard_lines(indicator, "x")
-    parent_shapes, parent_notes = _parent_line(data, data.parent.name)
+    parent_shapes, parent_notes = _parent_line(data, literal(data.parent.name))
     return {"data": [box, dots], "layout": {
         "xaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True},
         "yaxis": {"fixedrange": True, "showticklabels": False, "range": [-0.6, 0.6]},
@@ -137,24 +139,28 @@ def peers_figure(data: IndicatorAcross) -> dict:
     if offices.empty:
         return empty_figure("No office has members this month")
     traces = []
-    for group, members in offices.groupby("group", sort=True):
+    for plain_group, members in offices.groupby("group", sort=True):
+        group = literal(plain_group)
         rated = members[~members.status.isin(["insufficient", "suppressed"])]
         under = members.under_parent.tolist()
+        names = [literal(name) for name in members.entity_name]
         traces.append({
             "type": "scatter", "x": _values(members.value), "y": [group] * len(members), "mode": "markers+text",
-            "name": group, "text": members.entity_name.tolist(), "textposition": "top center", "showlegend": False,
+            "name": group, "text": names, "textposition": "top center", "showlegend": False,
             "marker": {"size": [16 if u else 11 for u in under],
                        "color": [STATUS_STYLE[s]["colour"] for s in members.status],
                        "symbol": ["diamond" if u else "circle" for u in under], "line": {"color": "#333", "width": 1}},
             "hovertext": [f"<b>{name}</b> ({group})<br>{format_value(indicator.kind, v, True)}<br>{status_text(s)}"
-                          for name, v, s in zip(members.entity_name, members.value, members.status)],
+                          for name, v, s in zip(names, members.value, members.status)],
             "hovertemplate": "%{hovertext}<extra></extra>"})
         if not rated.empty:
             median = float(rated.value.median())
+            # The name goes in hovertext, not the template, where a "%{...}" in it would be substituted.
             traces.append({
                 "type": "scatter", "x": [median], "y": [group], "mode": "markers", "showlegend": False,
                 "marker": {"symbol": "line-ns", "size": 30, "line": {"color": "#111", "width": 3}},
-                "hovertemplate": f"{group} median: {format_value(indicator.kind, median, True)}<extra></extra>"})
+                "hovertext": [f"{group} median: {format_value(indicator.kind, median, True)}"],
+                "hovertemplate": "%{hovertext}<extra></extra>"})
     shapes, notes = _standard_lines(indicator, "x")
     return {"data": traces, "layout": {
         "xaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True},
@@ -168,9 +174,9 @@ def trend_figure(data: Trend) -> dict:
     indicator = data.indicator
     series = data.series
     if series[series.line == "entity"].empty:
-        return empty_figure(f"{data.entity.name} has no members for this indicator in these months")
-    names = {"entity": data.entity.name, "parent": data.path[-2].name if len(data.path) > 1 else "",
-             "peers": f"Peers' median ({data.peers})"}
+        return empty_figure(f"{literal(data.entity.name)} has no members for this indicator in these months")
+    names = {"entity": literal(data.entity.name), "parent": literal(data.path[-2].name) if len(data.path) > 1 else "",
+             "peers": f"Peers' median ({literal(data.peers)})"}
     traces = []
     for line in ("peers", "parent", "entity"):
         points = series[series.line == line]

@@ -5,11 +5,13 @@ value, numerator and denominator, the standard, and the changes since last month
 Row names link one level down (the parent's name to its own page); column names to the indicator page.
 Figures are plain dicts in Plotly's schema: building them through plotly.graph_objects validates every
 property on every call, which costs more than the query behind the page (tests validate them instead).
+Every name enters a figure through `figure_text.literal`, so it shows as written, never as markup.
 """
 from __future__ import annotations
 
 import pandas as pd
 
+from components.figure_text import literal
 from components.format import (STATUS_STYLE, TEXT_COLOUR, amount_text, change_text, format_value, standard_text,
                                status_of, status_text)
 from components.links import EntityView, IndicatorView, ScorecardView, scorecard_href
@@ -26,9 +28,17 @@ LABEL_CHARS = 34
 
 
 def unique_labels(names: list[str], ids: list[str]) -> list[str]:
-    """Row labels: the names, with the id added where a name repeats (two workers may share a name)."""
+    """Row labels: the names, with the id added where a name repeats (two workers may share a name).
+
+    Plain text: `figure_labels` is what a figure carries.
+    """
     seen = pd.Series(names).duplicated(keep=False).tolist()
     return [f"{n} ({i})" if dup else n for n, i, dup in zip(names, ids, seen)]
+
+
+def figure_labels(names: list[str], ids: list[str]) -> list[str]:
+    """`unique_labels` escaped for a figure (its category values, and so what a click reports)."""
+    return [literal(label) for label in unique_labels(names, ids)]
 
 
 def _short(text: str, chars: int = LABEL_CHARS) -> str:
@@ -45,7 +55,7 @@ def _colourscale() -> list:
 
 def _hover(indicator, row_label: str, cell) -> str:
     status = status_of(cell)
-    lines = [f"<b>{row_label}</b>", indicator.name]
+    lines = [f"<b>{row_label}</b>", literal(indicator.name)]
     if status == "no data":
         lines.append("No members this month: nothing to measure")
         return "<br>".join(lines)
@@ -78,8 +88,9 @@ def _cell_text(indicator, cell) -> str:
 def heatmap_figure(data: Heatmap, view: ScorecardView) -> dict:
     """The heat map of one month, as a Plotly figure dict; `view` gives the month and tier the links carry."""
     indicators = list(data.indicators.itertuples(index=False))
-    names = [i.name for i in indicators]
-    labels = unique_labels(data.rows.entity_name.tolist(), data.rows.entity_id.tolist())
+    names = [literal(i.name) for i in indicators]
+    plain = unique_labels(data.rows.entity_name.tolist(), data.rows.entity_id.tolist())
+    labels = [literal(label) for label in plain]
     cells = {(c.level, c.entity_id, c.indicator_id): c for c in data.cells.itertuples(index=False)}
     z, text, custom = [], [], []
     for row, label in zip(data.rows.itertuples(index=False), labels):
@@ -100,20 +111,21 @@ def heatmap_figure(data: Heatmap, view: ScorecardView) -> dict:
         # z is an index into ORDER: with zmin 0 and zmax len(ORDER) - 1, index i falls in colour band i.
         "colorscale": _colourscale(), "zmin": 0, "zmax": len(ORDER) - 1, "showscale": False, "xgap": 2, "ygap": 2,
     }
-    return {"data": [trace], "layout": _layout(data, view, names, labels, indicators)}
+    return {"data": [trace], "layout": _layout(data, view, names, labels, plain, indicators)}
 
 
-def _layout(data: Heatmap, view: ScorecardView, names, labels, indicators) -> dict:
+def _layout(data: Heatmap, view: ScorecardView, names, labels, plain, indicators) -> dict:
+    # Shortened before escaping, so that no entity is cut in half.
     column_links = [
         f'<a href="{IndicatorView(i.indicator_id, view.month, view.parent, view.level).href()}" target="_self">'
-        f"{_short(i.name)}</a>" for i in indicators]
+        f"{literal(_short(i.name))}</a>" for i in indicators]
     row_links = []
-    for n, (row, label) in enumerate(zip(data.rows.itertuples(index=False), labels)):
+    for n, (row, label) in enumerate(zip(data.rows.itertuples(index=False), plain)):
         if n == 0 or row.level == "worker" or not row.drillable:  # not drillable: its own page instead
             href = EntityView(data.parent.ref if n == 0 else _ref(row), view.month).href()
         else:
             href = scorecard_href(_ref(row), view.month, view.tier)
-        text = f"<b>{_short(label)}</b>" if n == 0 else _short(label)
+        text = f"<b>{literal(_short(label))}</b>" if n == 0 else literal(_short(label))
         row_links.append(f'<a href="{href}" target="_self">{text}</a>')
     shapes, annotations = _domain_headers(indicators)
     if len(labels) > 1:  # the parent's row is set off from its children's
@@ -154,7 +166,7 @@ def _domain_headers(indicators) -> tuple[list, list]:
 
 def _header(domain: str, columns: int) -> str:
     """A domain's header, broken at its hyphen when its columns are too narrow for it on one line."""
-    return domain.replace("-", "-<br>") if columns * COLUMN_PX < 9 * len(domain) else domain
+    return literal(domain).replace("-", "-<br>") if columns * COLUMN_PX < 9 * len(domain) else literal(domain)
 
 
 def legend_items() -> list[tuple[str, str, str]]:
@@ -167,9 +179,9 @@ def cell_keys(data: Heatmap) -> dict:
 
     (A heat map's clickData carries the labels a point sits on, not its customdata.)
     """
-    labels = unique_labels(data.rows.entity_name.tolist(), data.rows.entity_id.tolist())
+    labels = figure_labels(data.rows.entity_name.tolist(), data.rows.entity_id.tolist())
     return {"rows": {label: [r.level, r.entity_id] for label, r in zip(labels, data.rows.itertuples(index=False))},
-            "columns": dict(zip(data.indicators.name, data.indicators.indicator_id))}
+            "columns": dict(zip(map(literal, data.indicators.name), data.indicators.indicator_id))}
 
 
 def clicked_cell(click_data: dict | None, keys: dict | None) -> tuple[str, str, str] | None:

@@ -2,7 +2,10 @@
 
 UTF-8 without a byte-order mark, RFC 4180 quoting and line ends, a header row;
 numbers unrounded, as the shortest decimal that reads back exactly (no
-exponent), integers without ``.0``; NULL as an empty field; months as ``YYYY-MM``.
+exponent), integers without ``.0``; NULL as an empty field; months as ``YYYY-MM``. Text that a
+spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return) starts with a single quote ``'`` instead, the OWASP rule for CSV injection; numbers are never
+changed (a negative number is a number, not a formula).
 """
 from __future__ import annotations
 
@@ -19,8 +22,21 @@ import numpy as np
 import pandas as pd
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """Text from the data as a spreadsheet will show it, never run it: `'` before a formula's first character.
+
+    Names and ids come from the agency's extract and audit entries from whoever signed in; an office
+    named `=HYPERLINK(...)` must not become a live formula in the Excel of whoever opens the download.
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def format_value(value) -> str:
-    """One CSV field: '' for NULL, YYYY-MM for a month, shortest exact decimal for a number."""
+    """One CSV field: '' for NULL, YYYY-MM for a month, shortest exact decimal for a number, and text
+    neutralised (see `neutralise_formula`)."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, (dt.date, pd.Timestamp)):
@@ -33,6 +49,8 @@ def format_value(value) -> str:
         if float(value).is_integer():
             return str(int(value))
         return np.format_float_positional(float(value), unique=True, trim="-")
+    if isinstance(value, str):
+        return neutralise_formula(value)
     return str(value)
 
 
