@@ -1,4 +1,4 @@
-"""The case-level extract contract (shared/spec/data-contract.md, v1), declared.
+"""The case-level extract contract (docs/data-contract.md, v1), declared.
 
 Everything the loader checks is derived from these declarations, so the
 contract lives in one place: which tables and columns exist, their types and

@@ -1,6 +1,6 @@
 """Each indicator's members, as SQL over the loaded extract, for every report month at once.
 
-One function per indicator, named as in ``shared/spec/indicators.md``; the
+One function per indicator, named as in ``docs/indicators.md``; the
 spec's wording is quoted where it decides a boundary. Every query returns the
 same columns, one row per member per report month:
 
