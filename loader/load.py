@@ -11,7 +11,7 @@ import json
 import logging
 import signal
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -58,6 +58,8 @@ def load_extract(directory: Path, warehouse: Warehouse, cap_per_table: int = 50,
     ExtractNotFound for a wrong path; any other error also leaves the warehouse unchanged.
     """
     started = datetime.now(timezone.utc)
+    # The extract's dates are local clock dates: so is the day of the load they are checked against.
+    today = date.today().isoformat()
     catalogue = catalogue if catalogue is not None else load_catalogue()
     directory = Path(directory)
     if not directory.is_dir():
@@ -78,7 +80,12 @@ def load_extract(directory: Path, warehouse: Warehouse, cap_per_table: int = 50,
                                                 "no as_of date: the extract has no dates; add manifest.json "
                                                 'with {"as_of": "YYYY-MM-DD"}')])
             else:
-                validate(con, tables, as_of, report)
+                if manifest.as_of is not None and manifest.as_of > today:
+                    report.add("manifest", [Problem(
+                        "manifest.json", None, "as_of", manifest.as_of,
+                        f"is after today ({today}), the day of the load: as_of is the day the extract was "
+                        "taken; correct it in manifest.json")])
+                validate(con, tables, as_of, today, report)
             if report:
                 raise LoadRefused(report)
             counts = build_tables(con, tables)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +37,14 @@ class Manifest:
     agency: str | None = None
 
 
+NUL_RULE = "holds a NUL character (byte 0), which no text field may: remove it from the extract"
+
+
 def read_manifest(directory: Path, report: Report) -> Manifest:
     path = directory / "manifest.json"
     if not path.exists():
+        return Manifest()
+    if not _regular(path, "manifest", report):
         return Manifest()
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -56,6 +63,9 @@ def read_manifest(directory: Path, report: Report) -> Manifest:
         as_of = None
     if agency is not None and not isinstance(agency, str):
         found.append(Problem("manifest.json", None, "agency", str(agency), "must be a string"))
+        agency = None
+    if agency is not None and "\x00" in agency:
+        found.append(Problem("manifest.json", None, "agency", agency, NUL_RULE))
         agency = None
     report.add("manifest", found)
     return Manifest(as_of=as_of, agency=agency)
@@ -83,9 +93,9 @@ def read_extract(directory: Path, report: Report) -> dict[str, RawTable]:
                                             "keep exactly one")])
             continue
         if csv_path.exists():
-            raw = _read_csv(csv_path, table, report)
+            raw = _read_csv(csv_path, table, report) if _regular(csv_path, table.name, report) else None
         elif parquet_path.exists():
-            raw = _read_parquet(parquet_path, table, report)
+            raw = _read_parquet(parquet_path, table, report) if _regular(parquet_path, table.name, report) else None
         else:
             report.add(table.name, [Problem(f"{table.name}.csv", None, None, None,
                                             f"file is missing: the extract needs {table.name}.csv "
@@ -94,6 +104,24 @@ def read_extract(directory: Path, report: Report) -> dict[str, RawTable]:
         if raw is not None:
             tables[table.name] = raw
     return tables
+
+
+def _regular(path: Path, table: str, report: Report) -> bool:
+    """Whether `path` is a regular file (or a link to one); if not, the problem goes to `report`.
+
+    Checked before the file is opened: opening a named pipe blocks until something writes to it, which
+    would hang the load for ever, and a device can be endless.
+    """
+    mode = os.stat(path).st_mode
+    if stat.S_ISREG(mode):
+        return True
+    kind = ("a directory" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a special file")
+    report.add(table, [Problem(path.name, None, None, None,
+                               f"is {kind}, not a regular file: an extract is a folder of plain files; "
+                               "copy the data into a file and load again")])
+    return False
 
 
 def _missing_columns(table: Table, file: str, present: list[str], report: Report) -> bool:

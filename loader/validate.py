@@ -15,7 +15,7 @@ from loader.contract import (
     BOOL, DATE, DATE_ORDERS, DATETIME, EARLIEST_DATE, ENUM, NULL_PAIRINGS, TABLES_BY_NAME, Column,
 )
 from loader.problems import Problem, Report
-from loader.read import LINE, RawTable
+from loader.read import LINE, NUL_RULE, RawTable
 
 DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
 DATETIME_PATTERN = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?"
@@ -77,10 +77,14 @@ def infer_as_of(con: duckdb.DuckDBPyConnection, tables: dict[str, RawTable]) -> 
     return latest.isoformat() if latest else None
 
 
-def validate(con: duckdb.DuckDBPyConnection, tables: dict[str, RawTable], as_of: str,
+def validate(con: duckdb.DuckDBPyConnection, tables: dict[str, RawTable], as_of: str, today: str,
              report: Report) -> None:
-    """Run every check; each adds at most `report.cap_per_table` problems and its full count."""
-    for check in checks(tables, as_of):
+    """Run every check; each adds at most `report.cap_per_table` problems and its full count.
+
+    No date may lie after `as_of`, nor after `today`, the day of the load (when `as_of` is later, it is
+    refused by the caller, and the dates are checked against today).
+    """
+    for check in checks(tables, as_of, today):
         rt = tables[check.table]
         rows = con.execute(
             f"select *, count(*) over () from ({check.sql}) order by {LINE} limit {report.cap_per_table}"
@@ -92,7 +96,7 @@ def validate(con: duckdb.DuckDBPyConnection, tables: dict[str, RawTable], as_of:
         report.add(check.table, found, total=rows[0][-1])
 
 
-def checks(tables: dict[str, RawTable], as_of: str) -> list[Check]:
+def checks(tables: dict[str, RawTable], as_of: str, today: str) -> list[Check]:
     found: list[Check] = []
     for name, rt in tables.items():
         found += _column_checks(name, rt)
@@ -101,7 +105,7 @@ def checks(tables: dict[str, RawTable], as_of: str) -> list[Check]:
     found += _order_checks(tables)
     found += _containment_and_overlap_checks(tables)
     for name, rt in tables.items():
-        found += _bound_checks(name, rt, as_of)
+        found += _bound_checks(name, rt, as_of, today)
     return found
 
 
@@ -109,6 +113,9 @@ def _column_checks(name: str, rt: RawTable) -> list[Check]:
     found = []
     for column in rt.table.columns:
         c = q(column.name)
+        found.append(Check(name, column.name,
+                           f"select {LINE}, {c} from {raw(name)} where contains({c}, chr(0))",
+                           lambda row: NUL_RULE))
         if not column.nullable:
             found.append(Check(name, column.name,
                                f"select {LINE}, {c} from {raw(name)} where {c} is null",
@@ -220,6 +227,17 @@ def _containment_and_overlap_checks(tables: dict[str, RawTable]) -> list[Check]:
             lambda row: (f"must not be after the discharge_date of its episode {row[3]!r} "
                          f"({row[2]}); a placement lies within its episode"),
         ))
+        # Refused, not clipped to the discharge: which day the child left the placement is the agency's
+        # to say, and the measures must not guess it.
+        found.append(Check(
+            "placements", "end_date",
+            f"select p.{LINE}, r.end_date, e.discharge_date, e.episode_id "
+            f"from {typed('placements')} p join {raw('placements')} r using ({LINE}) "
+            f"join {typed('episodes')} e on e.episode_id = p.episode_id "
+            f"where r.end_date is null and e.discharge_date is not null",
+            lambda row: (f"must be set, because its episode {row[3]!r} was discharged on {row[2]}: "
+                         "a placement of a discharged episode ends on or before the discharge_date"),
+        ))
     for name, group, start, end, noun, parent in (
         ("episodes", "child_id", "removal_date", "discharge_date", "episode", "child"),
         ("placements", "episode_id", "start_date", "end_date", "placement", "episode"),
@@ -246,7 +264,9 @@ def _containment_and_overlap_checks(tables: dict[str, RawTable]) -> list[Check]:
     return found
 
 
-def _bound_checks(name: str, rt: RawTable, as_of: str) -> list[Check]:
+def _bound_checks(name: str, rt: RawTable, as_of: str, today: str) -> list[Check]:
+    latest, after = ((as_of, f"is after the extract's as_of date ({as_of})") if as_of <= today
+                     else (today, f"is after today ({today}), the day of the load"))
     found = []
     for column in rt.table.columns:
         if column.type not in (DATE, DATETIME):
@@ -254,11 +274,10 @@ def _bound_checks(name: str, rt: RawTable, as_of: str) -> list[Check]:
         c = q(column.name)
         found.append(Check(
             name, column.name,
-            f"select t.{LINE}, r.{c}, cast(t.{c} as date) > date '{as_of}' from {typed(name)} t "
+            f"select t.{LINE}, r.{c}, cast(t.{c} as date) > date '{latest}' from {typed(name)} t "
             f"join {raw(name)} r using ({LINE}) "
-            f"where cast(t.{c} as date) > date '{as_of}' or t.{c} < date '{EARLIEST_DATE}'",
-            lambda row: (f"is after the extract's as_of date ({as_of})" if row[2]
-                         else f"is before {EARLIEST_DATE}"),
+            f"where cast(t.{c} as date) > date '{latest}' or t.{c} < date '{EARLIEST_DATE}'",
+            lambda row: after if row[2] else f"is before {EARLIEST_DATE}",
         ))
     return found
 

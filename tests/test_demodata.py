@@ -36,6 +36,16 @@ def test_the_small_demo_passes_the_loader(small):
     assert counts["referrals"] > 10_000 and counts["episodes"] > 500 and counts["contacts"] > 30_000
 
 
+def test_a_discharged_episode_has_no_open_placement(small):
+    # The contract's rule of 2026-11-30 (the loader refuses such a placement): checked here by name too.
+    *_, snap = small
+    open_after_discharge = snap.read("""
+        select count(*) as n from placements p join episodes e using (episode_id)
+        where p.end_date is null and e.discharge_date is not null""")
+    assert open_after_discharge.n[0] == 0
+    assert snap.read("select count(*) as n from placements where end_date is null").n[0] > 0  # open episodes' are
+
+
 def test_the_same_seed_writes_the_same_bytes(small, tmp_path):
     root, *_ = small
     generate(tmp_path / "again", "small", seed=42)

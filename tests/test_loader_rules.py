@@ -1,6 +1,12 @@
 """Every rule of the extract contract: a broken extract, and the exact message it produces."""
 from __future__ import annotations
 
+import datetime as dt
+import json
+import os
+import stat
+import threading
+
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -262,10 +268,18 @@ def test_placement_ends_after_its_episode(tmp_path):
         "episode 'E1' (2023-06-01); a placement lies within its episode"]
 
 
-def test_open_placement_in_a_discharged_episode_is_allowed(tmp_path):
-    # The spec bounds end_date by discharge_date only "when both are set".
+def test_open_placement_in_a_discharged_episode_is_refused_not_clipped(tmp_path):
+    # The contract's change of 2026-11-30: a placement still open after its child left care is a data error.
     rows = good_rows()
     rows["placements"][1]["end_date"] = None
+    assert refusal(tmp_path, rows) == [
+        "placements.csv, line 3, column end_date: must be set, because its episode 'E1' was discharged on "
+        "2023-06-01: a placement of a discharged episode ends on or before the discharge_date"]
+
+
+def test_open_placement_in_an_open_episode_is_allowed(tmp_path):
+    rows = good_rows()
+    assert rows["placements"][2]["end_date"] is None and rows["episodes"][1]["discharge_date"] is None
     load_extract(write_extract(tmp_path / "extract", rows), Warehouse(f"duckdb:///{tmp_path / 'w.duckdb'}"))
 
 
@@ -324,6 +338,29 @@ def test_as_of_is_the_latest_date_without_a_manifest(tmp_path):
     assert result.as_of == "2024-06-30"
 
 
+def test_as_of_after_the_day_of_the_load_is_refused(tmp_path):
+    today = dt.date.today().isoformat()
+    assert refusal(tmp_path, as_of="2200-01-01") == [
+        f"manifest.json, column as_of, value '2200-01-01': is after today ({today}), the day of the load: as_of is "
+        "the day the extract was taken; correct it in manifest.json"]
+
+
+def test_without_a_manifest_dates_after_the_day_of_the_load_are_refused(tmp_path):
+    # as_of would be the latest date in the extract: each date after today is listed where it is.
+    today = dt.date.today().isoformat()
+    rows = good_rows()
+    rows["contacts"][1]["contact_date"] = "2200-01-01"
+    assert refusal(tmp_path, rows, as_of=None) == [
+        f"contacts.csv, line 3, column contact_date, value '2200-01-01': is after today ({today}), the day of the load"]
+
+
+def test_as_of_today_loads(tmp_path):
+    today = dt.date.today().isoformat()
+    result = load_extract(write_extract(tmp_path / "extract", as_of=today),
+                          Warehouse(f"duckdb:///{tmp_path / 'w.duckdb'}"))
+    assert result.as_of == today
+
+
 def test_manifest_with_a_bad_date(tmp_path):
     assert refusal(tmp_path, as_of="30/06/2024") == [
         "manifest.json, column as_of, value '30/06/2024': must be a date YYYY-MM-DD"]
@@ -332,6 +369,76 @@ def test_manifest_with_a_bad_date(tmp_path):
 def test_manifest_not_json(tmp_path):
     lines = refusal(tmp_path, prepare=lambda e: (e / "manifest.json").write_text("{as_of: 2024}"))
     assert len(lines) == 1 and lines[0].startswith("manifest.json: is not valid UTF-8 JSON (")
+
+
+# -- files that are not plain files, and NUL characters -------------------------------------------
+
+def _refused_without_hanging(tmp_path, prepare) -> list[str]:
+    """`refusal`, but a load that blocks (a reader waiting on a named pipe) fails the test instead of the run."""
+    found: dict = {}
+    worker = threading.Thread(target=lambda: found.update(lines=refusal(tmp_path, prepare=prepare)), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    if worker.is_alive():
+        for pipe in (tmp_path / "extract").iterdir():  # let the blocked reader go
+            if stat.S_ISFIFO(os.stat(pipe).st_mode):
+                os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(timeout=10)
+        pytest.fail("the load blocked on a file that is not a regular file")
+    return found["lines"]
+
+
+@pytest.mark.parametrize("name", ["bureaus.csv", "manifest.json"])
+def test_a_named_pipe_is_refused_not_read(tmp_path, name):
+    def pipe(extract):
+        (extract / name).unlink()
+        os.mkfifo(extract / name)
+    assert _refused_without_hanging(tmp_path, pipe) == [
+        f"{name}: is a named pipe (FIFO), not a regular file: an extract is a folder of plain files; "
+        "copy the data into a file and load again"]
+
+
+def test_a_directory_in_place_of_a_file_is_refused(tmp_path):
+    def folder(extract):
+        (extract / "exams.csv").unlink()
+        (extract / "exams.csv").mkdir()
+    assert refusal(tmp_path, prepare=folder) == [
+        "exams.csv: is a directory, not a regular file: an extract is a folder of plain files; "
+        "copy the data into a file and load again"]
+
+
+def test_a_link_to_a_regular_file_loads(tmp_path):
+    extract = write_extract(tmp_path / "extract")
+    elsewhere = tmp_path / "bureaus-kept-elsewhere.csv"
+    (extract / "bureaus.csv").rename(elsewhere)
+    (extract / "bureaus.csv").symlink_to(elsewhere)
+    assert load_extract(extract, Warehouse(f"duckdb:///{tmp_path / 'w.duckdb'}")).row_counts["bureaus"] == 2
+
+
+def test_a_nul_character_in_a_csv_field_is_refused(tmp_path):
+    rows = good_rows()
+    rows["bureaus"][0]["bureau_name"] = "Nor\x00th"
+    rows["children"][2]["child_id"] = "7\x00"
+    lines = refusal(tmp_path, rows)
+    nul = "holds a NUL character (byte 0), which no text field may: remove it from the extract"
+    assert f"bureaus.csv, line 2, column bureau_name, value 'Nor\\x00th': {nul}" in lines
+    assert f"children.csv, line 4, column child_id, value '7\\x00': {nul}" in lines
+
+
+def test_a_nul_character_in_a_parquet_field_is_refused(tmp_path):
+    def parquet(extract):
+        _as_parquet(extract, "bureaus", {"bureau_id": ["B1", "B2"], "bureau_name": ["North", "So\x00uth"]})
+    assert refusal(tmp_path, prepare=parquet) == [
+        "bureaus.parquet, row 2, column bureau_name, value 'So\\x00uth': holds a NUL character (byte 0), which no "
+        "text field may: remove it from the extract"]
+
+
+def test_a_nul_character_in_the_manifest_is_refused(tmp_path):
+    def agency(extract):
+        (extract / "manifest.json").write_text(json.dumps({"as_of": AS_OF, "agency": "Test\x00Agency"}))
+    assert refusal(tmp_path, prepare=agency) == [
+        "manifest.json, column agency, value 'Test\\x00Agency': holds a NUL character (byte 0), which no text field "
+        "may: remove it from the extract"]
 
 
 # -- reporting ---------------------------------------------------------------------------------
