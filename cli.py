@@ -470,16 +470,30 @@ def serve(host: str, port: int, workers: int):
 
     class Server(BaseApplication):
         def load_config(self):
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            # Threads let one process answer a page's parallel callback requests.
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", 4)
+            for name, value in gunicorn_options(host, port, workers).items():
+                self.cfg.set(name, value)
 
         def load(self):
             return create_app().server
 
     Server().run()
+
+
+def gunicorn_options(host: str, port: int, workers: int) -> dict:
+    """The gunicorn settings `statboard serve` runs with."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        # Threads let one process answer a page's parallel callback requests.
+        "worker_class": "gthread",
+        "threads": 4,
+        # STATBOARD_TRUSTED_PROXIES alone decides which X-Forwarded-* headers are believed (ProxyFix, in
+        # web/auth.py). Left to itself, gunicorn believes X-Forwarded-Proto from 127.0.0.1 and ::1 (and from
+        # any Unix socket) whatever that setting says.
+        "forwarded_allow_ips": "",
+        "secure_scheme_headers": {},
+        "forwarder_headers": "",
+    }
 
 
 if __name__ == "__main__":

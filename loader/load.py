@@ -23,6 +23,7 @@ from loader.validate import build_tables, infer_as_of, stage, validate
 from measures.build import compute_measures, prepare_measures
 from measures.catalogue import Catalogue, load_catalogue
 from queries.dialects.duckdb import quiet
+from queries.private_files import private_umask
 from queries.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,8 @@ def load_extract(directory: Path, warehouse: Warehouse, cap_per_table: int = 50,
     report = Report(cap_per_table=cap_per_table)
     manifest = read_manifest(directory, report)
     tables = read_extract(directory, report)
-    with _terminate_as_interrupt(), warehouse.backend.begin_load() as target:
+    # Everything the load writes (staging file, write-ahead log, lock, the new version) is private.
+    with _terminate_as_interrupt(), private_umask(), warehouse.backend.begin_load() as target:
         previous = warehouse.snapshot()
         history = previous.history() if previous is not None else []
         con = quiet(duckdb.connect(str(target.staging_path)))

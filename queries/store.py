@@ -15,6 +15,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine, make_url
 
+from queries.private_files import private_file, private_folder
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 metadata = sa.MetaData()
@@ -68,7 +70,9 @@ def utcnow() -> datetime:
 def store_engine(database_url: str) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        # Made here, 0600 in a 0700 folder, before SQLite makes it (and its journals, which copy its mode).
+        private_folder(Path(url.database).parent)
+        private_file(Path(url.database))
     return sa.create_engine(url)
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Engine
 
 from queries.dialects import WarehouseConfigError
+from queries.private_files import FILE_MODE, private_file, private_folder
 
 VERSION_SUFFIX = re.compile(r"\.v(\d{6})$")
 
@@ -43,6 +44,7 @@ class LoadTarget:
                 con.execute("checkpoint")
             finally:
                 con.close()
+        os.chmod(self.staging_path, FILE_MODE)  # whatever the umask it was made under
         tmp = self._link.with_name(self._link.name + ".swap")
         tmp.unlink(missing_ok=True)
         os.symlink(self.staging_path.name, tmp)
@@ -111,13 +113,13 @@ class Backend:
 
     @contextlib.contextmanager
     def begin_load(self):
-        self.link.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(self.link.parent)
         if self.link.exists() and not self.link.is_symlink():
             raise WarehouseConfigError(
                 f"{self.link} is a plain file, not a warehouse written by `statboard load` "
                 "(which keeps a link to its current version); move it away or set "
                 "STATBOARD_WAREHOUSE_URL to another path")
-        lock_path = self.link.with_name(self.link.name + ".lock")
+        lock_path = private_file(self.link.with_name(self.link.name + ".lock"))
         with open(lock_path, "a+") as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -126,6 +128,8 @@ class Backend:
                     f"another load into {self.link} is running; wait for it to finish") from None
             current = self.current_file()
             versions = self._versions()
+            for path in versions.values():  # versions written before files were made private
+                private_file(path)
             keep = {current} if current else set()
             # Files of an interrupted load are never published; clear them first.
             for number, path in versions.items():
