@@ -12,7 +12,7 @@ STATUS_STYLE = {
     "red": {"label": "below the standard", "symbol": "✕", "colour": "#D55E00"},
     "insufficient": {"label": "too few to rate", "symbol": "~", "colour": "#BDBDBD"},
     "none": {"label": "a count: not rated", "symbol": "", "colour": "#E3E7EB"},
-    "suppressed": {"label": "hidden: a small number", "symbol": "∗", "colour": "#D4D4D4"},
+    "suppressed": {"label": "hidden: small numbers", "symbol": "∗", "colour": "#D4D4D4"},
     "no data": {"label": "no members this month", "symbol": "–", "colour": "#F3F4F6"},
 }
 TEXT_COLOUR = "#111111"  # black reads on every status colour above (contrast 5:1 or more)
@@ -88,7 +88,7 @@ def _missing(value) -> bool:
 def change_text(indicator, now, then, then_status=None) -> str:
     """A change in the value, with whether it is better or worse for the indicator's direction."""
     if then_status == "suppressed":
-        return "hidden then (a small number)"
+        return "hidden then (small numbers)"
     if _missing(now) or _missing(then):
         return "no value to compare"
     delta = float(now) - float(then)

@@ -37,6 +37,14 @@ class Rule:
 
 RULES: dict[str, Rule] = {}
 
+# Indicators whose cells count the same members (one's denominator is the other's count), so a viewer's
+# small-cell suppression hides a cell in all of them or in none (queries/disclosure.py): otherwise a
+# hidden count would come back as the other indicator's denominator. tests/test_disclosure.py checks on
+# the demo that no other pair of indicators shares its denominators.
+DENOMINATOR_FAMILIES: tuple[tuple[str, ...], ...] = (
+    ("entries", "entry_timely_tdm"),  # the removals in M: counted, and the TDM proportion's denominator
+)
+
 
 def rule(kind: str, direction: str | None, *member_types: str):
     def register(func):

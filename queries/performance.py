@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from measures.catalogue import DOMAINS
+from queries.disclosure import for_reader, rounded
 from queries.scope import DEPARTMENT_ID, LEVELS, SUPPRESSED, Scope, ancestry
 from queries.scorecard import (EntityRef, ScorecardQueryError, _check_found, _check_indicators, _check_listing,
-                               _check_month, count_ids, indicator_catalogue, report_months)
+                               _check_month, indicator_catalogue, report_months)
 from queries.warehouse import Snapshot
 
 DEFAULT_TREND_MONTHS = 24
@@ -207,9 +208,9 @@ def heatmap(snapshot: Snapshot, scope: Scope, month: dt.date | None, parent: Ent
         r.level, r.entity_id, r._asdict()), below) for r in rows.itertuples(index=False)]
     rows = rows[["level", "entity_id", "entity_name", "drillable"]]
     cells = _heatmap_cells(snapshot, month, level, under, scope_sql, params, tier)
-    counts = count_ids(snapshot)
-    cells = scope.suppress(scope.suppress(scope.suppress(cells, counts, "last_month_", "last_month_status"),
-                                          counts, "last_year_", "last_year_status"), counts)
+    for prefix, when in (("last_month_", add_months(month, -1)), ("last_year_", add_months(month, -12)), ("", month)):
+        cells = for_reader(snapshot, scope, cells, month=when, prefix=prefix,
+                           status=f"{prefix}status" if prefix else "status")
     rows = _sorted_rows(rows, cells, indicators, sort)
     total = len(rows)
     rows = rows.head(MAX_HEATMAP_ROWS)
@@ -293,7 +294,7 @@ def indicator_across(snapshot: Snapshot, scope: Scope, indicator_id: str, month:
         where (e.level = :parent_level and e.entity_id = :parent_entity)
            or (e.level = :level and {under} and {scope_sql})
            or (e.level = 'office' and {scope_sql})""", params)
-    frame = scope.suppress(frame, indicator.kind == "count")
+    frame = for_reader(snapshot, scope, frame, indicator_id=indicator_id, month=month)
     is_parent = (frame.level == parent.level) & (frame.entity_id == parent.entity_id)
     parent_cell = frame[is_parent].iloc[0] if is_parent.any() else None
     ranked = frame[(frame.level == level) & (frame.under_parent == 1)]
@@ -362,7 +363,7 @@ def trend(snapshot: Snapshot, scope: Scope, indicator_id: str, entity: EntityRef
         -- one indicator over time: the entity, its parent and its peers
         select c.month, case when e.level = :level and e.entity_id = :entity then 'entity'
                              when e.level = :level then 'peer' else 'parent' end as line,
-               c.numerator, c.denominator, c.value, c.status
+               c.level, c.entity_id, c.numerator, c.denominator, c.value, c.status
         from cells c
         join entities e on e.level = c.level and e.entity_id = c.entity_id
         where c.indicator_id = :indicator and c.month between :first and :until
@@ -370,11 +371,13 @@ def trend(snapshot: Snapshot, scope: Scope, indicator_id: str, entity: EntityRef
           and ((e.level = :level and e.entity_id = :entity)
                or {parent_sql}
                or (e.level = :level and e.entity_id <> :entity and {peers_sql} and {scope_sql}))""", params)
-    frame = scope.suppress(frame, indicator.kind == "count")
+    frame = for_reader(snapshot, scope, frame, indicator_id=indicator_id)
     frame["month"] = pd.to_datetime(frame.month)
     peers_frame = frame[(frame.line == "peer") & ~frame.status.isin(["insufficient", SUPPRESSED])]
     peer_line = (peers_frame.groupby("month", as_index=False).value.median()
                  .assign(line="peers", numerator=pd.NA, denominator=pd.NA, status=pd.NA))
+    if scope.small_cell_min:  # the median of two values has a digit more than either
+        peer_line["value"] = rounded(peer_line.value, indicator.kind)
     series = pd.concat([frame[frame.line != "peer"], peer_line], ignore_index=True)
     series = series.sort_values(["line", "month"], kind="stable").reset_index(drop=True)
     return Trend(indicator, this, path, peers, series[["month", "line", "value", "numerator", "denominator", "status"]])
@@ -393,6 +396,6 @@ def story(snapshot: Snapshot, scope: Scope, entity: EntityRef, month: dt.date | 
         order by indicator_id, month""",
                           {"level": entity.level, "entity": entity.entity_id, "month": month,
                            "first": add_months(month, 1 - months)})
-    cells = scope.suppress(cells, count_ids(snapshot))
+    cells = for_reader(snapshot, scope, cells, level=entity.level, entity_id=entity.entity_id)
     cells["month"] = pd.to_datetime(cells.month)
     return Story(month, path[-1], path, ordered_catalogue(snapshot), cells, months)

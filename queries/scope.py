@@ -8,7 +8,8 @@ records when `case_level` allows. Outside it they read nothing, except, when
 units or workers of another subtree, and never its case-level records.
 
 A scope with `small_cell_min` set hides every cell whose numerator or
-denominator is from 1 to `small_cell_min - 1` (the viewer role).
+denominator is from 1 to `small_cell_min - 1`, and the cells from which such a
+cell could be worked out (the viewer role; see queries/disclosure.py).
 
 Sign-in (queries/access.py) decides which scope a person gets from their role;
 the query layer only ever reads inside it.
@@ -150,29 +151,23 @@ class Scope:
             return False
         return any(not pd.isna(n) and 1 <= n < self.small_cell_min for n in (numerator, denominator))
 
-    def suppress(self, frame: pd.DataFrame, counts=(), prefix: str = "", status: str | None = "status"
-                 ) -> pd.DataFrame:
-        """`frame` as a small-cell scope may see it.
+    def suppress(self, frame: pd.DataFrame, prefix: str = "", status: str | None = "status",
+                 also: pd.Series | None = None) -> pd.DataFrame:
+        """`frame` as a small-cell scope may see it: a cell whose numerator or denominator is from 1 to
+        `small_cell_min - 1` (or marked in `also`) has its value emptied and status `suppressed`, and no cell
+        keeps its numerator or denominator. (`queries.disclosure.for_reader` decides `also`, the cells
+        hidden so that a small one cannot be worked out from the others, and rounds the values.)
 
-        A cell whose numerator or denominator is from 1 to `small_cell_min - 1`, and every cell of a count
-        indicator (its value is a number of children), has its value emptied and status `suppressed`. No
-        cell keeps its numerator or denominator: with them, a hidden cell could be worked out by taking
-        its visible siblings from its parent.
-
-        `counts`: True when every row is of a count indicator, or the ids of the count indicators (the
-        frame has `indicator_id`). `prefix` names another month's columns (`last_month_` reads
-        `last_month_numerator` ...; its value column is `last_month`); `status` names that month's status
-        column (None: it has none).
+        `prefix` names another month's columns (`last_month_` reads `last_month_numerator` ...; its value
+        column is `last_month`); `status` names that month's status column (None: it has none).
         """
         if not self.small_cell_min or frame.empty:
             return frame
         frame = frame.copy()
         num, den = frame[f"{prefix}numerator"], frame[f"{prefix}denominator"]
         small = num.between(1, self.small_cell_min - 1) | den.between(1, self.small_cell_min - 1)
-        if counts is True:
-            small[:] = True
-        elif counts:
-            small |= frame.indicator_id.isin(list(counts))
+        if also is not None:
+            small |= also
         small = small.fillna(False).astype(bool)
         value = f"{prefix}value" if f"{prefix}value" in frame else prefix.rstrip("_")
         frame[value] = frame[value].astype("float64").mask(small)

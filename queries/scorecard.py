@@ -13,6 +13,7 @@ import re
 import pandas as pd
 
 from measures.build import members_sql
+from queries.disclosure import for_reader
 from queries.scope import DEPARTMENT, DEPARTMENT_ID, LEVELS, EntityRef, Scope, ancestry
 from queries.warehouse import Snapshot
 
@@ -67,12 +68,6 @@ def indicator_catalogue(snapshot: Snapshot) -> pd.DataFrame:
         frame["questions"] = frame.questions.map(json.loads)
         return frame
     return snapshot.memo("indicators", read).copy()
-
-
-def count_ids(snapshot: Snapshot) -> set[str]:
-    """The ids of the count indicators (never rated; hidden whole from a small-cell scope)."""
-    catalogue = indicator_catalogue(snapshot)
-    return set(catalogue[catalogue.kind == "count"].indicator_id)
 
 
 def _check_month(snapshot: Snapshot, month: dt.date) -> None:
@@ -166,7 +161,7 @@ def scorecard(snapshot: Snapshot, scope: Scope, month: dt.date, level: str, pare
         join indicators i on i.indicator_id = c.indicator_id
         where {' and '.join(conditions)}
         order by i.position, c.entity_id""", params)
-    return scope.suppress(frame.reindex(columns=SCORECARD_COLUMNS), count_ids(snapshot))
+    return for_reader(snapshot, scope, frame.reindex(columns=SCORECARD_COLUMNS))
 
 
 def members_behind_cell(snapshot: Snapshot, scope: Scope, indicator_id: str, month: dt.date,

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from queries.access import AccessError, check_role, reader_for
-from queries.performance import count_ids, entity_path, heatmap, indicator_across, story, trend
+from queries.performance import entity_path, heatmap, indicator_across, story, trend
 from queries.scope import EntityRef, Scope, ScopeError, ancestry
 from queries.scorecard import OutsideScope
 
@@ -79,10 +79,9 @@ def test_small_cells_are_hidden_with_their_numbers_and_status():
     # No numerator or denominator leaves, small or not: a parent minus the visible siblings would give a
     # hidden cell's numbers back.
     assert out[["numerator", "denominator"]].isna().all().all()
-    counts = Scope(small_cell_min=11).suppress(frame.assign(indicator_id=["entries", "x", "x", "x", "x", "entries"]),
-                                               {"entries"})
-    assert counts.status.tolist() == ["suppressed", "suppressed", "suppressed", "red", "suppressed", "suppressed"]
-    assert Scope(small_cell_min=11).suppress(frame, True).value.isna().all()  # every cell a count
+    # Cells hidden to cover another (queries/disclosure.py) go the same way.
+    also = Scope(small_cell_min=11).suppress(frame, also=pd.Series([False, False, False, True, False, False]))
+    assert also.status.tolist() == ["none", "suppressed", "suppressed", "suppressed", "suppressed", "green"]
     assert Scope().suppress(frame) is frame  # no minimum: nothing hidden
 
 
@@ -152,8 +151,8 @@ def test_a_viewer_sees_no_small_cell_anywhere(demo_snapshot):
     assert data.cells[["numerator", "denominator", "last_month_numerator", "last_year_denominator"]].isna().all().all()
     before = full.cells.set_index(["entity_id", "indicator_id"]).loc[
         list(zip(hidden.entity_id, hidden.indicator_id))]
-    counts = before.index.get_level_values("indicator_id").isin(count_ids(demo_snapshot))
-    assert (before.numerator.between(1, 10) | before.denominator.between(1, 10) | counts).all()
+    small = before.numerator.between(1, 10) | before.denominator.between(1, 10)
+    assert small.mean() > 0.9  # the rest are hidden to cover a small cell (tests/test_disclosure.py)
     for prefix in ("last_month", "last_year"):
         small = data.cells[data.cells[f"{prefix}_status"] == "suppressed"]
         assert small[prefix].isna().all()
