@@ -204,3 +204,25 @@ def test_the_pattern_is_kept_per_version_and_minimum(demo_snapshot):
     assert five != demo_snapshot.memo("disclosure:11:reentry", dict)[month]
     assert len(five) < len(demo_snapshot.memo("disclosure:11:reentry", dict)[month])
     assert not eleven.empty
+
+
+def test_the_home_page_caseloads_follow_the_same_rule(demo_snapshot):
+    from components.home import organisation_table
+    from queries.org import organisation_summary
+    everything = organisation_summary(demo_snapshot, Scope())
+    assert len(everything) == 2 and (everything.children_in_care > 10).all()
+    # Counts of 11 or more are shown to viewers, on the home page and on the scorecard alike.
+    assert organisation_summary(demo_snapshot, VIEWER).equals(everything)
+    month = report_months(demo_snapshot)[-1]
+    entries = scorecard(demo_snapshot, VIEWER, month, "department", indicator_ids=["entries"])
+    assert entries.value.iloc[0] == scorecard(demo_snapshot, Scope(), month, "department", indicator_ids=["entries"]
+                                              ).value.iloc[0] > 10
+    in_unit = int(organisation_summary(demo_snapshot, Scope("unit", "U0001")).children_in_care.iloc[0])
+    for minimum, hidden in ((in_unit, False), (in_unit + 1, True)):  # from 1 to the minimum less one: hidden
+        seen = organisation_summary(demo_snapshot, Scope("unit", "U0001", case_level=False, small_cell_min=minimum))
+        assert seen.children_in_care.isna().all() == hidden
+    # One bureau's count hidden: the total would give it back, so it is hidden too.
+    one_hidden = everything.assign(children_in_care=everything.children_in_care.mask([True, False]))
+    total = organisation_table(one_hidden).children[1].children[-1]
+    cells = [str(getattr(cell, "children", "")) for cell in total.children]
+    assert cells[0] == "All bureaus" and cells[4] == "hidden" and cells[5] != "hidden"
