@@ -96,13 +96,15 @@ def _patterns(snapshot: Snapshot, small_cell_min: int, wanted: dict[tuple[str, .
     missing = {family: months for family, months in missing.items() if months}
     if missing:
         params: dict = {"below": small_cell_min - 1}
-        choices = []
+        choices, all_ids, all_dates = [], [], []
         for n, (family, months) in enumerate(missing.items()):
             ids = [f"f{n}i{k}" for k in range(len(family))]
             dates = [f"f{n}m{k}" for k in range(len(months))]
             params.update(zip(ids, family))
             params.update(zip(dates, months))
             params[f"f{n}"] = n
+            all_ids += ids
+            all_dates += dates
             choices.append(f"when c.indicator_id in ({', '.join(':' + i for i in ids)}) "
                            f"and c.month in ({', '.join(':' + d for d in dates)}) then :f{n}")
         frame = snapshot.read(f"""
@@ -115,7 +117,9 @@ def _patterns(snapshot: Snapshot, small_cell_min: int, wanted: dict[tuple[str, .
                                     when 'office' then e.bureau_id when 'bureau' then '{DEPARTMENT_ID}' end)
                        as parent_id
             from (select case {' '.join(choices)} end as family, c.*
-                  from cells c) f
+                  from cells c
+                  where c.indicator_id in ({', '.join(':' + i for i in all_ids)})
+                    and c.month in ({', '.join(':' + d for d in all_dates)})) f
             join entities e on e.level = f.level and e.entity_id = f.entity_id
             where f.family is not null
             group by f.family, f.month, f.level, f.entity_id""", params)
