@@ -5,8 +5,9 @@
 Each interaction is the callback request the browser sends, posted to the real app's
 `/_dash-update-component` through Flask's test client: Dash decodes it, the callback reads the
 warehouse and builds its figures, Dash encodes the answer. What is timed is the whole request on
-the server (no network, no browser drawing), signed in as an executive, so each request includes
-the session lookup in the app store. For each interaction and level, `--samples` entities
+the server (no network, no browser drawing), signed in as an executive (or `--role viewer`: every
+answer then goes through small-cell and complementary suppression and rounding, queries/disclosure.py),
+so each request includes the session lookup in the app store. For each interaction and level, `--samples` entities
 of that level are picked (fixed seed; repeated when the level has fewer) and each request is timed
 once after one warm-up of the page: median and p95.
 
@@ -56,13 +57,13 @@ def request_body(app, store_id: str, query: dict) -> str:
     raise LookupError(f"no callback reads {store_id}")
 
 
-def signed_in(app):
-    """A test client signed in as an executive through the real form: every timed request includes the
-    session lookup a real one makes."""
+def signed_in(app, role: str = "executive"):
+    """A test client signed in through the real form: every timed request includes the session lookup a
+    real one makes."""
     engine = app.server.extensions["statboard"].store
     store.upgrade(engine)
     password = secrets.token_urlsafe(16)
-    add_user(engine, "bench", "executive", None, password, "bench")
+    add_user(engine, "bench", role, None, password, "bench")
     client = app.server.test_client()
     form = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
@@ -91,6 +92,7 @@ def main() -> None:
     parser.add_argument("--instance", type=Path, help="an instance folder whose warehouse holds county data")
     parser.add_argument("--extract", type=Path, help="a county extract to load into a fresh instance")
     parser.add_argument("--samples", type=int, default=20)
+    parser.add_argument("--role", choices=["executive", "viewer"], default="executive")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="statboard-bench-") as tmp:
         instance = args.instance
@@ -104,7 +106,7 @@ def main() -> None:
                            env={**__import__("os").environ, "STATBOARD_INSTANCE_DIR": str(instance)})
         app = create_app({"instance_dir": str(instance), "database_url": f"sqlite:///{Path(tmp) / 'store.db'}",
                           "secret_key": secrets.token_hex(32), "secure_cookies": False})
-        client = signed_in(app)
+        client = signed_in(app, args.role)
         snapshot = app.server.extensions["statboard"].warehouse.snapshot()
         entities = snapshot.read("select level, entity_id from entities order by level, entity_id")
         indicators = indicator_catalogue(snapshot).indicator_id.tolist()
@@ -115,7 +117,8 @@ def main() -> None:
             chosen = rng.sample(ids, min(args.samples, len(ids)))
             # A level with fewer entities than samples (the department, a few bureaus) repeats them.
             picks[level] = (chosen * args.samples)[:args.samples]
-        print(f"county: {len(entities):,} entities; {args.samples} samples per level; server time per request")
+        print(f"county: {len(entities):,} entities; {args.samples} samples per level; as {args.role}; "
+              "server time per request")
         for path in ("/scorecard", "/indicator/reentry", "/entity/department/all"):
             client.get(path)  # the page's first load (Dash's index) is not what is measured
         rows = []

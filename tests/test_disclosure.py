@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from fractions import Fraction
 from collections import defaultdict
 
 import pandas as pd
@@ -147,6 +148,25 @@ def test_the_strong_attacker_works_out_no_hidden_cell(demo_snapshot, received):
     # would see a rule that stopped at the small cells.
     primary = received.numerator.between(1, 10) | received.denominator.between(1, 10)
     assert len(attack(received, primary, parents)) > 100
+
+
+def test_the_fraction_attack_on_what_a_viewer_receives_finds_no_small_number(demo_snapshot, received):
+    # The review's attack: Fraction(value / 100).limit_denominator() on the download. On exact values it
+    # gave back the numerator and denominator of about half the visible cells; on values rounded as shown,
+    # almost none. A sharper attacker (the simplest fraction within the rounding) still guesses some of
+    # the larger cells -- which is why complementary suppression assumes every visible count is known --
+    # but no cell they can guess holds a small number.
+    kinds = dict(zip(indicator_catalogue(demo_snapshot).indicator_id, indicator_catalogue(demo_snapshot).kind))
+    shown = received[(received.status_viewer != "suppressed") & received.value_viewer.notna()
+                     & (received.indicator_id.map(kinds) == "proportion") & (received.denominator > 0)]
+    def recovered(values):
+        guesses = [Fraction(v / 100).limit_denominator() for v in values]
+        return pd.Series([(g.numerator, g.denominator) == (n, d)
+                          for g, n, d in zip(guesses, shown.numerator, shown.denominator)], index=shown.index)
+    assert len(shown) > 1000
+    assert recovered(shown.value).mean() > 0.3  # the attack works on exact values ...
+    assert recovered(shown.value_viewer).mean() < 0.05  # ... and hardly at all on what is sent
+    assert not (shown.numerator.between(1, 10) | shown.denominator.between(1, 10)).any()
 
 
 def test_hidden_cells_are_the_small_ones_and_few_more(received):
