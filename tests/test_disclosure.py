@@ -7,16 +7,14 @@ count the same members. Complementary suppression (queries/disclosure.py) must l
 """
 from __future__ import annotations
 
-import datetime as dt
 import itertools
-from fractions import Fraction
 from collections import defaultdict
+from fractions import Fraction
 
 import pandas as pd
 import pytest
 
 from measures.definitions import DENOMINATOR_FAMILIES
-from queries import disclosure
 from queries.disclosure import PRECISION, complementary, rounded
 from queries.performance import heatmap, indicator_across, story, trend
 from queries.scope import LEVELS, EntityRef, Scope
