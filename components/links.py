@@ -10,18 +10,26 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from urllib.parse import quote, urlencode
 
+from queries.params import param_text, shown
 from queries.scope import LEVELS
 from queries.scorecard import EntityRef, ScorecardQueryError, parse_entity, parse_month
 
 TREND_MONTHS = (12, 24, 36)
+MAX_TREND_MONTHS = 1200  # a century: longer than any agency's history, short enough to count back from
+MAX_UNKNOWN_SHOWN = 5
 
 
 class ViewError(ValueError):
     """A URL parameter a page cannot use; the message names it and says what to write."""
 
 
+def _text(name: str, value) -> str | None:
+    """Every parameter is one line of text, of bounded length (queries/params.py), or absent."""
+    return param_text(name, value, ViewError)
+
+
 def _month(text: str | None) -> dt.date | None:
-    if text in (None, ""):
+    if _text("month", text) is None:
         return None
     try:
         return parse_month(text)
@@ -30,7 +38,7 @@ def _month(text: str | None) -> dt.date | None:
 
 
 def _entity(name: str, text: str | None) -> EntityRef | None:
-    if text in (None, ""):
+    if _text(name, text) is None:
         return None
     try:
         return parse_entity(text)
@@ -39,18 +47,28 @@ def _entity(name: str, text: str | None) -> EntityRef | None:
 
 
 def _level(text: str | None) -> str | None:
-    if text in (None, ""):
+    if _text("level", text) is None:
         return None
     if text not in LEVELS:
-        raise ViewError(f"level {text!r} is not one of {', '.join(LEVELS)}")
+        raise ViewError(f"level {shown(text)} is not one of {', '.join(LEVELS)}")
     return text
 
 
-def _only(query: dict, allowed: tuple[str, ...], page: str) -> None:
-    unknown = sorted(set(query) - set(allowed))
+def _pairs(query, page: str) -> dict:
+    if not isinstance(query, dict):
+        raise ViewError(f"{page}'s parameters must be name=value pairs, not {shown(query)}")
+    return query
+
+
+def _only(query, allowed: tuple[str, ...], page: str) -> dict:
+    """`query` when it is a mapping of the parameters `page` takes; its values are checked by their parsers."""
+    _pairs(query, page)
+    unknown = sorted(map(str, set(query) - set(allowed)))
     if unknown:
-        raise ViewError(f"{page} does not take {', '.join(map(repr, unknown))}: it takes "
-                        f"{', '.join(allowed)}")
+        listed = ", ".join(shown(name) for name in unknown[:MAX_UNKNOWN_SHOWN])
+        more = f" and {len(unknown) - MAX_UNKNOWN_SHOWN:,} more" if len(unknown) > MAX_UNKNOWN_SHOWN else ""
+        raise ViewError(f"{page} does not take {listed}{more}: it takes {', '.join(allowed)}")
+    return query
 
 
 def _href(path: str, params: dict) -> str:
@@ -82,11 +100,11 @@ class ScorecardView:
     @classmethod
     def from_query(cls, query: dict) -> ScorecardView:
         _only(query, cls.PARAMS, "the scorecard")
-        tier = query.get("tier") or None
+        tier = _text("tier", query.get("tier"))
         if tier not in (None, "1", "2"):
-            raise ViewError(f"tier {tier!r} is not 1 or 2 (leave it out for both)")
+            raise ViewError(f"tier {shown(tier)} is not 1 or 2 (leave it out for both)")
         return cls(_month(query.get("month")), _entity("parent", query.get("parent")), _level(query.get("level")),
-                   int(tier) if tier else None, query.get("sort") or None)
+                   int(tier) if tier else None, _text("sort", query.get("sort")))
 
     def href(self) -> str:
         return _href("/scorecard", {"month": _month_text(self.month), "parent": _entity_text(self.parent),
@@ -111,15 +129,24 @@ class IndicatorView:
     @classmethod
     def from_query(cls, indicator_id: str, query: dict) -> IndicatorView:
         _only(query, cls.PARAMS, "the indicator page")
-        months_text = query.get("months") or "24"
+        if _text("indicator", indicator_id) is None:
+            raise ViewError("the address names no indicator: write /indicator/ID, e.g. /indicator/reentry")
+        months_text = _text("months", query.get("months")) or "24"
         if months_text == "all":
             months = None
-        elif months_text.isdigit() and int(months_text) >= 1:
+        elif months_text.isascii() and months_text.isdigit() and 1 <= int(months_text) <= MAX_TREND_MONTHS:
             months = int(months_text)
         else:
-            raise ViewError(f"months {months_text!r} is not a number of months: write e.g. 24, or all")
+            raise ViewError(f"months {shown(months_text)} is not a number of months: write a number from 1 to "
+                            f"{MAX_TREND_MONTHS}, e.g. 24, or all")
         return cls(indicator_id, _month(query.get("month")), _entity("parent", query.get("parent")),
                    _level(query.get("level")), _entity("entity", query.get("entity")), months)
+
+    @classmethod
+    def from_page(cls, stored) -> IndicatorView:
+        """The view from what the page stored: the address's `indicator_id` and the URL's parameters."""
+        query = dict(_pairs(stored, "the indicator page"))
+        return cls.from_query(query.pop("indicator_id", None) or "", query)
 
     def href(self) -> str:
         months = "all" if self.months is None else (None if self.months == 24 else self.months)
@@ -142,8 +169,16 @@ class EntityView:
     @classmethod
     def from_query(cls, level: str, entity_id: str, query: dict) -> EntityView:
         _only(query, cls.PARAMS, "the entity page")
+        if _text("the address's level", level) is None or _text("the address's id", entity_id) is None:
+            raise ViewError("the address names no entity: write /entity/LEVEL/ID, e.g. /entity/office/O004")
         entity = _entity("the address", f"{level}:{entity_id}")
         return cls(entity, _month(query.get("month")))
+
+    @classmethod
+    def from_page(cls, stored) -> EntityView:
+        """The view from what the page stored: the address's `level` and `entity_id` and the URL's parameters."""
+        query = dict(_pairs(stored, "the entity page"))
+        return cls.from_query(query.pop("level", None) or "", query.pop("entity_id", None) or "", query)
 
     def href(self) -> str:
         return _href(f"/entity/{self.entity.level}/{quote(self.entity.entity_id, safe='')}",

@@ -8,7 +8,7 @@ from dash import Input, Output, callback, dcc, html
 from components.admin import audit_table, settings_table, users_table
 from components.common import message
 from queries import store
-from queries.runtime import current_reader, refused, services
+from queries.runtime import REFUSED_CROSS_SITE, REFUSED_LIMIT, current_reader, refused, services
 from queries.scorecard import OutsideScope
 from queries.users import list_users
 
@@ -25,8 +25,8 @@ ADMIN_UNTIL = "admin-until"
 ADMIN_DOWNLOAD = "admin-download"
 AUDIT_ROWS = 200
 
-ACTIONS = ["access-refused", "audit-exported", "load", "members-listed", "password-set", "sign-in",
-           "sign-in-failed", "sign-out", "user-added", "user-disabled", "user-enabled"]
+ACTIONS = ["access-refused", REFUSED_CROSS_SITE, REFUSED_LIMIT, "audit-exported", "load", "members-listed",
+           "password-set", "sign-in", "sign-in-failed", "sign-out", "user-added", "user-disabled", "user-enabled"]
 
 
 def layout(**_query):
@@ -66,20 +66,18 @@ def layout(**_query):
           Input(ADMIN_UNTIL, "value"))
 def show_admin(actor, action, since, until):
     """The audit log as filtered, the users and the settings; nothing but a message for anyone not an admin."""
-    import datetime as dt
     try:
         current_reader().require_admin("the admin page")
     except OutsideScope as exc:
         refused(exc, "/admin")
         return message(f"{exc}.", heading="This page is for admins"), None, None, None, "/export/audit.csv"
     try:
-        start = dt.datetime.strptime(since, "%Y-%m-%d") if since else None
-        end = dt.datetime.strptime(until, "%Y-%m-%d") + dt.timedelta(days=1) if until else None
-    except ValueError:
-        return (message("Write the days as YYYY-MM-DD."), None, None, None, "/export/audit.csv")
+        chosen = store.audit_filter(actor, action, since, until)
+    except store.AuditQueryError as exc:
+        return message(f"{exc}.", heading="This filter cannot be used"), None, None, None, "/export/audit.csv"
     engine = services().store
-    entries = store.audit_entries(engine, AUDIT_ROWS, (actor or "").strip() or None, action or None, start, end)
-    params = {k: v for k, v in (("since", since), ("until", until), ("actor", (actor or "").strip()),
+    entries = store.audit_entries(engine, AUDIT_ROWS, **chosen)
+    params = {k: v for k, v in (("since", since), ("until", until), ("actor", chosen["actor"]),
                                 ("action", action)) if v}
     href = "/export/audit.csv" + (f"?{urlencode(params)}" if params else "")
     return None, audit_table(entries), users_table(list_users(engine)), settings_table(services().settings), href

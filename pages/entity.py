@@ -45,11 +45,6 @@ def layout(level=None, entity_id=None, **query):
     ])
 
 
-def _view(query) -> EntityView:
-    query = dict(query or {})
-    return EntityView.from_query(query.pop("level", None) or "", query.pop("entity_id", None) or "", query)
-
-
 @callback(Output(ENTITY_BREADCRUMB, "children"), Output(ENTITY_TITLE, "children"), Output(ENTITY_AS_OF, "children"),
           Output(ENTITY_MONTH, "options"), Output(ENTITY_MONTH, "value"), Output(ENTITY_LINKS, "children"),
           Output(ENTITY_MESSAGE, "children"), Output(ENTITY_STORY, "children"), Output(ENTITY_LEGEND, "children"),
@@ -62,7 +57,7 @@ def show_entity(query):
         blank[6] = no_data()
         return tuple(blank)
     try:
-        view = _view(query)
+        view = EntityView.from_page(query or {})
         scope = current_scope()
         data = story(snapshot, scope, view.entity, view.month)
     except (ViewError, ScorecardQueryError) as exc:
@@ -90,7 +85,7 @@ def show_entity(query):
 def navigate(month, query):
     """A changed month becomes a new URL."""
     try:
-        view = _view(query)
+        view = EntityView.from_page(query or {})
         changed = EntityView(view.entity, picked_month(month, view.month, latest_month_now()))
     except ViewError:
         return no_update

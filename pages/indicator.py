@@ -12,7 +12,7 @@ from components.home import data_as_of, no_data
 from components.links import TREND_MONTHS, IndicatorView, ViewError, picked_month
 from queries.performance import indicator_across, trend
 from queries.runtime import current_scope, latest_month_now, refused, services
-from queries.scorecard import EntityRef, ScorecardQueryError, report_months
+from queries.scorecard import ScorecardQueryError, report_months
 
 dash.register_page(__name__, path_template="/indicator/<indicator_id>", name="Indicator",
                    title="Indicator · Statboard", nav=False)
@@ -109,9 +109,8 @@ def show_indicator(query):
     if snapshot is None:
         blank[5] = no_data()
         return tuple(blank)
-    query = dict(query or {})
     try:
-        view = IndicatorView.from_query(query.pop("indicator_id", None) or "", query)
+        view = IndicatorView.from_page(query or {})
         scope = current_scope()
         data = indicator_across(snapshot, scope, view.indicator_id, view.month, view.parent, view.level)
         focus = view.entity or data.parent.ref
@@ -133,9 +132,8 @@ def show_indicator(query):
           prevent_initial_call=True)
 def navigate(month, months, query):
     """A changed month or trend span becomes a new URL."""
-    query = dict(query or {})
     try:
-        view = IndicatorView.from_query(query.pop("indicator_id", None) or "", query)
+        view = IndicatorView.from_page(query or {})
         span = IndicatorView.from_query(view.indicator_id, {"months": months or "24"}).months
         changed = view.with_(month=picked_month(month, view.month, latest_month_now()), months=span)
     except ViewError:
@@ -149,8 +147,8 @@ def show_trend_of(click_data, query):
     """A clicked bar shows that entity's trend."""
     try:
         level, entity_id = click_data["points"][0]["customdata"]
-        query = dict(query or {})
-        view = IndicatorView.from_query(query.pop("indicator_id", None) or "", query)
-    except (TypeError, KeyError, IndexError, ValueError):
+        # The bar's ids come back from the browser: they are read as strictly as a typed link.
+        view = IndicatorView.from_page({**(query or {}), "entity": f"{level}:{entity_id}"})
+    except (TypeError, KeyError, IndexError, ValueError):  # ViewError is a ValueError
         return no_update
-    return view.with_(entity=EntityRef(level, entity_id)).href()
+    return view.href()

@@ -12,7 +12,7 @@ from components.home import data_as_of, no_data
 from components.links import IndicatorView, ScorecardView, ViewError, picked_month
 from queries.performance import MAX_HEATMAP_ROWS, heatmap
 from queries.runtime import current_scope, latest_month_now, refused, services
-from queries.scorecard import EntityRef, ScorecardQueryError, report_months
+from queries.scorecard import ScorecardQueryError, report_months
 
 dash.register_page(__name__, path="/scorecard", name="Scorecard", title="Scorecard · Statboard", order=1)
 
@@ -147,9 +147,11 @@ def open_indicator(click_data, keys, query):
     cell = clicked_cell(click_data, keys)
     if cell is None:
         return no_update
+    indicator_id, level, entity_id = cell
     try:
         view = ScorecardView.from_query(query or {})
+        # The keys come back from the browser: they are read as strictly as a typed link.
+        clicked = IndicatorView.from_query(indicator_id, {"entity": f"{level}:{entity_id}"})
     except ViewError:
         return no_update
-    indicator_id, level, entity_id = cell
-    return IndicatorView(indicator_id, view.month, view.parent, view.level, EntityRef(level, entity_id)).href()
+    return clicked.with_(month=view.month, parent=view.parent, level=view.level).href()

@@ -6,6 +6,7 @@ extensions; pages reach it through `services()` inside a request.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy.engine import Engine
@@ -19,6 +20,11 @@ from queries.warehouse import Warehouse
 from settings import Settings
 
 EXTENSION = "statboard"
+REFUSED = "access-refused"
+REFUSED_CROSS_SITE = "access-refused-cross-site"  # from a page a link on another site opened
+REFUSED_LIMIT = "access-refused-limit"            # the last refusal of a window written; the rest are not
+REFUSALS_WRITTEN = 20        # a person's refusals written one by one in a window
+REFUSAL_WINDOW_MINUTES = 10  # windows start on the hour and every 10 minutes after (UTC)
 
 
 class NotSignedIn(PermissionError):
@@ -72,13 +78,36 @@ def current_scope() -> Scope:
 
 
 def refused(exc: Exception, where: str) -> None:
-    """Write a refused read (outside the reader's scope) to the audit log: who tried what, from where."""
-    from flask import request
+    """Write a refused read (outside the reader's scope) to the audit log: who tried what, from where.
+
+    A refusal on a page a link on another site opened is written as `access-refused-cross-site`: the
+    reader may never have meant to ask. At most `REFUSALS_WRITTEN` refusals of one person are written
+    per window of `REFUSAL_WINDOW_MINUTES`; the next is written as `access-refused-limit`, saying so, and
+    the rest of that window's are answered (the person still gets the refusal) but not written, so no one
+    can grow the audit log without bound.
+    """
+    from flask import g, request
     if not isinstance(exc, OutsideScope):
         return
     try:
         actor = current_reader().username
     except NotSignedIn:
         actor = "nobody"
-    store.record(services().store, actor, "access-refused", {"where": where, "reason": str(exc)},
-                 request.remote_addr)
+    engine = services().store
+    action, detail = REFUSED, {"where": where, "reason": str(exc)}
+    opened_from = g.get("opened_from")
+    if opened_from:
+        action = REFUSED_CROSS_SITE
+        detail["cross_site"] = (f"the page was opened from a link on another site (Sec-Fetch-Site: "
+                                f"{opened_from}): not necessarily {actor}'s own doing")
+    now = store.utcnow()
+    window = now.replace(minute=now.minute - now.minute % REFUSAL_WINDOW_MINUTES, second=0, microsecond=0)
+    written = store.count_entries(engine, (REFUSED, REFUSED_CROSS_SITE, REFUSED_LIMIT), window, actor=actor)
+    if written > REFUSALS_WRITTEN:
+        return
+    if written == REFUSALS_WRITTEN:
+        action = REFUSED_LIMIT
+        until = window + timedelta(minutes=REFUSAL_WINDOW_MINUTES)
+        detail["limit"] = (f"{REFUSALS_WRITTEN + 1} refusals of {actor} since {window:%H:%M} UTC: until "
+                           f"{until:%H:%M} UTC, further ones are refused but not written")
+    store.record(engine, actor, action, detail, request.remote_addr)

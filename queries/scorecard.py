@@ -14,6 +14,7 @@ import pandas as pd
 
 from measures.build import members_sql
 from queries.disclosure import for_reader
+from queries.params import param_text, shown
 from queries.scope import DEPARTMENT, DEPARTMENT_ID, LEVELS, EntityRef, Scope, ancestry
 from queries.warehouse import Snapshot
 
@@ -33,18 +34,18 @@ class OutsideScope(ScorecardQueryError):
 
 
 def parse_month(text: str) -> dt.date:
-    """`YYYY-MM` -> the first day of that month."""
-    m = MONTH.match(text or "")
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ScorecardQueryError(f"month {text!r} is not a month: write YYYY-MM, e.g. 2024-06")
+    """`YYYY-MM` -> the first day of that month; the year from 1000 (four digits, and room to count back)."""
+    m = MONTH.fullmatch(param_text("month", text, ScorecardQueryError) or "")
+    if not m or not text.isascii() or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1000:
+        raise ScorecardQueryError(f"month {shown(text)} is not a month: write YYYY-MM, e.g. 2024-06")
     return dt.date(int(m.group(1)), int(m.group(2)), 1)
 
 
 def parse_entity(text: str) -> EntityRef:
     """`LEVEL:ID` (e.g. `office:O004`), or `department`."""
-    level, _, entity_id = (text or "").partition(":")
+    level, _, entity_id = (param_text("an entity", text, ScorecardQueryError) or "").partition(":")
     if level not in LEVELS:
-        raise ScorecardQueryError(f"{text!r} does not name an entity: write LEVEL:ID with LEVEL one of "
+        raise ScorecardQueryError(f"{shown(text)} does not name an entity: write LEVEL:ID with LEVEL one of "
                                   f"{', '.join(LEVELS)}, e.g. office:O004")
     if level == "department":
         if entity_id not in ("", DEPARTMENT_ID):

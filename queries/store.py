@@ -7,7 +7,8 @@ for Alembic's comparisons.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+import re
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -15,9 +16,13 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine, make_url
 
+from queries.params import param_text, shown
 from queries.private_files import private_file, private_folder
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+DETAIL_VALUE_MAX = 300  # characters of any one text an entry's detail keeps
+DETAIL_MAX = 2000       # characters of an entry's whole detail (JSON)
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 metadata = sa.MetaData()
 
@@ -95,10 +100,28 @@ def record(engine: Engine, actor: str, action: str, detail: dict, remote_addr: s
 
 
 def record_in(conn, actor: str, action: str, detail: dict, remote_addr: str | None = None) -> None:
-    """Append one entry to the audit log inside the caller's transaction (it stands or falls with it)."""
+    """Append one entry to the audit log inside the caller's transaction (it stands or falls with it).
+
+    Its size is bounded whatever a request carried: each text of `detail` is cut to `DETAIL_VALUE_MAX`
+    characters (saying how long it was) and the whole to `DETAIL_MAX`.
+    """
     conn.execute(audit_log.insert().values(
-        at=utcnow(), actor=actor, action=action, detail=json.dumps(detail, sort_keys=True, default=str),
-        remote_addr=remote_addr))
+        at=utcnow(), actor=actor[:200], action=action, detail=bounded_detail(detail),
+        remote_addr=None if remote_addr is None else remote_addr[:100]))
+
+
+def bounded_detail(detail: dict) -> str:
+    """`detail` as the audit log keeps it: JSON of at most `DETAIL_MAX` characters."""
+    def cut(value):
+        if isinstance(value, str) and len(value) > DETAIL_VALUE_MAX:
+            return f"{value[:DETAIL_VALUE_MAX]}… (cut: {len(value):,} characters in all)"
+        return value
+    text = json.dumps({key: cut(value) for key, value in detail.items()}, sort_keys=True, default=str)
+    keep = DETAIL_MAX
+    while len(text) > DETAIL_MAX:  # escaping may lengthen what is kept: keep less until it fits
+        keep //= 2
+        text = json.dumps({"cut": f"{text[:keep]}…"})
+    return text
 
 
 def audit_entries(engine: Engine, limit: int | None = 100, actor: str | None = None, action: str | None = None,
@@ -120,11 +143,44 @@ def audit_entries(engine: Engine, limit: int | None = 100, actor: str | None = N
         return [dict(r, detail=json.loads(r["detail"])) for r in conn.execute(query).mappings()]
 
 
-def count_entries(engine: Engine, action: str, since: datetime, remote_addr: str | None = None) -> int:
-    """How many `action` entries there are since `since` (from one address, when given)."""
-    query = sa.select(sa.func.count()).select_from(audit_log).where(audit_log.c.action == action,
+def count_entries(engine: Engine, action: str | tuple[str, ...], since: datetime, remote_addr: str | None = None,
+                  actor: str | None = None) -> int:
+    """How many `action` entries (of any of the actions, given several) there are since `since` (from one
+    address, of one actor, when given)."""
+    actions = (action,) if isinstance(action, str) else action
+    query = sa.select(sa.func.count()).select_from(audit_log).where(audit_log.c.action.in_(actions),
                                                                    audit_log.c.at >= since)
     if remote_addr is not None:
         query = query.where(audit_log.c.remote_addr == remote_addr)
+    if actor is not None:
+        query = query.where(audit_log.c.actor == actor)
     with engine.connect() as conn:
         return conn.execute(query).scalar_one()
+
+
+class AuditQueryError(ValueError):
+    """An audit log filter that cannot be used; the message says what to write."""
+
+
+def _day(name: str, text) -> date | None:
+    text = param_text(name, text, AuditQueryError)
+    if text is None:
+        return None
+    try:
+        if DAY.fullmatch(text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise AuditQueryError(f"{name} {shown(text)} is not a day: write YYYY-MM-DD, e.g. 2026-10-31")
+
+
+def audit_filter(actor=None, action=None, since=None, until=None) -> dict:
+    """`audit_entries`' filters from what a person typed (the Admin page, the download): who, which action,
+    and the first and last UTC days, both included. Raises `AuditQueryError` saying what to write."""
+    actor = (param_text("actor", actor, AuditQueryError) or "").strip()
+    first, last = _day("since", since), _day("until", until)
+    return {"actor": actor or None, "action": param_text("action", action, AuditQueryError),
+            "since": None if first is None else datetime.combine(first, datetime.min.time()),
+            # the day after the last: none after the last day there is (all entries to the end)
+            "until": None if last is None or last == date.max else
+            datetime.combine(last + timedelta(days=1), datetime.min.time())}

@@ -1,4 +1,5 @@
-"""The Flask side of the app, around the Dash pages: sign-in and sessions (auth), downloads, security headers.
+"""The Flask side of the app, around the Dash pages: sign-in and sessions (auth), what a request may carry
+(limits), downloads, security headers.
 
 `install(app, settings)` wires them into a Dash app; `create_app` calls it.
 """
@@ -10,7 +11,8 @@ from settings import Settings
 
 
 def install(app: Dash, settings: Settings) -> None:
-    from web import auth, downloads, headers
+    from web import auth, downloads, headers, limits
     auth.install(app.server, settings)
+    limits.install(app)
     downloads.install(app.server)
     headers.install(app.server, settings)

@@ -5,17 +5,20 @@
 - Every other request needs a live session: pages redirect to `/login?next=...`; Dash's endpoints and
   downloads answer 401 with no data. Only `/login` and the static `/assets/` are public.
 - A POST whose `Origin` header names another site is refused (403) before anything else runs.
+- A page opened from a link on another site (the browser's `Sec-Fetch-Site` header) is remembered for a
+  while, so that a refusal it causes is written to the audit log as cross-site, not as the reader's doing.
 """
 from __future__ import annotations
 
 import hmac
 import logging
 import secrets
+import time
 from datetime import timedelta
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import sqlalchemy as sa
-from flask import Flask, Response, jsonify, redirect, render_template_string, request, session
+from flask import Flask, Response, g, jsonify, redirect, render_template_string, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -28,6 +31,10 @@ log = logging.getLogger("statboard.auth")
 # Decided by the route a request matched, never by its path's prefix ("/assets/" alone is Dash's page).
 PUBLIC_ENDPOINTS = {"login", "_dash_assets.static", "/_favicon.ico"}
 COOKIE = "statboard_session"
+MAX_NEXT = 2000  # characters of the address to go to after signing in
+ELSEWHERE = ("cross-site", "same-site")  # Sec-Fetch-Site of a request another site started
+LANDED = "landed_from_elsewhere"  # the session's note of the page a link on another site opened
+LANDING_SECONDS = 10 * 60  # how long that page's refusals are put down to the link (time to sign in)
 
 
 class SignedIn(UserMixin):
@@ -61,13 +68,46 @@ def _same_origin() -> bool:
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after signing in: a path on this site only (never another site: no open redirect)."""
-    if not target:
+    """Where to go after signing in: a path on this site only (never another site: no open redirect), on one
+    line (a line break would end the redirect's header)."""
+    if not target or len(target) > MAX_NEXT or any(c < " " or c == "\x7f" for c in target):
         return "/"
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
+
+
+def _page_key(path: str, query: str) -> str:
+    return f"{unquote(path)}?{query}"
+
+
+def _opened_from_elsewhere() -> str | None:
+    """"cross-site" or "same-site" when this request was started by another site, or comes from a page a link
+    on another site opened in the last `LANDING_SECONDS`; None when the reader went there themselves.
+
+    A page's data is asked for by its own callbacks, which the browser sends as same-origin requests: so
+    the address of a page another site opened is kept in the session, and matched against the `Referer`
+    of the requests that page makes.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if request.method == "GET" and request.headers.get("Sec-Fetch-Mode") == "navigate":
+        if site in ELSEWHERE:
+            session[LANDED] = {"page": _page_key(request.path, request.query_string.decode("latin-1")),
+                               "site": site, "at": int(time.time())}
+            return site
+        if site == "none" and LANDED in session:  # typed or bookmarked: the reader's own doing from now on
+            session.pop(LANDED)
+        return None
+    if site in ELSEWHERE:
+        return site
+    landed, referrer = session.get(LANDED), request.referrer
+    if not isinstance(landed, dict) or not referrer or time.time() - landed.get("at", 0) > LANDING_SECONDS:
+        return None
+    parts = urlsplit(referrer)
+    if (parts.scheme, parts.netloc) != (request.scheme, request.host):
+        return None
+    return landed.get("site") if _page_key(parts.path, parts.query) == landed.get("page") else None
 
 
 def guard():
@@ -81,6 +121,7 @@ def guard():
             "same-origin", "none"):
         # A link on another site must not make a signed-in browser download records (and be audited for it).
         return Response("Refused: downloads start from Statboard's own pages.", status=403, mimetype="text/plain")
+    g.opened_from = _opened_from_elsewhere()  # read by queries.runtime.refused
     if current_user.is_authenticated:
         return None
     if request.method != "GET" or request.path.startswith(("/_dash-", "/_reload", "/export/")):
@@ -142,11 +183,15 @@ def _page(status: int = 200, **context) -> Response:
 
 def login():
     settings = services().settings
-    target = safe_next(request.args.get("next"))
+    asked = request.args.get("next")
+    target = safe_next(asked)
     if request.method == "GET":
         if current_user.is_authenticated:
             return redirect(target)
         notice = "You are signed out." if request.args.get("signed_out") else None
+        if asked and target != asked:
+            notice = ("The link you followed asks to go somewhere that is not a page of Statboard after "
+                      "signing in: you will go to the home page instead.")
         if settings.cookies_secure and not request.is_secure:
             return _page(400, error="This server sends its sign-in cookie over HTTPS only "
                                     "(STATBOARD_SECURE_COOKIES): open it with https://. Behind a proxy that "
@@ -169,7 +214,10 @@ def login():
     if current_user.is_authenticated:  # signing in again (perhaps as someone else) ends the session before
         close_session(services().store, current_user.token)
     token = open_session(services().store, user, settings.session_hours, request.remote_addr)
-    session.clear()  # nothing from before sign-in carries over
+    landed = session.get(LANDED)
+    session.clear()  # nothing from before sign-in carries over, but the note of a page another site opened
+    if landed is not None:
+        session[LANDED] = landed
     session.permanent = True
     login_user(SignedIn(user, token))
     csrf_token()
@@ -195,7 +243,6 @@ def logout():
 
 def install(server: Flask, settings: Settings) -> None:
     server.config.update(
-        MAX_CONTENT_LENGTH=2 * 1024 * 1024,  # a callback or a sign-in is a few kilobytes
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_NAME=COOKIE,
         SESSION_COOKIE_HTTPONLY=True,

@@ -15,10 +15,14 @@ from flask import Flask, Response, request
 
 from queries import store
 from queries.exports import audit_csv, to_csv
+from queries.params import param_text, shown
 from queries.runtime import current_reader, refused, services
 from queries.scope import LEVELS
 from queries.scorecard import (OutsideScope, ScorecardQueryError, members_behind_cell, parse_entity, parse_month,
                                scorecard)
+
+MAX_REPEATS = 100  # values of a repeated parameter (the catalogue has 28 indicators)
+
 
 class BadRequest(ValueError):
     pass
@@ -32,8 +36,8 @@ def _params(allowed: tuple[str, ...], required: tuple[str, ...], example: str = 
             repeated: tuple[str, ...] = ()) -> dict:
     unknown = sorted(set(request.args) - set(allowed))
     if unknown:
-        raise BadRequest(f"this download does not take {', '.join(map(repr, unknown))}: it takes "
-                         f"{', '.join(allowed)}")
+        raise BadRequest(f"this download does not take {', '.join(map(shown, unknown[:5]))}"
+                         f"{' ...' if len(unknown) > 5 else ''}: it takes {', '.join(allowed)}")
     missing = [name for name in required if not request.args.get(name)]
     if missing:
         raise BadRequest(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required, "
@@ -41,6 +45,12 @@ def _params(allowed: tuple[str, ...], required: tuple[str, ...], example: str = 
     for name in set(request.args) - set(repeated):
         if len(request.args.getlist(name)) > 1:
             raise BadRequest(f"{name} is given more than once: give it once")
+    for name in request.args:
+        values = request.args.getlist(name)
+        if len(values) > MAX_REPEATS:
+            raise BadRequest(f"{name} is given {len(values):,} times: give it at most {MAX_REPEATS} times")
+        for value in values:
+            param_text(name, value, BadRequest)
     return {name: (request.args.getlist(name) if name in repeated else request.args.get(name)) for name in allowed}
 
 
@@ -56,7 +66,7 @@ def _answer(where: str, make):
     except OutsideScope as exc:
         refused(exc, where)
         return _text(f"Refused: {exc}", 403)
-    except (BadRequest, ScorecardQueryError) as exc:
+    except (BadRequest, ScorecardQueryError, store.AuditQueryError) as exc:
         return _text(f"{exc}", 400)
     except _NoData:
         return _text("No data loaded yet: an admin loads an extract with `statboard load DIR`", 503)
@@ -105,23 +115,12 @@ def members_csv():
     return _answer("/export/members.csv", make)
 
 
-def _day(name: str, text: str | None) -> dt.datetime | None:
-    if not text:
-        return None
-    try:
-        return dt.datetime.strptime(text, "%Y-%m-%d")
-    except ValueError:
-        raise BadRequest(f"{name} {text!r} is not a date: write YYYY-MM-DD") from None
-
-
 def audit_download():
     def make():
         p = _params(("since", "until", "actor", "action"), ())
         reader = current_reader()
         reader.require_admin("the audit log")
-        since, until = _day("since", p["since"]), _day("until", p["until"])
-        entries = store.audit_entries(services().store, None, p["actor"] or None, p["action"] or None, since,
-                                      until + dt.timedelta(days=1) if until else None)
+        entries = store.audit_entries(services().store, None, **store.audit_filter(**p))
         store.record(services().store, reader.username, "audit-exported",
                      {k: v for k, v in p.items() if v} | {"rows": len(entries)}, request.remote_addr)
         return _csv(audit_csv(entries), f"audit-{dt.date.today():%Y-%m-%d}.csv")
