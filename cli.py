@@ -401,8 +401,8 @@ def _first_office() -> str:
 
 
 @export.command("audit")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this day (UTC).")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Up to and including this day (UTC).")
+@click.option("--since", metavar="YYYY-MM-DD", help="From this day (UTC).")
+@click.option("--until", metavar="YYYY-MM-DD", help="Up to and including this day (UTC).")
 @click.option("--actor", help="Only this person's entries.")
 @click.option("--action", help="Only this action, e.g. members-listed, sign-in-failed, access-refused.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
@@ -411,8 +411,11 @@ def export_audit(since, until, actor, action, out):
     """The audit log (newest first) as CSV: at, actor, action, detail, remote_addr."""
     from queries import store
     from queries.exports import audit_csv, write_export
-    entries = store.audit_entries(_store(), None, actor, action, since,
-                                  until + dt.timedelta(days=1) if until else None)
+    try:  # the same reading of the filters as the Admin page and the download (9999-12-31: to the end)
+        chosen = store.audit_filter(actor, action, since, until)
+    except store.AuditQueryError as exc:
+        raise Failure(str(exc)) from None
+    entries = store.audit_entries(_store(), None, **chosen)
     text = audit_csv(entries)
     if out is None:
         click.echo(text, nl=False)

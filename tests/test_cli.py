@@ -144,6 +144,10 @@ def test_users_from_the_command_line(run, tmp_path):
     assert authenticate(engine, "ana", "a new passphrase too", None).status == "active"
     log = run("export", "audit", "--actor", "cli:" + __import__("getpass").getuser()).stdout
     assert [line.split(",")[2] for line in log.splitlines()[1:4]] == ["password-set", "user-enabled", "user-disabled"]
+    # The same filters as the download: the last day there is means "to the end"; a bad day says what to write.
+    assert run("export", "audit", "--until", "9999-12-31").stdout == run("export", "audit").stdout
+    bad = run("export", "audit", "--since", "0000-01-01")
+    assert bad.exit_code == 1 and "since '0000-01-01' is not a day: write YYYY-MM-DD" in bad.stderr
 
 
 def test_demo_users_in_development(run, tmp_path, monkeypatch):
