@@ -62,17 +62,20 @@ def complementary(nodes: pd.DataFrame) -> set[tuple[str, str]]:
     choose the complementary cell that hides least). An entity without a cell has no members: a known
     zero, never a hidden term.
     """
-    hidden = {(lv, e) for lv, e, small in zip(nodes.level, nodes.entity_id, nodes.small) if small}
-    if not hidden:
-        return hidden
+    if not nodes.small.any():
+        return set()
+    # Fewest members first, then by id: the complementary cell chosen is the same every time.
+    nodes = nodes.sort_values(["size", "entity_id"], kind="stable")
+    keys = list(zip(nodes.level.tolist(), nodes.entity_id.tolist()))
+    parents = list(zip(nodes.parent_level.tolist(), nodes.parent_id.tolist()))
+    hidden = {key for key, small in zip(keys, nodes.small.tolist()) if small}
     kids: dict[tuple, list] = defaultdict(list)   # a sum's terms: the children of `parent` ...
     parent_of: dict[tuple, tuple] = {}
-    for lv, e, plv, pid, size in sorted(zip(nodes.level, nodes.entity_id, nodes.parent_level, nodes.parent_id,
-                                            nodes["size"]), key=lambda r: (r[4], r[1])):
-        if isinstance(plv, str):  # the department has no parent; fewest members first, then by id: the same choice every time
-            kids[(plv, pid)].append((lv, e))
-            parent_of[(lv, e)] = (plv, pid)
-    present = {(lv, e) for lv, e in zip(nodes.level, nodes.entity_id)}
+    for key, parent in zip(keys, parents):
+        if isinstance(parent[0], str):  # the department has no parent
+            kids[parent].append(key)
+            parent_of[key] = parent
+    present = set(keys)
     # ... and the parent itself. Each entity stands in at most two sums: its parent's and its own.
     terms = {parent: children + ([parent] if parent in present else []) for parent, children in kids.items()}
     pending = [p for p in terms if any(t in hidden for t in terms[p])]
