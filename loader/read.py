@@ -235,7 +235,13 @@ def _parquet_as_text(values: pa.ChunkedArray, kind: str) -> pa.ChunkedArray | st
         if typ.tz is not None:
             return (f"is a time-zoned timestamp ({typ.tz}); datetimes must be naive local "
                     "clock time, stored as written")
-        return pc.strftime(values, format="%Y-%m-%dT%H:%M:%S")
+        # Arrow writes a millisecond or finer timestamp's %S with its fraction ("00.000000"), which the
+        # contract's datetime does not have: whole seconds are written as such, and a real fraction of a
+        # second is kept, for the datetime rule to refuse on its row.
+        whole = values.cast(pa.timestamp("s"), safe=False)
+        exact = pc.equal(whole.cast(typ), values)
+        return pc.if_else(exact, pc.strftime(whole, format="%Y-%m-%dT%H:%M:%S"),
+                          pc.strftime(values, format="%Y-%m-%dT%H:%M:%S"))
     if kind == BOOL and pa.types.is_boolean(typ):
         return pc.if_else(values, "true", "false")
     return (f"has Parquet type {typ}; it must be a string column"

@@ -7,6 +7,7 @@ import os
 import stat
 import threading
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -497,6 +498,40 @@ def test_parquet_time_zoned_timestamp_is_refused(tmp_path):
     assert refusal(tmp_path, prepare=parquet) == [
         "referrals.parquet, column received_at: is a time-zoned timestamp (UTC); datetimes must be naive local "
         "clock time, stored as written"]
+
+
+def _referrals_with_timestamps(rows, unit, shift=dt.timedelta(0)):
+    cols = {c.name: [r[c.name] for r in rows["referrals"]] for c in TABLES[5].columns}
+    for name in ("received_at", "first_contact_at"):
+        cols[name] = pa.array([None if v is None else dt.datetime.fromisoformat(v) + shift for v in cols[name]],
+                              pa.timestamp(unit))
+    return cols
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_parquet_naive_timestamps_load_as_written(tmp_path, unit):
+    # Pandas and most tools write microseconds: each must read as the contract's YYYY-MM-DDTHH:MM:SS, not
+    # as '2023-01-05T23:30:00.000000', which the datetime rule would refuse.
+    rows = good_rows()
+    extract = write_extract(tmp_path / "extract", rows)
+    _as_parquet(extract, "referrals", _referrals_with_timestamps(rows, unit))
+    warehouse = Warehouse(f"duckdb:///{tmp_path / 'warehouse.duckdb'}")
+    load_extract(extract, warehouse)
+    stored = warehouse.snapshot().read("select referral_id, received_at from referrals order by referral_id")
+    assert [pd.Timestamp(v).isoformat() for v in stored.received_at] == [
+        r["received_at"] if len(r["received_at"]) > 16 else r["received_at"] + ":00"
+        for r in sorted(rows["referrals"], key=lambda r: r["referral_id"])]
+    warehouse.dispose()
+
+
+def test_parquet_timestamp_with_fractions_of_a_second_is_refused(tmp_path):
+    rows = good_rows()
+    def parquet(extract):
+        _as_parquet(extract, "referrals", _referrals_with_timestamps(rows, "ms", dt.timedelta(milliseconds=250)))
+    lines = refusal(tmp_path, prepare=parquet)
+    assert lines[0] == ("referrals.parquet, row 1, column first_contact_at, value '2023-01-06T23:30:00.250': "
+                        "is not a valid datetime in the form YYYY-MM-DDTHH:MM[:SS]")
+    assert len(lines) == 4  # every timestamp that has one (one first_contact_at is empty), by its row
 
 
 def test_parquet_numeric_id_is_refused(tmp_path):
