@@ -5,14 +5,16 @@ The rule, applied to everything a viewer receives (pages, callbacks, hover text,
 1. Values only, rounded to the precision a page shows (`PRECISION`): never a numerator or a
    denominator, never more digits than the screen has (78.125 would give away 25/32).
 2. Primary suppression: a cell whose numerator or denominator is from 1 to `small_cell_min - 1` is
-   hidden (`Scope.is_small`).
+   hidden (`Scope.suppress`).
 3. Complementary suppression: the cells of an organisation add up -- a parent's numerator and
    denominator are the sums of its children's. So in every such sum (a parent and its children at the
    next level, one indicator, one month) no hidden cell may stand alone: where exactly one of the terms
    is hidden, one more is hidden too (the visible child with the fewest members, else the parent), until
    every sum has none or at least two hidden terms. In a tree of sums that is enough: no combination of
    them isolates one hidden cell, even for someone who knew every visible cell's numbers exactly.
-4. Indicators that count the same members share one pattern (`DENOMINATOR_FAMILIES`): `entries` is the
+4. A proportion of 0% or 100% (a rate of 0) says the same of every cell below it, so one with a hidden
+   cell below it is hidden too (and rule 3 applies to it in turn).
+5. Indicators that count the same members share one pattern (`DENOMINATOR_FAMILIES`): `entries` is the
    denominator of `entry_timely_tdm`, so a cell hidden in one is hidden in the other, and a hidden count
    cannot come back as the other's denominator.
 
@@ -30,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from measures.definitions import DENOMINATOR_FAMILIES
-from queries.scope import DEPARTMENT_ID, Scope
+from queries.scope import DEPARTMENT_ID, LEVELS, Scope
 from queries.warehouse import Snapshot
 
 PARENT_LEVEL = {"worker": "unit", "unit": "office", "office": "bureau", "bureau": "department"}
@@ -40,10 +42,14 @@ PARENT_LEVEL = {"worker": "unit", "unit": "office", "office": "bureau", "bureau"
 PRECISION = {"proportion": 1, "rate": 2, "median": 1, "count": 0}
 
 
+def _round(value: float, decimals: int) -> float:
+    """`value` to `decimals` places, rounded as `format_value` rounds it (the same text, read back)."""
+    return value if np.isnan(value) else float(f"{value:.{decimals}f}")
+
+
 def rounded(values: pd.Series, kind: str) -> pd.Series:
-    """`values` to the precision shown for `kind`, rounded as `format_value` rounds them."""
-    decimals = PRECISION[kind]
-    return values.astype("float64").map(lambda v: v if np.isnan(v) else float(f"{v:.{decimals}f}"))
+    """`values` to the precision shown for `kind`."""
+    return values.astype("float64").map(lambda v: _round(v, PRECISION[kind]))
 
 
 def family_of(indicator_id: str, catalogue_ids) -> tuple[str, ...]:
@@ -58,9 +64,11 @@ def complementary(nodes: pd.DataFrame) -> set[tuple[str, str]]:
     """The (level, entity_id) hidden in one month of one family: the small ones, then complementary ones.
 
     `nodes`: one row per entity with a cell that month -- `level`, `entity_id`, `parent_level` and
-    `parent_id` (None for the department), `small` (a primary suppression) and `size` (its members, to
-    choose the complementary cell that hides least). An entity without a cell has no members: a known
-    zero, never a hidden term.
+    `parent_id` (None for the department), `small` (a primary suppression), `size` (its members, to
+    choose the complementary cell that hides least) and `extreme` (a proportion or rate whose numerator
+    is 0 or all of its denominator: every cell below it is then 0% or 100% too, so it gives away the
+    value of any hidden cell below it and is hidden with them). An entity without a cell has no members:
+    a known zero, never a hidden term.
     """
     if not nodes.small.any():
         return set()
@@ -69,6 +77,7 @@ def complementary(nodes: pd.DataFrame) -> set[tuple[str, str]]:
     keys = list(zip(nodes.level.tolist(), nodes.entity_id.tolist()))
     parents = list(zip(nodes.parent_level.tolist(), nodes.parent_id.tolist()))
     hidden = {key for key, small in zip(keys, nodes.small.tolist()) if small}
+    extreme = {key for key, flag in zip(keys, nodes.extreme.tolist()) if flag}
     kids: dict[tuple, list] = defaultdict(list)   # a sum's terms: the children of `parent` ...
     parent_of: dict[tuple, tuple] = {}
     for key, parent in zip(keys, parents):
@@ -76,18 +85,27 @@ def complementary(nodes: pd.DataFrame) -> set[tuple[str, str]]:
             kids[parent].append(key)
             parent_of[key] = parent
     present = set(keys)
+    bottom_up = sorted(keys, key=lambda key: -LEVELS.index(key[0]))
     # ... and the parent itself. Each entity stands in at most two sums: its parent's and its own.
     terms = {parent: children + ([parent] if parent in present else []) for parent, children in kids.items()}
     pending = [p for p in terms if any(t in hidden for t in terms[p])]
     while pending:
-        parent = pending.pop()
-        if sum(t in hidden for t in terms[parent]) != 1:
-            continue
-        extra = next((t for t in terms[parent] if t not in hidden), None)  # the kids first, the parent last
-        if extra is None:
-            continue
-        hidden.add(extra)
-        pending.extend(s for s in (parent, parent_of.get(extra), extra) if s in terms)
+        while pending:
+            parent = pending.pop()
+            if sum(t in hidden for t in terms[parent]) != 1:
+                continue
+            extra = next((t for t in terms[parent] if t not in hidden), None)  # the kids first, the parent last
+            if extra is None:
+                continue
+            hidden.add(extra)
+            pending.extend(s for s in (parent, parent_of.get(extra), extra) if s in terms)
+        above_hidden = set()
+        for key in bottom_up:
+            if key in parent_of and (key in hidden or key in above_hidden):
+                above_hidden.add(parent_of[key])
+        for key in extreme & above_hidden - hidden:
+            hidden.add(key)
+            pending.extend(s for s in (parent_of.get(key), key) if s in terms)
     return hidden
 
 
@@ -111,11 +129,15 @@ def _patterns(snapshot: Snapshot, small_cell_min: int, wanted: dict[tuple[str, .
             choices.append(f"when c.indicator_id in ({', '.join(':' + i for i in ids)}) "
                            f"and c.month in ({', '.join(':' + d for d in dates)}) then :f{n}")
         frame = snapshot.read(f"""
-            -- each entity's cell in a family of indicators and a month: is it small, how many members
+            -- each entity's cell in a family of indicators and a month: is it small, how many members,
+            -- is it 0% or 100% (a rate of 0)
             select f.family, f.month, f.level, f.entity_id,
                    max(case when f.numerator between 1 and :below or f.denominator between 1 and :below
                             then 1 else 0 end) as small,
                    max(f.denominator) as size,
+                   max(case when i.kind in ('proportion', 'rate')
+                                 and (f.numerator = 0 or f.numerator = f.denominator) then 1 else 0 end)
+                       as extreme,
                    max(case f.level when 'worker' then e.unit_id when 'unit' then e.office_id
                                     when 'office' then e.bureau_id when 'bureau' then '{DEPARTMENT_ID}' end)
                        as parent_id
@@ -124,10 +146,12 @@ def _patterns(snapshot: Snapshot, small_cell_min: int, wanted: dict[tuple[str, .
                   where c.indicator_id in ({', '.join(':' + i for i in all_ids)})
                     and c.month in ({', '.join(':' + d for d in all_dates)})) f
             join entities e on e.level = f.level and e.entity_id = f.entity_id
+            join indicators i on i.indicator_id = f.indicator_id
             where f.family is not null
             group by f.family, f.month, f.level, f.entity_id""", params)
         frame["month"] = pd.to_datetime(frame.month).dt.date
         frame["small"] = frame.small == 1
+        frame["extreme"] = frame.extreme == 1
         frame["parent_level"] = frame.level.map(PARENT_LEVEL)
         frame["parent_id"] = frame.parent_id.astype(object).where(frame.parent_id.notna(), None)
         groups = dict(tuple(frame.groupby(["family", "month"])))
@@ -168,7 +192,7 @@ def for_reader(snapshot: Snapshot, scope: Scope, frame: pd.DataFrame, *,
     frame = scope.suppress(frame, prefix, status, also=hidden)
     value = f"{prefix}value" if f"{prefix}value" in frame else prefix.rstrip("_")
     decimals = keys.indicator_id.map(kinds).map(PRECISION)
-    frame[value] = [v if np.isnan(v) else float(f"{v:.{d}f}") for v, d in zip(frame[value], decimals)]
+    frame[value] = [_round(v, d) for v, d in zip(frame[value].astype("float64"), decimals)]
     return frame
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from measures.catalogue import DOMAINS
-from queries.disclosure import for_reader, rounded
+from queries.disclosure import for_reader
 from queries.scope import DEPARTMENT_ID, LEVELS, SUPPRESSED, Scope, ancestry
 from queries.scorecard import (EntityRef, ScorecardQueryError, _check_found, _check_indicators, _check_listing,
                                _check_month, indicator_catalogue, report_months)
@@ -376,8 +376,6 @@ def trend(snapshot: Snapshot, scope: Scope, indicator_id: str, entity: EntityRef
     peers_frame = frame[(frame.line == "peer") & ~frame.status.isin(["insufficient", SUPPRESSED])]
     peer_line = (peers_frame.groupby("month", as_index=False).value.median()
                  .assign(line="peers", numerator=pd.NA, denominator=pd.NA, status=pd.NA))
-    if scope.small_cell_min:  # the median of two values has a digit more than either
-        peer_line["value"] = rounded(peer_line.value, indicator.kind)
     series = pd.concat([frame[frame.line != "peer"], peer_line], ignore_index=True)
     series = series.sort_values(["line", "month"], kind="stable").reset_index(drop=True)
     return Trend(indicator, this, path, peers, series[["month", "line", "value", "numerator", "denominator", "status"]])

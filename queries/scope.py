@@ -145,12 +145,6 @@ class Scope:
 
     # -- small cells ------------------------------------------------------------------------------
 
-    def is_small(self, numerator, denominator) -> bool:
-        """A cell this reader may not see the numbers of: its numerator or denominator is 1 to min - 1."""
-        if not self.small_cell_min:
-            return False
-        return any(not pd.isna(n) and 1 <= n < self.small_cell_min for n in (numerator, denominator))
-
     def suppress(self, frame: pd.DataFrame, prefix: str = "", status: str | None = "status",
                  also: pd.Series | None = None) -> pd.DataFrame:
         """`frame` as a small-cell scope may see it: a cell whose numerator or denominator is from 1 to

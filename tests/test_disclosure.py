@@ -24,9 +24,11 @@ VIEWER = Scope(case_level=False, small_cell_min=11)
 PARENT = {"bureau": "department", "office": "bureau", "unit": "office", "worker": "unit"}
 
 
-def nodes(rows):
-    """`complementary`'s input from (level, id, parent level, parent id, small, size) tuples."""
-    return pd.DataFrame(rows, columns=["level", "entity_id", "parent_level", "parent_id", "small", "size"])
+def nodes(rows, extreme=()):
+    """`complementary`'s input from (level, id, parent level, parent id, small, size) tuples; `extreme`:
+    the ids of the cells at 0% or 100%."""
+    frame = pd.DataFrame(rows, columns=["level", "entity_id", "parent_level", "parent_id", "small", "size"])
+    return frame.assign(extreme=frame.entity_id.isin(extreme))
 
 
 # -- the rule on hand-made organisations -------------------------------------------------------------
@@ -60,6 +62,18 @@ def test_a_cell_hidden_to_cover_another_is_covered_in_turn():
                   ("unit", "U6", "office", "O4", False, 43)])
     assert complementary(tree) == {("unit", "U1"), ("unit", "U2"), ("worker", "W2"), ("office", "O2"),
                                    ("unit", "U4"), ("office", "O4"), ("unit", "U6")}
+
+
+def test_a_cell_at_0_or_100_percent_with_a_hidden_cell_below_is_hidden_too():
+    # O1 is 100%: so is every unit below it, the hidden U1 included. O1 goes, and O3, the smallest office,
+    # with it (O1 would be the bureau less the others); O2, at 100% with nothing hidden below, stays.
+    tree = nodes([("bureau", "B1", "department", "all", False, 100),
+                  ("office", "O1", "bureau", "B1", False, 30), ("office", "O2", "bureau", "B1", False, 50),
+                  ("office", "O3", "bureau", "B1", False, 20),
+                  ("unit", "U1", "office", "O1", True, 6), ("unit", "U2", "office", "O1", False, 24),
+                  ("unit", "U3", "office", "O2", False, 50)], extreme={"O1", "U1", "U2", "O2", "U3"})
+    assert complementary(tree) == {("unit", "U1"), ("unit", "U2"), ("office", "O1"), ("office", "O3")}
+    assert complementary(tree.assign(extreme=False)) == {("unit", "U1"), ("unit", "U2")}
 
 
 def test_values_are_rounded_as_the_page_shows_them():
@@ -125,6 +139,17 @@ def attack(cells: pd.DataFrame, hidden: pd.Series, parents: dict) -> set:
         if level != "department":
             sums[(name, month, part, parents[(level, entity)])].append((name, month, level, entity))
     solved = set()
+    # A visible proportion at 0% or 100% (a rate of 0) gives its value to every cell below it.
+    below = defaultdict(list)
+    for (name, month, level, entity), part in unknown:
+        parent = parents.get((level, entity))
+        while parent is not None:
+            below[(name, month, *parent)].append(((name, month, level, entity), part))
+            parent = parents.get(parent)
+    for row, is_hidden in zip(cells.itertuples(), hidden):
+        if not is_hidden and row.kind in ("proportion", "rate") and row.numerator in (0, row.denominator):
+            solved.update(u for u in below.get((row.indicator_id, row.month, row.level, row.entity_id), ())
+                          if u[1] == "numerator")
     changed = True
     while changed:
         changed = False
@@ -138,6 +163,8 @@ def attack(cells: pd.DataFrame, hidden: pd.Series, parents: dict) -> set:
 
 
 def test_the_strong_attacker_works_out_no_hidden_cell(demo_snapshot, received):
+    kinds = dict(zip(indicator_catalogue(demo_snapshot).indicator_id, indicator_catalogue(demo_snapshot).kind))
+    received = received.assign(kind=received.indicator_id.map(kinds))
     hidden = received.status_viewer == "suppressed"
     assert hidden.sum() > 1000 and (~hidden).sum() > 1000
     parents = _parents(demo_snapshot)
@@ -205,7 +232,8 @@ def test_every_value_a_viewer_receives_has_the_digits_shown_and_no_more(demo_sna
         across = indicator_across(demo_snapshot, VIEWER, indicator, month)
         assert_rounded(pd.concat([across.ranked.value, across.offices.value]), kinds[indicator])
         line = trend(demo_snapshot, VIEWER, indicator, EntityRef("office", "O003"), month, None)
-        assert_rounded(line.series.value, kinds[indicator])
+        # (The peers' line is the median of values the viewer is shown: it gives away nothing more.)
+        assert_rounded(line.series[line.series.line != "peers"].value, kinds[indicator])
     cells = story(demo_snapshot, VIEWER, EntityRef("office", "O003"), month).cells
     for indicator, rows in cells.groupby("indicator_id"):
         assert_rounded(rows.value, kinds[indicator])
