@@ -213,6 +213,12 @@ def test_a_malformed_callback_answers_400(clients):
         assert response.status_code == 400 and response.get_data(as_text=True).startswith("Refused: ")
 
 
+def test_json_nested_thousands_deep_answers_400(clients):
+    for body in ("[" * 5000, "[" * 5000 + "]" * 5000, '{"output": ' + "[" * 5000 + "]" * 5000 + "}"):
+        response = clients["viewer-o1"].post("/_dash-update-component", data=body, content_type="application/json")
+        assert response.status_code == 400, body[:20]
+
+
 def test_a_line_break_in_next_neither_breaks_sign_in_nor_sets_a_header(app):
     crafted = "/%0d%0aSet-Cookie:x=1"
     client = app.server.test_client()

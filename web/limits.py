@@ -93,7 +93,10 @@ def install(app: Dash) -> None:
         if request.content_length is not None and request.content_length > MAX_BODY:
             return too_large()
         if request.endpoint == CALLBACK_ENDPOINT and request.method == "POST":
-            problem = callback_problem(app, request.get_json(silent=True))
+            try:
+                problem = callback_problem(app, request.get_json(silent=True))
+            except RecursionError:  # JSON nested thousands deep: no callback takes that
+                problem = "the request's JSON is nested deeper than any callback's"
             if problem:
                 return _refuse(problem, 400)
         return None
