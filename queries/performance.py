@@ -260,7 +260,8 @@ def _sorted_rows(rows: pd.DataFrame, cells: pd.DataFrame, indicators: pd.DataFra
         raise ScorecardQueryError(f"cannot sort by {sort!r}: sort by name, -name, or an indicator id shown "
                                   f"(e.g. {indicators.indicator_id.iloc[0] if len(indicators) else 'entries'}), "
                                   "with - in front for descending")
-    values = cells[cells.indicator_id == indicator_id].set_index("entity_id").value
+    # The rows' own level: an id is unique only within its level (a unit may share its office's id).
+    values = cells[(cells.indicator_id == indicator_id) & cells.level.isin(set(rows.level))].set_index("entity_id").value
     keyed = by_name.assign(_value=by_name.entity_id.map(values))
     keyed = keyed.sort_values("_value", ascending=not descending, na_position="last", kind="stable")
     return keyed.drop(columns="_value").reset_index(drop=True)

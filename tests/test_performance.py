@@ -179,3 +179,18 @@ def test_the_peers_line_leaves_out_insufficient_cells(snap, months):
         else:
             assert peers[pd.Timestamp(month)] == pytest.approx(rated.value.median())
     assert left_out > 0  # the case this test is about did occur
+
+
+def test_heatmap_sorts_when_a_unit_shares_its_office_s_id(tmp_path):
+    # Ids are unique within their own table only: unit O1 of office O1 is a valid extract.
+    from loader.load import load_extract
+    from queries.warehouse import Warehouse
+    from tests.extracts import good_rows, write_extract
+    rows = good_rows()
+    rows["units"][0]["unit_id"] = "O1"
+    rows["workers"][0]["unit_id"] = "O1"
+    warehouse = Warehouse(f"duckdb:///{tmp_path / 'warehouse.duckdb'}")
+    load_extract(write_extract(tmp_path / "extract", rows), warehouse)
+    data = perf.heatmap(warehouse.snapshot(), EVERYONE, None, EntityRef("office", "O1"), sort="-placement_with_relatives")
+    assert data.rows[["level", "entity_id"]].values.tolist() == [["office", "O1"], ["unit", "O1"]]
+    warehouse.dispose()
