@@ -36,6 +36,7 @@ PASSWORD_MAX = 1024
 LOCK_AFTER = 5
 LOCK_MINUTES = 15
 ADDRESS_LIMIT = 20
+SIGN_IN_LIMIT = 30  # successful sign-ins of one account in LOCK_MINUTES: more is a script, not a person
 SESSION_TOUCH_S = 60  # a session's last_seen_at is written at most this often
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,99}$")
 SIGN_IN_FAILED = "The username or password is wrong."
@@ -179,7 +180,9 @@ def authenticate(engine: Engine, username: str, password: str, remote_addr: str 
         row = conn.execute(sa.select(users).where(users.c.username == name)).first() if name else None
     user = None if row is None else _user(row)
     matches = check_password_hash(_decoy_hash() if row is None else row.password_hash, password or "")
-    reason = None
+    too_often = (user is not None and matches
+                 and store.count_entries(engine, "sign-in", since, actor=user.username) >= SIGN_IN_LIMIT)
+    reason = refused_for = None
     with engine.begin() as conn:  # written whatever the outcome: the refusal is raised after the commit
         if user is None:
             # An unknown name is not written down: people type their password into the username box.
@@ -191,6 +194,8 @@ def authenticate(engine: Engine, username: str, password: str, remote_addr: str 
             reason = "disabled"
         elif _locked_now(conn, user.id):  # locked by a guess running alongside this one
             reason = "locked"
+        elif too_often:
+            refused_for = "signed in too often"  # a script signing in over and over: nothing more is written
         elif not matches:
             reason = "wrong password"
             failures = conn.execute(users.update().where(users.c.id == user.id)
@@ -202,12 +207,15 @@ def authenticate(engine: Engine, username: str, password: str, remote_addr: str 
                 reason = f"wrong password; locked for {LOCK_MINUTES} minutes after {LOCK_AFTER} in a row"
         if user is not None and reason:
             store.record_in(conn, user.username, "sign-in-failed", {"reason": reason}, remote_addr)
-        elif user is not None:
+        elif user is not None and not refused_for:
             conn.execute(users.update().where(users.c.id == user.id).values(failed_sign_ins=0,
                                                                             last_sign_in_at=utcnow()))
             store.record_in(conn, user.username, "sign-in", {}, remote_addr)
     if reason:
         raise SignInRefused()
+    if refused_for:
+        raise SignInRefused(f"You have signed in {SIGN_IN_LIMIT} times in {LOCK_MINUTES} minutes: use the session "
+                            f"you have, or try again in {LOCK_MINUTES} minutes.", status=429)
     return user
 
 
@@ -224,10 +232,13 @@ def _token_hash(token: str) -> str:
 
 
 def open_session(engine: Engine, user: User, hours: float, remote_addr: str | None) -> str:
-    """A new session for `user`, valid for `hours`; returns the token the cookie carries."""
+    """A new session for `user`, valid for `hours`; returns the token the cookie carries. The user's ended
+    and expired sessions go (the audit log keeps the sign-ins and sign-outs), so the table holds live ones."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
     with engine.begin() as conn:
+        conn.execute(sessions.delete().where(sessions.c.user_id == user.id,
+                                             sa.or_(sessions.c.revoked_at.is_not(None), sessions.c.expires_at <= now)))
         conn.execute(sessions.insert().values(token_hash=_token_hash(token), user_id=user.id, created_at=now,
                                               expires_at=now + timedelta(hours=hours), last_seen_at=now,
                                               remote_addr=remote_addr))

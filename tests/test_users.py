@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from queries import store
-from queries.users import (ADDRESS_LIMIT, LOCK_AFTER, SIGN_IN_FAILED, SignInRefused, UserError, add_user,
+from queries.users import (ADDRESS_LIMIT, LOCK_AFTER, SIGN_IN_FAILED, SIGN_IN_LIMIT, SignInRefused, UserError, add_user,
                            authenticate, close_session, get_user, list_users, open_session, session_user, set_disabled,
                            set_password)
 
@@ -100,6 +100,22 @@ def test_an_address_that_keeps_failing_is_refused_for_a_while(engine):
     refused = _refused(engine, "ana", PASSWORD, "10.9.9.9")
     assert refused.status == 429 and "Too many failed sign-ins from your address" in refused.message
     assert authenticate(engine, "ana", PASSWORD, "10.0.0.2").username == "ana"  # another address is not
+
+
+def test_signing_in_over_and_over_is_refused_and_grows_the_store_no_further(engine):
+    ana = add_user(engine, "ana", "viewer", None, PASSWORD, "t")
+    def rows(table):
+        with engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+    for _ in range(SIGN_IN_LIMIT):  # each signs out again: the ended sessions go at the next sign-in
+        close_session(engine, open_session(engine, authenticate(engine, "ana", PASSWORD, "10.0.0.1"), 12, None))
+    assert rows(store.sessions) == 1
+    written = rows(store.audit_log)
+    for _ in range(5):
+        refused = _refused(engine, "ana", PASSWORD)
+        assert refused.status == 429 and "signed in 30 times in 15 minutes" in refused.message
+    assert rows(store.audit_log) == written
+    assert _refused(engine, "ana", "a wrong passphrase!").status == 401  # a wrong password is still a failure
 
 
 def test_sessions_end_on_sign_out_disable_new_password_and_expiry(engine):
