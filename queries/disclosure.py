@@ -3,7 +3,7 @@
 The rule, applied to everything a viewer receives (pages, callbacks, hover text, downloads):
 
 1. Values only, rounded to the precision a page shows (`PRECISION`): never a numerator or a
-   denominator, never more digits than the screen has (78.125 would give away 25/32).
+   denominator, never more digits than the screen has (84.21052631578948 is 16/19 and nothing else).
 2. Primary suppression: a cell whose numerator or denominator is from 1 to `small_cell_min - 1` is
    hidden (`Scope.suppress`).
 3. Complementary suppression: the cells of an organisation add up -- a parent's numerator and
