@@ -19,6 +19,7 @@ ENVIRONMENT = {
     "cache_url": "STATBOARD_CACHE_URL",
     "query_timeout_ms": "STATBOARD_QUERY_TIMEOUT_MS",
     "catalogue_path": "STATBOARD_CATALOGUE",
+    "instrument_path": "STATBOARD_INSTRUMENT",
     "environment": "STATBOARD_ENV",
     "secure_cookies": "STATBOARD_SECURE_COOKIES",
     "session_hours": "STATBOARD_SESSION_HOURS",
@@ -44,6 +45,7 @@ class Settings:
     cache_url: str | None = None
     query_timeout_ms: int = 30_000
     catalogue_path: Path | None = None  # None: the default catalogue, measures/indicators.toml
+    instrument_path: Path | None = None  # None: the default review instrument, reviews/instrument.toml
     environment: str = "production"     # development allows the development secret key; only `statboard dev`
     secure_cookies: bool | None = None  # None: on in production, off in development
     session_hours: float = 12.0
@@ -103,6 +105,7 @@ class Settings:
                 given[name] = text in TRUE
         if given.get("environment", "production") not in ENVIRONMENTS:
             raise SettingsError(f"STATBOARD_ENV must be {' or '.join(ENVIRONMENTS)}, not {given['environment']!r}")
-        if given.get("catalogue_path") is not None:
-            given["catalogue_path"] = Path(given["catalogue_path"])
+        for name in ("catalogue_path", "instrument_path"):
+            if given.get(name) is not None:
+                given[name] = Path(given[name])
         return replace(settings, **given)

@@ -1,0 +1,7 @@
+"""Case reviews' instrument: the declared review form and the rules of a filled review.
+
+- `instrument.py` reads and validates the agency-editable instrument
+  (`instrument.toml`, or the file named by ``STATBOARD_INSTRUMENT``), checks a
+  filled review against it (`check_answers`) and counts completed reviews'
+  findings (`rollup`). Pure: storing reviews is `queries/`' job.
+"""
