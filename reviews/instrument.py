@@ -167,11 +167,13 @@ class _Reader:
     def problem(self, line: int | None, message: str) -> None:
         self.problems.append((line or 0, message))
 
-    def where(self, section: str, position: int, count: int, entry, fallback: str = "") -> tuple[int | None, str]:
-        """The line of an entry (when its headers can be counted) and the words naming it."""
+    def where(self, section: str, position: int, count: int, entry, fallback: str | None = None
+              ) -> tuple[int | None, str]:
+        """The line of an entry and the words naming it; without countable [[headers]] (an entry written
+        inline), its place instead: `fallback`, or its number among its section's entries."""
         lines = self.lines[section]
         line = lines[position] if len(lines) == count else None
-        place = f"{self.path}, line {line}" if line else f"{self.path}, {fallback}{section} {position + 1}"
+        place = f"{self.path}, line {line}" if line else f"{self.path}, {fallback or f'{section} {position + 1}'}"
         ident = entry.get("id") if isinstance(entry, dict) else None
         return line, f"{place}, {section} {ident!r}" if isinstance(ident, str) else place
 
@@ -295,8 +297,9 @@ class _Reader:
                 self.problem(line, f"{label}: item must be written as [[outcome.item]] entries")
                 raw_items = []
             items = []
-            for raw in raw_items:
-                item = self.item(raw, item_position, item_count, ident, item_ids, numbers, ratings)
+            for number, raw in enumerate(raw_items, start=1):
+                place = f"outcome {position + 1}, item {number}"
+                item = self.item(raw, item_position, item_count, place, ident, item_ids, numbers, ratings)
                 item_position += 1
                 if item is not None:
                     items.append(item)
@@ -304,9 +307,9 @@ class _Reader:
                 outcomes.append(Outcome(ident, entry["domain"], entry["name"].strip(), tuple(items)))
         return outcomes
 
-    def item(self, entry, position: int, count: int, outcome: str | None, seen: dict[str, str],
+    def item(self, entry, position: int, count: int, place: str, outcome: str | None, seen: dict[str, str],
              numbers: dict[int, str], ratings: dict[str, Rating]) -> Item | None:
-        line, label = self.where("item", position, count, entry, fallback=f"outcome {outcome!r}, ")
+        line, label = self.where("item", position, count, entry, fallback=place)
         if not isinstance(entry, dict):
             self.problem(line, f"{label}: an entry must be a table of fields")
             return None
@@ -475,7 +478,8 @@ def _check_themes(instrument: Instrument, given) -> list[str]:
             problems.append(f"unknown theme {theme!r}; the themes are: {', '.join(t.id for t in instrument.themes)}")
         elif theme in seen:
             problems.append(f"theme {theme!r} is named more than once")
-        seen.add(theme if isinstance(theme, str) else None)
+        else:
+            seen.add(theme)
     return problems
 
 
@@ -534,10 +538,12 @@ def rollup(instrument: Instrument, reviews: Iterable[Mapping]) -> Findings:
     count = 0
     for answers in reviews:
         count += 1
-        for item_id, answer in (answers.get("items") or {}).items():
+        given = answers.get("items")
+        for item_id, answer in (given.items() if isinstance(given, Mapping) else ()):
             if item_id in ratings and isinstance(answer, Mapping):
                 ratings[item_id][answer.get("rating")] += 1
-        themes.update(set(t for t in answers.get("themes") or [] if isinstance(t, str)))
+        named = answers.get("themes")
+        themes.update({t for t in named if isinstance(t, str)} if isinstance(named, list) else ())
     order = {theme.id: position for position, theme in enumerate(instrument.themes)}
     named = sorted((t for t in instrument.themes if themes[t.id]), key=lambda t: (-themes[t.id], order[t.id]))
     return Findings(

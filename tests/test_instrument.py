@@ -212,6 +212,15 @@ def test_missing_fields_empty_outcomes_and_bad_toml(tmp_path):
         f"{path}: no [[rating]] entries", f"{path}: no [[outcome]] entries"]
 
 
+def test_an_entry_written_inline_is_named_by_its_place_when_its_line_cannot_be_told(tmp_path):
+    inline_outcome = ('[[outcome]]\nid = "safety_0"\ndomain = "Safety"\nname = "Inline."\nitem = [\n'
+                      '  {id = "first", number = 0, name = "F", question = "Q?", guidance = "G", '
+                      'ratings = ["strength", "ani"]},\n]\n\n')
+    text = SMALL.replace("[[outcome]]", inline_outcome + "[[outcome]]", 1)  # two headed items follow it
+    path = write(tmp_path, text)
+    assert problems(tmp_path, text) == [f"{path}, outcome 1, item 1, item 'first': number must be a whole number, "
+                                        "1 or more, not 0"]
+
 # -- a filled review ---------------------------------------------------------------------------------
 
 def good_review(instrument) -> dict:
@@ -313,3 +322,5 @@ def test_rollup_counts_strengths_among_the_reviews_where_an_item_applied(tmp_pat
     tie = rollup(instrument, [{"items": {}, "themes": ["teaming", "engagement", "teaming"]}])
     assert [(t.theme.id, t.reviews) for t in tie.themes] == [("engagement", 1), ("teaming", 1)]
     assert rollup(instrument, []).items[0].applicable == 0 and rollup(instrument, []).themes == ()
+    odd = rollup(instrument, [{"items": ["timely"], "themes": "teaming"}, {"items": {"timely": "strength"}}])
+    assert odd.reviews == 2 and odd.items[0].applicable == 0 and odd.themes == ()  # counted, nothing made up
