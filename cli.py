@@ -424,6 +424,158 @@ def export_audit(since, until, actor, action, out):
         click.echo(f"wrote {len(entries):,} entries to {out}", err=True)
 
 
+@main.group("reviews")
+def reviews_group():
+    """Cases drawn for review from the members behind a cell (the app store keeps each selection).
+
+    The draw is reproducible by anyone: see "Picking cases for review" in README.md.
+    """
+
+
+def _acting_as(engine, by: str | None):
+    """Whose draw it is: without --by, the whole department as the other CLI commands; with --by, that
+    user's role and scope. Returns (scope, actor, via); a role that reads no data raises OutsideScope."""
+    if by is None:
+        from queries.scope import Scope
+        return Scope.everything(), _cli_actor(), "cli"
+    from queries.access import reader_for
+    from queries.users import get_user
+    user = get_user(engine, by.strip().lower())
+    if user is None:
+        raise Failure(f"--by {by}: there is no such user (`statboard users list` shows them)")
+    if user.disabled:
+        raise Failure(f"--by {by}: {user.username} is disabled; `statboard users enable {user.username}` first")
+    settings = Settings.from_env()
+    reader = reader_for(user.username, user.role, user.scope, settings.managers_see_peers, settings.small_cell_min)
+    return reader.data_scope(), user.username, f"{_cli_actor()} --by {user.username}"
+
+
+def _refused_if_outside(engine, actor: str, where: str, via: str, action):
+    """Run `action()`; a read outside the actor's scope is written to the audit log, then refused."""
+    from queries import store
+    from queries.scorecard import OutsideScope
+    try:
+        return action()
+    except OutsideScope as exc:
+        store.record(engine, actor, "access-refused", {"where": where, "reason": str(exc), "via": via})
+        raise Failure(str(exc)) from None
+
+
+def _whole_number(option: str, text: str | None, what: str) -> int | None:
+    if text is None:
+        return None
+    if not text.strip().isdigit() or not text.isascii():
+        raise Failure(f"{option} {text!r} is not a whole number: give {what}")
+    return int(text)
+
+
+def _elimination_reasons(path: Path | None = None):
+    from queries.reviews import ReasonsError, load_elimination_reasons
+    try:
+        return load_elimination_reasons(path or Settings.from_env().elimination_reasons_path)
+    except ReasonsError as exc:
+        click.echo("\n".join(exc.problems), err=True)
+        raise Failure(exc.summary) from None
+
+
+@reviews_group.command("pick")
+@click.option("--indicator", "indicator_id", metavar="ID", help="The cell's indicator.")
+@click.option("--month", metavar="YYYY-MM", help="The cell's report month.")
+@click.option("--entity", metavar="LEVEL:ID", help="The cell's entity, e.g. office:O001 (its whole subtree).")
+@click.option("--n", "n_text", metavar="N", help="Cases to pick per stratum (1 to 1000).")
+@click.option("--seed", metavar="S", help="Any text without spaces, recorded with the selection; "
+                                          "the same seed draws the same cases.")
+@click.option("--stratify", metavar="unit|worker|met", help="Pick N per unit, per worker, or N met and N not met.")
+@click.option("--only", metavar="met|not-met", help="Only the members that met (or did not meet) the indicator.")
+@click.option("--exclude-reviewed-within", "within_text", metavar="MONTHS",
+              help="Leave out children picked (and not eliminated) in a selection saved in the last MONTHS months.")
+@click.option("--member", "members", multiple=True, metavar="ID",
+              help="Hand-pick this member (repeat; instead of --n): the picks in the order given.")
+@click.option("--by", metavar="USERNAME", help="Pick as this user, with their role and scope (default: the whole "
+                                              "department, as the other commands).")
+@click.option("--dry-run", is_flag=True, help="Print the picks without saving the selection.")
+@reasons
+def reviews_pick(indicator_id, month, entity, n_text, seed, stratify, only, within_text, members, by, dry_run):
+    """Draw cases for review from the members behind one cell; print the picks as CSV in draw order.
+
+    Columns: draw, member_type, member_id, child_id, worker_id, unit_id, met (true/false; empty for a rate,
+    median or count), stratum (empty when not stratified). The selection is saved (its id on stderr)
+    unless --dry-run.
+    """
+    from queries import reviews
+    from queries.exports import to_csv
+    from queries.scorecard import parse_entity, parse_month
+    for option, value in (("--indicator ID", indicator_id), ("--month YYYY-MM", month),
+                          ("--entity LEVEL:ID", entity), ("--seed S", seed)):
+        if value is None:
+            raise Failure(f"give {option}")
+    n = _whole_number("--n", n_text, "the cases to pick per stratum, e.g. --n 5")
+    if (n is None) == (not members):
+        raise Failure("give either --n N (cases per stratum) or --member ID for each hand-picked case")
+    criteria = reviews.Criteria(n, stratify, only, _whole_number(
+        "--exclude-reviewed-within", within_text, "a number of months, e.g. 6"), tuple(members))
+    cell = reviews.Cell(indicator_id, parse_month(month), parse_entity(entity))
+    reviews.check_criteria(criteria, seed)
+    engine = _store()
+    scope, actor, via = _refused_if_outside(engine, by or _cli_actor(), "statboard reviews pick", "cli",
+                                            lambda: _acting_as(engine, by))
+    snapshot = _snapshot()
+    selection = _refused_if_outside(engine, actor, "statboard reviews pick", via,
+                                    lambda: reviews.pick(snapshot, scope, engine, [cell], seed, criteria))
+    # Case-level records leave the store only once the draw is written down.
+    if dry_run:
+        reviews.record_draw(engine, selection, actor, via)
+    else:
+        selection = reviews.save_selection(engine, selection, actor, via)
+    click.echo(to_csv(selection.picks_frame()), nl=False)
+    said = f"{len(selection.picks)} picked, {len(selection.replacements)} in the replacement lists"
+    click.echo(f"dry run, not saved: {said}" if dry_run else f"saved selection {selection.id}: {said}", err=True)
+
+
+@reviews_group.command("eliminate")
+@click.argument("selection_id")
+@click.argument("member_id")
+@click.option("--reason", help="The reason's id (`statboard reviews reasons` lists them).")
+@click.option("--note", help="Why the reason applies to this case.")
+@click.option("--by", metavar="USERNAME", help="Eliminate as this user, with their role and scope.")
+@reasons
+def reviews_eliminate(selection_id, member_id, reason, note, by):
+    """Set aside a picked case (MEMBER_ID) of a saved selection for a listed reason, with a note.
+
+    The next case of its stratum's replacement list takes its place; it is printed as CSV (the columns of
+    `reviews pick`), with nothing but the header when the stratum has none left.
+    """
+    from queries import reviews
+    from queries.exports import to_csv
+    number = _whole_number("SELECTION_ID", selection_id, "the id `reviews pick` said, e.g. 3")
+    if reason is None or note is None:
+        raise Failure("give --reason R (`statboard reviews reasons` lists them) and --note TEXT")
+    listed = _elimination_reasons()
+    engine = _store()
+    scope, actor, via = _refused_if_outside(engine, by or _cli_actor(), "statboard reviews eliminate", "cli",
+                                            lambda: _acting_as(engine, by))
+    gone, replacement = _refused_if_outside(
+        engine, actor, "statboard reviews eliminate", via,
+        lambda: reviews.eliminate(engine, scope, number, member_id, reason, note, actor, listed, via))
+    click.echo(to_csv(reviews.cases_frame([replacement] if replacement else [])), nl=False)
+    click.echo(f"eliminated draw {gone.draw} of selection {number} ({gone.elimination_label}); " +
+               (f"draw {replacement.draw} takes its place" if replacement else
+                f"no replacement left in {'stratum ' + gone.stratum if gone.stratum else 'the selection'}"),
+               err=True)
+
+
+@reviews_group.command("reasons")
+@click.argument("file", type=click.Path(path_type=Path), required=False)
+@reasons
+def reviews_reasons(file: Path | None):
+    """List the elimination reasons, checking FILE (default: STATBOARD_ELIMINATION_REASONS, or
+    reviews/elimination_reasons.toml)."""
+    listed = _elimination_reasons(file)
+    click.echo(f"{listed.path}")
+    for ident, label in listed.reasons:
+        click.echo(f"  {ident:<28} {label}")
+
+
 @main.group("db")
 def db():
     """The app's own store (users, reviews, actions, audit log)."""

@@ -20,6 +20,7 @@ ENVIRONMENT = {
     "query_timeout_ms": "STATBOARD_QUERY_TIMEOUT_MS",
     "catalogue_path": "STATBOARD_CATALOGUE",
     "instrument_path": "STATBOARD_INSTRUMENT",
+    "elimination_reasons_path": "STATBOARD_ELIMINATION_REASONS",
     "environment": "STATBOARD_ENV",
     "secure_cookies": "STATBOARD_SECURE_COOKIES",
     "session_hours": "STATBOARD_SESSION_HOURS",
@@ -46,6 +47,7 @@ class Settings:
     query_timeout_ms: int = 30_000
     catalogue_path: Path | None = None  # None: the default catalogue, measures/indicators.toml
     instrument_path: Path | None = None  # None: the default review instrument, reviews/instrument.toml
+    elimination_reasons_path: Path | None = None  # None: the default, reviews/elimination_reasons.toml
     environment: str = "production"     # development allows the development secret key; only `statboard dev`
     secure_cookies: bool | None = None  # None: on in production, off in development
     session_hours: float = 12.0
@@ -105,7 +107,7 @@ class Settings:
                 given[name] = text in TRUE
         if given.get("environment", "production") not in ENVIRONMENTS:
             raise SettingsError(f"STATBOARD_ENV must be {' or '.join(ENVIRONMENTS)}, not {given['environment']!r}")
-        for name in ("catalogue_path", "instrument_path"):
+        for name in ("catalogue_path", "instrument_path", "elimination_reasons_path"):
             if given.get(name) is not None:
                 given[name] = Path(given[name])
         return replace(settings, **given)

@@ -1,4 +1,4 @@
-"""The app's own store (users and their sessions, the audit log; later reviews and actions): SQLite by default, PostgreSQL in production.
+"""The app's own store (users and their sessions, the audit log, cases drawn for review; later reviews and actions): SQLite by default, PostgreSQL in production.
 
 Its schema is owned by the Alembic migrations in migrations/; `upgrade()` brings
 a database to the latest one. Tables are declared here once, for queries and
@@ -64,6 +64,58 @@ sessions = sa.Table(
     sa.Column("revoked_at", sa.DateTime),
     sa.Column("remote_addr", sa.String(100)),
     sa.Index("sessions_user", "user_id"),
+)
+
+# Cases drawn for review (queries/reviews.py): a selection, its cells, and every eligible case in draw order.
+review_selections = sa.Table(
+    "review_selections", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),  # UTC
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("version_id", sa.Integer, nullable=False),  # the warehouse data version drawn from
+    sa.Column("entity_level", sa.String(20), nullable=False),
+    sa.Column("entity_id", sa.String(200), nullable=False),
+    # the entity's ancestry, so a scope can be checked against a selection without the warehouse
+    sa.Column("bureau_id", sa.String(200)),
+    sa.Column("office_id", sa.String(200)),
+    sa.Column("unit_id", sa.String(200)),
+    sa.Column("seed", sa.String(200), nullable=False),
+    sa.Column("criteria", sa.Text, nullable=False),  # JSON
+    sa.Index("review_selections_created_at", "created_at"),
+)
+
+review_selection_cells = sa.Table(
+    "review_selection_cells", metadata,
+    sa.Column("selection_id", sa.Integer, sa.ForeignKey("review_selections.id"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("indicator_id", sa.String(100), nullable=False),
+    sa.Column("month", sa.Date, nullable=False),
+)
+
+review_cases = sa.Table(
+    "review_cases", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("selection_id", sa.Integer, sa.ForeignKey("review_selections.id"), nullable=False),
+    sa.Column("stratum", sa.String(200), nullable=False),  # '' when not stratified
+    sa.Column("rank", sa.Integer, nullable=False),  # 1, 2, ... within the stratum's order
+    sa.Column("draw", sa.Integer),  # its place among the picks; NULL while it is only a replacement
+    sa.Column("indicator_id", sa.String(100), nullable=False),
+    sa.Column("month", sa.Date, nullable=False),
+    sa.Column("member_type", sa.String(50), nullable=False),
+    sa.Column("member_id", sa.String(200), nullable=False),
+    sa.Column("child_id", sa.String(200)),
+    sa.Column("worker_id", sa.String(200)),
+    sa.Column("unit_id", sa.String(200)),
+    sa.Column("met", sa.Boolean),  # NULL for a rate, median or count
+    sa.Column("replaces", sa.Integer, sa.ForeignKey("review_cases.id")),  # the eliminated case it replaced
+    sa.Column("eliminated_at", sa.DateTime),
+    sa.Column("eliminated_by", sa.String(200)),
+    sa.Column("elimination_reason", sa.String(100)),
+    sa.Column("elimination_label", sa.String(300)),  # the reason's words when it was given
+    sa.Column("elimination_note", sa.Text),
+    sa.UniqueConstraint("selection_id", "stratum", "rank", name="review_cases_rank"),
+    sa.Index("review_cases_selection", "selection_id"),
+    sa.Index("review_cases_child", "child_id"),
 )
 
 
