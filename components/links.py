@@ -185,6 +185,33 @@ class EntityView:
                      {"month": _month_text(self.month)})
 
 
+@dataclass(frozen=True)
+class MembersView:
+    """/members: the members (referrals, episodes, in-home cases or children) behind one cell."""
+    indicator_id: str
+    month: dt.date | None = None
+    entity: EntityRef | None = None  # None: the department
+
+    PARAMS = ("indicator", "month", "entity")
+
+    @classmethod
+    def from_query(cls, query: dict) -> MembersView:
+        _only(query, cls.PARAMS, "the members page")
+        indicator_id = _text("indicator", query.get("indicator"))
+        if indicator_id is None:
+            raise ViewError("the members page needs an indicator: write /members?indicator=ID&month=YYYY-MM"
+                            "&entity=LEVEL:ID, e.g. /members?indicator=reentry&entity=office:O004")
+        return cls(indicator_id, _month(query.get("month")), _entity("entity", query.get("entity")))
+
+    def href(self) -> str:
+        return _href("/members", {"indicator": self.indicator_id, "month": _month_text(self.month),
+                                  "entity": _entity_text(self.entity)})
+
+    def download_href(self) -> str:
+        return _href("/export/members.csv", {"indicator": self.indicator_id, "month": _month_text(self.month),
+                                             "entity": _entity_text(self.entity)})
+
+
 def picked_month(picked: str | None, asked: dt.date | None, latest: dt.date | None) -> dt.date | None:
     """The month a month picker writes into the URL.
 

@@ -9,8 +9,8 @@ from components.charts import (empty_figure, peers_figure, ranking_figure, statu
 from components.common import GRAPH_CONFIG, breadcrumb, definition_card, message, month_options
 from components.format import STATUS_STYLE, format_value, status_text
 from components.home import data_as_of, no_data
-from components.links import TREND_MONTHS, IndicatorView, ViewError, picked_month
-from queries.performance import indicator_across, trend
+from components.links import TREND_MONTHS, IndicatorView, MembersView, ViewError, picked_month
+from queries.performance import indicator_across, path_ids, trend
 from queries.runtime import current_scope, latest_month_now, refused, services
 from queries.scorecard import ScorecardQueryError, report_months
 
@@ -32,6 +32,7 @@ INDICATOR_PEERS = "indicator-peers"
 INDICATOR_TREND = "indicator-trend"
 INDICATOR_TREND_TITLE = "indicator-trend-title"
 INDICATOR_DEFINITION = "indicator-definition"
+INDICATOR_MEMBERS = "indicator-members"
 
 MONTHS_OPTIONS = [{"label": f"{n} months", "value": str(n)} for n in TREND_MONTHS] + [
     {"label": "Whole history", "value": "all"}]
@@ -76,8 +77,9 @@ def layout(indicator_id=None, **query):
     ])
 
 
-def summary(data) -> html.Div:
-    """The parent's value and what it hides: how many of its descendants are green, yellow and red."""
+def summary(data, members_href: str | None = None) -> html.Div:
+    """The parent's value and what it hides: how many of its descendants are green, yellow and red; and,
+    for a reader who may see them, a link to the members behind the parent's cell."""
     indicator = data.indicator
     if data.parent_cell is None:
         head = f"{data.parent.name} has no members for this indicator in {data.month:%B %Y}."
@@ -89,7 +91,10 @@ def summary(data) -> html.Div:
     parts = [html.Span(f"{STATUS_STYLE[s]['symbol']} {n} {STATUS_STYLE[s]['label']}",
                        className="status-chip me-2", style={"backgroundColor": STATUS_STYLE[s]["colour"]})
              for s, n in counts.items() if n]
-    return html.Div([html.Div(head, className="fw-bold"),
+    link = ([dcc.Link("List its members", href=members_href, id=INDICATOR_MEMBERS,
+                      className="btn btn-sm btn-outline-primary ms-2")]
+            if members_href and data.parent_cell is not None else [])
+    return html.Div([html.Div([head, *link], className="fw-bold"),
                      html.Div([html.Span(f"Of its {len(data.ranked)} {data.level}s with members: ", className="me-2"),
                                *parts])])
 
@@ -121,9 +126,14 @@ def show_indicator(query):
         return tuple(blank)
     span = "the whole history" if view.months is None else f"the last {view.months} months"
     trend_title = f"Trend: {history.entity.name}, {span}"
+    parent = data.parent.ref
+    # Case-level records only for a reader whose own part of the organisation holds the parent (as the query
+    # layer will check again when the members are asked for).
+    members_href = (MembersView(view.indicator_id, data.month, None if parent.level == "department" else parent).href()
+                    if scope.case_level and scope.owns(parent, path_ids(data.path)) else None)
     return (breadcrumb(data.path, view.month, current_is_link=True), f"{data.indicator['name']}",
             data_as_of(snapshot.version), month_options(report_months(snapshot)), f"{data.month:%Y-%m}", None,
-            summary(data), ranking_figure(data), variation_figure(data), peers_figure(data), trend_title,
+            summary(data, members_href), ranking_figure(data), variation_figure(data), peers_figure(data), trend_title,
             trend_figure(history), definition_card(data.indicator))
 
 

@@ -22,6 +22,7 @@ SCORECARD_COLUMNS = ["indicator_id", "month", "level", "entity_id", "entity_name
                      "value", "status"]
 MEMBER_COLUMNS = ["indicator_id", "month", "member_type", "member_id", "child_id", "worker_id", "numerator",
                   "denominator"]
+DETAIL_COLUMNS = ["worker_name", "unit_id", "unit_name", "start_date", "end_date"]
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -166,10 +167,13 @@ def scorecard(snapshot: Snapshot, scope: Scope, month: dt.date, level: str, pare
 
 
 def members_behind_cell(snapshot: Snapshot, scope: Scope, indicator_id: str, month: dt.date,
-                        entity: EntityRef | None = None) -> pd.DataFrame:
+                        entity: EntityRef | None = None, details: bool = False) -> pd.DataFrame:
     """The members of one indicator in one month (for one entity's subtree), computed now from the extract.
 
-    Case-level records: the scope must allow them. Columns as the members export (`MEMBER_COLUMNS`).
+    Case-level records: the scope must allow them. Columns as the members export (`MEMBER_COLUMNS`); with
+    `details`, also `DETAIL_COLUMNS`: the worker's name, unit and unit name, and the member's key dates
+    (a referral's receipt and first contact, an episode's removal and discharge, a case's opening and
+    closing; none for a child).
     """
     if not scope.case_level:
         raise OutsideScope("listing members shows case-level records, which your access does not include")
@@ -188,13 +192,24 @@ def members_behind_cell(snapshot: Snapshot, scope: Scope, indicator_id: str, mon
     params.update(scope_params)
     one_month = "(select month, me from report_months where month = :month) as report_month"
     members = members_sql(snapshot.backend.dialect, indicator_id, one_month)
+    extra, joins = "", ""
+    if details:
+        extra = """, w.entity_name as worker_name, w.unit_id, u.entity_name as unit_name,
+               coalesce(cast(r.received_at as date), e.removal_date, h.opened_date) as start_date,
+               coalesce(cast(r.first_contact_at as date), e.discharge_date, h.closed_date) as end_date"""
+        joins = """
+        left join entities u on u.level = 'unit' and u.entity_id = w.unit_id
+        -- each member's own record, for its key dates
+        left join referrals r on m.member_type = 'referral' and r.referral_id = m.member_id
+        left join episodes e on m.member_type = 'episode' and e.episode_id = m.member_id
+        left join in_home_cases h on m.member_type = 'in_home_case' and h.case_id = m.member_id"""
     frame = snapshot.read(f"""
-        select m.month, m.member_type, m.member_id, m.child_id, m.worker_id, m.numerator, m.denominator
+        select m.month, m.member_type, m.member_id, m.child_id, m.worker_id, m.numerator, m.denominator{extra}
         from (
         {members}
         ) m
-        join entities w on w.level = 'worker' and w.entity_id = m.worker_id
+        join entities w on w.level = 'worker' and w.entity_id = m.worker_id{joins}
         where {' and '.join(conditions)}
         order by m.member_type, m.member_id""", params)
     frame.insert(0, "indicator_id", indicator_id)
-    return frame.reindex(columns=MEMBER_COLUMNS)
+    return frame.reindex(columns=MEMBER_COLUMNS + (DETAIL_COLUMNS if details else []))

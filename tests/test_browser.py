@@ -205,3 +205,28 @@ def test_a_clicked_bar_shows_that_entity_s_trend(page, driver):
     ActionChains(driver).move_to_element(bar).click().perform()
     page.title("indicator-trend-title", f"Trend: {first}")
     assert "entity=office%3A" in driver.current_url or "entity=office:" in driver.current_url
+
+
+def test_from_an_indicator_to_the_members_behind_its_cell_masked_then_revealed(page, driver, snapshot):
+    from queries.scorecard import members_behind_cell
+    page.open("/indicator/timely_response_immediate?month=2026-10&parent=office:O001")
+    link = page.wait(ec.element_to_be_clickable((By.ID, "indicator-members")), "no link to the members")
+    link.click()
+    page.title("members-title", "members behind Alder Office")
+    truth = members_behind_cell(snapshot, Scope.everything(), "timely_response_immediate", dt.date(2026, 10, 1),
+                                EntityRef("office", "O001"))
+    def cells(d):  # read in one go: the grid redraws its cells as it fills
+        found = d.execute_script("return Array.from(document.querySelectorAll("
+                                 "\"#members-grid .ag-center-cols-container .ag-cell[col-id='member_id'], "
+                                 "#members-grid .ag-pinned-left-cols-container .ag-cell[col-id='member_id']\"))"
+                                 ".map(e => e.textContent.trim())")
+        return found if found and all(found) else False
+    masked = page.wait(cells, "the grid never showed its members")
+    assert len(masked) == min(len(truth), 50) and all(text.startswith("••••") for text in masked)
+    driver.find_element(By.XPATH, "//label[contains(., 'Shown (written to the audit log)')]").click()
+    shown = page.wait(lambda d: (lambda c: c if c and not c[0].startswith("••••") else False)(cells(d)),
+                      "the identifiers were never shown")
+    assert set(shown) <= set(truth.member_id)
+    driver.find_element(By.XPATH, "//label[normalize-space(.)='Not met']").click()
+    page.wait(lambda d: not cells(d) or len(cells(d) or []) == int((truth.numerator == 0).sum()),
+              "the not-met filter never applied")

@@ -27,6 +27,7 @@ READERS = {  # username: role, scope, the app (peers allowed or not)
 ORDER = list(READERS)
 
 SCORECARD, INDICATOR, ENTITY = "scorecard-heatmap.figure", "indicator-ranking.figure", "entity-story.children"
+MEMBERS = "members-grid.rowData"
 TARGETS = {
     # name: (kind, what), then who may: exec, mgr, mgr-peers, analyst, viewer, viewer-o1, admin
     "scorecard of the department": ((SCORECARD, {"parent": ""}), "Y N Y Y Y N N"),
@@ -46,11 +47,18 @@ TARGETS = {
                               "Y Y Y N N N N"),
     "members in O002 (CSV)": (("GET", "/export/members.csv?indicator=reentry&month=2026-10&entity=office:O002"),
                               "Y N N N N N N"),
+    "members page in O001": ((MEMBERS, {"indicator": "reentry", "month": "2026-10", "entity": "office:O001"}),
+                             "Y Y Y N N N N"),
+    "members page in O002": ((MEMBERS, {"indicator": "reentry", "month": "2026-10", "entity": "office:O002"}),
+                             "Y N N N N N N"),
+    "members page of the department": ((MEMBERS, {"indicator": "reentry", "month": "2026-10"}), "Y N N N N N N"),
     "audit log (CSV)": (("GET", "/export/audit.csv"), "N N N N N N Y"),
     "admin page": (("admin-audit.children", {}), "N N N N N N Y"),
 }
-INPUT = {SCORECARD: "scorecard-query.data", INDICATOR: "indicator-query.data", ENTITY: "entity-query.data"}
+INPUT = {SCORECARD: "scorecard-query.data", INDICATOR: "indicator-query.data", ENTITY: "entity-query.data",
+         MEMBERS: "members-query.data"}
 MESSAGE = {SCORECARD: "scorecard-message", INDICATOR: "indicator-message", ENTITY: "entity-message",
+           MEMBERS: "members-message",
            "admin-audit.children": "admin-message"}
 
 
