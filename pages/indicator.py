@@ -33,6 +33,7 @@ INDICATOR_TREND = "indicator-trend"
 INDICATOR_TREND_TITLE = "indicator-trend-title"
 INDICATOR_DEFINITION = "indicator-definition"
 INDICATOR_MEMBERS = "indicator-members"
+INDICATOR_FOCUS_MEMBERS = "indicator-focus-members"
 
 MONTHS_OPTIONS = [{"label": f"{n} months", "value": str(n)} for n in TREND_MONTHS] + [
     {"label": "Whole history", "value": "all"}]
@@ -77,7 +78,7 @@ def layout(indicator_id=None, **query):
     ])
 
 
-def summary(data, members_href: str | None = None) -> html.Div:
+def summary(data, members_links: list | None = None) -> html.Div:
     """The parent's value and what it hides: how many of its descendants are green, yellow and red; and,
     for a reader who may see them, a link to the members behind the parent's cell."""
     indicator = data.indicator
@@ -91,10 +92,7 @@ def summary(data, members_href: str | None = None) -> html.Div:
     parts = [html.Span(f"{STATUS_STYLE[s]['symbol']} {n} {STATUS_STYLE[s]['label']}",
                        className="status-chip me-2", style={"backgroundColor": STATUS_STYLE[s]["colour"]})
              for s, n in counts.items() if n]
-    link = ([dcc.Link("List its members", href=members_href, id=INDICATOR_MEMBERS,
-                      className="btn btn-sm btn-outline-primary ms-2")]
-            if members_href and data.parent_cell is not None else [])
-    return html.Div([html.Div([head, *link], className="fw-bold"),
+    return html.Div([html.Div([head, *(members_links or [])], className="fw-bold"),
                      html.Div([html.Span(f"Of its {len(data.ranked)} {data.level}s with members: ", className="me-2"),
                                *parts])])
 
@@ -126,15 +124,27 @@ def show_indicator(query):
         return tuple(blank)
     span = "the whole history" if view.months is None else f"the last {view.months} months"
     trend_title = f"Trend: {history.entity.name}, {span}"
-    parent = data.parent.ref
-    # Case-level records only for a reader whose own part of the organisation holds the parent (as the query
-    # layer will check again when the members are asked for).
-    members_href = (MembersView(view.indicator_id, data.month, None if parent.level == "department" else parent).href()
-                    if scope.case_level and scope.owns(parent, path_ids(data.path)) else None)
+    members_links = _members_links(scope, view, data, history)
     return (breadcrumb(data.path, view.month, current_is_link=True), f"{data.indicator['name']}",
             data_as_of(snapshot.version), month_options(report_months(snapshot)), f"{data.month:%Y-%m}", None,
-            summary(data, members_href), ranking_figure(data), variation_figure(data), peers_figure(data), trend_title,
+            summary(data, members_links), ranking_figure(data), variation_figure(data), peers_figure(data), trend_title,
             trend_figure(history), definition_card(data.indicator))
+
+
+def _members_links(scope, view, data, history) -> list:
+    """Links to the members behind the parent's cell and the trend entity's, for a reader whose own part of the
+    organisation holds them (the query layer checks again when the members are asked for)."""
+    links = []
+    for entity, path, label, element_id in (
+            (data.parent, data.path, "List its members", INDICATOR_MEMBERS),
+            (history.entity, history.path, f"List the members of {history.entity.name}", INDICATOR_FOCUS_MEMBERS)):
+        if element_id == INDICATOR_FOCUS_MEMBERS and entity.ref == data.parent.ref:
+            continue
+        if scope.case_level and scope.owns(entity.ref, path_ids(path)):
+            where = None if entity.level == "department" else entity.ref
+            links.append(dcc.Link(label, href=MembersView(view.indicator_id, data.month, where).href(), id=element_id,
+                                  className="btn btn-sm btn-outline-primary ms-2"))
+    return links
 
 
 @callback(Output(INDICATOR_URL, "href"),

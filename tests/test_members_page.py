@@ -80,6 +80,14 @@ def test_the_indicator_page_links_to_the_members_only_for_readers_who_may_see_th
     assert link(clients["exec"], "office:O002") and link(clients["exec"], "")
     assert link(clients["mgr"], "office:O001") and not link(clients["mgr"], "unit:U0005")  # U0005: office O002
     assert not link(clients["analyst"], "office:O001")
+    # A scorecard cell opens the indicator page with that row's trend: its members are a click away too.
+    def links(client, query):
+        response = post_callback(client, "indicator-summary.children",
+                                 {"indicator-query.data": {"indicator_id": "reentry", **query}})
+        return [h for h in ("entity=office:O001", "entity=unit:U0001") if h in json.dumps(response.get_json())]
+    assert links(clients["mgr"], {"parent": "office:O001", "entity": "unit:U0001"}) == [
+        "entity=office:O001", "entity=unit:U0001"]
+    assert links(clients["exec"], {"parent": "bureau:B01", "entity": "office:O001"}) == ["entity=office:O001"]
 
 
 def test_columns_and_filters_follow_the_indicator(clients):
