@@ -564,6 +564,32 @@ def reviews_eliminate(selection_id, member_id, reason, note, by):
                err=True)
 
 
+@reviews_group.command("show")
+@click.argument("selection_id")
+@click.option("--by", metavar="USERNAME", help="Show as this user, with their role and scope.")
+@reasons
+def reviews_show(selection_id, by):
+    """Every case of a saved selection as CSV: the picks in draw order, then the replacement lists.
+
+    Columns: those of `reviews pick`, then rank (in its stratum's order), replaces_draw (the eliminated pick
+    a replacement took the place of), eliminated_at (UTC), eliminated_by, reason and note.
+    """
+    from queries import reviews, store
+    from queries.exports import to_csv
+    number = _whole_number("SELECTION_ID", selection_id, "the id `reviews pick` said, e.g. 3")
+    engine = _store()
+    scope, actor, via = _refused_if_outside(engine, by or _cli_actor(), "statboard reviews show", "cli",
+                                            lambda: _acting_as(engine, by))
+    selection = _refused_if_outside(engine, actor, "statboard reviews show", via,
+                                    lambda: reviews.load_selection(engine, scope, number))
+    store.record(engine, actor, "review-selection-shown", {"selection": number, "via": via})
+    click.echo(to_csv(reviews.selection_frame(selection)), nl=False)
+    cells = ", ".join(f"{c.indicator_id} {c.month:%Y-%m}" for c in selection.cells)
+    click.echo(f"selection {number}: {selection.entity}, {cells}, seed {selection.seed}, data version "
+               f"{selection.version_id}, by {selection.created_by} at {selection.created_at:%Y-%m-%d %H:%M} UTC",
+               err=True)
+
+
 @reviews_group.command("reasons")
 @click.argument("file", type=click.Path(path_type=Path), required=False)
 @reasons

@@ -142,6 +142,20 @@ def cases_frame(cases) -> pd.DataFrame:
                           c.stratum or None) for c in cases], columns=PICK_COLUMNS)
 
 
+SELECTION_COLUMNS = PICK_COLUMNS + ["rank", "replaces_draw", "eliminated_at", "eliminated_by", "reason", "note"]
+
+
+def selection_frame(selection: Selection) -> pd.DataFrame:
+    """Every case of a selection: the picks in draw order (eliminated ones with their reason, note, who and
+    when; a replacement with the draw it replaced), then each stratum's remaining replacements in order."""
+    draws = {c.id: c.draw for c in selection.cases}
+    rows = [(c.draw, c.member_type, c.member_id, c.child_id, c.worker_id, c.unit_id, c.met, c.stratum or None,
+             c.rank, draws.get(c.replaces), None if c.eliminated_at is None else f"{c.eliminated_at:%Y-%m-%dT%H:%M:%SZ}",
+             c.eliminated_by, c.elimination_reason, c.elimination_note)
+            for c in selection.picks + selection.replacements]
+    return pd.DataFrame(rows, columns=SELECTION_COLUMNS)
+
+
 def order_key(seed: str, member_type: str, member_id: str) -> str:
     """A member's place in the draw: the lower-case hex SHA-256 of `seed:member_type:member_id` (UTF-8)."""
     return hashlib.sha256(f"{seed}:{member_type}:{member_id}".encode("utf-8")).hexdigest()
@@ -424,8 +438,11 @@ def eliminate(engine: Engine, scope: Scope, selection_id: int, member_id: str, r
         if following is not None:
             replacement_draw = conn.execute(sa.select(sa.func.max(review_cases.c.draw)).where(
                 review_cases.c.selection_id == selection_id)).scalar() + 1
-            conn.execute(review_cases.update().where(review_cases.c.id == following)
-                         .values(draw=replacement_draw, replaces=case.id))
+            taken = conn.execute(review_cases.update().where(review_cases.c.id == following,
+                                                             review_cases.c.draw.is_(None))
+                                 .values(draw=replacement_draw, replaces=case.id))
+            if taken.rowcount != 1:  # another elimination took it meanwhile: this one is undone
+                raise ReviewError(f"selection {selection_id} changed meanwhile: eliminate {member_id!r} again")
         store.record_in(conn, actor, ELIMINATED, {
             "selection": selection_id, "draw": case.draw, "stratum": case.stratum, "reason": reason,
             "replacement_draw": replacement_draw, "via": via})

@@ -114,6 +114,7 @@ review_cases = sa.Table(
     sa.Column("elimination_label", sa.String(300)),  # the reason's words when it was given
     sa.Column("elimination_note", sa.Text),
     sa.UniqueConstraint("selection_id", "stratum", "rank", name="review_cases_rank"),
+    sa.UniqueConstraint("selection_id", "draw", name="review_cases_draw"),  # NULLs (replacements) aside
     sa.Index("review_cases_selection", "selection_id"),
     sa.Index("review_cases_child", "child_id"),
 )

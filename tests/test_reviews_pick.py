@@ -426,3 +426,25 @@ def test_hand_picked_on_the_command_line(cli, demo_snapshot):
     wrong = cli(*PICK, "--seed", "h", "--member", "E99999999")
     assert wrong.exit_code == 1 and wrong.stderr == ("statboard: 'E99999999' is not a member of the cell: pick "
                                                      "from its members list\n")
+
+
+def test_show_lists_the_picks_with_their_eliminations_then_the_replacements(cli, tmp_path):
+    picks = list(csv.DictReader(io.StringIO(cli(*PICK, "--n", 2, "--seed", "w", "--stratify", "met").stdout)))
+    cli("reviews", "eliminate", 1, picks[1]["member_id"], "--reason", "sibling_in_sample", "--note", "=1+1")
+    result = cli("reviews", "show", 1)
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == ["draw", "member_type", "member_id", "child_id", "worker_id", "unit_id", "met",
+                             "stratum", "rank", "replaces_draw", "eliminated_at", "eliminated_by", "reason", "note"]
+    assert [r["member_id"] for r in rows[:4]] == [p["member_id"] for p in picks]
+    assert (rows[1]["eliminated_by"].startswith("cli:"), rows[1]["reason"], rows[1]["note"]) == (
+        True, "sibling_in_sample", "'=1+1")  # a note is text, never a spreadsheet formula
+    assert (rows[4]["draw"], rows[4]["stratum"], rows[4]["rank"], rows[4]["replaces_draw"]) == ("5", "met", "3", "2")
+    assert [r["draw"] for r in rows[5:]] == [""] * 109
+    assert [(r["stratum"], r["rank"]) for r in rows[5:]] == sorted(
+        ((r["stratum"], r["rank"]) for r in rows[5:]), key=lambda k: (k[0], int(k[1])))
+    assert store.audit_entries(cli_store(tmp_path), 1)[0]["action"] == "review-selection-shown"
+    from queries.users import add_user
+    add_user(cli_store(tmp_path), "mgr2", "manager", "office:O002", "a-long-password-1", "test")
+    refused = cli("reviews", "show", 1, "--by", "mgr2")
+    assert refused.exit_code == 1 and refused.stdout == "" and "no selection 1 that you may see" in refused.stderr

@@ -57,6 +57,7 @@ def upgrade() -> None:
         sa.Column("elimination_label", sa.String(300)),
         sa.Column("elimination_note", sa.Text),
         sa.UniqueConstraint("selection_id", "stratum", "rank", name="review_cases_rank"),
+        sa.UniqueConstraint("selection_id", "draw", name="review_cases_draw"),
     )
     op.create_index("review_cases_selection", "review_cases", ["selection_id"])
     op.create_index("review_cases_child", "review_cases", ["child_id"])
