@@ -384,10 +384,16 @@ def load_selection(engine: Engine, scope: Scope, selection_id: int) -> Selection
 
 
 def list_selections(engine: Engine, scope: Scope, limit: int = 100) -> list[dict]:
-    """The newest saved selections whose entity the reader's scope owns: id, when, who, entity, cells."""
+    """The newest saved selections whose entity the reader's scope owns: id, when, who, entity, cells.
+    Raises `OutsideScope` for a reader without case-level access."""
+    if not scope.case_level:
+        raise OutsideScope("selections of cases for review are case-level records, which your access does "
+                           "not include")
+    query = sa.select(review_selections).order_by(review_selections.c.id.desc()).limit(limit)
+    if scope.level != "department":  # the entity's ancestry holds its own id too (see `ancestry`)
+        query = query.where(review_selections.c[f"{scope.level}_id"] == scope.entity_id)
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(review_selections).order_by(review_selections.c.id.desc())).all()
-        owned = [r for r in rows if _owned(scope, r)][:limit]
+        owned = [r for r in conn.execute(query).all() if _owned(scope, r)]
         cells = conn.execute(sa.select(review_selection_cells).where(
             review_selection_cells.c.selection_id.in_([r.id for r in owned]))
             .order_by(review_selection_cells.c.position)).all() if owned else []

@@ -17,7 +17,7 @@ from queries import store
 from queries.reviews import (Cell, Criteria, ReasonsError, ReviewError, draw_cases, eliminate,
                              list_selections, load_elimination_reasons, load_selection, months_before, pick,
                              save_selection)
-from queries.scope import EntityRef, Scope
+from queries.scope import DEPARTMENT, EntityRef, Scope
 from queries.scorecard import OutsideScope, members_behind_cell
 
 OCTOBER = dt.date(2026, 10, 1)
@@ -154,6 +154,21 @@ def test_a_manager_draws_only_inside_their_office_and_an_analyst_not_at_all(demo
         draw_cases(demo_snapshot, Scope(case_level=False), [RELATIVES], "s", Criteria(n=1))
 
 
+def test_several_cells_of_one_entity_draw_each_member_once(demo_snapshot):
+    stability = Cell("placement_stability_0_12", OCTOBER, O001)
+    both = draw_cases(demo_snapshot, EVERYTHING, [RELATIVES, stability], "c", Criteria(n=4))
+    relatives = members_behind_cell(demo_snapshot, EVERYTHING, RELATIVES.indicator_id, OCTOBER, O001)
+    examined = members_behind_cell(demo_snapshot, EVERYTHING, stability.indicator_id, OCTOBER, O001)
+    first, second = set(relatives.member_id), set(examined.member_id)
+    assert first & second and second - first  # the cells share members, and the second has its own
+    assert len(both.cases) == len(first | second)
+    assert {c.member_id for c in both.cases if c.indicator_id == RELATIVES.indicator_id} == first
+    assert keys(both.cases[:4]) == sorted(keys(both.cases), key=lambda m: sha("c", *m))[:4]
+    with pytest.raises(ReviewError, match="same entity"):
+        draw_cases(demo_snapshot, EVERYTHING, [RELATIVES, Cell("timely_medical_exam", OCTOBER, DEPARTMENT)],
+                   "c", Criteria(n=1))
+
+
 # -- saved selections ------------------------------------------------------------------------------------
 
 def test_a_selection_round_trips_through_the_store(demo_snapshot, any_store):
@@ -177,6 +192,10 @@ def test_a_selection_is_read_back_only_inside_its_scope(demo_snapshot, sqlite_st
     assert load_selection(sqlite_store, Scope("office", "O001"), saved.id).id == saved.id
     assert [s["id"] for s in list_selections(sqlite_store, Scope("office", "O001"))] == [saved.id]
     assert list_selections(sqlite_store, Scope("office", "O002")) == []
+    assert [s["id"] for s in list_selections(sqlite_store, Scope("bureau", "B01"))] == [saved.id]
+    assert list_selections(sqlite_store, Scope("unit", "U0001")) == []  # a unit does not own its office
+    with pytest.raises(OutsideScope):
+        list_selections(sqlite_store, Scope(case_level=False))
     for scope in (Scope("office", "O002"), Scope(case_level=False)):
         with pytest.raises(OutsideScope):
             load_selection(sqlite_store, scope, saved.id)
