@@ -199,11 +199,12 @@ def draw_cases(snapshot: Snapshot, scope: Scope, cells: list[Cell], seed: str, c
         raise ReviewError("every cell of one selection must be of the same entity")
     kinds = dict(indicator_catalogue(snapshot)[["indicator_id", "kind"]].itertuples(index=False, name=None))
     if criteria.stratify == "met" or criteria.only:
-        wanted = "--stratify met" if criteria.stratify == "met" else f"--only {criteria.only}"
+        wanted, instead = (("--stratify met", "stratify by unit or worker instead") if criteria.stratify == "met"
+                           else (f"--only {criteria.only}", "leave out --only"))
         for cell in cells:
             if kinds.get(cell.indicator_id, "proportion") != "proportion":
                 raise ReviewError(f"{wanted}: {cell.indicator_id} is a {kinds[cell.indicator_id]}, whose members "
-                                  "are neither met nor not met; stratify by unit or worker instead")
+                                  f"are neither met nor not met; {instead}")
     frames = []
     for position, cell in enumerate(cells):
         frame = members_behind_cell(snapshot, scope, cell.indicator_id, cell.month, cell.entity)
@@ -221,6 +222,12 @@ def draw_cases(snapshot: Snapshot, scope: Scope, cells: list[Cell], seed: str, c
     if reviewed_children:
         eligible = eligible[~eligible.child_id.isin(reviewed_children)]
     eligible = eligible.sort_values("key", kind="stable")
+    if eligible.empty:
+        where = ", ".join(f"{c.indicator_id} {c.month:%Y-%m}" for c in cells)
+        raise ReviewError(f"nothing to draw: {where} for {entity} has no members" if members.empty else
+                          f"nothing to draw: none of the {len(members)} members is left once only the "
+                          f"{criteria.only or 'met and not-met'} ones are kept and children reviewed in the last "
+                          f"{criteria.exclude_reviewed_within or 0} month(s) are left out")
 
     if criteria.hand_picked:
         chosen = [_hand_picked(members, eligible, given, criteria, reviewed_children)

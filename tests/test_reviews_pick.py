@@ -121,6 +121,17 @@ def test_met_is_refused_for_a_median_and_empty_in_its_picks(demo_snapshot):
     assert [c.met for c in drawn.picks] == [None, None]
 
 
+def test_a_cell_with_nothing_eligible_is_refused_not_saved_empty(demo_snapshot):
+    with pytest.raises(ReviewError, match="nothing to draw: permanency_24m_plus 2026-10 for office:O001 has no"):
+        draw_cases(demo_snapshot, EVERYTHING, [Cell("permanency_24m_plus", OCTOBER, O001)], "s", Criteria(n=1))
+    children = set(members_behind_cell(demo_snapshot, EVERYTHING, SMALL.indicator_id, OCTOBER, SMALL.entity)
+                   .child_id)
+    with pytest.raises(ReviewError, match="none of the 4 members is left"):
+        draw_cases(demo_snapshot, EVERYTHING, [SMALL], "s", Criteria(n=1), reviewed_children=children)
+    with pytest.raises(ReviewError, match="leave out --only"):
+        draw_cases(demo_snapshot, EVERYTHING, [Cell("entries", OCTOBER, O001)], "s", Criteria(n=1, only="met"))
+
+
 def test_hand_picked_cases_are_the_picks_in_the_order_given(demo_snapshot):
     members = members_behind_cell(demo_snapshot, EVERYTHING, RELATIVES.indicator_id, OCTOBER, O001)
     # the later of two members in the seed's order first: the order given is kept
