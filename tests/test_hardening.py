@@ -27,6 +27,7 @@ from web.limits import MAX_BODY
 READERS = {"exec": ("executive", None), "mgr": ("manager", "office:O001"), "viewer-o1": ("viewer", "office:O001"),
            "admin": ("admin", None)}
 SCORECARD, INDICATOR, ENTITY = "scorecard-query.data", "indicator-query.data", "entity-query.data"
+MEMBERS = "members-query.data"
 MESSAGE = {SCORECARD: "scorecard-message", INDICATOR: "indicator-message", ENTITY: "entity-message"}
 FUZZ = settings(max_examples=40, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -278,13 +279,14 @@ WORDS = st.one_of(TEXT, st.text(max_size=20))
 BAD = st.one_of(st.sampled_from(CORPUS), st.text(max_size=20), st.integers(), st.floats(), st.booleans(),
                 st.lists(st.one_of(TEXT, st.integers()), max_size=3),
                 st.dictionaries(st.text(max_size=8), st.one_of(TEXT, st.integers()), max_size=3))
-PARAMS = ["month", "parent", "level", "tier", "sort", "entity", "months", "indicator_id", "entity_id", "junk"]
+PARAMS = ["month", "parent", "level", "tier", "sort", "entity", "months", "indicator_id", "entity_id", "indicator",
+          "junk"]
 QUERY = st.dictionaries(st.sampled_from(PARAMS), st.one_of(WORDS, WORDS, BAD), max_size=5)
 POINT = st.fixed_dictionaries({"x": WORDS, "y": WORDS, "customdata": st.one_of(st.lists(WORDS, max_size=3), BAD)})
 CLICK = st.fixed_dictionaries({"points": st.one_of(st.lists(POINT, max_size=2), BAD)})
 KEYS = st.fixed_dictionaries({"rows": st.dictionaries(WORDS, st.one_of(st.lists(WORDS, max_size=3), BAD), max_size=3),
                               "columns": st.dictionaries(WORDS, BAD, max_size=3)})
-PAGES = ["/", "/scorecard", "/indicator/reentry", "/entity/office/O001", "/admin", "/nowhere"]
+PAGES = ["/", "/scorecard", "/indicator/reentry", "/entity/office/O001", "/members", "/admin", "/nowhere"]
 PATH = st.one_of(st.sampled_from(PAGES),
                  st.builds("/indicator/{}".format, WORDS), st.builds("/entity/{}/{}".format, WORDS, WORDS))
 SEARCH = st.builds(lambda pairs: "?" + urlencode(pairs, encoding="utf-8", errors="surrogatepass"),
@@ -304,10 +306,13 @@ VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09
          ENTITY: {"level": "office", "entity_id": "O001"}, "entity-month.value": "2026-09",
          "_pages_location.pathname": "/scorecard", "_pages_location.search": "?parent=office:O001",
          "home-refresh.n_intervals": 1, "admin-actor.value": "mgr", "admin-action.value": "access-refused",
-         "admin-since.value": "2026-01-01", "admin-until.value": "2026-12-31"}
+         "admin-since.value": "2026-01-01", "admin-until.value": "2026-12-31",
+         MEMBERS: {"indicator": "reentry", "month": "2026-10", "entity": "office:O001"},
+         "members-reveal.value": "masked", "members-met.value": "no", "members-unit.value": "Alder Unit 1",
+         "members-worker.value": "Zoe Khan"}
 TAKES = {SCORECARD: ["month", "parent", "level", "tier", "sort", "junk"],
          INDICATOR: ["indicator_id", "month", "parent", "level", "entity", "months", "junk"],
-         ENTITY: ["level", "entity_id", "month", "junk"]}
+         ENTITY: ["level", "entity_id", "month", "junk"], MEMBERS: ["indicator", "month", "entity", "junk"]}
 
 
 def _value(name: str):
