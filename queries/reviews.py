@@ -150,7 +150,7 @@ def selection_frame(selection: Selection) -> pd.DataFrame:
     when; a replacement with the draw it replaced), then each stratum's remaining replacements in order."""
     draws = {c.id: c.draw for c in selection.cases}
     rows = [(c.draw, c.member_type, c.member_id, c.child_id, c.worker_id, c.unit_id, c.met, c.stratum or None,
-             c.rank, draws.get(c.replaces), None if c.eliminated_at is None else f"{c.eliminated_at:%Y-%m-%dT%H:%M:%SZ}",
+             c.rank, draws.get(c.replaces), c.eliminated_at and f"{c.eliminated_at:%Y-%m-%dT%H:%M:%SZ}",
              c.eliminated_by, c.elimination_reason, c.elimination_note)
             for c in selection.picks + selection.replacements]
     return pd.DataFrame(rows, columns=SELECTION_COLUMNS)
@@ -232,7 +232,8 @@ def draw_cases(snapshot: Snapshot, scope: Scope, cells: list[Cell], seed: str, c
     if criteria.hand_picked:
         chosen = [_hand_picked(members, eligible, given, criteria, reviewed_children)
                   for given in criteria.hand_picked]
-        order = chosen + [k for k in eligible.key if k not in set(chosen)]
+        taken = set(chosen)
+        order = chosen + [k for k in eligible.key if k not in taken]
         strata = {"": order}
         n = len(chosen)
     else:
@@ -240,17 +241,17 @@ def draw_cases(snapshot: Snapshot, scope: Scope, cells: list[Cell], seed: str, c
         for row in eligible.itertuples(index=False):
             strata.setdefault(_stratum(row, criteria.stratify), []).append(row.key)
         n = criteria.n
-    by_key = members.set_index("key")
+    by_key = {row.key: row for row in members.itertuples(index=False)}
     cases, drawn = [], 0
     for stratum in sorted(strata):
         for rank, key in enumerate(strata[stratum], start=1):
-            row = by_key.loc[key]
+            row = by_key[key]
             picked = rank <= n
             drawn += picked
             cell = cells[int(row.position)]
             cases.append(Case(stratum, rank, drawn if picked else None, cell.indicator_id, cell.month,
                               str(row.member_type), str(row.member_id), _text(row.child_id), _text(row.worker_id),
-                              _text(row.unit_id), None if row.met is None else bool(row.met)))
+                              _text(row.unit_id), None if _text(row.met) is None else bool(row.met)))
     return Selection(tuple(cells), criteria, seed, snapshot.version.version_id, tuple(cases),
                      _check_entity(snapshot, scope, entity))
 
@@ -332,7 +333,8 @@ def _audit_detail(selection: Selection) -> dict:
     """What the audit log keeps of a draw: the cells, criteria and counts, never a case or child id."""
     return {"selection": selection.id, "entity": str(selection.entity), "version_id": selection.version_id,
             "cells": [f"{c.indicator_id} {c.month:%Y-%m}" for c in selection.cells], "seed": selection.seed,
-            "criteria": selection.criteria.as_json(), "picked": len(selection.picks), "replacements": len(selection.replacements)}
+            "criteria": selection.criteria.as_json(), "picked": len(selection.picks),
+            "replacements": len(selection.replacements)}
 
 
 def record_draw(engine: Engine, selection: Selection, actor: str, via: str | None = None) -> None:

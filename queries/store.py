@@ -1,4 +1,5 @@
-"""The app's own store (users and their sessions, the audit log, cases drawn for review; later reviews and actions): SQLite by default, PostgreSQL in production.
+"""The app's own store (users and their sessions, the audit log, cases drawn for review; later reviews and
+actions): SQLite by default, PostgreSQL in production.
 
 Its schema is owned by the Alembic migrations in migrations/; `upgrade()` brings
 a database to the latest one. Tables are declared here once, for queries and
