@@ -256,28 +256,28 @@ def test_an_elimination_needs_a_listed_reason_a_note_and_a_stratum_can_run_out(d
     assert gone.eliminated and replacement is None  # all 4 were picked: none left to replace it
 
 
-def test_children_reviewed_recently_are_left_out_unless_eliminated_or_long_ago(demo_snapshot, sqlite_store):
+def test_children_reviewed_recently_are_left_out_unless_eliminated_or_long_ago(demo_snapshot, any_store):
     reasons = load_elimination_reasons()
     criteria = Criteria(n=5, stratify="unit", exclude_reviewed_within=6)
-    earlier = save_selection(sqlite_store, draw_cases(demo_snapshot, EVERYTHING, [RELATIVES], "a", Criteria(n=3)),
+    earlier = save_selection(any_store, draw_cases(demo_snapshot, EVERYTHING, [RELATIVES], "a", Criteria(n=3)),
                              "ana")
     picked = {c.child_id for c in earlier.picks}
-    again = pick(demo_snapshot, EVERYTHING, sqlite_store, [RELATIVES], "a", criteria)
+    again = pick(demo_snapshot, EVERYTHING, any_store, [RELATIVES], "a", criteria)
     assert not picked & {c.child_id for c in again.cases}
     assert len(again.cases) == 114 - 3
     # the draw itself is not changed for everyone else: only the reviewed children drop out of the order
     plain = draw_cases(demo_snapshot, EVERYTHING, [RELATIVES], "a", Criteria(n=5, stratify="unit"))
     assert [k for k in keys(plain.cases) if k not in keys(earlier.picks)] == keys(again.cases)
-    eliminate(sqlite_store, EVERYTHING, earlier.id, earlier.picks[0].member_id, "not_a_member", "data error",
+    eliminate(any_store, EVERYTHING, earlier.id, earlier.picks[0].member_id, "not_a_member", "data error",
               "ben", reasons)
-    back = pick(demo_snapshot, EVERYTHING, sqlite_store, [RELATIVES], "a", criteria)
+    back = pick(demo_snapshot, EVERYTHING, any_store, [RELATIVES], "a", criteria)
     assert earlier.picks[0].child_id in {c.child_id for c in back.cases}
     # a replacement pulled in by the elimination is now reviewed, and left out
     assert len(back.cases) == 114 - 3
-    with sqlite_store.begin() as conn:
+    with any_store.begin() as conn:
         conn.execute(store.review_selections.update().values(
             created_at=months_before(store.utcnow(), 6) - timedelta(minutes=1)))
-    assert len(pick(demo_snapshot, EVERYTHING, sqlite_store, [RELATIVES], "a", criteria).cases) == 114
+    assert len(pick(demo_snapshot, EVERYTHING, any_store, [RELATIVES], "a", criteria).cases) == 114
 
 
 def test_months_before_keeps_the_day_or_the_months_last():
