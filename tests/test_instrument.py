@@ -118,7 +118,8 @@ def test_an_agency_points_at_its_own_copy_and_the_package_ships_the_default(tmp_
         load_instrument(settings.instrument_path)
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     assert "reviews*" in project["packages"]["find"]["include"]
-    assert project["package-data"]["reviews"] == ["instrument.toml"]
+    # Every default file of the package ships with it (the instrument, the elimination reasons).
+    assert set(project["package-data"]["reviews"]) == {p.name for p in (ROOT / "reviews").glob("*.toml")}
     assert main([str(DEFAULT_PATH)]) == 0
     assert capsys.readouterr().out.endswith("18 items under 7 outcomes, 12 themes, 3 questions, no problems\n")
 
