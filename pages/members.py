@@ -1,16 +1,18 @@
 """The members behind one cell: the referrals, episodes, in-home cases or children an indicator counted for
 one entity in one month, each with its result, key dates, worker and unit; ids masked until revealed."""
+import secrets
+
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html, no_update
 from flask import request
 
 from components.common import breadcrumb, message
 from components.home import data_as_of, no_data
 from components.links import IndicatorView, MembersView, ViewError
 from components.members import column_defs, filter_model, member_rows, summary_text
-from queries import store
+from queries import reviews, store
 from queries.performance import entity_path, resolve_month
 from queries.runtime import current_reader, refused, services
 from queries.scope import DEPARTMENT
@@ -31,15 +33,29 @@ MEMBERS_MET_BOX = "members-met-box"
 MEMBERS_UNIT = "members-unit"
 MEMBERS_WORKER = "members-worker"
 MEMBERS_GRID = "members-grid"
+MEMBERS_URL = "members-url"
+PICK_N = "pick-n"
+PICK_STRATIFY = "pick-stratify"
+PICK_ONLY = "pick-only"
+PICK_WITHIN = "pick-within"
+PICK_SEED = "pick-seed"
+PICK_BUTTON = "pick-button"
+PICK_MESSAGE = "pick-message"
+PICK_CARD = "pick-card"
 
 REVEAL_OPTIONS = [{"label": "Masked", "value": "masked"},
                   {"label": "Shown (written to the audit log)", "value": "shown"}]
+STRATIFY_OPTIONS = [{"label": "One group", "value": "none"}, {"label": "Each unit", "value": "unit"},
+                    {"label": "Each worker", "value": "worker"}, {"label": "Met and not met", "value": "met"}]
+ONLY_OPTIONS = [{"label": "Every member", "value": "all"}, {"label": "Only met", "value": "met"},
+                {"label": "Only not met", "value": "not-met"}]
 MET_OPTIONS = [{"label": "All", "value": "all"}, {"label": "Met", "value": "yes"}, {"label": "Not met", "value": "no"}]
 
 
 def layout(**query):
     """The frame and an empty grid; `show_members` fills them."""
     return html.Div([
+        dcc.Location(id=MEMBERS_URL, refresh="callback-nav"),
         dcc.Store(id=MEMBERS_QUERY, data=query),
         html.Div(id=MEMBERS_BREADCRUMB),
         html.Div([html.H1(id=MEMBERS_TITLE, className="h3 me-auto mb-0"), html.Div(id=MEMBERS_AS_OF)],
@@ -58,6 +74,7 @@ def layout(**query):
                      dcc.Dropdown(id=MEMBERS_WORKER, placeholder="Every worker")], md=3),
         ], className="g-3 mb-2"),
         html.Div(id=MEMBERS_LINKS, className="mb-2"),
+        _picker(),
         dag.AgGrid(id=MEMBERS_GRID, rowData=[], columnDefs=[], className="ag-theme-quartz members-grid",
                    defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1, "minWidth": 110},
                    dashGridOptions={"animateRows": False, "pagination": True, "paginationPageSize": 50,
@@ -66,14 +83,73 @@ def layout(**query):
     ])
 
 
+def _picker() -> dbc.Card:
+    """Draw cases for review from these members: at random from a recorded seed, in groups, by result."""
+    def field(label, control, md):
+        return dbc.Col([dbc.Label(label, html_for=control.id), control], md=md)
+    return dbc.Card(dbc.CardBody([
+        html.H2("Pick cases for review", className="h5"),
+        html.P("Cases are drawn in an order no one chooses: each member's SHA-256 of seed, type and id. The seed is "
+               "recorded with the selection, so anyone can draw the same cases again; the rest of each group's "
+               "order is its replacement list.", className="text-muted small mb-2"),
+        dbc.Row([
+            field("Cases per group", dbc.Input(id=PICK_N, type="text", inputmode="numeric", value="5"), 2),
+            field("Groups", dcc.Dropdown(id=PICK_STRATIFY, options=STRATIFY_OPTIONS, value="none",
+                                         clearable=False), 2),
+            field("From", dcc.Dropdown(id=PICK_ONLY, options=ONLY_OPTIONS, value="all", clearable=False), 2),
+            field("Leave out children picked in the last (months)",
+                  dbc.Input(id=PICK_WITHIN, type="text", inputmode="numeric", placeholder="none"), 3),
+            field("Seed (blank: a new one)", dbc.Input(id=PICK_SEED, type="text", placeholder="e.g. 20261130"), 2),
+            dbc.Col(dbc.Button("Draw and save", id=PICK_BUTTON, color="primary", class_name="mt-4 w-100"), md=1),
+        ], className="g-3 align-items-start"),
+        html.Div(id=PICK_MESSAGE, className="mt-2"),
+    ]), id=PICK_CARD, class_name="mb-3", style={"display": "none"})
+
+
+@callback(Output(MEMBERS_URL, "href"), Output(PICK_MESSAGE, "children"),
+          Input(PICK_BUTTON, "n_clicks"), State(MEMBERS_QUERY, "data"), State(PICK_N, "value"),
+          State(PICK_STRATIFY, "value"), State(PICK_ONLY, "value"), State(PICK_WITHIN, "value"),
+          State(PICK_SEED, "value"), prevent_initial_call=True)
+def pick_cases(clicks, query, n_text, stratify, only, within_text, seed):
+    """Draw from this cell's members, save the selection (audited) and open it; or say what to change."""
+    snapshot = services().warehouse.snapshot()
+    if not clicks or snapshot is None:
+        return no_update, no_update
+    try:
+        view = MembersView.from_query(query or {})
+        reader = current_reader()
+        scope = reader.data_scope()
+        criteria = reviews.Criteria(_whole("cases per group", n_text), None if stratify == "none" else stratify,
+                                    None if only == "all" else only, _whole("months", within_text, optional=True))
+        seed = (seed or "").strip() or secrets.token_hex(4)
+        reviews.check_criteria(criteria, seed)
+        cell = reviews.Cell(view.indicator_id, resolve_month(snapshot, view.month), view.entity or DEPARTMENT)
+        engine = services().store
+        selection = reviews.pick(snapshot, scope, engine, [cell], seed, criteria)
+        saved = reviews.save_selection(engine, selection, reader.username, "page")
+    except (ViewError, ScorecardQueryError) as exc:  # ReviewError and OutsideScope are ScorecardQueryErrors
+        refused(exc, "/members (pick)")
+        return no_update, message(f"{exc}.", heading="No cases were picked")
+    return f"/selection?id={saved.id}", None
+
+
+def _whole(what: str, text, optional: bool = False) -> int | None:
+    text = (text or "").strip() if isinstance(text, str) else text
+    if optional and text in ("", None):
+        return None
+    if not isinstance(text, str) or not text.isascii() or not text.isdigit() or len(text) > 4:
+        raise reviews.ReviewError(f"{what} must be a whole number, e.g. 5")
+    return int(text)
+
+
 @callback(Output(MEMBERS_BREADCRUMB, "children"), Output(MEMBERS_TITLE, "children"), Output(MEMBERS_AS_OF, "children"),
           Output(MEMBERS_MESSAGE, "children"), Output(MEMBERS_SUMMARY, "children"), Output(MEMBERS_LINKS, "children"),
           Output(MEMBERS_GRID, "columnDefs"), Output(MEMBERS_GRID, "rowData"), Output(MEMBERS_UNIT, "options"),
-          Output(MEMBERS_WORKER, "options"), Output(MEMBERS_MET_BOX, "style"),
+          Output(MEMBERS_WORKER, "options"), Output(MEMBERS_MET_BOX, "style"), Output(PICK_CARD, "style"),
           Input(MEMBERS_QUERY, "data"), Input(MEMBERS_REVEAL, "value"))
 def show_members(query, reveal):
     """List the cell's members for a reader whose scope covers them (audited), or say why not."""
-    blank = [None, "Members", None, None, None, None, [], [], [], [], None]
+    blank = [None, "Members", None, None, None, None, [], [], [], [], None, {"display": "none"}]
     snapshot = services().warehouse.snapshot()
     if snapshot is None:
         blank[3] = no_data()
@@ -110,7 +186,8 @@ def show_members(query, reveal):
     return (breadcrumb(path, month, current_is_link=entity.level != "worker"), title, data_as_of(snapshot.version), None,
             summary_text(frame, indicator["kind"], indicator["direction"]), links,
             column_defs(member_type, indicator["kind"]), member_rows(frame, indicator["kind"], shown),
-            units, workers, None if indicator["kind"] == "proportion" else {"display": "none"})
+            units, workers, None if indicator["kind"] == "proportion" else {"display": "none"},
+            None if len(frame) else {"display": "none"})
 
 
 @callback(Output(MEMBERS_GRID, "filterModel"), Input(MEMBERS_MET, "value"), Input(MEMBERS_UNIT, "value"),

@@ -27,7 +27,7 @@ from web.limits import MAX_BODY
 READERS = {"exec": ("executive", None), "mgr": ("manager", "office:O001"), "viewer-o1": ("viewer", "office:O001"),
            "admin": ("admin", None)}
 SCORECARD, INDICATOR, ENTITY = "scorecard-query.data", "indicator-query.data", "entity-query.data"
-MEMBERS = "members-query.data"
+MEMBERS, SELECTION = "members-query.data", "selection-query.data"
 MESSAGE = {SCORECARD: "scorecard-message", INDICATOR: "indicator-message", ENTITY: "entity-message"}
 FUZZ = settings(max_examples=40, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -280,20 +280,21 @@ BAD = st.one_of(st.sampled_from(CORPUS), st.text(max_size=20), st.integers(), st
                 st.lists(st.one_of(TEXT, st.integers()), max_size=3),
                 st.dictionaries(st.text(max_size=8), st.one_of(TEXT, st.integers()), max_size=3))
 PARAMS = ["month", "parent", "level", "tier", "sort", "entity", "months", "indicator_id", "entity_id", "indicator",
-          "junk"]
+          "id", "junk"]
 QUERY = st.dictionaries(st.sampled_from(PARAMS), st.one_of(WORDS, WORDS, BAD), max_size=5)
 POINT = st.fixed_dictionaries({"x": WORDS, "y": WORDS, "customdata": st.one_of(st.lists(WORDS, max_size=3), BAD)})
 CLICK = st.fixed_dictionaries({"points": st.one_of(st.lists(POINT, max_size=2), BAD)})
 KEYS = st.fixed_dictionaries({"rows": st.dictionaries(WORDS, st.one_of(st.lists(WORDS, max_size=3), BAD), max_size=3),
                               "columns": st.dictionaries(WORDS, BAD, max_size=3)})
-PAGES = ["/", "/scorecard", "/indicator/reentry", "/entity/office/O001", "/members", "/admin", "/nowhere"]
+PAGES = ["/", "/scorecard", "/indicator/reentry", "/entity/office/O001", "/members", "/selection", "/admin",
+         "/nowhere"]
 PATH = st.one_of(st.sampled_from(PAGES),
                  st.builds("/indicator/{}".format, WORDS), st.builds("/entity/{}/{}".format, WORDS, WORDS))
 SEARCH = st.builds(lambda pairs: "?" + urlencode(pairs, encoding="utf-8", errors="surrogatepass"),
                    st.lists(st.tuples(st.sampled_from(PARAMS), WORDS), max_size=4))
 # Mostly values of the right JSON type, crafted (to reach the pages' parsers); sometimes any value at all.
 VALUES = {"data": QUERY, "clickData": CLICK, "pathname": PATH, "search": SEARCH, "value": WORDS,
-          "n_intervals": st.integers()}
+          "n_intervals": st.integers(), "n_clicks": st.integers()}
 HEADERS = st.sampled_from([{}, {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-origin",
                                                                   "Referer": "http://localhost/scorecard"}])
 # A view each callback draws without a fault, and the parameters each page's query takes: the sweep below
@@ -309,10 +310,15 @@ VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09
          "admin-since.value": "2026-01-01", "admin-until.value": "2026-12-31",
          MEMBERS: {"indicator": "reentry", "month": "2026-10", "entity": "office:O001"},
          "members-reveal.value": "masked", "members-met.value": "no", "members-unit.value": "Alder Unit 1",
-         "members-worker.value": "Zoe Khan"}
+         "members-worker.value": "Zoe Khan", "pick-button.n_clicks": 1, "pick-n.value": "2",
+         "pick-stratify.value": "unit", "pick-only.value": "not-met", "pick-within.value": "6", "pick-seed.value": "s1",
+         SELECTION: {"id": "1"}, "selection-reveal.value": "masked", "selection-changed.data": {"eliminated": 0},
+         "selection-eliminate.n_clicks": 1, "selection-case.value": "1", "selection-reason.value": "sibling_in_sample",
+         "selection-note.value": "a sibling is in the sample"}
 TAKES = {SCORECARD: ["month", "parent", "level", "tier", "sort", "junk"],
          INDICATOR: ["indicator_id", "month", "parent", "level", "entity", "months", "junk"],
-         ENTITY: ["level", "entity_id", "month", "junk"], MEMBERS: ["indicator", "month", "entity", "junk"]}
+         ENTITY: ["level", "entity_id", "month", "junk"], MEMBERS: ["indicator", "month", "entity", "junk"],
+         SELECTION: ["id", "junk"]}
 
 
 def _value(name: str):

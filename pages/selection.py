@@ -1,0 +1,161 @@
+"""One saved selection of cases for review: what was drawn, from what, how; its picks in draw order (ids
+masked until revealed), the eliminations with their reasons, and a form to eliminate a pick."""
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+from flask import request
+
+from components.common import message
+from components.members import mask_id
+from components.links import IndicatorView, ViewError
+from queries import reviews, store
+from queries.params import param_text
+from queries.runtime import current_reader, refused, services
+from queries.scorecard import ScorecardQueryError
+
+dash.register_page(__name__, path="/selection", name="Selection", title="Selection · Statboard", nav=False)
+
+SELECTION_QUERY = "selection-query"
+SELECTION_TITLE = "selection-title"
+SELECTION_MESSAGE = "selection-message"
+SELECTION_FACTS = "selection-facts"
+SELECTION_REVEAL = "selection-reveal"
+SELECTION_PICKS = "selection-picks"
+SELECTION_CASE = "selection-case"
+SELECTION_REASON = "selection-reason"
+SELECTION_NOTE = "selection-note"
+SELECTION_ELIMINATE = "selection-eliminate"
+SELECTION_SAID = "selection-said"
+SELECTION_FORM = "selection-form"
+SELECTION_CHANGED = "selection-changed"
+
+REVEAL_OPTIONS = [{"label": "Masked", "value": "masked"},
+                  {"label": "Shown (written to the audit log)", "value": "shown"}]
+
+
+def layout(**query):
+    """The frame; `show_selection` fills it."""
+    return html.Div([
+        dcc.Store(id=SELECTION_QUERY, data=query),
+        dcc.Store(id=SELECTION_CHANGED, data={"eliminated": 0}),  # bumped after an elimination: redraw
+        html.H1(id=SELECTION_TITLE, className="h3"),
+        html.Div(id=SELECTION_MESSAGE),
+        html.Div(id=SELECTION_FACTS, className="mb-2"),
+        dbc.Label("Identifiers"),
+        dbc.RadioItems(id=SELECTION_REVEAL, options=REVEAL_OPTIONS, value="masked", inline=True, class_name="mb-2"),
+        html.Div(id=SELECTION_PICKS),
+        dbc.Card(dbc.CardBody([
+            html.H2("Eliminate a pick", className="h5"),
+            html.P("Only for a listed reason, with a note saying why it applies; the next case of its group's "
+                   "replacement list takes its place. Eliminations are kept and shown above.",
+                   className="text-muted small"),
+            dbc.Row([
+                dbc.Col([dbc.Label("Case", html_for=SELECTION_CASE), dcc.Dropdown(id=SELECTION_CASE)], md=3),
+                dbc.Col([dbc.Label("Reason", html_for=SELECTION_REASON), dcc.Dropdown(id=SELECTION_REASON)], md=4),
+                dbc.Col([dbc.Label("Note", html_for=SELECTION_NOTE), dbc.Input(id=SELECTION_NOTE, type="text")],
+                        md=4),
+                dbc.Col(dbc.Button("Eliminate", id=SELECTION_ELIMINATE, color="danger", outline=True,
+                                   class_name="mt-4 w-100"), md=1),
+            ], className="g-3"),
+            html.Div(id=SELECTION_SAID, className="mt-2"),
+        ]), id=SELECTION_FORM, class_name="mt-3", style={"display": "none"}),
+    ])
+
+
+def _selection_id(query) -> int:
+    text = param_text("id", (query or {}).get("id") if isinstance(query, dict) else None, ViewError)
+    if text is None or not text.isascii() or not text.isdigit() or len(text) > 12:
+        raise ViewError("the address names no selection: write /selection?id=N, e.g. /selection?id=1")
+    return int(text)
+
+
+def _picks_table(selection, shown: bool) -> dbc.Table:
+    show = (lambda v: v or "") if shown else mask_id
+    head = ["Draw", "Group", "Case", "Child", "Met", "Worker", "Unit", "Eliminated"]
+    rows = []
+    for case in selection.picks:
+        gone = (f"{case.elimination_label}: {case.elimination_note} ({case.eliminated_by}, "
+                f"{case.eliminated_at:%Y-%m-%d})" if case.eliminated else "")
+        met = "" if case.met is None else ("yes" if case.met else "no")
+        rows.append(html.Tr([html.Td(case.draw), html.Td(case.stratum or "—"), html.Td(show(case.member_id)),
+                             html.Td(show(case.child_id)), html.Td(met), html.Td(case.worker_id or ""),
+                             html.Td(case.unit_id or ""), html.Td(gone)],
+                            className="text-decoration-line-through text-muted" if case.eliminated else None))
+    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)], bordered=False,
+                     hover=True, responsive=True, class_name="selection-picks")
+
+
+@callback(Output(SELECTION_TITLE, "children"), Output(SELECTION_MESSAGE, "children"),
+          Output(SELECTION_FACTS, "children"), Output(SELECTION_PICKS, "children"), Output(SELECTION_CASE, "options"),
+          Output(SELECTION_REASON, "options"), Output(SELECTION_FORM, "style"),
+          Input(SELECTION_QUERY, "data"), Input(SELECTION_REVEAL, "value"), Input(SELECTION_CHANGED, "data"))
+def show_selection(query, reveal, _changed):
+    """The saved selection for a reader whose own part of the organisation holds it (audited), or why not."""
+    hidden = {"display": "none"}
+    try:
+        selection_id = _selection_id(query)
+        reader = current_reader()
+        selection = reviews.load_selection(services().store, reader.data_scope(), selection_id)
+        reasons = reviews.load_elimination_reasons(services().settings.elimination_reasons_path)
+    except (ViewError, ScorecardQueryError) as exc:
+        refused(exc, "/selection")
+        return "Selection", message(f"{exc}.", heading="This selection cannot be shown"), None, None, [], [], hidden
+    shown = reveal == "shown"
+    store.record(services().store, reader.username, "selection-revealed" if shown else "selection-shown",
+                 {"selection": selection.id, "via": "page"}, request.remote_addr)
+    cell = selection.cells[0]
+    criteria = selection.criteria
+    how = (f"{criteria.n} per {'group' if criteria.stratify else 'selection'}"
+           + (f", grouped by {criteria.stratify}" if criteria.stratify else "")
+           + (f", only {criteria.only}" if criteria.only else "")
+           + (f", leaving out children picked in the last {criteria.exclude_reviewed_within} months"
+              if criteria.exclude_reviewed_within else "")) if criteria.n else "hand-picked"
+    facts = html.Ul([
+        html.Li(["From the members behind ", dcc.Link(
+            f"{cell.indicator_id}, {cell.entity}, {cell.month:%B %Y}",
+            href=IndicatorView(cell.indicator_id, cell.month,
+                               None if cell.entity.level == "department" else cell.entity).href())]),
+        html.Li(f"Drawn {how}; seed {selection.seed}; data version {selection.version_id}."),
+        html.Li(f"Saved by {selection.created_by} on {selection.created_at:%Y-%m-%d %H:%M} UTC; "
+                f"{len(selection.replacements)} cases left in the replacement lists."),
+    ])
+    active = [c for c in selection.picks if not c.eliminated]
+    # By draw number: no id leaves the server in the options, masked or not.
+    cases = [{"label": f"#{c.draw} {mask_id(c.member_id)}", "value": str(c.draw)} for c in active]
+    reason_options = [{"label": label, "value": ident} for ident, label in reasons.reasons]
+    title = f"Selection {selection.id}: {len(active)} cases for review"
+    return (title, None, facts, _picks_table(selection, shown), cases, reason_options, None if active else hidden)
+
+
+@callback(Output(SELECTION_SAID, "children"), Output(SELECTION_CHANGED, "data"),
+          Input(SELECTION_ELIMINATE, "n_clicks"), State(SELECTION_QUERY, "data"), State(SELECTION_CASE, "value"),
+          State(SELECTION_REASON, "value"), State(SELECTION_NOTE, "value"), State(SELECTION_CHANGED, "data"),
+          prevent_initial_call=True)
+def eliminate_case(clicks, query, case, reason, note, changed):
+    """Eliminate one pick for a listed reason with a note; its replacement comes in (both audited)."""
+    if not clicks:
+        return no_update, no_update
+    try:
+        selection_id = _selection_id(query)
+        if not case or not reason:
+            raise ViewError("choose the case and the reason")
+        reader = current_reader()
+        scope = reader.data_scope()
+        reasons = reviews.load_elimination_reasons(services().settings.elimination_reasons_path)
+        draw = param_text("case", case, ViewError)
+        picked = next((c for c in reviews.load_selection(services().store, scope, selection_id).picks
+                       if str(c.draw) == draw and not c.eliminated), None)
+        if picked is None:
+            raise ViewError(f"there is no pick #{draw} still in this selection: reload the page")
+        _gone, replacement = reviews.eliminate(services().store, scope, selection_id,
+                                               f"{picked.member_type}:{picked.member_id}",
+                                               param_text("reason", reason, ViewError),
+                                               note if isinstance(note, str) else "", reader.username, reasons,
+                                               "page")
+    except (ViewError, ScorecardQueryError) as exc:
+        refused(exc, "/selection (eliminate)")
+        return message(f"{exc}.", heading="Nothing was eliminated"), no_update
+    said = (f"Eliminated; #{replacement.draw} {mask_id(replacement.member_id)} takes its place."
+            if replacement else "Eliminated; its group has no replacement left.")
+    count = changed.get("eliminated", 0) if isinstance(changed, dict) else 0
+    return dbc.Alert(said, color="success", class_name="mb-0"), {"eliminated": int(count) + 1}

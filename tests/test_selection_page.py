@@ -1,0 +1,104 @@
+"""Picking cases for review on the web: the draw from a members list, the saved selection, eliminations."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from queries import reviews, store
+from queries.scope import Scope
+from tests.web import engine_of, make_app, post_callback, signed_in_client
+
+QUERY = {"indicator": "timely_contacts_cases", "month": "2026-10", "entity": "office:O001"}
+
+
+@pytest.fixture(scope="module")
+def app(demo_instance, tmp_path_factory):
+    return make_app(demo_instance, tmp_path_factory.mktemp("store") / "statboard.db")
+
+
+@pytest.fixture(scope="module")
+def clients(app):
+    return {"exec": signed_in_client(app, "exec", "executive"),
+            "mgr": signed_in_client(app, "mgr", "manager", "office:O001"),
+            "mgr2": signed_in_client(app, "mgr2", "manager", "office:O002"),
+            "analyst": signed_in_client(app, "analyst", "analyst")}
+
+
+def _pick(client, query=QUERY, **fields):
+    values = {"members-query.data": query, "pick-button.n_clicks": 1, "pick-n.value": "2",
+              "pick-stratify.value": "unit", "pick-only.value": "all", "pick-within.value": "",
+              "pick-seed.value": "20261130"}
+    values.update({f"pick-{k}.value": v for k, v in fields.items()})
+    response = post_callback(client, "pick-message.children", values)
+    assert response.status_code == 200
+    return response.get_json()["response"]
+
+
+def _selection(client, selection_id, reveal="masked"):
+    response = post_callback(client, "selection-title.children",
+                             {"selection-query.data": {"id": str(selection_id)}, "selection-reveal.value": reveal})
+    assert response.status_code == 200
+    return response.get_json()["response"], response.get_data(as_text=True)
+
+
+def test_a_draw_on_the_page_is_the_cli_s_draw_saved_and_opened(app, clients, demo_snapshot):
+    answer = _pick(clients["mgr"])
+    href = answer["members-url"]["href"]
+    assert href.startswith("/selection?id=")
+    selection = reviews.load_selection(engine_of(app), Scope(), int(href.split("=")[1]))
+    same = reviews.draw_cases(demo_snapshot, Scope(), [reviews.Cell("timely_contacts_cases",
+                                                                    selection.cells[0].month,
+                                                                    selection.cells[0].entity)],
+                              "20261130", reviews.Criteria(2, "unit"))
+    assert [c.member_id for c in selection.picks] == [c.member_id for c in same.picks]
+    assert selection.created_by == "mgr" and selection.seed == "20261130"
+    [entry] = [e for e in store.audit_entries(engine_of(app), None, "mgr") if e["detail"].get("via") == "page"
+               and e["detail"].get("selection") == selection.id]
+    assert entry["detail"]["picked"] == len(selection.picks)
+
+
+def test_a_blank_seed_is_made_and_recorded_and_bad_criteria_say_what_to_write(app, clients):
+    href = _pick(clients["exec"], seed="")["members-url"]["href"]
+    selection = reviews.load_selection(engine_of(app), Scope(), int(href.split("=")[1]))
+    assert len(selection.seed) == 8
+    said = json.dumps(_pick(clients["exec"], n="five")["pick-message"])
+    assert "cases per group must be a whole number" in said
+
+
+def test_nobody_picks_or_opens_cases_outside_their_own_part(app, clients):
+    engine = engine_of(app)
+    answer = _pick(clients["mgr2"])  # O002's manager, O001's members
+    assert "members-url" not in answer and "No cases were picked" in json.dumps(answer["pick-message"])
+    assert "No cases were picked" in json.dumps(_pick(clients["analyst"])["pick-message"])
+    href = _pick(clients["exec"])["members-url"]["href"]
+    answer, text = _selection(clients["mgr2"], href.split("=")[1])
+    assert "cannot be shown" in json.dumps(answer["selection-message"]) and answer["selection-picks"]["children"] is None
+    assert store.audit_entries(engine, 1, "mgr2", "access-refused")
+
+
+def test_the_selection_is_masked_until_revealed_and_an_elimination_brings_the_next_case(app, clients):
+    engine = engine_of(app)
+    href = _pick(clients["mgr"], stratify="none", n="2")["members-url"]["href"]
+    selection_id = int(href.split("=")[1])
+    selection = reviews.load_selection(engine, Scope(), selection_id)
+    answer, text = _selection(clients["mgr"], selection_id)
+    assert not [c.member_id for c in selection.cases if c.member_id in text]  # masked: no whole id sent
+    answer, text = _selection(clients["mgr"], selection_id, "shown")
+    assert all(c.member_id in text for c in selection.picks)
+    assert store.audit_entries(engine, 1, "mgr", "selection-revealed")
+    first = selection.picks[0]
+    response = post_callback(clients["mgr"], "selection-said.children", {
+        "selection-query.data": {"id": str(selection_id)}, "selection-eliminate.n_clicks": 1,
+        "selection-case.value": str(first.draw), "selection-reason.value": "sibling_in_sample",
+        "selection-note.value": "a brother is already in the sample", "selection-changed.data": {"eliminated": 0}})
+    assert "takes its place" in response.get_data(as_text=True)
+    after = reviews.load_selection(engine, Scope(), selection_id)
+    assert after.picks[0].eliminated and after.picks[-1].member_id == selection.replacements[0].member_id
+    # Without a note nothing is eliminated, and the page says why.
+    response = post_callback(clients["mgr"], "selection-said.children", {
+        "selection-query.data": {"id": str(selection_id)}, "selection-eliminate.n_clicks": 1,
+        "selection-case.value": str(after.picks[1].draw),
+        "selection-reason.value": "sibling_in_sample", "selection-note.value": "",
+        "selection-changed.data": {"eliminated": 1}})
+    assert "needs a note" in response.get_data(as_text=True)
