@@ -435,11 +435,18 @@ def reviews_group():
 def _acting_as(engine, by: str | None):
     """Whose draw it is: without --by, the whole department as the other CLI commands; with --by, that
     user's role and scope. Returns (scope, actor, via); a role that reads no data raises OutsideScope."""
-    if by is None:
-        from queries.scope import Scope
-        return Scope.everything(), _cli_actor(), "cli"
-    from queries.access import reader_for
+    reader, via = _reader_acting_as(engine, by)
+    return reader.data_scope(), reader.username, via
+
+
+def _reader_acting_as(engine, by: str | None):
+    """Who is acting, as the query layer sees them: without --by, the command line with an executive's reach
+    (the whole department, as the other commands); with --by, that user. Returns (reader, via)."""
+    from queries.access import Reader, reader_for
+    from queries.scope import Scope
     from queries.users import get_user
+    if by is None:
+        return Reader(_cli_actor(), "executive", Scope.everything()), "cli"
     user = get_user(engine, by.strip().lower())
     if user is None:
         raise Failure(f"--by {by}: there is no such user (`statboard users list` shows them)")
@@ -447,7 +454,7 @@ def _acting_as(engine, by: str | None):
         raise Failure(f"--by {by}: {user.username} is disabled; `statboard users enable {user.username}` first")
     settings = Settings.from_env()
     reader = reader_for(user.username, user.role, user.scope, settings.managers_see_peers, settings.small_cell_min)
-    return reader.data_scope(), user.username, f"{_cli_actor()} --by {user.username}"
+    return reader, f"{_cli_actor()} --by {user.username}"
 
 
 def _refused_if_outside(engine, actor: str, where: str, via: str, action):
@@ -588,6 +595,70 @@ def reviews_show(selection_id, by):
     click.echo(f"selection {number}: {selection.entity}, {cells}, seed {selection.seed}, data version "
                f"{selection.version_id}, by {selection.created_by} at {selection.created_at:%Y-%m-%d %H:%M} UTC",
                err=True)
+
+
+REVIEW_COLUMNS = ["review", "selection", "draw", "indicator_id", "month", "entity", "member_type", "member_id",
+                  "child_id", "worker_id", "unit_id", "assignee", "due", "status", "completed_at", "completed_by"]
+
+
+def _reviews_frame(found):
+    import pandas as pd
+    return pd.DataFrame([(r.id, r.selection_id, r.draw, r.indicator_id, f"{r.month:%Y-%m}", str(r.entity),
+                          r.member_type, r.member_id, r.child_id, r.worker_id, r.unit_id, r.assignee,
+                          f"{r.due:%Y-%m-%d}", r.status, r.completed_at and f"{r.completed_at:%Y-%m-%dT%H:%M:%SZ}",
+                          r.completed_by) for r in found], columns=REVIEW_COLUMNS)
+
+
+@reviews_group.command("assign")
+@click.argument("selection_id")
+@click.option("--reviewer", metavar="USERNAME", help="Who reviews the cases: a manager whose scope covers the "
+                                                    "selection's entity, or an executive.")
+@click.option("--due", metavar="YYYY-MM-DD", help="The day the reviews are due.")
+@click.option("--by", metavar="USERNAME", help="Assign as this user, with their role and scope.")
+@reasons
+def reviews_assign(selection_id, reviewer, due, by):
+    """Open a review of each case picked (and not eliminated) in a saved selection that has none yet,
+    assigned to --reviewer and due on --due; print them as CSV (the columns of `reviews queue`)."""
+    from queries import case_reviews
+    from queries.exports import to_csv
+    number = _whole_number("SELECTION_ID", selection_id, "the id `reviews pick` said, e.g. 3")
+    if reviewer is None or due is None:
+        raise Failure("give --reviewer USERNAME and --due YYYY-MM-DD")
+    try:
+        day = dt.date.fromisoformat(due) if len(due) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise Failure(f"--due {due!r} is not a day: write YYYY-MM-DD, e.g. 2026-12-31")
+    engine = _store()
+    reader, via = _refused_if_outside(engine, by or _cli_actor(), "statboard reviews assign", "cli",
+                                      lambda: _reader_acting_as(engine, by))
+    opened = _refused_if_outside(engine, reader.username, "statboard reviews assign", via,
+                                 lambda: case_reviews.open_reviews(engine, reader, number, reviewer, day, via))
+    click.echo(to_csv(_reviews_frame(opened)), nl=False)
+    click.echo(f"opened {len(opened)} review(s) of selection {number} for {opened[0].assignee}, due {day}", err=True)
+
+
+@reviews_group.command("queue")
+@click.option("--assignee", metavar="USERNAME", help="Only the reviews assigned to this user.")
+@click.option("--status", metavar="STATUS", help="Only the reviews of this status: assigned, in progress, completed.")
+@click.option("--by", metavar="USERNAME", help="List as this user, with their role and scope.")
+@reasons
+def reviews_queue(assignee, status, by):
+    """The reviews of picked cases, the soonest due first, as CSV: review, selection, draw, indicator_id, month,
+    entity, member_type, member_id, child_id, worker_id, unit_id, assignee, due, status, completed_at (UTC),
+    completed_by."""
+    from queries import case_reviews, store
+    from queries.exports import to_csv
+    engine = _store()
+    reader, via = _refused_if_outside(engine, by or _cli_actor(), "statboard reviews queue", "cli",
+                                      lambda: _reader_acting_as(engine, by))
+    found = _refused_if_outside(engine, reader.username, "statboard reviews queue", via,
+                                lambda: case_reviews.list_queue(engine, reader, assignee, status))
+    store.record(engine, reader.username, "case-review-queue-shown",
+                 {"assignee": assignee, "status": status, "reviews": len(found), "via": via})
+    click.echo(to_csv(_reviews_frame(found)), nl=False)
+    click.echo(f"{len(found)} review(s)", err=True)
 
 
 @reviews_group.command("reasons")

@@ -1,5 +1,5 @@
-"""The app's own store (users and their sessions, the audit log, cases drawn for review; later reviews and
-actions): SQLite by default, PostgreSQL in production.
+"""The app's own store (users and their sessions, the audit log, cases drawn for review and their reviews;
+later actions): SQLite by default, PostgreSQL in production.
 
 Its schema is owned by the Alembic migrations in migrations/; `upgrade()` brings
 a database to the latest one. Tables are declared here once, for queries and
@@ -118,6 +118,31 @@ review_cases = sa.Table(
     sa.UniqueConstraint("selection_id", "draw", name="review_cases_draw"),  # NULLs (replacements) aside
     sa.Index("review_cases_selection", "selection_id"),
     sa.Index("review_cases_child", "child_id"),
+)
+
+
+# A picked case's review (queries/case_reviews.py): who reviews it, by when, and the answers, with the digest of
+# the instrument they were checked against.
+case_reviews = sa.Table(
+    "case_reviews", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("review_cases.id"), nullable=False),
+    sa.Column("selection_id", sa.Integer, sa.ForeignKey("review_selections.id"), nullable=False),
+    sa.Column("assignee", sa.String(100), nullable=False),  # a username
+    sa.Column("due", sa.Date, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # assigned, in progress, completed
+    sa.Column("assigned_at", sa.DateTime, nullable=False),  # UTC
+    sa.Column("assigned_by", sa.String(200), nullable=False),
+    sa.Column("answers", sa.Text),  # JSON, as reviews.instrument.check_answers reads it
+    sa.Column("instrument_digest", sa.String(64)),  # SHA-256 of the instrument file the answers were checked against
+    sa.Column("saved_at", sa.DateTime),
+    sa.Column("saved_by", sa.String(200)),
+    sa.Column("completed_at", sa.DateTime),
+    sa.Column("completed_by", sa.String(200)),
+    sa.UniqueConstraint("case_id", name="case_reviews_case"),  # one review per picked case
+    sa.Index("case_reviews_selection", "selection_id"),
+    sa.Index("case_reviews_assignee_status", "assignee", "status"),
+    sa.Index("case_reviews_completed_at", "completed_at"),
 )
 
 
