@@ -438,6 +438,11 @@ def eliminate(engine: Engine, scope: Scope, selection_id: int, member_id: str, r
                           f"({case.elimination_label})")
     now = utcnow()
     with engine.begin() as conn:
+        # A review begun is work done: the case stays (an assigned one, not begun, may still go).
+        begun = conn.execute(sa.select(store.case_reviews.c.status).where(
+            store.case_reviews.c.case_id == case.id, store.case_reviews.c.status != "assigned")).scalar()
+        if begun is not None:
+            raise ReviewError(f"{member_id!r} has a review {begun}: a case whose review has begun is not eliminated")
         done = conn.execute(review_cases.update().where(review_cases.c.id == case.id,
                                                         review_cases.c.eliminated_at.is_(None)).values(
             eliminated_at=now, eliminated_by=actor[:200], elimination_reason=reason, elimination_label=label,

@@ -275,6 +275,16 @@ def test_a_review_of_an_eliminated_case_is_closed(engine, two_offices, instrumen
     assert review.id not in [r.id for r in list_queue(engine, READERS["mo1"])]
 
 
+def test_a_case_whose_review_has_begun_is_not_eliminated(engine, two_offices, instrument):
+    begun, waiting = two_offices[0][0], two_offices[0][1]
+    save_answers(engine, READERS["mo1"], begun.id, answers("strength"), instrument)
+    with pytest.raises(ReviewError, match="has a review in progress: a case whose review has begun is not eliminated"):
+        eliminate(engine, Scope.everything(), begun.selection_id, begun.member_id, "sibling_in_sample", "a brother",
+                  "eve", load_elimination_reasons())
+    eliminate(engine, Scope.everything(), waiting.selection_id, waiting.member_id, "sibling_in_sample",
+              "a brother", "eve", load_elimination_reasons())  # assigned, not begun: it may still go
+
+
 # -- findings --------------------------------------------------------------------------------------------
 
 def test_findings_roll_up_the_completed_reviews_of_an_entity_and_a_period(engine, demo_snapshot, instrument):
