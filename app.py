@@ -79,11 +79,14 @@ def _reader():
 
 
 def _nav_links(reader) -> list:
-    """Links to the pages this reader may use: their own scorecard for data roles, Admin for admins."""
+    """Links to the pages this reader may use: their own scorecard for data roles, the case reviews for those
+    who may see cases, Admin for admins."""
     links = []
     if reader is not None and reader.scope is not None:
         links.append(dbc.NavItem(dbc.NavLink("Home", href="/")))
         links.append(dbc.NavItem(dbc.NavLink("Scorecard", href=scorecard_href(reader.scope.root, None))))
+        if reader.scope.case_level:  # case reviews are case-level records
+            links.append(dbc.NavItem(dbc.NavLink("Reviews", href="/reviews")))
     if reader is not None and reader.is_admin:
         links.append(dbc.NavItem(dbc.NavLink("Admin", href="/admin")))
     return links

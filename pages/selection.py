@@ -1,5 +1,7 @@
 """One saved selection of cases for review: what was drawn, from what, how; its picks in draw order (ids
 masked until revealed), the eliminations with their reasons, and a form to eliminate a pick."""
+import datetime as dt
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
@@ -8,7 +10,7 @@ from flask import request
 from components.common import message
 from components.members import mask_id
 from components.links import IndicatorView, ViewError
-from queries import reviews, store
+from queries import case_reviews, reviews, store
 from queries.params import param_text
 from queries.runtime import current_reader, refused, services
 from queries.scorecard import ScorecardQueryError
@@ -28,6 +30,10 @@ SELECTION_ELIMINATE = "selection-eliminate"
 SELECTION_SAID = "selection-said"
 SELECTION_FORM = "selection-form"
 SELECTION_CHANGED = "selection-changed"
+SELECTION_REVIEWER = "selection-reviewer"
+SELECTION_DUE = "selection-due"
+SELECTION_ASSIGN = "selection-assign"
+SELECTION_ASSIGNED = "selection-assigned"
 
 REVEAL_OPTIONS = [{"label": "Masked", "value": "masked"},
                   {"label": "Shown (written to the audit log)", "value": "shown"}]
@@ -59,6 +65,19 @@ def layout(**query):
             ], className="g-3"),
             html.Div(id=SELECTION_SAID, className="mt-2"),
         ]), id=SELECTION_FORM, class_name="mt-3", style={"display": "none"}),
+        dbc.Card(dbc.CardBody([
+            html.H2("Assign the reviews", className="h5"),
+            html.P("Each case picked (and not eliminated) without a review gets one, for a manager of this part of "
+                   "the organisation or an executive, due on the day given.", className="text-muted small"),
+            dbc.Row([
+                dbc.Col([dbc.Label("Reviewer (username)", html_for=SELECTION_REVIEWER),
+                         dbc.Input(id=SELECTION_REVIEWER, type="text")], md=4),
+                dbc.Col([dbc.Label("Due (YYYY-MM-DD)", html_for=SELECTION_DUE),
+                         dbc.Input(id=SELECTION_DUE, type="text", placeholder="e.g. 2026-12-31")], md=3),
+                dbc.Col(dbc.Button("Assign", id=SELECTION_ASSIGN, color="primary", class_name="mt-4 w-100"), md=2),
+            ], className="g-3"),
+            html.Div(id=SELECTION_ASSIGNED, className="mt-2"),
+        ]), class_name="mt-3"),
     ])
 
 
@@ -159,3 +178,25 @@ def eliminate_case(clicks, query, case, reason, note, changed):
             if replacement else "Eliminated; its group has no replacement left.")
     count = changed.get("eliminated", 0) if isinstance(changed, dict) else 0
     return dbc.Alert(said, color="success", class_name="mb-0"), {"eliminated": int(count) + 1}
+
+
+@callback(Output(SELECTION_ASSIGNED, "children"), Input(SELECTION_ASSIGN, "n_clicks"), State(SELECTION_QUERY, "data"),
+          State(SELECTION_REVIEWER, "value"), State(SELECTION_DUE, "value"), prevent_initial_call=True)
+def assign_reviews(clicks, query, reviewer, due):
+    """Open a review of each picked case that has none, for the reviewer chosen, due that day (audited)."""
+    if not clicks:
+        return no_update
+    try:
+        selection_id = _selection_id(query)
+        day = param_text("due", due, ViewError)
+        try:
+            when = dt.date.fromisoformat(day or "")
+        except ValueError:
+            raise ViewError("write the due day as YYYY-MM-DD, e.g. 2026-12-31") from None
+        opened = case_reviews.open_reviews(services().store, current_reader(), selection_id,
+                                           param_text("reviewer", reviewer, ViewError) or "", when, "page")
+    except (ViewError, ScorecardQueryError) as exc:
+        refused(exc, "/selection (assign)")
+        return message(f"{exc}.", heading="No review was assigned")
+    return dbc.Alert([f"{len(opened)} review{'' if len(opened) == 1 else 's'} assigned. ",
+                      dcc.Link("The review queue", href="/reviews")], color="success", class_name="mb-0")

@@ -255,3 +255,34 @@ def test_a_scorecard_cell_to_its_members_to_a_saved_selection_of_cases(page, dri
     page.wait(lambda d: "seed walk-20261130" in d.find_element(By.ID, "selection-facts").text, "no seed shown")
     rows = driver.find_elements(By.CSS_SELECTOR, ".selection-picks tbody tr")
     assert len(rows) == 2 and all("••••" in r.text for r in rows)  # masked until shown
+
+
+def test_a_selection_s_reviews_are_assigned_filled_in_and_completed(page, driver):
+    # Draw two cases of Alder Office's contacts, assign them to oneself, and complete the first review.
+    page.open("/members?indicator=timely_contacts_cases&month=2026-10&entity=office:O001")
+    page.wait(ec.visibility_of_element_located((By.ID, "pick-button")), "no case picker")
+    driver.find_element(By.ID, "pick-seed").send_keys("review-walk")
+    driver.find_element(By.ID, "pick-n").clear()
+    driver.find_element(By.ID, "pick-n").send_keys("2")
+    driver.find_element(By.ID, "pick-button").click()
+    page.title("selection-title", "cases for review")
+    driver.find_element(By.ID, "selection-reviewer").send_keys("exec")
+    driver.find_element(By.ID, "selection-due").send_keys("2099-12-31")
+    driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "selection-assign"))
+    page.title("selection-assigned", "2 reviews assigned")
+    driver.execute_script("arguments[0].click()", driver.find_element(By.LINK_TEXT, "The review queue"))
+    page.wait(ec.presence_of_element_located((By.CSS_SELECTOR, ".reviews-queue")), "no review queue")
+    driver.execute_script("arguments[0].click()", driver.find_elements(By.LINK_TEXT, "Open")[0])
+    page.title("review-title", "assigned")
+    strengths = page.wait(lambda d: d.find_elements(
+        By.XPATH, "//div[contains(@class,'review-item')]//label[normalize-space(.)='Strength']"), "no review form")
+    assert len(strengths) == 18
+    for label in strengths:
+        driver.execute_script("arguments[0].click()", label)
+    complete = driver.find_element(By.ID, "review-complete")
+    driver.execute_script("arguments[0].click()", complete)
+    page.title("review-said", "'What went well' is not answered")  # every problem at once, nothing lost
+    for n, box in enumerate(driver.find_elements(By.CSS_SELECTOR, "textarea[id*='review-question']")[:2]):
+        box.send_keys(["The family was seen every month.", "A caseworker left mid-year."][n])
+    driver.execute_script("arguments[0].click()", complete)
+    page.title("review-title", "completed")

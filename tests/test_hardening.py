@@ -27,7 +27,7 @@ from web.limits import MAX_BODY
 READERS = {"exec": ("executive", None), "mgr": ("manager", "office:O001"), "viewer-o1": ("viewer", "office:O001"),
            "admin": ("admin", None)}
 SCORECARD, INDICATOR, ENTITY = "scorecard-query.data", "indicator-query.data", "entity-query.data"
-MEMBERS, SELECTION = "members-query.data", "selection-query.data"
+MEMBERS, SELECTION, REVIEW = "members-query.data", "selection-query.data", "review-query.data"
 MESSAGE = {SCORECARD: "scorecard-message", INDICATOR: "indicator-message", ENTITY: "entity-message"}
 FUZZ = settings(max_examples=40, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -286,7 +286,8 @@ POINT = st.fixed_dictionaries({"x": WORDS, "y": WORDS, "customdata": st.one_of(s
 CLICK = st.fixed_dictionaries({"points": st.one_of(st.lists(POINT, max_size=2), BAD)})
 KEYS = st.fixed_dictionaries({"rows": st.dictionaries(WORDS, st.one_of(st.lists(WORDS, max_size=3), BAD), max_size=3),
                               "columns": st.dictionaries(WORDS, BAD, max_size=3)})
-PAGES = ["/", "/scorecard", "/indicator/reentry", "/entity/office/O001", "/members", "/selection", "/admin",
+PAGES = ["/", "/scorecard", "/indicator/reentry", "/entity/office/O001", "/members", "/selection", "/reviews",
+         "/review", "/admin",
          "/nowhere"]
 PATH = st.one_of(st.sampled_from(PAGES),
                  st.builds("/indicator/{}".format, WORDS), st.builds("/entity/{}/{}".format, WORDS, WORDS))
@@ -314,11 +315,16 @@ VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09
          "pick-stratify.value": "unit", "pick-only.value": "not-met", "pick-within.value": "6", "pick-seed.value": "s1",
          SELECTION: {"id": "1"}, "selection-reveal.value": "masked", "selection-changed.data": {"eliminated": 0},
          "selection-eliminate.n_clicks": 1, "selection-case.value": "1", "selection-reason.value": "sibling_in_sample",
-         "selection-note.value": "a sibling is in the sample"}
+         "selection-note.value": "a sibling is in the sample", "selection-assign.n_clicks": 1,
+         "selection-reviewer.value": "exec", "selection-due.value": "2099-12-31", "reviews-query.data": {},
+         REVIEW: {"id": "1"}, "review-save.n_clicks": 1, "review-complete.n_clicks": 1,
+         # The form's pattern-matched parts: what the browser sends is a list of the components matched.
+         '{"item":["ALL"],"type":"review-rating"}.value': [], '{"item":["ALL"],"type":"review-rationale"}.value': [],
+         '{"form":["ALL"],"type":"review-themes"}.value': [], '{"question":["ALL"],"type":"review-question"}.value': []}
 TAKES = {SCORECARD: ["month", "parent", "level", "tier", "sort", "junk"],
          INDICATOR: ["indicator_id", "month", "parent", "level", "entity", "months", "junk"],
          ENTITY: ["level", "entity_id", "month", "junk"], MEMBERS: ["indicator", "month", "entity", "junk"],
-         SELECTION: ["id", "junk"]}
+         SELECTION: ["id", "junk"], REVIEW: ["id", "junk"]}
 
 
 def _value(name: str):

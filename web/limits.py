@@ -12,11 +12,15 @@ components/links.py), which answer with a message on the page.
 """
 from __future__ import annotations
 
+import json
+
 from dash import Dash
 from flask import Response, request
 
 from queries.params import shown
 
+LIST_TYPES = {"review-themes"}  # the pattern-matched checklists: their value is a list of texts
+MAX_MATCHED = 200  # components one pattern-matching input may match (a review form's items), or a list's texts
 MAX_BODY = 256 * 1024  # the largest callback the pages send, a 300-row heat map's click with its keys, is ~15 KB
 CALLBACK_ENDPOINT = "/_dash-update-component"
 # What each property this app's callbacks take as an input or a state holds: its JSON type, in words, and
@@ -50,6 +54,48 @@ def _named(item) -> tuple | None:
     return item["id"], item["property"].split("@")[0]
 
 
+def _pattern(declared_id: str) -> dict | None:
+    """A pattern-matching id (`{"type": "review-rating", "item": ["ALL"]}`) as declared, else None."""
+    if not declared_id.startswith("{"):
+        return None
+    try:
+        pattern = json.loads(declared_id)
+    except ValueError:
+        return None
+    return pattern if isinstance(pattern, dict) else None
+
+
+def _matched(items, wanted: dict) -> tuple | None:
+    """(id, property) as declared when `items` are what an ALL pattern matched: a list of components whose
+    ids have the pattern's fixed keys and values; None otherwise."""
+    pattern = _pattern(wanted["id"])
+    fixed = {k: v for k, v in pattern.items() if not isinstance(v, list)}  # ["ALL"] is a wildcard
+    if not isinstance(items, list) or len(items) > MAX_MATCHED:
+        return None
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), dict) or item.get("property") != wanted[
+                "property"] or set(item["id"]) != set(pattern) or any(item["id"][k] != v for k, v in fixed.items()):
+            return None
+        if not all(isinstance(v, str) and len(v) <= 200 for v in item["id"].values()):
+            return None
+    return wanted["id"], wanted["property"]
+
+
+def _value_problem(name: str, value, lists: bool = False) -> str | None:
+    """What is wrong with the value an input or state holds, in words; None when it is of its kind (`lists`:
+    a checklist's, whose value is a list of texts)."""
+    prop = name.rsplit(".", 1)[1]
+    if prop not in VALUE_TYPES or (value is None and prop != "pathname"):
+        return None
+    kind, words = VALUE_TYPES[prop]
+    if lists and isinstance(value, list):
+        return None if len(value) <= MAX_MATCHED and all(isinstance(v, str) for v in value) else (
+            f"{name} must be text, a list of texts, or null, not {shown(value)}")
+    if not isinstance(value, kind) or isinstance(value, bool) or (prop == "pathname" and not value.startswith("/")):
+        return f"{name} must be {words}, not {shown(value)}"
+    return None
+
+
 def callback_problem(app: Dash, body) -> str | None:
     """What is wrong with a callback request's body, in words; None when Dash may run it."""
     if not isinstance(body, dict):
@@ -66,16 +112,16 @@ def callback_problem(app: Dash, body) -> str | None:
     for part in ("inputs", "state"):
         items, wanted = body.get(part, []), declared[part]
         names = [f"{w['id']}.{w['property']}" for w in wanted]
-        if not isinstance(items, list) or [_named(i) for i in items] != [(w["id"], w["property"]) for w in wanted]:
+        if not isinstance(items, list) or [_named(i) if _pattern(w["id"]) is None else _matched(i, w)
+                                           for i, w in zip(items, wanted)] != [
+                (w["id"], w["property"]) for w in wanted] or len(items) != len(wanted):
             return f"{part} must be {', '.join(names) or 'empty'}, in that order, as the callback declares"
-        for item, name in zip(items, names):
-            prop, value = name.rsplit(".", 1)[1], item.get("value")
-            if prop not in VALUE_TYPES or (value is None and prop != "pathname"):
-                continue
-            kind, words = VALUE_TYPES[prop]
-            if not isinstance(value, kind) or isinstance(value, bool) or (
-                    prop == "pathname" and not value.startswith("/")):
-                return f"{name} must be {words}, not {shown(value)}"
+        for item, name, w in zip(items, names, wanted):
+            lists = (_pattern(w["id"]) or {}).get("type") in LIST_TYPES
+            for one in (item if isinstance(item, list) else [item]):
+                problem = _value_problem(name, one.get("value"), lists)
+                if problem:
+                    return problem
     changed = body.get("changedPropIds", [])
     if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
         return "changedPropIds must be a list of id.property names"

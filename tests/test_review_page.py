@@ -1,0 +1,103 @@
+"""The review queue and the review form on the web: scoped, checked as the store checks, every problem at once."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from queries import case_reviews, reviews, store
+from reviews.instrument import load_instrument
+from queries.access import reader_for
+from queries.scope import Scope
+from queries.scorecard import EntityRef
+from tests.web import callback_body, engine_of, make_app, post_callback, signed_in_client
+
+RATING, RATIONALE = '{"item":["ALL"],"type":"review-rating"}', '{"item":["ALL"],"type":"review-rationale"}'
+THEMES, QUESTION = '{"form":["ALL"],"type":"review-themes"}', '{"question":["ALL"],"type":"review-question"}'
+
+
+@pytest.fixture(scope="module")
+def app(demo_instance, demo_snapshot, tmp_path_factory):
+    return make_app(demo_instance, tmp_path_factory.mktemp("store") / "statboard.db")
+
+
+@pytest.fixture(scope="module")
+def clients(app):
+    return {"exec": signed_in_client(app, "exec", "executive"),
+            "mgr": signed_in_client(app, "mgr", "manager", "office:O001"),
+            "mgr2": signed_in_client(app, "mgr2", "manager", "office:O002"),
+            "analyst": signed_in_client(app, "analyst", "analyst")}
+
+
+@pytest.fixture(scope="module")
+def review_id(app, clients, demo_snapshot):
+    engine = engine_of(app)
+    cell = reviews.Cell("timely_contacts_cases", dt.date(2026, 10, 1), EntityRef("office", "O001"))
+    selection = reviews.save_selection(engine, reviews.pick(demo_snapshot, Scope(), engine, [cell], "web",
+                                                            reviews.Criteria(1)), "exec")
+    [review] = case_reviews.open_reviews(engine, reader_for("exec", "executive", None), selection.id, "mgr",
+                                         dt.date(2099, 12, 31))
+    return review.id
+
+
+def _save(client, review_id, items, complete=False, questions=()):
+    """The save callback's body as the browser sends it: each pattern-matched state a list of components."""
+    body = callback_body(client, "review-said.children", {"review-query.data": {"id": str(review_id)},
+                                                          "review-save.n_clicks": None if complete else 1,
+                                                          "review-complete.n_clicks": 1 if complete else None})
+    body["changedPropIds"] = ["review-complete.n_clicks" if complete else "review-save.n_clicks"]
+    matched = {RATING: [{"id": {"type": "review-rating", "item": i}, "property": "value", "value": r}
+                        for i, (r, _) in items.items()],
+               RATIONALE: [{"id": {"type": "review-rationale", "item": i}, "property": "value", "value": t}
+                           for i, (_, t) in items.items()],
+               THEMES: [{"id": {"type": "review-themes", "form": "themes"}, "property": "value", "value": []}],
+               QUESTION: [{"id": {"type": "review-question", "question": q}, "property": "value", "value": a}
+                          for q, a in questions]}
+    body["state"] = [matched.get(s["id"], s) for s in body["state"]]
+    response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return json.dumps(response.get_json())
+
+
+def test_the_queue_and_the_review_are_for_readers_whose_scope_holds_the_case(app, clients, review_id):
+    def queue(name):
+        return json.dumps(post_callback(clients[name], "reviews-table.children", {"reviews-query.data": {}}).get_json())
+    assert f"/review?id={review_id}" in queue("mgr") and f"/review?id={review_id}" in queue("exec")
+    assert f"/review?id={review_id}" not in queue("mgr2") and "No reviews to show" in queue("analyst")
+    def form(name):
+        return json.dumps(post_callback(clients[name], "review-form.children",
+                                        {"review-query.data": {"id": str(review_id)}}).get_json())
+    assert "review-rating" in form("mgr") and "review-rating" not in form("mgr2")
+    assert "cannot be shown" in form("mgr2")
+    refused = len(store.audit_entries(engine_of(app), None, "mgr2", "access-refused"))
+    said = _save(clients["mgr2"], review_id, {"safety_assessment": ("strength", "")})
+    assert "Nothing was saved" in said
+    assert len(store.audit_entries(engine_of(app), None, "mgr2", "access-refused")) == refused + 1
+
+
+def test_a_draft_saves_and_completing_lists_every_problem_at_once(app, clients, review_id):
+    engine = engine_of(app)
+    items = [i for o in load_instrument().outcomes for i in o.items]
+    first = items[0].id
+    assert "Draft saved" in _save(clients["mgr"], review_id, {first: ("ani", "")})
+    review = case_reviews.load_review(engine, reader_for("mgr", "manager", "office:O001"), review_id)
+    assert review.status == "in progress" and review.answers["items"] == {first: {"rating": "ani"}}
+    said = _save(clients["mgr"], review_id, {first: ("ani", "")}, complete=True)
+    # Every problem at once, one to a line: the rationale, the items not rated, the questions not answered.
+    assert "rationale" in said and "not answered" in said and said.count('"type": "Li"') > 10
+    assert case_reviews.load_review(engine, reader_for("mgr", "manager", "office:O001"), review_id
+                                    ).status == "in progress"
+    everything = {i.id: ("strength", "") for i in items}
+    answers = [(q.id, "Said.") for q in load_instrument().questions]
+    assert "Completed" in _save(clients["mgr"], review_id, everything, complete=True, questions=answers)
+    assert case_reviews.load_review(engine, reader_for("mgr", "manager", "office:O001"), review_id
+                                    ).status == "completed"
+
+
+def test_the_findings_roll_up_the_completed_reviews(clients, review_id):
+    # (After the review above was completed with every item a Strength.)
+    said = json.dumps(post_callback(clients["mgr"], "reviews-findings.children", {"reviews-query.data": {}}).get_json())
+    assert "1 review completed." in said and "1 of 1" in said
+    assert "1 review completed." not in json.dumps(post_callback(
+        clients["mgr2"], "reviews-findings.children", {"reviews-query.data": {}}).get_json())
