@@ -257,9 +257,18 @@ def test_a_scorecard_cell_to_its_members_to_a_saved_selection_of_cases(page, dri
     assert len(rows) == 2 and all("••••" in r.text for r in rows)  # masked until shown
 
 
-def test_a_selection_s_reviews_are_assigned_filled_in_and_completed(page, driver):
-    # Draw two cases of Alder Office's contacts, assign them to oneself, and complete the first review.
-    page.open("/members?indicator=timely_contacts_cases&month=2026-10&entity=office:O001")
+def test_a_scorecard_cell_to_a_completed_review(page, driver):
+    # The toolkit's loop: a cell (Alder Office, first column), its members, a draw of two cases, their reviews
+    # assigned (to oneself), the first one filled in and completed.
+    page.open("/scorecard?parent=bureau:B01&tier=1")
+    page.figure("scorecard-heatmap", expect_first_y="North Bureau")
+    cell = driver.find_elements(By.CSS_SELECTOR, "#scorecard-heatmap .nsewdrag")[0]
+    size = cell.size
+    ActionChains(driver).move_to_element_with_offset(cell, -size["width"] / 2 + 20,
+                                                     -size["height"] / 2 + 34 + 17).click().perform()
+    page.title("indicator-trend-title", "Trend: Alder Office")
+    page.wait(ec.element_to_be_clickable((By.ID, "indicator-focus-members")), "no link to Alder's members").click()
+    page.title("members-title", "members behind Alder Office")
     page.wait(ec.visibility_of_element_located((By.ID, "pick-button")), "no case picker")
     driver.find_element(By.ID, "pick-seed").send_keys("review-walk")
     driver.find_element(By.ID, "pick-n").clear()
