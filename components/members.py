@@ -41,8 +41,9 @@ def member_rows(frame: pd.DataFrame, kind: str, reveal: bool) -> list[dict]:
     """One grid row per member; child and member ids masked unless `reveal`."""
     show = (lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)) if reveal else mask_id
     rows = []
-    for r in frame.itertuples(index=False):
-        row = {"member_id": show(r.member_id), "child_id": show(r.child_id), "worker": r.worker_name,
+    for position, r in enumerate(frame.itertuples(index=False), start=1):
+        # `row`: the member's place in the listing (its order is fixed), so a ticked row names it without its id
+        row = {"row": position, "member_id": show(r.member_id), "child_id": show(r.child_id), "worker": r.worker_name,
                "unit": r.unit_name, "start_date": _date(r.start_date), "end_date": _date(r.end_date)}
         if kind == "proportion":
             row["met"] = "yes" if r.numerator == 1 else "no"

@@ -5,7 +5,7 @@ import secrets
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from flask import request
 
 from components.common import breadcrumb, message
@@ -42,6 +42,8 @@ PICK_SEED = "pick-seed"
 PICK_BUTTON = "pick-button"
 PICK_MESSAGE = "pick-message"
 PICK_CARD = "pick-card"
+PICK_CHOSEN = "pick-chosen"
+MAX_HAND_PICKED = 50
 
 REVEAL_OPTIONS = [{"label": "Masked", "value": "masked"},
                   {"label": "Shown (written to the audit log)", "value": "shown"}]
@@ -78,6 +80,7 @@ def layout(**query):
         dag.AgGrid(id=MEMBERS_GRID, rowData=[], columnDefs=[], className="ag-theme-quartz members-grid",
                    defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1, "minWidth": 110},
                    dashGridOptions={"animateRows": False, "pagination": True, "paginationPageSize": 50,
+                                    "rowSelection": {"mode": "multiRow"},
                                     "domLayout": "autoHeight"},
                    style={"width": "100%"}),
     ])
@@ -102,28 +105,37 @@ def _picker() -> dbc.Card:
             field("Seed (blank: a new one)", dbc.Input(id=PICK_SEED, type="text", placeholder="e.g. 20261130"), 2),
             dbc.Col(dbc.Button("Draw and save", id=PICK_BUTTON, color="primary", class_name="mt-4 w-100"), md=1),
         ], className="g-3 align-items-start"),
+        html.Div([html.Span("Or pick by hand: tick rows in the list below, then ", className="text-muted"),
+                  dbc.Button("Save the rows ticked", id=PICK_CHOSEN, color="secondary", outline=True, size="sm")],
+                 className="mt-2"),
         html.Div(id=PICK_MESSAGE, className="mt-2"),
     ]), id=PICK_CARD, class_name="mb-3", style={"display": "none"})
 
 
 @callback(Output(MEMBERS_URL, "href"), Output(PICK_MESSAGE, "children"),
-          Input(PICK_BUTTON, "n_clicks"), State(MEMBERS_QUERY, "data"), State(PICK_N, "value"),
-          State(PICK_STRATIFY, "value"), State(PICK_ONLY, "value"), State(PICK_WITHIN, "value"),
-          State(PICK_SEED, "value"), prevent_initial_call=True)
-def pick_cases(clicks, query, n_text, stratify, only, within_text, seed):
-    """Draw from this cell's members, save the selection (audited) and open it; or say what to change."""
+          Input(PICK_BUTTON, "n_clicks"), Input(PICK_CHOSEN, "n_clicks"), State(MEMBERS_QUERY, "data"),
+          State(PICK_N, "value"), State(PICK_STRATIFY, "value"), State(PICK_ONLY, "value"), State(PICK_WITHIN, "value"),
+          State(PICK_SEED, "value"), State(MEMBERS_GRID, "selectedRows"), prevent_initial_call=True)
+def pick_cases(drawn, chosen, query, n_text, stratify, only, within_text, seed, ticked):
+    """Draw from this cell's members (or take the rows ticked), save the selection (audited) and open it; or
+    say what to change."""
     snapshot = services().warehouse.snapshot()
-    if not clicks or snapshot is None:
+    if not (drawn or chosen) or snapshot is None or ctx.triggered_id not in (PICK_BUTTON, PICK_CHOSEN):
         return no_update, no_update
     try:
         view = MembersView.from_query(query or {})
         reader = current_reader()
         scope = reader.data_scope()
-        criteria = reviews.Criteria(_whole("cases per group", n_text), None if stratify == "none" else stratify,
-                                    None if only == "all" else only, _whole("months", within_text, optional=True))
+        month = resolve_month(snapshot, view.month)
+        cell = reviews.Cell(view.indicator_id, month, view.entity or DEPARTMENT)
         seed = (seed or "").strip() or secrets.token_hex(4)
+        if ctx.triggered_id == PICK_CHOSEN:
+            criteria = reviews.Criteria(hand_picked=_ticked(snapshot, scope, view, month, ticked))
+        else:
+            criteria = reviews.Criteria(_whole("cases per group", n_text), None if stratify == "none" else stratify,
+                                        None if only == "all" else only,
+                                        _whole("months", within_text, optional=True))
         reviews.check_criteria(criteria, seed)
-        cell = reviews.Cell(view.indicator_id, resolve_month(snapshot, view.month), view.entity or DEPARTMENT)
         engine = services().store
         selection = reviews.pick(snapshot, scope, engine, [cell], seed, criteria)
         saved = reviews.save_selection(engine, selection, reader.username, "page")
@@ -131,6 +143,22 @@ def pick_cases(clicks, query, n_text, stratify, only, within_text, seed):
         refused(exc, "/members (pick)")
         return no_update, message(f"{exc}.", heading="No cases were picked")
     return f"/selection?id={saved.id}", None
+
+
+def _ticked(snapshot, scope, view, month, ticked) -> tuple[str, ...]:
+    """The members of the rows ticked in the grid, by their place in the listing (the browser never had their
+    ids while masked), as TYPE:ID."""
+    if not isinstance(ticked, list) or not ticked:
+        raise reviews.ReviewError("tick the rows to pick in the list first")
+    if len(ticked) > MAX_HAND_PICKED or not all(isinstance(r, dict) and isinstance(r.get("row"), int)
+                                                and not isinstance(r.get("row"), bool) for r in ticked):
+        raise reviews.ReviewError(f"tick from 1 to {MAX_HAND_PICKED} rows of the list")
+    frame = members_behind_cell(snapshot, scope, view.indicator_id, month, view.entity)
+    rows = sorted({r["row"] for r in ticked})
+    if rows[0] < 1 or rows[-1] > len(frame):
+        raise reviews.ReviewError("the list changed since it was shown: reload the page and tick the rows again")
+    chosen = frame.iloc[[r - 1 for r in rows]]
+    return tuple(f"{t}:{i}" for t, i in zip(chosen.member_type, chosen.member_id))
 
 
 def _whole(what: str, text, optional: bool = False) -> int | None:

@@ -102,3 +102,25 @@ def test_the_selection_is_masked_until_revealed_and_an_elimination_brings_the_ne
         "selection-reason.value": "sibling_in_sample", "selection-note.value": "",
         "selection-changed.data": {"eliminated": 1}})
     assert "needs a note" in response.get_data(as_text=True)
+
+
+def test_rows_ticked_in_the_list_are_picked_by_hand_without_their_ids_leaving_the_server(app, clients, demo_snapshot):
+    from queries.scorecard import EntityRef, members_behind_cell, parse_month
+    from tests.web import callback_body
+    truth = members_behind_cell(demo_snapshot, Scope(), QUERY["indicator"], parse_month("2026-10"),
+                                EntityRef("office", "O001"))
+    def pick_rows(rows):
+        body = callback_body(clients["mgr"], "pick-message.children", {
+            "members-query.data": QUERY, "pick-chosen.n_clicks": 1, "pick-seed.value": "hand",
+            "members-grid.selectedRows": [{"row": r, "member_id": "••••"} for r in rows]})
+        body["changedPropIds"] = ["pick-chosen.n_clicks"]
+        response = clients["mgr"].post("/_dash-update-component", data=json.dumps(body),
+                                       content_type="application/json")
+        assert response.status_code == 200
+        return response.get_json()["response"]
+    href = pick_rows([3, 1])["members-url"]["href"]
+    selection = reviews.load_selection(engine_of(app), Scope(), int(href.split("=")[1]))
+    assert sorted(c.member_id for c in selection.picks) == sorted(truth.member_id.iloc[[0, 2]])
+    assert selection.criteria.hand_picked and selection.criteria.n is None
+    assert "tick the rows" in json.dumps(pick_rows([]))
+    assert "the list changed" in json.dumps(pick_rows([len(truth) + 1]))
