@@ -9,7 +9,9 @@ from components.common import message
 from components.members import mask_id
 from queries import case_reviews, store
 from queries.runtime import current_reader, refused, services
-from queries.scorecard import ScorecardQueryError
+from components.links import ViewError
+from queries.params import param_text
+from queries.scorecard import ScorecardQueryError, parse_entity
 from reviews.instrument import InstrumentError, load_instrument
 
 dash.register_page(__name__, path="/reviews", name="Reviews", title="Reviews · Statboard", nav=False)
@@ -30,7 +32,7 @@ def layout(**query):
                "page assigns them.", className="text-muted"),
         html.Div(id=REVIEWS_MESSAGE),
         html.Div(id=REVIEWS_TABLE),
-        html.H2("Findings of the last 12 months", className="h4 mt-4"),
+        html.H2("Findings", className="h4 mt-4"),
         html.P("Of the reviews completed in your part of the organisation: for each item, how many rated it a "
                "Strength among those where it applied; and the practice themes named most often.",
                className="text-muted"),
@@ -40,42 +42,62 @@ def layout(**query):
 
 @callback(Output(REVIEWS_MESSAGE, "children"), Output(REVIEWS_TABLE, "children"),
           Output(REVIEWS_FINDINGS, "children"), Input(REVIEWS_QUERY, "data"))
-def show_queue(_query):
-    """The queue and the last year's findings for a reader with case-level access inside their scope, or why
-    not."""
+def show_queue(query):
+    """The queue and the findings (of `entity`, from `since` to `until`: default the reader's own part and the
+    last 12 months) for a reader with case-level access inside their scope, or why not."""
     try:
         reader = current_reader()
+        entity, since, until = _findings_view(query, reader.data_scope().root)
         queue = case_reviews.list_queue(services().store, reader)
-        until = store.utcnow().date()
         found = case_reviews.findings(services().store, reader, load_instrument(services().settings.instrument_path),
-                                      reader.data_scope().root, until - dt.timedelta(days=FINDINGS_DAYS), until)
-    except ScorecardQueryError as exc:
+                                      entity, since, until)
+    except (ViewError, ScorecardQueryError) as exc:
         refused(exc, "/reviews")
         return message(f"{exc}.", heading="No reviews to show"), None, None
     except InstrumentError as exc:
         return message(exc.summary, heading="The review instrument cannot be read"), None, None
     if not queue:
         return message("No reviews yet: pick cases from a members list, then assign them on the selection's page.",
-                       colour="info"), None, findings_table(found)
+                       colour="info"), None, findings_table(found, entity, since, until)
     head = ["Due", "Status", "Reviewer", "Indicator", "Month", "Where", "Case", ""]
     rows = [html.Tr([html.Td(f"{r.due:%Y-%m-%d}"), html.Td(r.status), html.Td(r.assignee), html.Td(r.indicator_id),
                      html.Td(f"{r.month:%Y-%m}"), html.Td(str(r.entity)), html.Td(mask_id(r.member_id)),
                      html.Td(dcc.Link("Open", href=f"/review?id={r.id}"))])
             for r in queue]
     return None, dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)], hover=True,
-                           responsive=True, class_name="reviews-queue"), findings_table(found)
+                           responsive=True, class_name="reviews-queue"), findings_table(found, entity, since, until)
 
 
-def findings_table(found) -> html.Div:
+def _findings_view(query, root):
+    """The findings' entity and period from the URL (`entity`, `since`, `until`), or the defaults."""
+    query = query if isinstance(query, dict) else {}
+    unknown = sorted(set(map(str, query)) - {"entity", "since", "until"})
+    if unknown:
+        raise ViewError(f"the review page takes entity, since and until, not {', '.join(unknown[:5])}")
+    entity = parse_entity(param_text("entity", query.get("entity"), ViewError) or str(root))
+    days = []
+    for name in ("since", "until"):
+        text = param_text(name, query.get(name), ViewError)
+        try:
+            days.append(None if text is None else dt.date.fromisoformat(text))
+        except ValueError:
+            raise ViewError(f"{name} {text!r} is not a day: write YYYY-MM-DD, e.g. 2026-01-01") from None
+    until = days[1] or store.utcnow().date()
+    return entity, days[0] or until - dt.timedelta(days=FINDINGS_DAYS), until
+
+
+def findings_table(found, entity, since, until) -> html.Div:
     """Per item: Strengths of the reviews where it applied; then the themes most often named."""
+    period = html.P(f"{entity}, completed from {since:%Y-%m-%d} to {until:%Y-%m-%d} (change with ?entity=LEVEL:ID"
+                    "&since=YYYY-MM-DD&until=YYYY-MM-DD).", className="small text-muted")
     if not found.reviews:
-        return html.P("No review completed in this period yet.", className="text-muted")
+        return html.Div([period, html.P("No review completed in this period yet.", className="text-muted")])
     rows = [html.Tr([html.Td(f"{f.item.number}. {f.item.name}"),
                      html.Td(f"{f.strengths} of {f.applicable}" if f.applicable else "not applicable",
                              className="text-end font-monospace")]) for f in found.items]
     themes = [html.Li(f"{t.theme.name}: {t.reviews} review{'' if t.reviews == 1 else 's'}") for t in found.themes]
     return html.Div([
-        html.P(f"{found.reviews} review{'' if found.reviews == 1 else 's'} completed."),
+        period, html.P(f"{found.reviews} review{'' if found.reviews == 1 else 's'} completed."),
         dbc.Table([html.Thead(html.Tr([html.Th("Item"), html.Th("Strength", className="text-end")])),
                    html.Tbody(rows)], hover=True, responsive=True, class_name="reviews-findings"),
         html.H3("Themes most often named", className="h6"), html.Ul(themes) if themes else html.P("None named.")])

@@ -21,7 +21,7 @@ from queries import store
 from queries.params import MAX_LENGTH
 from queries.runtime import REFUSALS_WRITTEN, REFUSED, REFUSED_CROSS_SITE, REFUSED_LIMIT
 from queries.users import ADDRESS_LIMIT
-from tests.web import PASSWORD, csrf_of, engine_of, ensure_user, make_app, sign_in, signed_in_client
+from tests.web import PASSWORD, csrf_of, engine_of, ensure_user, make_app, post_callback, sign_in, signed_in_client
 from web.limits import MAX_BODY
 
 READERS = {"exec": ("executive", None), "mgr": ("manager", "office:O001"), "viewer-o1": ("viewer", "office:O001"),
@@ -205,6 +205,12 @@ def test_a_control_s_value_of_the_wrong_type_answers_400_with_the_reason(clients
     assert response.status_code == 400 and said in response.get_data(as_text=True)
 
 
+def test_a_path_with_a_raw_line_break_answers_400_not_the_page_router_s_500(clients):
+    response = post_callback(clients["exec"], "_pages_content.children",
+                             {"_pages_location.pathname": "/entity/\r\n/0000-01", "_pages_location.search": "?"})
+    assert response.status_code == 400 and "control character" in response.get_data(as_text=True)
+
+
 def test_a_malformed_callback_answers_400(clients):
     client = clients["exec"]
     for body in ([], {"output": "nothing-here.children"}, {"output": "_pages_dummy.children", "inputs": []},
@@ -280,7 +286,7 @@ BAD = st.one_of(st.sampled_from(CORPUS), st.text(max_size=20), st.integers(), st
                 st.lists(st.one_of(TEXT, st.integers()), max_size=3),
                 st.dictionaries(st.text(max_size=8), st.one_of(TEXT, st.integers()), max_size=3))
 PARAMS = ["month", "parent", "level", "tier", "sort", "entity", "months", "indicator_id", "entity_id", "indicator",
-          "id", "junk"]
+          "id", "since", "until", "junk"]
 QUERY = st.dictionaries(st.sampled_from(PARAMS), st.one_of(WORDS, WORDS, BAD), max_size=5)
 POINT = st.fixed_dictionaries({"x": WORDS, "y": WORDS, "customdata": st.one_of(st.lists(WORDS, max_size=3), BAD)})
 CLICK = st.fixed_dictionaries({"points": st.one_of(st.lists(POINT, max_size=2), BAD)})
@@ -316,6 +322,7 @@ VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09
          SELECTION: {"id": "1"}, "selection-reveal.value": "masked", "selection-changed.data": {"eliminated": 0},
          "selection-eliminate.n_clicks": 1, "selection-case.value": "1", "selection-reason.value": "sibling_in_sample",
          "selection-note.value": "a sibling is in the sample", "selection-assign.n_clicks": 1,
+         "pick-chosen.n_clicks": 1, "members-grid.selectedRows": [{"row": 1}],
          "selection-reviewer.value": "exec", "selection-due.value": "2099-12-31", "reviews-query.data": {},
          REVIEW: {"id": "1"}, "review-save.n_clicks": 1, "review-complete.n_clicks": 1,
          # The form's pattern-matched parts: what the browser sends is a list of the components matched.
@@ -324,7 +331,7 @@ VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09
 TAKES = {SCORECARD: ["month", "parent", "level", "tier", "sort", "junk"],
          INDICATOR: ["indicator_id", "month", "parent", "level", "entity", "months", "junk"],
          ENTITY: ["level", "entity_id", "month", "junk"], MEMBERS: ["indicator", "month", "entity", "junk"],
-         SELECTION: ["id", "junk"], REVIEW: ["id", "junk"]}
+         SELECTION: ["id", "junk"], REVIEW: ["id", "junk"], "reviews-query.data": ["entity", "since", "until", "junk"]}
 
 
 def _value(name: str):

@@ -101,3 +101,14 @@ def test_the_findings_roll_up_the_completed_reviews(clients, review_id):
     assert "1 review completed." in said and "1 of 1" in said
     assert "1 review completed." not in json.dumps(post_callback(
         clients["mgr2"], "reviews-findings.children", {"reviews-query.data": {}}).get_json())
+
+
+def test_findings_for_an_entity_and_a_period_named_in_the_address(clients):
+    def said(name, query):
+        return json.dumps(post_callback(clients[name], "reviews-findings.children",
+                                        {"reviews-query.data": query}).get_json())
+    assert "1 review completed." in said("exec", {"entity": "office:O001"})
+    assert "No review completed in this period" in said("exec", {"entity": "office:O001", "since": "2020-01-01",
+                                                                 "until": "2020-12-31"})
+    assert "is outside what you may see" in said("mgr", {"entity": "office:O002"})
+    assert "is not a day" in said("exec", {"since": "0000-01-01"})

@@ -93,6 +93,9 @@ def _value_problem(name: str, value, lists: bool = False) -> str | None:
             f"{name} must be text, a list of texts, or null, not {shown(value)}")
     if not isinstance(value, kind) or isinstance(value, bool) or (prop == "pathname" and not value.startswith("/")):
         return f"{name} must be {words}, not {shown(value)}"
+    if prop == "pathname" and any(ord(c) < 32 or ord(c) == 127 for c in value):
+        # A browser sends a path's control characters percent-encoded; Dash's page router fails on raw ones.
+        return f"{name} must not hold a control character, as {shown(value)} does"
     return None
 
 
