@@ -43,6 +43,8 @@ PICK_BUTTON = "pick-button"
 PICK_MESSAGE = "pick-message"
 PICK_CARD = "pick-card"
 PICK_CHOSEN = "pick-chosen"
+PICK_ALSO = "pick-also"
+MAX_CELLS = 10  # cells of one entity drawn from at once
 MAX_HAND_PICKED = 50
 
 REVEAL_OPTIONS = [{"label": "Masked", "value": "masked"},
@@ -105,6 +107,10 @@ def _picker() -> dbc.Card:
             field("Seed (blank: a new one)", dbc.Input(id=PICK_SEED, type="text", placeholder="e.g. 20261130"), 2),
             dbc.Col(dbc.Button("Draw and save", id=PICK_BUTTON, color="primary", class_name="mt-4 w-100"), md=1),
         ], className="g-3 align-items-start"),
+        dbc.Row(dbc.Col([dbc.Label("Also draw from these indicators' members (same place and month)",
+                                   html_for=PICK_ALSO),
+                         dcc.Dropdown(id=PICK_ALSO, multi=True, placeholder="only this indicator")], md=8),
+                className="mt-1"),
         html.Div([html.Span("Or pick by hand: tick rows in the list below, then ", className="text-muted"),
                   dbc.Button("Save the rows ticked", id=PICK_CHOSEN, color="secondary", outline=True, size="sm")],
                  className="mt-2"),
@@ -115,8 +121,9 @@ def _picker() -> dbc.Card:
 @callback(Output(MEMBERS_URL, "href"), Output(PICK_MESSAGE, "children"),
           Input(PICK_BUTTON, "n_clicks"), Input(PICK_CHOSEN, "n_clicks"), State(MEMBERS_QUERY, "data"),
           State(PICK_N, "value"), State(PICK_STRATIFY, "value"), State(PICK_ONLY, "value"), State(PICK_WITHIN, "value"),
-          State(PICK_SEED, "value"), State(MEMBERS_GRID, "selectedRows"), prevent_initial_call=True)
-def pick_cases(drawn, chosen, query, n_text, stratify, only, within_text, seed, ticked):
+          State(PICK_SEED, "value"), State(MEMBERS_GRID, "selectedRows"), State(PICK_ALSO, "value"),
+          prevent_initial_call=True)
+def pick_cases(drawn, chosen, query, n_text, stratify, only, within_text, seed, ticked, also):
     """Draw from this cell's members (or take the rows ticked), save the selection (audited) and open it; or
     say what to change."""
     snapshot = services().warehouse.snapshot()
@@ -127,7 +134,7 @@ def pick_cases(drawn, chosen, query, n_text, stratify, only, within_text, seed, 
         reader = current_reader()
         scope = reader.data_scope()
         month = resolve_month(snapshot, view.month)
-        cell = reviews.Cell(view.indicator_id, month, view.entity or DEPARTMENT)
+        cells = [reviews.Cell(i, month, view.entity or DEPARTMENT) for i in _indicators(view.indicator_id, also)]
         seed = (seed or "").strip() or secrets.token_hex(4)
         if ctx.triggered_id == PICK_CHOSEN:
             criteria = reviews.Criteria(hand_picked=_ticked(snapshot, scope, view, month, ticked))
@@ -137,12 +144,21 @@ def pick_cases(drawn, chosen, query, n_text, stratify, only, within_text, seed, 
                                         _whole("months", within_text, optional=True))
         reviews.check_criteria(criteria, seed)
         engine = services().store
-        selection = reviews.pick(snapshot, scope, engine, [cell], seed, criteria)
+        selection = reviews.pick(snapshot, scope, engine, cells if ctx.triggered_id == PICK_BUTTON else cells[:1],
+                                 seed, criteria)
         saved = reviews.save_selection(engine, selection, reader.username, "page")
     except (ViewError, ScorecardQueryError) as exc:  # ReviewError and OutsideScope are ScorecardQueryErrors
         refused(exc, "/members (pick)")
         return no_update, message(f"{exc}.", heading="No cases were picked")
     return f"/selection?id={saved.id}", None
+
+
+def _indicators(first: str, also) -> list[str]:
+    """This page's indicator, then the others chosen (each once): the cells drawn from."""
+    also = [] if also is None else also
+    if not isinstance(also, list) or len(also) >= MAX_CELLS or not all(isinstance(i, str) for i in also):
+        raise reviews.ReviewError(f"choose at most {MAX_CELLS - 1} other indicators")
+    return list(dict.fromkeys([first, *also]))
 
 
 def _ticked(snapshot, scope, view, month, ticked) -> tuple[str, ...]:
@@ -174,10 +190,11 @@ def _whole(what: str, text, optional: bool = False) -> int | None:
           Output(MEMBERS_MESSAGE, "children"), Output(MEMBERS_SUMMARY, "children"), Output(MEMBERS_LINKS, "children"),
           Output(MEMBERS_GRID, "columnDefs"), Output(MEMBERS_GRID, "rowData"), Output(MEMBERS_UNIT, "options"),
           Output(MEMBERS_WORKER, "options"), Output(MEMBERS_MET_BOX, "style"), Output(PICK_CARD, "style"),
+          Output(PICK_ALSO, "options"),
           Input(MEMBERS_QUERY, "data"), Input(MEMBERS_REVEAL, "value"))
 def show_members(query, reveal):
     """List the cell's members for a reader whose scope covers them (audited), or say why not."""
-    blank = [None, "Members", None, None, None, None, [], [], [], [], None, {"display": "none"}]
+    blank = [None, "Members", None, None, None, None, [], [], [], [], None, {"display": "none"}, []]
     snapshot = services().warehouse.snapshot()
     if snapshot is None:
         blank[3] = no_data()
@@ -215,7 +232,9 @@ def show_members(query, reveal):
             summary_text(frame, indicator["kind"], indicator["direction"]), links,
             column_defs(member_type, indicator["kind"]), member_rows(frame, indicator["kind"], shown),
             units, workers, None if indicator["kind"] == "proportion" else {"display": "none"},
-            None if len(frame) else {"display": "none"})
+            None if len(frame) else {"display": "none"},
+            [{"label": name, "value": ident} for ident, name in zip(catalogue.index, catalogue.name)
+             if ident != view.indicator_id])
 
 
 @callback(Output(MEMBERS_GRID, "filterModel"), Input(MEMBERS_MET, "value"), Input(MEMBERS_UNIT, "value"),

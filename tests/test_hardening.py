@@ -322,7 +322,7 @@ VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09
          SELECTION: {"id": "1"}, "selection-reveal.value": "masked", "selection-changed.data": {"eliminated": 0},
          "selection-eliminate.n_clicks": 1, "selection-case.value": "1", "selection-reason.value": "sibling_in_sample",
          "selection-note.value": "a sibling is in the sample", "selection-assign.n_clicks": 1,
-         "pick-chosen.n_clicks": 1, "members-grid.selectedRows": [{"row": 1}],
+         "pick-chosen.n_clicks": 1, "members-grid.selectedRows": [{"row": 1}], "pick-also.value": ["reentry"],
          "selection-reviewer.value": "exec", "selection-due.value": "2099-12-31", "reviews-query.data": {},
          REVIEW: {"id": "1"}, "review-save.n_clicks": 1, "review-complete.n_clicks": 1,
          # The form's pattern-matched parts: what the browser sends is a list of the components matched.

@@ -124,3 +124,17 @@ def test_rows_ticked_in_the_list_are_picked_by_hand_without_their_ids_leaving_th
     assert selection.criteria.hand_picked and selection.criteria.n is None
     assert "tick the rows" in json.dumps(pick_rows([]))
     assert "the list changed" in json.dumps(pick_rows([len(truth) + 1]))
+
+
+def test_a_draw_from_several_cells_of_one_entity(app, clients, demo_snapshot):
+    answer = _pick(clients["mgr"], stratify="none", n="3")
+    values = {"members-query.data": QUERY, "pick-button.n_clicks": 1, "pick-n.value": "3", "pick-stratify.value": "none",
+              "pick-only.value": "all", "pick-within.value": "", "pick-seed.value": "several",
+              "pick-also.value": ["timely_medical_exam", "timely_contacts_cases"]}
+    response = post_callback(clients["mgr"], "pick-message.children", values)
+    href = response.get_json()["response"]["members-url"]["href"]
+    selection = reviews.load_selection(engine_of(app), Scope(), int(href.split("=")[1]))
+    assert [c.indicator_id for c in selection.cells] == ["timely_contacts_cases", "timely_medical_exam"]
+    assert len(selection.picks) == 3 and answer["members-url"]["href"] != href
+    too_many = post_callback(clients["mgr"], "pick-message.children", {**values, "pick-also.value": ["x"] * 10})
+    assert "at most 9 other indicators" in too_many.get_data(as_text=True)

@@ -20,6 +20,7 @@ from flask import Response, request
 from queries.params import shown
 
 LIST_TYPES = {"review-themes"}  # the pattern-matched checklists: their value is a list of texts
+LIST_IDS = {"pick-also"}        # the multi-choice dropdowns: the same
 MAX_MATCHED = 200  # components one pattern-matching input may match (a review form's items), or a list's texts
 MAX_BODY = 256 * 1024  # the largest callback the pages send, a 300-row heat map's click with its keys, is ~15 KB
 CALLBACK_ENDPOINT = "/_dash-update-component"
@@ -120,7 +121,7 @@ def callback_problem(app: Dash, body) -> str | None:
                 (w["id"], w["property"]) for w in wanted] or len(items) != len(wanted):
             return f"{part} must be {', '.join(names) or 'empty'}, in that order, as the callback declares"
         for item, name, w in zip(items, names, wanted):
-            lists = (_pattern(w["id"]) or {}).get("type") in LIST_TYPES
+            lists = w["id"] in LIST_IDS or (_pattern(w["id"]) or {}).get("type") in LIST_TYPES
             for one in (item if isinstance(item, list) else [item]):
                 problem = _value_problem(name, one.get("value"), lists)
                 if problem:
