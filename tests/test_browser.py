@@ -232,31 +232,6 @@ def test_from_an_indicator_to_the_members_behind_its_cell_masked_then_revealed(p
               "the not-met filter never applied")
 
 
-def test_a_scorecard_cell_to_its_members_to_a_saved_selection_of_cases(page, driver):
-    # The cell of office O001 (Alder) on the first column opens its indicator with Alder's trend ...
-    page.open("/scorecard?parent=bureau:B01&tier=1")
-    page.figure("scorecard-heatmap", expect_first_y="North Bureau")
-    cell = driver.find_elements(By.CSS_SELECTOR, "#scorecard-heatmap .nsewdrag")[0]
-    size = cell.size
-    ActionChains(driver).move_to_element_with_offset(cell, -size["width"] / 2 + 20,
-                                                     -size["height"] / 2 + 34 + 17).click().perform()
-    page.title("indicator-trend-title", "Trend: Alder Office")
-    # ... whose members are a click away; from them, a draw of two cases per unit, saved and opened.
-    page.wait(ec.element_to_be_clickable((By.ID, "indicator-focus-members")), "no link to Alder's members").click()
-    page.title("members-title", "members behind Alder Office")
-    page.wait(ec.visibility_of_element_located((By.ID, "pick-button")), "no case picker")
-    seed = driver.find_element(By.ID, "pick-seed")
-    seed.send_keys("walk-20261130")
-    driver.find_element(By.ID, "pick-n").clear()
-    driver.find_element(By.ID, "pick-n").send_keys("2")
-    driver.find_element(By.ID, "pick-button").click()
-    page.title("selection-title", "cases for review")
-    assert urlparse(driver.current_url).path == "/selection"
-    page.wait(lambda d: "seed walk-20261130" in d.find_element(By.ID, "selection-facts").text, "no seed shown")
-    rows = driver.find_elements(By.CSS_SELECTOR, ".selection-picks tbody tr")
-    assert len(rows) == 2 and all("••••" in r.text for r in rows)  # masked until shown
-
-
 def test_a_scorecard_cell_to_a_completed_review(page, driver):
     # The toolkit's loop: a cell (Alder Office, first column), its members, a draw of two cases, their reviews
     # assigned (to oneself), the first one filled in and completed.
@@ -275,6 +250,10 @@ def test_a_scorecard_cell_to_a_completed_review(page, driver):
     driver.find_element(By.ID, "pick-n").send_keys("2")
     driver.find_element(By.ID, "pick-button").click()
     page.title("selection-title", "cases for review")
+    assert urlparse(driver.current_url).path == "/selection"
+    page.wait(lambda d: "seed review-walk" in d.find_element(By.ID, "selection-facts").text, "no seed shown")
+    rows = driver.find_elements(By.CSS_SELECTOR, ".selection-picks tbody tr")
+    assert len(rows) == 2 and all("••••" in r.text for r in rows)  # masked until shown
     driver.find_element(By.ID, "selection-reviewer").send_keys("exec")
     driver.find_element(By.ID, "selection-due").send_keys("2099-12-31")
     driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "selection-assign"))
