@@ -7,6 +7,7 @@ a month or an entity exists is for the query layer to say, with the data in hand
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 from urllib.parse import quote, urlencode
 
@@ -17,6 +18,7 @@ from queries.scorecard import EntityRef, ScorecardQueryError, parse_entity, pars
 TREND_MONTHS = (12, 24, 36)
 MAX_TREND_MONTHS = 1200  # a century: longer than any agency's history, short enough to count back from
 MAX_UNKNOWN_SHOWN = 5
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class ViewError(ValueError):
@@ -210,6 +212,43 @@ class MembersView:
     def download_href(self) -> str:
         return _href("/export/members.csv", {"indicator": self.indicator_id, "month": _month_text(self.month),
                                              "entity": _entity_text(self.entity)})
+
+
+def record_id(query, noun: str, path: str) -> int:
+    """The `id` a record's page (/selection, /review) takes: a whole number, or `ViewError` saying what to write."""
+    text = _text("id", _pairs(query, f"the {noun} page").get("id"))
+    if text is None or not text.isascii() or not text.isdigit() or len(text) > 12:
+        raise ViewError(f"the address names no {noun}: write {path}?id=N, e.g. {path}?id=1")
+    return int(text)
+
+
+def day(name: str, text) -> dt.date | None:
+    """A day parameter (`YYYY-MM-DD`), or None when absent; `ViewError` saying what to write otherwise."""
+    if _text(name, text) is None:
+        return None
+    try:
+        if DAY.fullmatch(text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise ViewError(f"{name} {shown(text)} is not a day: write YYYY-MM-DD, e.g. 2026-12-31")
+
+
+@dataclass(frozen=True)
+class FindingsView:
+    """/reviews: the findings of `entity` (None: the reader's own part) from `since` to `until` (None: the
+    last year, to today)."""
+    entity: EntityRef | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    PARAMS = ("entity", "since", "until")
+
+    @classmethod
+    def from_query(cls, query: dict) -> FindingsView:
+        _only(query, cls.PARAMS, "the reviews page")
+        return cls(_entity("entity", query.get("entity")), day("since", query.get("since")),
+                   day("until", query.get("until")))
 
 
 def picked_month(picked: str | None, asked: dt.date | None, latest: dt.date | None) -> dt.date | None:

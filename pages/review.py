@@ -6,9 +6,8 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from components.common import message
 from components.members import mask_id
 from components.review_form import QUESTION, RATING, RATIONALE, THEMES, answers_from, review_form
-from components.links import ViewError
+from components.links import ViewError, record_id
 from queries import case_reviews
-from queries.params import param_text
 from queries.runtime import current_reader, refused, services
 from queries.scorecard import ScorecardQueryError
 from reviews.instrument import InstrumentError, load_instrument
@@ -41,13 +40,6 @@ def layout(**query):
     ])
 
 
-def review_id_of(query) -> int:
-    text = param_text("id", (query or {}).get("id") if isinstance(query, dict) else None, ViewError)
-    if text is None or not text.isascii() or not text.isdigit() or len(text) > 12:
-        raise ViewError("the address names no review: write /review?id=N (the review queue lists them)")
-    return int(text)
-
-
 def _instrument():
     return load_instrument(services().settings.instrument_path)
 
@@ -70,7 +62,7 @@ def show_review(query):
     hidden = {"display": "none"}
     try:
         reader = current_reader()
-        review = case_reviews.load_review(services().store, reader, review_id_of(query))
+        review = case_reviews.load_review(services().store, reader, record_id(query, "review", "/review"))
         instrument = _instrument()
     except (ViewError, ScorecardQueryError) as exc:
         refused(exc, "/review")
@@ -101,7 +93,7 @@ def save_review(_save, _complete, query, ratings, rationales, themes, questions)
     try:
         reader = current_reader()
         save = case_reviews.complete_review if complete else case_reviews.save_answers
-        review = save(services().store, reader, review_id_of(query), answers, _instrument(), "page")
+        review = save(services().store, reader, record_id(query, "review", "/review"), answers, _instrument(), "page")
     except case_reviews.AnswersRefused as exc:
         return dbc.Alert([html.Div(str(exc).split(":")[0] + ":", className="fw-bold"),
                           html.Ul([html.Li(p) for p in exc.problems])], color="warning"), no_update, no_update

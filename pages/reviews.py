@@ -9,9 +9,8 @@ from components.common import message
 from components.members import mask_id
 from queries import case_reviews, store
 from queries.runtime import current_reader, refused, services
-from components.links import ViewError
-from queries.params import param_text
-from queries.scorecard import ScorecardQueryError, parse_entity
+from components.links import FindingsView, ViewError
+from queries.scorecard import ScorecardQueryError
 from reviews.instrument import InstrumentError, load_instrument
 
 dash.register_page(__name__, path="/reviews", name="Reviews", title="Reviews · Statboard", nav=False)
@@ -69,21 +68,10 @@ def show_queue(query):
 
 
 def _findings_view(query, root):
-    """The findings' entity and period from the URL (`entity`, `since`, `until`), or the defaults."""
-    query = query if isinstance(query, dict) else {}
-    unknown = sorted(set(map(str, query)) - {"entity", "since", "until"})
-    if unknown:
-        raise ViewError(f"the review page takes entity, since and until, not {', '.join(unknown[:5])}")
-    entity = parse_entity(param_text("entity", query.get("entity"), ViewError) or str(root))
-    days = []
-    for name in ("since", "until"):
-        text = param_text(name, query.get(name), ViewError)
-        try:
-            days.append(None if text is None else dt.date.fromisoformat(text))
-        except ValueError:
-            raise ViewError(f"{name} {text!r} is not a day: write YYYY-MM-DD, e.g. 2026-01-01") from None
-    until = days[1] or store.utcnow().date()
-    return entity, days[0] or until - dt.timedelta(days=FINDINGS_DAYS), until
+    """The findings' entity and period: the URL's, or the reader's own part and the last year."""
+    view = FindingsView.from_query(query if isinstance(query, dict) else {})
+    until = view.until or store.utcnow().date()
+    return view.entity or root, view.since or until - dt.timedelta(days=FINDINGS_DAYS), until
 
 
 def findings_table(found, entity, since, until) -> html.Div:

@@ -1,7 +1,5 @@
 """One saved selection of cases for review: what was drawn, from what, how; its picks in draw order (ids
 masked until revealed), the eliminations with their reasons, and a form to eliminate a pick."""
-import datetime as dt
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
@@ -9,7 +7,7 @@ from flask import request
 
 from components.common import message
 from components.members import mask_id
-from components.links import IndicatorView, ViewError
+from components.links import IndicatorView, ViewError, day, record_id
 from queries import case_reviews, reviews, store
 from queries.params import param_text
 from queries.runtime import current_reader, refused, services
@@ -81,13 +79,6 @@ def layout(**query):
     ])
 
 
-def _selection_id(query) -> int:
-    text = param_text("id", (query or {}).get("id") if isinstance(query, dict) else None, ViewError)
-    if text is None or not text.isascii() or not text.isdigit() or len(text) > 12:
-        raise ViewError("the address names no selection: write /selection?id=N, e.g. /selection?id=1")
-    return int(text)
-
-
 def _picks_table(selection, shown: bool) -> dbc.Table:
     show = (lambda v: v or "") if shown else mask_id
     head = ["Draw", "Group", "Case", "Child", "Met", "Worker", "Unit", "Eliminated"]
@@ -112,7 +103,7 @@ def show_selection(query, reveal, _changed):
     """The saved selection for a reader whose own part of the organisation holds it (audited), or why not."""
     hidden = {"display": "none"}
     try:
-        selection_id = _selection_id(query)
+        selection_id = record_id(query, "selection", "/selection")
         reader = current_reader()
         selection = reviews.load_selection(services().store, reader.data_scope(), selection_id)
         reasons = reviews.load_elimination_reasons(services().settings.elimination_reasons_path)
@@ -155,7 +146,7 @@ def eliminate_case(clicks, query, case, reason, note, changed):
     if not clicks:
         return no_update, no_update
     try:
-        selection_id = _selection_id(query)
+        selection_id = record_id(query, "selection", "/selection")
         if not case or not reason:
             raise ViewError("choose the case and the reason")
         reader = current_reader()
@@ -187,12 +178,10 @@ def assign_reviews(clicks, query, reviewer, due):
     if not clicks:
         return no_update
     try:
-        selection_id = _selection_id(query)
-        day = param_text("due", due, ViewError)
-        try:
-            when = dt.date.fromisoformat(day or "")
-        except ValueError:
-            raise ViewError("write the due day as YYYY-MM-DD, e.g. 2026-12-31") from None
+        selection_id = record_id(query, "selection", "/selection")
+        when = day("due", due)
+        if when is None:
+            raise ViewError("give the due day, YYYY-MM-DD, e.g. 2026-12-31")
         opened = case_reviews.open_reviews(services().store, current_reader(), selection_id,
                                            param_text("reviewer", reviewer, ViewError) or "", when, "page")
     except (ViewError, ScorecardQueryError) as exc:

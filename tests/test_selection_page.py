@@ -138,3 +138,14 @@ def test_a_draw_from_several_cells_of_one_entity(app, clients, demo_snapshot):
     assert len(selection.picks) == 3 and answer["members-url"]["href"] != href
     too_many = post_callback(clients["mgr"], "pick-message.children", {**values, "pick-also.value": ["x"] * 10})
     assert "at most 9 other indicators" in too_many.get_data(as_text=True)
+
+
+def test_assigning_with_a_bad_due_day_or_no_selection_says_what_to_write(clients):
+    href = _pick(clients["exec"], seed="due")["members-url"]["href"]
+    def assign(query, due):
+        return post_callback(clients["exec"], "selection-assigned.children", {
+            "selection-query.data": query, "selection-assign.n_clicks": 1, "selection-reviewer.value": "exec",
+            "selection-due.value": due}).get_data(as_text=True)
+    assert "'next week' is not a day: write YYYY-MM-DD" in assign({"id": href.split("=")[1]}, "next week")
+    assert "give the due day" in assign({"id": href.split("=")[1]}, None)
+    assert "the address names no selection: write /selection?id=N" in assign({"id": "x"}, "2099-01-01")
