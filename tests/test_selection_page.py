@@ -143,9 +143,9 @@ def test_a_draw_from_several_cells_of_one_entity(app, clients, demo_snapshot):
 def test_assigning_with_a_bad_due_day_or_no_selection_says_what_to_write(clients):
     href = _pick(clients["exec"], seed="due")["members-url"]["href"]
     def assign(query, due):
-        return post_callback(clients["exec"], "selection-assigned.children", {
+        return json.dumps(post_callback(clients["exec"], "selection-assigned.children", {
             "selection-query.data": query, "selection-assign.n_clicks": 1, "selection-reviewer.value": "exec",
-            "selection-due.value": due}).get_data(as_text=True)
+            "selection-due.value": due}).get_json())
     assert "'next week' is not a day: write YYYY-MM-DD" in assign({"id": href.split("=")[1]}, "next week")
     assert "give the due day" in assign({"id": href.split("=")[1]}, None)
     assert "the address names no selection: write /selection?id=N" in assign({"id": "x"}, "2099-01-01")
