@@ -107,9 +107,11 @@ def load(directory: Path):
     # The audit log must be writable before the warehouse changes, so no load goes unrecorded.
     engine = store.store_engine(settings.database_url)
     store.upgrade(engine)
+    from queries.meetings import pinned_versions
     warehouse = Warehouse(settings.warehouse_url)
     try:
-        result = load_extract(directory, warehouse, catalogue=catalogue)
+        # The versions open Stat meetings are pinned to are kept, whatever loads land after them.
+        result = load_extract(directory, warehouse, catalogue=catalogue, keep_versions=pinned_versions(engine))
     finally:
         warehouse.dispose()
     store.record(engine, _cli_actor(), "load",

@@ -282,3 +282,15 @@ def _owns_entity(conn, scope: Scope, entity: EntityRef) -> bool:
                                  review_selections.c.unit_id)
                        .where(review_selections.c[f"{entity.level}_id"] == entity.entity_id).limit(1)).first()
     return row is None or scope.owns(entity, dict(row._mapping))
+
+
+def selection_reviews(engine: Engine, reader: Reader, selection_id: int) -> list[CaseReview]:
+    """The reviews of a saved selection's cases (eliminated ones left out), in draw order; the reader's scope
+    must own the selection's entity, with case-level access (`OutsideScope` otherwise)."""
+    scope = _case_scope(reader)
+    load_selection(engine, scope, selection_id)
+    with engine.connect() as conn:
+        rows = conn.execute(_reviews_query().where(case_reviews.c.selection_id == selection_id,
+                                                   review_cases.c.eliminated_at.is_(None))
+                            .order_by(review_cases.c.draw, case_reviews.c.id)).all()
+    return [review for review in map(_review, rows) if _owned(scope, review)]

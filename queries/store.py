@@ -1,5 +1,5 @@
-"""The app's own store (users and their sessions, the audit log, cases drawn for review and their reviews;
-later actions): SQLite by default, PostgreSQL in production.
+"""The app's own store (users and their sessions, the audit log, cases drawn for review and their reviews,
+Stat meetings and their actions): SQLite by default, PostgreSQL in production.
 
 Its schema is owned by the Alembic migrations in migrations/; `upgrade()` brings
 a database to the latest one. Tables are declared here once, for queries and
@@ -143,6 +143,94 @@ case_reviews = sa.Table(
     sa.Index("case_reviews_selection", "selection_id"),
     sa.Index("case_reviews_assignee_status", "assignee", "status"),
     sa.Index("case_reviews_completed_at", "completed_at"),
+)
+
+
+# Stat meetings (queries/meetings.py): a meeting of one entity on one data month, pinned to the data version it
+# was prepared on; its agenda, the actions agreed at it and their dated updates.
+meetings = sa.Table(
+    "meetings", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("entity_level", sa.String(20), nullable=False),
+    sa.Column("entity_id", sa.String(200), nullable=False),
+    # the entity's name and ancestry, so scope is checked, and the meeting listed, without the warehouse
+    sa.Column("entity_name", sa.String(300), nullable=False),
+    sa.Column("bureau_id", sa.String(200)),
+    sa.Column("office_id", sa.String(200)),
+    sa.Column("unit_id", sa.String(200)),
+    sa.Column("month", sa.Date, nullable=False),       # the data month discussed (its first day)
+    sa.Column("held_on", sa.Date, nullable=False),     # the meeting's date
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("attendees", sa.Text, nullable=False),   # JSON list of {"name", "email"}
+    sa.Column("version_id", sa.Integer, nullable=False),  # the warehouse data version it is pinned to
+    sa.Column("as_of", sa.Date, nullable=False),       # that version's as_of
+    sa.Column("status", sa.String(20), nullable=False),  # open, closed
+    sa.Column("highlights", sa.Text, nullable=False, default=""),
+    sa.Column("lessons", sa.Text, nullable=False, default=""),
+    sa.Column("next_steps", sa.Text, nullable=False, default=""),
+    sa.Column("followup", sa.Text),                    # the follow-up as edited; NULL: not written yet
+    sa.Column("followup_sent_at", sa.DateTime),        # UTC
+    sa.Column("record", sa.Text),                      # JSON: the numbers it showed, frozen when it closed
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("closed_at", sa.DateTime),
+    sa.Column("closed_by", sa.String(200)),
+    sa.Index("meetings_entity_held_on", "entity_level", "entity_id", "held_on"),
+    sa.Index("meetings_status", "status"),
+)
+
+meeting_items = sa.Table(
+    "meeting_items", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id"), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),  # indicator, practice, kudos, reviews
+    sa.Column("indicator_id", sa.String(100)),         # indicator items: the cell flagged
+    sa.Column("entity_level", sa.String(20)),
+    sa.Column("entity_id", sa.String(200)),
+    sa.Column("entity_name", sa.String(300)),
+    sa.Column("selection_id", sa.Integer, sa.ForeignKey("review_selections.id")),  # reviews items
+    sa.Column("source", sa.String(30), nullable=False),  # flagged, or the suggestion accepted (red, ...)
+    sa.Column("reason", sa.String(500), nullable=False, default=""),  # why it was suggested, in words
+    sa.Column("notes", sa.Text, nullable=False, default=""),  # the story behind the data; or the practice's text
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Index("meeting_items_meeting", "meeting_id", "position"),
+)
+
+actions = sa.Table(
+    "actions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id"), nullable=False),  # agreed at
+    # the meeting's entity, copied: actions carry over to the next meeting of that entity
+    sa.Column("meeting_level", sa.String(20), nullable=False),
+    sa.Column("meeting_entity_id", sa.String(200), nullable=False),
+    sa.Column("what", sa.Text, nullable=False),
+    sa.Column("owner", sa.String(200), nullable=False),
+    sa.Column("due", sa.Date, nullable=False),
+    sa.Column("indicator_id", sa.String(100), nullable=False),  # what it is meant to move ...
+    sa.Column("entity_level", sa.String(20), nullable=False),   # ... and where
+    sa.Column("entity_id", sa.String(200), nullable=False),
+    sa.Column("entity_name", sa.String(300), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # open, done, dropped
+    sa.Column("agreed_on", sa.Date, nullable=False),     # the meeting's date: where the trend is annotated
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Index("actions_meeting_entity_status", "meeting_level", "meeting_entity_id", "status"),
+    sa.Index("actions_cell", "indicator_id", "entity_level", "entity_id"),
+)
+
+action_updates = sa.Table(
+    "action_updates", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("action_id", sa.Integer, sa.ForeignKey("actions.id"), nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),   # UTC
+    sa.Column("by", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # the status after this update
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Index("action_updates_action", "action_id"),
 )
 
 

@@ -120,6 +120,7 @@ class Warehouse:
         self.timeout_ms = timeout_ms
         self._versions: dict[str, DataVersion] = {}
         self._memos: dict[str, dict] = {}
+        self._pinned_memos: dict[str, tuple[DataVersion, dict]] = {}  # older versions meetings read
 
     def snapshot(self) -> Snapshot | None:
         source = self.backend.snapshot_source()
@@ -132,6 +133,25 @@ class Warehouse:
                         self._memos[key])
         if key not in self._versions:
             self._versions = {key: snap.version}
+        return snap
+
+    def snapshot_of(self, version_id: int) -> Snapshot | None:
+        """Data version `version_id` (a Stat meeting's pinned version): the current one, or an older one the
+        loader kept; None when it is gone (or before any load)."""
+        current = self.snapshot()
+        if current is None or current.version.version_id == version_id:
+            return current
+        source = self.backend.version_source(version_id)
+        if source is None:
+            return None
+        engine, schema, key = source
+        known = self._pinned_memos.get(key)
+        snap = Snapshot(engine, schema, key, self.backend, self.timeout_ms, known[0] if known else None,
+                        known[1] if known else {})
+        if known is None:
+            if snap.version.version_id != version_id:  # a file or schema that is not what its name says
+                return None
+            self._pinned_memos = {**dict(list(self._pinned_memos.items())[-7:]), key: (snap.version, snap._memo)}
         return snap
 
     def dispose(self) -> None:

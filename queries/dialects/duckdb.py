@@ -5,8 +5,9 @@
 it, closes it, and replaces the symlink in one ``rename``: a reader resolves
 the link once per snapshot and opens that file read-only, so it sees the old
 version or the new one, never a mix. The current and the previous version
-are kept (a reader may still hold the previous one); older files and any left
-by an interrupted load are removed by the next load. An exclusive ``flock``
+are kept (a reader may still hold the previous one), and so is every version
+an open Stat meeting is pinned to (``keep``); older files and any left by an
+interrupted load are removed by the next load. An exclusive ``flock``
 on ``warehouse.duckdb.lock`` keeps loads one at a time.
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy.engine import URL, Engine
 from queries.dialects import WarehouseConfigError
 from queries.private_files import FILE_MODE, private_file, private_folder
 
+PINNED_ENGINES = 8  # older versions' engines kept open at once (meetings pinned to them)
 VERSION_SUFFIX = re.compile(r"\.v(\d{6})$")
 
 
@@ -67,6 +69,7 @@ class Backend:
                 "use duckdb:///path/to/warehouse.duckdb")
         self.link = Path(database).absolute()
         self._engines: dict[str, Engine] = {}
+        self._pinned: dict[str, Engine] = {}  # engines of older versions a meeting reads, most recent last
         self.dialect = SqlDialect()
         self._lock = threading.Lock()
 
@@ -92,14 +95,31 @@ class Backend:
                 self._engines[key] = engine
         return engine, None, key
 
+    def version_source(self, version_id: int):
+        """An older version's file, if it is still kept (a meeting pinned to it); None when it is gone."""
+        path = self.link.with_name(f"{self.link.name}.v{int(version_id):06d}")
+        if not path.is_file():
+            return None
+        key = str(path)
+        with self._lock:
+            engine = self._engines.get(key) or self._pinned.pop(key, None)
+            if engine is None:
+                engine = create_engine(f"duckdb:///{key}", connect_args={"read_only": True})
+            if key not in self._engines:
+                self._pinned[key] = engine  # most recently used last
+                while len(self._pinned) > PINNED_ENGINES:
+                    self._pinned.pop(next(iter(self._pinned))).dispose()
+        return engine, None, key
+
     def session_setup(self, schema: str | None, timeout_ms: int) -> list[str]:
         return []  # the time limit is enforced by interrupting the connection (see queries.warehouse)
 
     def dispose(self) -> None:
         with self._lock:
-            for engine in self._engines.values():
+            for engine in [*self._engines.values(), *self._pinned.values()]:
                 engine.dispose()
             self._engines.clear()
+            self._pinned.clear()
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -112,7 +132,9 @@ class Backend:
         return found
 
     @contextlib.contextmanager
-    def begin_load(self):
+    def begin_load(self, keep_versions=()):
+        """Lock, then yield the new version's `LoadTarget`; after it is published, remove the versions other
+        than the new one, the one it replaced and `keep_versions` (those open meetings are pinned to)."""
         private_folder(self.link.parent)
         if self.link.exists() and not self.link.is_symlink():
             raise WarehouseConfigError(
@@ -145,8 +167,9 @@ class Backend:
                 raise
             if self.current_file() == staging:
                 keep.add(staging)
-                for path in self._versions().values():
-                    if path not in keep:
+                pinned = {int(v) for v in keep_versions}
+                for number, path in self._versions().items():
+                    if path not in keep and number not in pinned:
                         _remove_version(path)
             else:
                 _remove_version(staging)

@@ -6,8 +6,8 @@ in ``statboard.current`` -- all in one transaction, so a failure at any point
 (bad data, a crash, Ctrl-C, a lost connection) rolls everything back and
 readers, who resolve the pointer once per snapshot and then read with
 ``search_path`` set to that schema, never see a half-written version. The
-previous version's schema is kept for readers still on it; older ones are
-dropped after the switch. A session-level advisory lock keeps loads one at
+previous version's schema is kept for readers still on it, and so is every
+version an open Stat meeting is pinned to; older ones are dropped after the switch. A session-level advisory lock keeps loads one at
 a time.
 """
 from __future__ import annotations
@@ -147,6 +147,13 @@ class Backend:
             return None
         return self.engine, schema, schema
 
+    def version_source(self, version_id: int):
+        """An older version's schema, if it is still kept (a meeting pinned to it); None when it is gone."""
+        name = schema_name(int(version_id))
+        with self.engine.connect() as conn:
+            found = conn.execute(text("select 1 from pg_namespace where nspname = :name"), {"name": name}).first()
+        return (self.engine, name, name) if found else None
+
     def session_setup(self, schema: str | None, timeout_ms: int) -> list[str]:
         if schema is None or not VERSION_SCHEMA.match(schema):
             raise WarehouseConfigError(f"unexpected warehouse schema {schema!r}")
@@ -161,7 +168,9 @@ class Backend:
         return {int(m.group(1)): m.group(0) for m in map(VERSION_SCHEMA.match, names) if m}
 
     @contextlib.contextmanager
-    def begin_load(self):
+    def begin_load(self, keep_versions=()):
+        """Lock, then yield the new version's `LoadTarget`; after it is published, drop the versions other
+        than the new one, the one it replaced and `keep_versions` (those open meetings are pinned to)."""
         with self.engine.connect() as lock_conn:
             got = lock_conn.execute(text("select pg_try_advisory_lock(:k)"), {"k": LOAD_LOCK_KEY}).scalar()
             lock_conn.commit()
@@ -170,12 +179,12 @@ class Backend:
                     f"another load into {self.url.render_as_string(hide_password=True)} is running; "
                     "wait for it to finish")
             try:
-                yield from self._load(lock_conn)
+                yield from self._load(lock_conn, {int(v) for v in keep_versions})
             finally:
                 lock_conn.execute(text("select pg_advisory_unlock(:k)"), {"k": LOAD_LOCK_KEY})
                 lock_conn.commit()
 
-    def _load(self, conn: Connection):
+    def _load(self, conn: Connection, pinned: set[int]):
         with self.engine.begin() as c:
             c.execute(text(f"create schema if not exists {POINTER_SCHEMA}"))
             c.execute(text(f"create table if not exists {POINTER_SCHEMA}.current ("
@@ -194,7 +203,7 @@ class Backend:
             target = LoadTarget(Path(tmp) / "staging.duckdb", current_id + 1, self.engine)
             yield target
         if target._published:
-            keep = {current_id, target.version_id}
+            keep = {current_id, target.version_id} | pinned
             try:
                 with self.engine.begin() as c:
                     c.execute(text("set local lock_timeout = '5s'"))

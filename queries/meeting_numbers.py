@@ -1,0 +1,362 @@
+"""The numbers a Stat meeting shows, from its pinned data version: the scorecard of its entity, and for each
+agenda item the trend and the variation among the entity's children; the suggestions for its agenda; and the
+record a closed meeting keeps of them.
+
+A meeting's numbers are read within its own entity's subtree (aggregates only), whoever opens it, so every
+attendee and the data book see the same thing: an office's trend has its bureau's line only at the bureau's
+meetings. Who may open the meeting at all is queries/meetings.py's rule (executives, managers of the
+subtree, analysts), none of whom has small cells hidden.
+
+Suggestions, from the meeting month's scorecard (the entity and its children):
+
+- **red**: cells red this month that were not red last month (turned red);
+- **worse-month** / **worse-year**: the largest changes in the worse direction since last month / since a
+  year ago. Changes are compared across indicators in units of the indicator's yellow band (the distance
+  between its green and yellow thresholds), so 3 points on a band 5 points wide rank beside 12 days on a
+  band 20 days wide. Only rated cells (green, yellow or red in both months) count; counts have no direction;
+- **spread**: the indicators whose children's rated values spread widest, in the same band units, with the
+  red children a green or yellow average hides named;
+- **due**: the cells of carried-over actions due by the meeting's date.
+
+Each cell is suggested once (the first reason in that order), never when it is already on the agenda.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, fields, is_dataclass
+from decimal import Decimal
+from io import StringIO
+
+import numpy as np
+import pandas as pd
+
+from queries.meetings import AgendaItem, Meeting, MeetingError
+from queries.performance import (DEFAULT_TREND_MONTHS, Entity, Heatmap, IndicatorAcross, Trend, child_level,
+                                 entity_path, heatmap, indicator_across, path_ids, resolve_month, trend)
+from queries.scope import EntityRef, Scope
+from queries.scorecard import OutsideScope, _check_indicators, indicator_catalogue
+from queries.warehouse import Snapshot, Warehouse
+
+RECORD_FORMAT = 1
+SUGGESTED_PER_KIND = 5
+RATED = ("green", "yellow", "red")
+
+
+@dataclass(frozen=True)
+class ItemNumbers:
+    """One indicator item's numbers: its cell this month, its trend, and the variation among its children."""
+    item_id: int
+    indicator: pd.Series
+    entity: Entity
+    cell: dict                       # value, status, last_month(_status), last_year(_status), numerator, denominator
+    trend: Trend
+    variation: IndicatorAcross | None  # None for a worker (nothing below it)
+
+
+@dataclass(frozen=True)
+class MeetingNumbers:
+    version_id: int
+    as_of: dt.date
+    month: dt.date
+    scorecard: Heatmap
+    items: dict                      # agenda item id -> ItemNumbers
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str                        # red, worse-month, worse-year, spread, due
+    indicator_id: str
+    indicator_name: str
+    entity: EntityRef
+    entity_name: str
+    reason: str
+    score: float                     # larger: more worth discussing (within a kind)
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """What a meeting shows and where it came from."""
+    numbers: MeetingNumbers | None
+    source: str                      # pinned (read from its version), record (closed: frozen), gone
+    newer: tuple[int, dt.date] | None  # the current version (id, as_of) when it is newer than the meeting's
+
+
+def numbers_scope(entity: EntityRef) -> Scope:
+    """The meeting's entity's subtree, aggregates only: what every meeting of it reads."""
+    return Scope(entity.level, entity.entity_id, case_level=False)
+
+
+def prepare(snapshot: Snapshot, scope: Scope, entity: EntityRef, month: dt.date | None) -> tuple[str, dict, dt.date]:
+    """Check a new meeting's entity (inside `scope`) and month against the data version: (name, ancestry, month)."""
+    path = entity_path(snapshot, scope, entity)
+    return path[-1].name, path_ids(path), resolve_month(snapshot, month)
+
+
+def check_cell(snapshot: Snapshot, meeting: Meeting, indicator_id: str, entity: EntityRef) -> str:
+    """An agenda item's or action's cell must be an indicator of the catalogue for the meeting's entity or one
+    under it; its entity's name."""
+    _check_indicators(snapshot, [indicator_id])
+    try:
+        path = entity_path(snapshot, numbers_scope(meeting.entity), entity)
+    except OutsideScope:
+        raise MeetingError(f"{entity} is not part of {meeting.entity_name}: a meeting discusses its own entity "
+                           "and those under it") from None
+    return path[-1].name
+
+
+def compute(snapshot: Snapshot, meeting: Meeting, items: list[AgendaItem]) -> MeetingNumbers:
+    """The meeting's numbers from `snapshot` (its pinned version)."""
+    scope = numbers_scope(meeting.entity)
+    month = resolve_month(snapshot, meeting.month)
+    card = heatmap(snapshot, scope, month, meeting.entity)
+    found = {}
+    for item in items:
+        if item.kind != "indicator":
+            continue
+        series = trend(snapshot, scope, item.indicator_id, item.entity, month, DEFAULT_TREND_MONTHS)
+        variation = None
+        if item.entity.level != "worker":
+            variation = indicator_across(snapshot, scope, item.indicator_id, month, item.entity,
+                                         child_level(item.entity.level))
+        found[item.id] = ItemNumbers(item.id, series.indicator, series.entity, _cell(series, month), series,
+                                     variation)
+    version = snapshot.version
+    return MeetingNumbers(version.version_id, version.as_of, month, card, found)
+
+
+def _cell(series: Trend, month: dt.date) -> dict:
+    own = series.series[series.series.line == "entity"].set_index("month")
+
+    def at(when):
+        key = pd.Timestamp(when)
+        if key not in own.index:
+            return None, None
+        row = own.loc[key]
+        return (None if pd.isna(row.value) else float(row.value)), row.status
+
+    this, last, year = at(month), at(_add_months(month, -1)), at(_add_months(month, -12))
+    row = own.loc[pd.Timestamp(month)] if pd.Timestamp(month) in own.index else None
+    return {"value": this[0], "status": this[1] or "none", "last_month": last[0], "last_month_status": last[1],
+            "last_year": year[0], "last_year_status": year[1],
+            "numerator": None if row is None or pd.isna(row.numerator) else float(row.numerator),
+            "denominator": None if row is None or pd.isna(row.denominator) else float(row.denominator)}
+
+
+def _add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def numbers_for(warehouse: Warehouse, meeting: Meeting, items: list[AgendaItem], record: str | None) -> Numbers:
+    """A meeting's numbers: frozen in its record once closed; read from its pinned version while open."""
+    current = warehouse.snapshot()
+    newer = None
+    if current is not None and current.version.version_id > meeting.version_id:
+        newer = (current.version.version_id, current.version.as_of)
+    if record is not None:
+        return Numbers(thaw(record), "record", newer)
+    snapshot = warehouse.snapshot_of(meeting.version_id)
+    if snapshot is None:
+        return Numbers(None, "gone", newer)
+    return Numbers(compute(snapshot, meeting, items), "pinned", newer)
+
+
+# -- suggestions ----------------------------------------------------------------------------------------
+
+def _band(indicator) -> float | None:
+    try:
+        green, yellow = float(Decimal(str(indicator.green))), float(Decimal(str(indicator.yellow)))
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+    width = abs(green - yellow)
+    return width if width > 0 else (abs(green) or None)
+
+
+def suggestions(numbers: MeetingNumbers, items: list[AgendaItem], carried=(), held_on: dt.date | None = None) \
+        -> list[Suggestion]:
+    """What the meeting might discuss that is not on its agenda yet, by kind (see the module docstring)."""
+    card = numbers.scorecard
+    indicators = card.indicators.set_index("indicator_id")
+    names = {(r.level, r.entity_id): r.entity_name for r in card.rows.itertuples(index=False)}
+    cells = card.cells[card.cells.apply(lambda c: (c.level, c.entity_id) in names, axis=1)] \
+        if not card.cells.empty else card.cells
+    taken = {(i.indicator_id, i.entity.level, i.entity.entity_id) for i in items if i.kind == "indicator"}
+    found: list[Suggestion] = []
+
+    def add(kind, indicator_id, level, entity_id, name, reason, score):
+        key = (indicator_id, level, entity_id)
+        if key in taken:
+            return
+        taken.add(key)
+        found.append(Suggestion(kind, indicator_id, indicators.loc[indicator_id, "name"], EntityRef(level, entity_id),
+                                name, reason, float(score)))
+
+    def ranked(frame, kind, limit=SUGGESTED_PER_KIND):
+        for r in frame.sort_values(["score", "level", "entity_id", "indicator_id"],
+                                   ascending=[False, True, True, True], kind="stable").itertuples(index=False):
+            if sum(1 for s in found if s.kind == kind) >= limit:
+                break
+            add(kind, r.indicator_id, r.level, r.entity_id, names[(r.level, r.entity_id)], r.reason, r.score)
+
+    def known(frame):
+        return frame[frame.indicator_id.isin(indicators.index)]
+
+    # red: red now, not red last month (rank: the parent first, then by how far past the yellow threshold)
+    if not cells.empty:
+        red = known(cells[(cells.status == "red") & (cells.last_month_status.fillna("none") != "red")]).copy()
+        red["score"] = [_past_yellow(indicators.loc[r.indicator_id], r.value) + (100 if r.level == card.parent.level else 0)
+                        for r in red.itertuples(index=False)]
+        red["reason"] = [f"turned red this month (last month {_status_words(r.last_month_status)})"
+                         for r in red.itertuples(index=False)]
+        ranked(red, "red", limit=len(red))
+    # due: carried-over actions due by the meeting's date
+    for action in carried:
+        if action.status == "open" and held_on is not None and action.due <= held_on \
+                and action.indicator_id in indicators.index:
+            add("due", action.indicator_id, action.entity.level, action.entity.entity_id, action.entity_name,
+                f"action due {action.due:%d %b %Y}: {action.what[:80]}", 0)
+    for column, kind, words in (("last_month", "worse-month", "since last month"),
+                                ("last_year", "worse-year", "since a year ago")):
+        if cells.empty:
+            break
+        rated = known(cells[cells.status.isin(RATED) & cells[f"{column}_status"].isin(RATED)]).copy()
+        scores, reasons = [], []
+        for r in rated.itertuples(index=False):
+            indicator = indicators.loc[r.indicator_id]
+            band = _band(indicator)
+            sign = 1 if indicator.direction == "lower" else -1 if indicator.direction == "higher" else 0
+            worse = sign * (r.value - getattr(r, column)) / band if band and sign else float("nan")
+            scores.append(worse)
+            reasons.append(f"worse {words}: {_plain(getattr(r, column))} → {_plain(r.value)} "
+                           f"({abs(worse):.1f} × the yellow band)" if worse == worse else "")
+        rated["score"], rated["reason"] = scores, reasons
+        ranked(rated[rated.score > 0], kind)
+    # spread among the children, per indicator
+    children = cells[cells.level == card.level] if not cells.empty else cells
+    parent_cells = cells[cells.level == card.parent.level].set_index("indicator_id") if not cells.empty else None
+    rows = []
+    for indicator_id, group in (known(children).groupby("indicator_id") if not children.empty else ()):
+        rated = group[group.status.isin(RATED)]
+        band = _band(indicators.loc[indicator_id])
+        if len(rated) < 2 or not band:
+            continue
+        best = rated.value.max() if indicators.loc[indicator_id, "direction"] == "higher" else rated.value.min()
+        worst = rated.value.min() if indicators.loc[indicator_id, "direction"] == "higher" else rated.value.max()
+        worst_row = rated[rated.value == worst].sort_values("entity_id").iloc[0]
+        reds = int((rated.status == "red").sum())
+        parent_status = parent_cells.status.get(indicator_id) if parent_cells is not None else None
+        hides = (f"; a {parent_status} average hiding {reds} red {card.level}{'s' if reds != 1 else ''}"
+                 if reds and parent_status in ("green", "yellow") else "")
+        rows.append({"indicator_id": indicator_id, "level": card.parent.level, "entity_id": card.parent.entity_id,
+                     "score": (rated.value.max() - rated.value.min()) / band,
+                     "reason": f"widest spread among its {card.level}s: {_plain(best)} to {_plain(worst)} "
+                               f"({names.get((worst_row.level, worst_row.entity_id), worst_row.entity_id)} lowest)"
+                               f"{hides}"})
+    if rows:
+        ranked(pd.DataFrame(rows), "spread")
+    return found
+
+
+def _past_yellow(indicator, value) -> float:
+    band = _band(indicator)
+    try:
+        yellow = float(Decimal(str(indicator.yellow)))
+    except (ArithmeticError, ValueError, TypeError):
+        return 0.0
+    if not band or value is None or pd.isna(value):
+        return 0.0
+    return (yellow - value) / band if indicator.direction == "higher" else (value - yellow) / band
+
+
+def _status_words(status) -> str:
+    return "no value" if status is None or pd.isna(status) else str(status)
+
+
+def _plain(value) -> str:
+    if value is None or pd.isna(value):
+        return "no value"
+    return f"{value:,.1f}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+# -- the record a closed meeting keeps ------------------------------------------------------------------
+
+_TYPES = {cls.__name__: cls for cls in (MeetingNumbers, ItemNumbers, Heatmap, IndicatorAcross, Trend, Entity)}
+
+
+def _encode(value):
+    if isinstance(value, pd.DataFrame):
+        return {"__frame__": value.reset_index(drop=True).to_json(orient="table", date_format="iso", index=False)}
+    if isinstance(value, pd.Series):
+        return {"__series__": {str(k): _encode(v) for k, v in value.items()}}
+    if is_dataclass(value) and type(value).__name__ in _TYPES:
+        return {"__type__": type(value).__name__, **{f.name: _encode(getattr(value, f.name)) for f in fields(value)}}
+    if isinstance(value, dict):
+        return {"__dict__": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return {"__datetime__": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"__date__": value.isoformat()}
+    if isinstance(value, np.generic):
+        return _encode(value.item())
+    if isinstance(value, Decimal):
+        return str(value)
+    if value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    return value
+
+
+def _decode(value):
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "__frame__" in value:
+        frame = pd.read_json(StringIO(value["__frame__"]), orient="table")
+        for column in frame.columns:  # dates the table schema could not type come back as text
+            if column == "month" and frame[column].dtype == object:
+                frame[column] = pd.to_datetime(frame[column])
+        return frame
+    if "__series__" in value:
+        return pd.Series({k: _decode(v) for k, v in value["__series__"].items()}, dtype=object)
+    if "__type__" in value:
+        cls = _TYPES[value["__type__"]]
+        return cls(**{f.name: _decode(value[f.name]) for f in fields(cls) if f.name in value})
+    if "__dict__" in value:
+        return {_decode(k): _decode(v) for k, v in value["__dict__"]}
+    if "__datetime__" in value:
+        return dt.datetime.fromisoformat(value["__datetime__"])
+    if "__date__" in value:
+        return dt.date.fromisoformat(value["__date__"])
+    return {k: _decode(v) for k, v in value.items()}
+
+
+def freeze(numbers: MeetingNumbers) -> str:
+    """The numbers as JSON, for a closed meeting's record (`thaw` reads them back)."""
+    return json.dumps({"format": RECORD_FORMAT, "numbers": _encode(numbers)}, allow_nan=False)
+
+
+def thaw(text: str) -> MeetingNumbers:
+    data = json.loads(text)
+    if data.get("format") != RECORD_FORMAT:
+        raise MeetingError(f"this meeting's record is in format {data.get('format')!r}, which this version of "
+                           "Statboard does not read")
+    numbers = _decode(data["numbers"])
+    # JSON object keys are text; agenda item ids are numbers
+    return MeetingNumbers(**{**{f.name: getattr(numbers, f.name) for f in fields(numbers)},
+                             "items": {int(k): v for k, v in numbers.items.items()}})
+
+
+def catalogue_questions(snapshot_or_numbers, indicator_id: str) -> list[str]:
+    """The catalogue's questions for a Stat meeting about an indicator."""
+    if isinstance(snapshot_or_numbers, MeetingNumbers):
+        for item in snapshot_or_numbers.items.values():
+            if item.indicator.indicator_id == indicator_id:
+                return list(item.indicator.questions)
+        frame = snapshot_or_numbers.scorecard.indicators
+    else:
+        frame = indicator_catalogue(snapshot_or_numbers)
+    found = frame[frame.indicator_id == indicator_id]
+    return list(found.iloc[0].questions) if len(found) else []

@@ -1,0 +1,624 @@
+"""Stat meetings in the app store: the meeting, its agenda, the actions agreed at it, and what carries over.
+
+A meeting belongs to an entity (the department, a bureau or an office) and a data month, and is pinned to
+the data version it was prepared on (`version_id`): its numbers (queries/meeting_numbers.py) are read from
+that version until someone moves it to newer data (`move_to_version`), and the loader keeps the versions
+open meetings are pinned to (`pinned_versions`). Closing a meeting freezes the numbers it showed in
+`record`, so a closed meeting reads the same after its version is gone.
+
+The agenda is a list of items in the order chosen: cells (an indicator for the meeting's entity or one
+under it) flagged or accepted from the suggestions, best practice, kudos, and case-review selections chosen
+for discussion. Actions are agreed at a meeting, each meant to move one indicator for one entity; an open
+action carries over to every later meeting of the same entity until it is done or dropped, and each change
+of status is logged with its date.
+
+Who may: executives, every meeting; managers, the meetings of their own subtree; analysts (the planning
+group) every meeting, without case-level content (the case-review selections). Viewers and admins read no
+meetings. A meeting that does not exist and one outside the reader's scope are refused alike
+(`OutsideScope`). Creating, closing, moving and exporting a meeting are written to the audit log.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from queries import store
+from queries.access import Reader
+from queries.scope import DEPARTMENT_ID, EntityRef, Scope
+from queries.scorecard import OutsideScope, ScorecardQueryError
+from queries.store import action_updates, actions, meeting_items, meetings, review_selections, utcnow
+
+OPEN, CLOSED = "open", "closed"
+ACTION_STATUSES = ("open", "done", "dropped")
+MEETING_LEVELS = ("department", "bureau", "office")
+ITEM_KINDS = ("indicator", "practice", "kudos", "reviews")
+MEETING_ROLES = ("executive", "manager", "analyst")
+SOURCES = ("flagged", "red", "worse-month", "worse-year", "spread", "due")
+
+TITLE_MAX = 300
+TEXT_MAX = 5_000        # notes, a practice, highlights, lessons, next steps
+FOLLOWUP_MAX = 50_000
+WHAT_MAX = 1_000
+OWNER_MAX = 200
+ATTENDEES_MAX = 60
+ITEMS_MAX = 60          # agenda items of one meeting: more than any meeting can discuss
+ACTIONS_MAX = 200       # actions agreed at one meeting
+EMAIL = re.compile(r"^[^@\s<>,;\"]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,}$")
+
+CREATED, CLOSED_ACTION, MOVED, EXPORTED, FOLLOWUP_SENT = (
+    "meeting-created", "meeting-closed", "meeting-moved-to-newer-data", "meeting-exported", "meeting-followup-sent")
+
+
+class MeetingError(ScorecardQueryError):
+    """A meeting, agenda item or action that cannot be made or changed as asked; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    email: str | None = None
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>" if self.email else self.name
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: int
+    entity: EntityRef
+    entity_name: str
+    entity_ids: dict            # bureau_id, office_id, unit_id (its own id among them)
+    month: dt.date
+    held_on: dt.date
+    title: str
+    attendees: tuple[Attendee, ...]
+    version_id: int
+    as_of: dt.date
+    status: str
+    highlights: str
+    lessons: str
+    next_steps: str
+    followup: str | None
+    followup_sent_at: dt.datetime | None
+    has_record: bool
+    created_at: dt.datetime
+    created_by: str
+    closed_at: dt.datetime | None
+    closed_by: str | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == OPEN
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} ({self.held_on:%d %B %Y})"
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    id: int
+    meeting_id: int
+    position: int
+    kind: str
+    indicator_id: str | None
+    entity: EntityRef | None
+    entity_name: str | None
+    selection_id: int | None
+    source: str
+    reason: str
+    notes: str
+
+    @property
+    def cell(self) -> tuple[str, EntityRef] | None:
+        return (self.indicator_id, self.entity) if self.kind == "indicator" else None
+
+
+@dataclass(frozen=True)
+class ActionUpdate:
+    at: dt.datetime
+    by: str
+    status: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Action:
+    id: int
+    meeting_id: int
+    meeting_entity: EntityRef
+    what: str
+    owner: str
+    due: dt.date
+    indicator_id: str
+    entity: EntityRef
+    entity_name: str
+    status: str
+    agreed_on: dt.date
+    created_by: str
+    updates: tuple[ActionUpdate, ...] = field(default=())
+
+    def overdue(self, on: dt.date) -> bool:
+        """Still open after its due date, as of `on`."""
+        return self.status == OPEN and self.due < on
+
+
+# -- who may ----------------------------------------------------------------------------------------------
+
+def meeting_scope(reader: Reader) -> Scope:
+    """The scope a reader reads meetings with; refuses the roles that read none."""
+    scope = reader.data_scope()
+    if reader.role not in MEETING_ROLES:
+        raise OutsideScope(f"Stat meetings are for executives, managers and analysts; your role is {reader.role}")
+    return scope
+
+
+def _owns(scope: Scope, row) -> bool:
+    return scope.owns(EntityRef(row.entity_level, row.entity_id),
+                      {"bureau_id": row.bureau_id, "office_id": row.office_id, "unit_id": row.unit_id})
+
+
+def _refused(meeting_id, scope: Scope) -> OutsideScope:
+    return OutsideScope(f"there is no meeting {meeting_id} that you may see ({scope.describe()})")
+
+
+# -- checking what is typed -------------------------------------------------------------------------------
+
+def _text(name: str, value, limit: int, required: bool = False, one_line: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise MeetingError(f"{name} must be text")
+    value = value.replace("\r\n", "\n").strip()
+    if required and not value:
+        raise MeetingError(f"{name} is empty: write it")
+    if len(value) > limit:
+        raise MeetingError(f"{name} is {len(value):,} characters long: at most {limit:,}")
+    bad = [c for c in value if (ord(c) < 32 and c not in ("\n", "\t")) or 0xD800 <= ord(c) <= 0xDFFF]
+    if bad or (one_line and ("\n" in value or "\t" in value)):
+        raise MeetingError(f"{name} holds a control character" + (" or a line break" if one_line else "")
+                           + ": write it without one")
+    return value
+
+
+def parse_attendees(text: str) -> tuple[Attendee, ...]:
+    """Attendees, one per line (or separated by `;`): `Name`, `Name <email>` or `email`."""
+    text = _text("the attendees", text, ATTENDEES_MAX * 300)
+    found = []
+    for n, part in enumerate(p.strip() for p in re.split(r"[;\n]", text)):
+        if not part:
+            continue
+        m = re.fullmatch(r"(.*?)\s*<([^<>]*)>", part)
+        name, email = (m.group(1).strip(), m.group(2).strip()) if m else \
+            ((part, part) if "@" in part else (part, None))
+        if email is not None and not EMAIL.match(email):
+            raise MeetingError(f"attendee {n + 1}'s e-mail address {email[:80]!r} is not an address: "
+                               "write Name <name@agency.gov>, or the name alone")
+        if len(name) > 200:
+            raise MeetingError(f"attendee {n + 1}'s name is longer than 200 characters")
+        found.append(Attendee(name or email, email))
+    if len(found) > ATTENDEES_MAX:
+        raise MeetingError(f"{len(found)} attendees: at most {ATTENDEES_MAX}")
+    return tuple(found)
+
+
+def attendees_text(attendees) -> str:
+    return "\n".join(str(a) for a in attendees)
+
+
+def _day(name: str, value) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        day = dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or day.year < 2000 or day.year > 2200:
+        raise MeetingError(f"{name} {str(value)[:40]!r} is not a day: write YYYY-MM-DD")
+    return day
+
+
+# -- meetings -------------------------------------------------------------------------------------------
+
+def _meeting(row) -> Meeting:
+    people = tuple(Attendee(a["name"], a.get("email")) for a in json.loads(row.attendees))
+    return Meeting(row.id, EntityRef(row.entity_level, row.entity_id), row.entity_name,
+                   {"bureau_id": row.bureau_id, "office_id": row.office_id, "unit_id": row.unit_id},
+                   row.month, row.held_on, row.title, people, row.version_id, row.as_of, row.status,
+                   row.highlights or "", row.lessons or "", row.next_steps or "", row.followup,
+                   row.followup_sent_at, row.record is not None, row.created_at, row.created_by, row.closed_at,
+                   row.closed_by)
+
+
+def create_meeting(engine: Engine, reader: Reader, entity: EntityRef, entity_name: str, entity_ids: dict,
+                   month: dt.date, version_id: int, as_of: dt.date, held_on: dt.date | str | None = None,
+                   title: str | None = None, attendees: str | tuple = "", via: str | None = None) -> Meeting:
+    """A new open meeting of `entity` on `month`, pinned to data version `version_id`.
+
+    The caller has checked `entity` and `month` against that version (queries.meeting_numbers.prepare does);
+    here the reader's scope must own the entity. `held_on` defaults to today; `title` to "<entity> Stat".
+    """
+    scope = meeting_scope(reader)
+    if entity.level not in MEETING_LEVELS:
+        raise MeetingError(f"a Stat meeting is held by the department, a bureau or an office, not a {entity.level}: "
+                           "hold it for the office the unit is in")
+    if not scope.owns(entity, entity_ids):
+        raise OutsideScope(f"{entity} is outside what you may see ({scope.describe()}); hold meetings for "
+                           f"{scope} or a part of it")
+    held_on = _day("the meeting's date", held_on) if held_on else dt.date.today()
+    title = _text("the title", title, TITLE_MAX, one_line=True) or f"{entity_name} Stat, {month:%B %Y}"
+    people = parse_attendees(attendees) if isinstance(attendees, str) else tuple(attendees)
+    now = utcnow()
+    with engine.begin() as conn:
+        meeting_id = conn.execute(meetings.insert().values(
+            entity_level=entity.level, entity_id=entity.entity_id, entity_name=entity_name[:300],
+            bureau_id=entity_ids.get("bureau_id"), office_id=entity_ids.get("office_id"),
+            unit_id=entity_ids.get("unit_id"), month=month, held_on=held_on, title=title,
+            attendees=json.dumps([{"name": a.name, "email": a.email} for a in people]), version_id=version_id,
+            as_of=as_of, status=OPEN, highlights="", lessons="", next_steps="", created_at=now,
+            created_by=reader.username, updated_at=now)).inserted_primary_key[0]
+        store.record_in(conn, reader.username, CREATED, {
+            "meeting": meeting_id, "entity": str(entity), "month": f"{month:%Y-%m}", "held_on": str(held_on),
+            "version_id": version_id, "via": via})
+    return load_meeting(engine, reader, meeting_id)
+
+
+def load_meeting(engine: Engine, reader: Reader, meeting_id: int) -> Meeting:
+    scope = meeting_scope(reader)
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(meetings).where(meetings.c.id == int(meeting_id))).first()
+    if row is None or not _owns(scope, row):
+        raise _refused(meeting_id, scope)
+    return _meeting(row)
+
+
+def list_meetings(engine: Engine, reader: Reader, entity: EntityRef | None = None, limit: int = 200) -> list[Meeting]:
+    """The meetings the reader may see (of `entity` only, when given), newest first."""
+    scope = meeting_scope(reader)
+    query = sa.select(meetings).order_by(meetings.c.held_on.desc(), meetings.c.id.desc()).limit(limit)
+    if scope.level != "department":  # the entity's ancestry holds its own id too
+        query = query.where(meetings.c[f"{scope.level}_id"] == scope.entity_id)
+    if entity is not None:
+        query = query.where(meetings.c.entity_level == entity.level, meetings.c.entity_id == entity.entity_id)
+    with engine.connect() as conn:
+        return [_meeting(r) for r in conn.execute(query).all() if _owns(scope, r)]
+
+
+def previous_meeting(engine: Engine, meeting: Meeting) -> Meeting | None:
+    """The meeting of the same entity held before this one (by date, then by id)."""
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(meetings).where(
+            meetings.c.entity_level == meeting.entity.level, meetings.c.entity_id == meeting.entity.entity_id,
+            sa.or_(meetings.c.held_on < meeting.held_on,
+                   sa.and_(meetings.c.held_on == meeting.held_on, meetings.c.id < meeting.id)))
+            .order_by(meetings.c.held_on.desc(), meetings.c.id.desc()).limit(1)).first()
+    return _meeting(row) if row is not None else None
+
+
+def _open_meeting(conn, scope: Scope, meeting_id: int, what: str):
+    row = conn.execute(sa.select(meetings).where(meetings.c.id == int(meeting_id))).first()
+    if row is None or not _owns(scope, row):
+        raise _refused(meeting_id, scope)
+    if row.status != OPEN:
+        raise MeetingError(f"meeting {meeting_id} is closed: {what} only while it is open")
+    return row
+
+
+def update_meeting(engine: Engine, reader: Reader, meeting_id: int, **changes) -> Meeting:
+    """Change an open meeting's title, held_on, attendees (text), highlights, lessons or next_steps.
+    The follow-up (`followup`) may be edited after the meeting is closed too."""
+    scope = meeting_scope(reader)
+    values = {}
+    for name, value in changes.items():
+        if name == "title":
+            values[name] = _text("the title", value, TITLE_MAX, required=True, one_line=True)
+        elif name == "held_on":
+            values[name] = _day("the meeting's date", value)
+        elif name == "attendees":
+            people = parse_attendees(value) if isinstance(value, str) else tuple(value)
+            values[name] = json.dumps([{"name": a.name, "email": a.email} for a in people])
+        elif name in ("highlights", "lessons", "next_steps"):
+            values[name] = _text(name.replace("_", " "), value, TEXT_MAX)
+        elif name == "followup":
+            values[name] = _text("the follow-up", value, FOLLOWUP_MAX)
+        else:
+            raise MeetingError(f"a meeting has no field {name!r}")
+    with engine.begin() as conn:
+        if set(values) - {"followup"}:
+            _open_meeting(conn, scope, meeting_id, "its details are changed")
+        else:
+            load_meeting(engine, reader, meeting_id)
+        conn.execute(meetings.update().where(meetings.c.id == int(meeting_id)).values(updated_at=utcnow(), **values))
+    return load_meeting(engine, reader, meeting_id)
+
+
+def close_meeting(engine: Engine, reader: Reader, meeting_id: int, record: str, via: str | None = None) -> Meeting:
+    """Close an open meeting, keeping `record` (the frozen numbers it showed, queries.meeting_numbers.freeze):
+    its agenda is then fixed, its pinned version no longer kept for it, and its actions carry over."""
+    scope = meeting_scope(reader)
+    now = utcnow()
+    with engine.begin() as conn:
+        row = _open_meeting(conn, scope, meeting_id, "it is closed")
+        done = conn.execute(meetings.update().where(meetings.c.id == row.id, meetings.c.status == OPEN).values(
+            status=CLOSED, record=record, closed_at=now, closed_by=reader.username, updated_at=now))
+        if done.rowcount != 1:
+            raise MeetingError(f"meeting {meeting_id} was closed meanwhile")
+        opened = conn.execute(sa.select(sa.func.count()).select_from(actions).where(
+            actions.c.meeting_id == row.id)).scalar()
+        store.record_in(conn, reader.username, CLOSED_ACTION, {
+            "meeting": row.id, "entity": f"{row.entity_level}:{row.entity_id}", "version_id": row.version_id,
+            "actions_agreed": opened, "via": via})
+    return load_meeting(engine, reader, meeting_id)
+
+
+def move_to_version(engine: Engine, reader: Reader, meeting_id: int, version_id: int, as_of: dt.date,
+                    via: str | None = None) -> Meeting:
+    """Pin an open meeting to a newer data version (someone chose to). The caller has checked the meeting's
+    month and agenda against that version."""
+    scope = meeting_scope(reader)
+    with engine.begin() as conn:
+        row = _open_meeting(conn, scope, meeting_id, "it moves to newer data")
+        if version_id <= row.version_id:
+            raise MeetingError(f"meeting {meeting_id} is already on data version {row.version_id}")
+        conn.execute(meetings.update().where(meetings.c.id == row.id).values(
+            version_id=version_id, as_of=as_of, updated_at=utcnow()))
+        store.record_in(conn, reader.username, MOVED, {"meeting": row.id, "from_version": row.version_id,
+                                                       "to_version": version_id, "via": via})
+    return load_meeting(engine, reader, meeting_id)
+
+
+def record_export(engine: Engine, reader: Reader, meeting: Meeting, fmt: str, via: str | None = None) -> None:
+    """Write a data book's export to the audit log (before it is handed over)."""
+    store.record(engine, reader.username, EXPORTED, {"meeting": meeting.id, "format": fmt,
+                                                      "version_id": meeting.version_id, "via": via})
+
+
+def record_followup_sent(engine: Engine, reader: Reader, meeting: Meeting, recipients: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(meetings.update().where(meetings.c.id == meeting.id).values(followup_sent_at=utcnow()))
+        store.record_in(conn, reader.username, FOLLOWUP_SENT, {"meeting": meeting.id, "recipients": recipients})
+
+
+def pinned_versions(engine: Engine) -> set[int]:
+    """The data versions open meetings are pinned to: the loader keeps them."""
+    with engine.connect() as conn:
+        return {int(v) for v in conn.execute(sa.select(meetings.c.version_id).where(meetings.c.status == OPEN)
+                                             .distinct()).scalars()}
+
+
+def record_of(engine: Engine, reader: Reader, meeting_id: int) -> str | None:
+    """A closed meeting's frozen numbers (JSON), None while it is open."""
+    meeting = load_meeting(engine, reader, meeting_id)
+    with engine.connect() as conn:
+        return conn.execute(sa.select(meetings.c.record).where(meetings.c.id == meeting.id)).scalar()
+
+
+# -- the agenda -----------------------------------------------------------------------------------------
+
+def _item(row) -> AgendaItem:
+    entity = EntityRef(row.entity_level, row.entity_id) if row.entity_level else None
+    return AgendaItem(row.id, row.meeting_id, row.position, row.kind, row.indicator_id, entity, row.entity_name,
+                      row.selection_id, row.source, row.reason or "", row.notes or "")
+
+
+def agenda(engine: Engine, reader: Reader, meeting_id: int) -> list[AgendaItem]:
+    """The meeting's agenda in its order. Case-review items only for readers with case-level access."""
+    scope = meeting_scope(reader)
+    meeting = load_meeting(engine, reader, meeting_id)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(meeting_items).where(meeting_items.c.meeting_id == meeting.id)
+                            .order_by(meeting_items.c.position, meeting_items.c.id)).all()
+    return [_item(r) for r in rows if r.kind != "reviews" or scope.case_level]
+
+
+def add_item(engine: Engine, reader: Reader, meeting_id: int, kind: str, *, indicator_id: str | None = None,
+             entity: EntityRef | None = None, entity_name: str | None = None, selection_id: int | None = None,
+             source: str = "flagged", reason: str = "", notes: str = "") -> AgendaItem:
+    """Add an item at the end of an open meeting's agenda.
+
+    An indicator item's cell has been checked by the caller against the meeting's data version (inside the
+    meeting's entity: queries.meeting_numbers.check_cell); the same cell is not added twice. A reviews item
+    names a saved selection the reader may see, of the meeting's entity or under it.
+    """
+    scope = meeting_scope(reader)
+    if kind not in ITEM_KINDS:
+        raise MeetingError(f"an agenda item is one of {', '.join(ITEM_KINDS)}, not {str(kind)[:40]!r}")
+    if source not in SOURCES:
+        raise MeetingError(f"an item's source is one of {', '.join(SOURCES)}")
+    notes = _text("the notes" if kind == "indicator" else f"the {kind}", notes, TEXT_MAX,
+                  required=kind in ("practice", "kudos"))
+    reason = _text("the reason", reason, 500)
+    with engine.begin() as conn:
+        row = _open_meeting(conn, scope, meeting_id, "its agenda changes")
+        existing = conn.execute(sa.select(meeting_items).where(meeting_items.c.meeting_id == row.id)).all()
+        if len(existing) >= ITEMS_MAX:
+            raise MeetingError(f"the agenda already has {ITEMS_MAX} items: remove one first")
+        values = {}
+        if kind == "indicator":
+            if not indicator_id or entity is None:
+                raise MeetingError("an indicator item needs the indicator and the entity (a cell of the scorecard)")
+            if any(e.kind == "indicator" and e.indicator_id == indicator_id and e.entity_level == entity.level
+                   and e.entity_id == entity.entity_id for e in existing):
+                raise MeetingError(f"{entity_name or entity}'s {indicator_id} is already on the agenda")
+            values = {"indicator_id": indicator_id, "entity_level": entity.level, "entity_id": entity.entity_id,
+                      "entity_name": (entity_name or entity.entity_id)[:300]}
+        elif kind == "reviews":
+            if not scope.case_level:
+                raise OutsideScope("case reviews are case-level records, which your access does not include")
+            sel = conn.execute(sa.select(review_selections).where(
+                review_selections.c.id == int(selection_id or 0))).first()
+            if sel is None or not _owns(scope, sel) or not _under_meeting(row, sel):
+                raise MeetingError(f"there is no selection {selection_id} of {row.entity_name} or under it that "
+                                   "you may see: pick one from the list")
+            if any(e.kind == "reviews" and e.selection_id == sel.id for e in existing):
+                raise MeetingError(f"selection {sel.id} is already on the agenda")
+            values = {"selection_id": sel.id}
+        position = max([e.position for e in existing], default=0) + 1
+        item_id = conn.execute(meeting_items.insert().values(
+            meeting_id=row.id, position=position, kind=kind, source=source, reason=reason, notes=notes,
+            created_at=utcnow(), created_by=reader.username, **values)).inserted_primary_key[0]
+        conn.execute(meetings.update().where(meetings.c.id == row.id).values(updated_at=utcnow()))
+        item = conn.execute(sa.select(meeting_items).where(meeting_items.c.id == item_id)).first()
+    return _item(item)
+
+
+def _under_meeting(meeting_row, row) -> bool:
+    """`row` (with entity_level, entity_id and ancestry) is the meeting's entity or under it."""
+    level, entity_id = meeting_row.entity_level, meeting_row.entity_id
+    if level == "department":
+        return True
+    return getattr(row, f"{level}_id") == entity_id
+
+
+def _item_row(conn, scope: Scope, meeting_id: int, item_id: int):
+    row = _open_meeting(conn, scope, meeting_id, "its agenda changes")
+    item = conn.execute(sa.select(meeting_items).where(meeting_items.c.id == int(item_id),
+                                                       meeting_items.c.meeting_id == row.id)).first()
+    if item is None or (item.kind == "reviews" and not scope.case_level):
+        raise MeetingError(f"meeting {meeting_id} has no agenda item {item_id}")
+    return row, item
+
+
+def set_notes(engine: Engine, reader: Reader, meeting_id: int, item_id: int, notes: str) -> None:
+    """The story behind the data of an item (or a practice's, a kudos' text)."""
+    scope = meeting_scope(reader)
+    with engine.begin() as conn:
+        _, item = _item_row(conn, scope, meeting_id, item_id)
+        notes = _text("the notes", notes, TEXT_MAX, required=item.kind in ("practice", "kudos"))
+        conn.execute(meeting_items.update().where(meeting_items.c.id == item.id).values(notes=notes))
+
+
+def move_item(engine: Engine, reader: Reader, meeting_id: int, item_id: int, step: int) -> None:
+    """Move an item up (`step` -1) or down (+1) the agenda."""
+    scope = meeting_scope(reader)
+    if step not in (-1, 1):
+        raise MeetingError("an item moves one place up (-1) or down (+1)")
+    with engine.begin() as conn:
+        row, item = _item_row(conn, scope, meeting_id, item_id)
+        ordered = conn.execute(sa.select(meeting_items.c.id).where(meeting_items.c.meeting_id == row.id)
+                               .order_by(meeting_items.c.position, meeting_items.c.id)).scalars().all()
+        i = ordered.index(item.id)
+        j = i + step
+        if 0 <= j < len(ordered):
+            ordered[i], ordered[j] = ordered[j], ordered[i]
+            for position, each in enumerate(ordered, start=1):
+                conn.execute(meeting_items.update().where(meeting_items.c.id == each).values(position=position))
+
+
+def remove_item(engine: Engine, reader: Reader, meeting_id: int, item_id: int) -> None:
+    scope = meeting_scope(reader)
+    with engine.begin() as conn:
+        _, item = _item_row(conn, scope, meeting_id, item_id)
+        conn.execute(meeting_items.delete().where(meeting_items.c.id == item.id))
+
+
+# -- actions --------------------------------------------------------------------------------------------
+
+def _actions(conn, query) -> list[Action]:
+    rows = conn.execute(query.order_by(actions.c.due, actions.c.id)).all()
+    updates: dict[int, list[ActionUpdate]] = {}
+    if rows:
+        for u in conn.execute(sa.select(action_updates).where(action_updates.c.action_id.in_([r.id for r in rows]))
+                              .order_by(action_updates.c.at, action_updates.c.id)).all():
+            updates.setdefault(u.action_id, []).append(ActionUpdate(u.at, u.by, u.status, u.note or ""))
+    return [Action(r.id, r.meeting_id, EntityRef(r.meeting_level, r.meeting_entity_id), r.what, r.owner, r.due,
+                   r.indicator_id, EntityRef(r.entity_level, r.entity_id), r.entity_name, r.status, r.agreed_on,
+                   r.created_by, tuple(updates.get(r.id, ()))) for r in rows]
+
+
+def add_action(engine: Engine, reader: Reader, meeting_id: int, what: str, owner: str, due, indicator_id: str,
+               entity: EntityRef, entity_name: str) -> Action:
+    """Agree an action at an open meeting: what, who owns it, by when, and the indicator and entity (checked by
+    the caller against the meeting's data version: queries.meeting_numbers.check_cell) it is meant to move."""
+    scope = meeting_scope(reader)
+    what = _text("what is to be done", what, WHAT_MAX, required=True)
+    owner = _text("the owner", owner, OWNER_MAX, required=True, one_line=True)
+    due = _day("the due date", due)
+    now = utcnow()
+    with engine.begin() as conn:
+        row = _open_meeting(conn, scope, meeting_id, "actions are agreed")
+        if due < row.held_on:
+            raise MeetingError(f"the due date {due} is before the meeting ({row.held_on}): give a later day")
+        agreed = conn.execute(sa.select(sa.func.count()).select_from(actions)
+                              .where(actions.c.meeting_id == row.id)).scalar()
+        if agreed >= ACTIONS_MAX:
+            raise MeetingError(f"{ACTIONS_MAX} actions are already agreed at this meeting")
+        action_id = conn.execute(actions.insert().values(
+            meeting_id=row.id, meeting_level=row.entity_level, meeting_entity_id=row.entity_id, what=what,
+            owner=owner, due=due, indicator_id=indicator_id, entity_level=entity.level, entity_id=entity.entity_id,
+            entity_name=entity_name[:300], status=OPEN, agreed_on=row.held_on, created_at=now,
+            created_by=reader.username, updated_at=now)).inserted_primary_key[0]
+        conn.execute(action_updates.insert().values(action_id=action_id, at=now, by=reader.username, status=OPEN,
+                                                    note="agreed"))
+        return _actions(conn, sa.select(actions).where(actions.c.id == action_id))[0]
+
+
+def update_action(engine: Engine, reader: Reader, action_id: int, status: str, note: str = "") -> Action:
+    """Log an update of an action: its status after it (open, done, dropped) and a note. Any reader who may see
+    the meeting it was agreed at may update it, whether or not that meeting is closed (actions outlive it)."""
+    scope = meeting_scope(reader)
+    if status not in ACTION_STATUSES:
+        raise MeetingError(f"an action's status is one of {', '.join(ACTION_STATUSES)}")
+    note = _text("the note", note, TEXT_MAX)
+    with engine.begin() as conn:
+        row = conn.execute(sa.select(actions, meetings.c.bureau_id, meetings.c.office_id, meetings.c.unit_id)
+                           .join(meetings, meetings.c.id == actions.c.meeting_id)
+                           .where(actions.c.id == int(action_id))).first()
+        if row is None or not scope.owns(EntityRef(row.meeting_level, row.meeting_entity_id),
+                                         {"bureau_id": row.bureau_id, "office_id": row.office_id,
+                                          "unit_id": row.unit_id}):
+            raise OutsideScope(f"there is no action {action_id} that you may see ({scope.describe()})")
+        if status == row.status and not note:
+            raise MeetingError(f"action {action_id} is already {status}: write a note to log an update")
+        now = utcnow()
+        conn.execute(actions.update().where(actions.c.id == row.id).values(status=status, updated_at=now))
+        conn.execute(action_updates.insert().values(action_id=row.id, at=now, by=reader.username, status=status,
+                                                    note=note))
+        return _actions(conn, sa.select(actions).where(actions.c.id == row.id))[0]
+
+
+def meeting_actions(engine: Engine, reader: Reader, meeting: Meeting) -> tuple[list[Action], list[Action]]:
+    """The actions a meeting shows: those carried over, and those agreed at it.
+
+    Carried over: every action agreed at an earlier meeting of the same entity that is still open, and those
+    done or dropped since the previous meeting of that entity (so the room hears they were). Never another
+    entity's: a bureau's actions do not carry into its offices' meetings, nor theirs into the bureau's.
+    """
+    meeting_scope(reader)
+    before = previous_meeting(engine, meeting)
+    since = dt.datetime.combine(before.held_on, dt.time()) if before is not None else None
+    earlier = sa.select(meetings.c.id).where(
+        meetings.c.entity_level == meeting.entity.level, meetings.c.entity_id == meeting.entity.entity_id,
+        sa.or_(meetings.c.held_on < meeting.held_on,
+               sa.and_(meetings.c.held_on == meeting.held_on, meetings.c.id < meeting.id)))
+    with engine.connect() as conn:
+        new = _actions(conn, sa.select(actions).where(actions.c.meeting_id == meeting.id))
+        carried = _actions(conn, sa.select(actions).where(actions.c.meeting_id.in_(earlier)))
+    carried = [a for a in carried if a.status == OPEN
+               or (since is not None and a.updates and a.updates[-1].at >= since)]
+    return carried, new
+
+
+def actions_for_cell(engine: Engine, reader: Reader, indicator_id: str, entity: EntityRef) -> list[Action]:
+    """The actions meant to move `indicator_id` for `entity` that the reader may see: the trend's annotations.
+    Empty for a reader who reads no meetings."""
+    try:
+        scope = meeting_scope(reader)
+    except OutsideScope:
+        return []
+    query = (sa.select(actions).join(meetings, meetings.c.id == actions.c.meeting_id)
+             .where(actions.c.indicator_id == indicator_id, actions.c.entity_level == entity.level,
+                    actions.c.entity_id == entity.entity_id))
+    if scope.level != "department":
+        query = query.where(meetings.c[f"{scope.level}_id"] == scope.entity_id)
+    with engine.connect() as conn:
+        return _actions(conn, query)
+
+
+def department_entity() -> EntityRef:
+    return EntityRef("department", DEPARTMENT_ID)
