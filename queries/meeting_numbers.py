@@ -286,7 +286,11 @@ _TYPES = {cls.__name__: cls for cls in (MeetingNumbers, ItemNumbers, Heatmap, In
 
 def _encode(value):
     if isinstance(value, pd.DataFrame):
-        return {"__frame__": value.reset_index(drop=True).to_json(orient="table", date_format="iso", index=False)}
+        frame = value.reset_index(drop=True)
+        # to_json keeps 10 significant digits of a float: the record must hold the very numbers shown
+        floats = {str(c): [None if v != v else float(v) for v in frame[c]] for c in frame.columns
+                  if pd.api.types.is_float_dtype(frame[c].dtype)}
+        return {"__frame__": frame.to_json(orient="table", date_format="iso", index=False), "__floats__": floats}
     if isinstance(value, pd.Series):
         return {"__series__": {str(k): _encode(v) for k, v in value.items()}}
     if is_dataclass(value) and type(value).__name__ in _TYPES:
@@ -315,6 +319,10 @@ def _decode(value):
         return value
     if "__frame__" in value:
         frame = pd.read_json(StringIO(value["__frame__"]), orient="table")
+        for column, exact in value.get("__floats__", {}).items():
+            if column in frame.columns:
+                frame[column] = pd.array([np.nan if v is None else v for v in exact], dtype=frame[column].dtype) \
+                    if pd.api.types.is_float_dtype(frame[column].dtype) else exact
         for column in frame.columns:  # dates the table schema could not type come back as text
             if column == "month" and frame[column].dtype == object:
                 frame[column] = pd.to_datetime(frame[column])
