@@ -6,8 +6,10 @@ Every setting is documented in README.md ("Configuration"); a test checks that.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 DEV_SECRET_KEY = "statboard-development-key-not-for-production"
 
@@ -27,14 +29,64 @@ ENVIRONMENT = {
     "managers_see_peers": "STATBOARD_MANAGERS_SEE_PEERS",
     "small_cell_min": "STATBOARD_SMALL_CELL_MIN",
     "trusted_proxies": "STATBOARD_TRUSTED_PROXIES",
+    "smtp_url": "STATBOARD_SMTP_URL",
+    "mail_from": "STATBOARD_MAIL_FROM",
 }
 ENVIRONMENTS = ("production", "development")
 MIN_SECRET_LENGTH = 32
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+# The ports mail servers listen on for each way in: submission with STARTTLS is 587 and implicit TLS 465
+# (RFC 8314), but a bare smtp:// most often names a relay on the local network, which listens on 25.
+SMTP_PORTS = {"smtp": 25, "smtps": 465}
+DEFAULT_MAIL_FROM = "statboard@localhost"
 
 
 class SettingsError(Exception):
     """A setting has a value Statboard cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """The server follow-ups are mailed through, as STATBOARD_SMTP_URL says: `smtps` is TLS from the first byte, `smtp`
+    plain with STARTTLS whenever the server offers it. The password stays out of `repr` (and so out of logs)."""
+    scheme: str
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def smtp_server(url: str) -> SmtpServer:
+    """STATBOARD_SMTP_URL, `smtp://[user[:password]@]host[:port]` or `smtps://...`, checked; the user and
+    password are URL-decoded, so a password holding `@`, `:` or `/` is written %40, %3A, %2F."""
+    example = "e.g. smtp://mail.agency.gov:587 or smtps://user:password@mail.agency.gov"
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:  # never quote the text: with a `/` unescaped, the password is read as the port
+        raise SettingsError("STATBOARD_SMTP_URL's port is not a number from 1 to 65535 (a password holding "
+                            f"@ : / ? # is written %40 %3A %2F %3F %23): write it as {example}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in SMTP_PORTS:
+        raise SettingsError(f"STATBOARD_SMTP_URL must start with smtp:// or smtps://, not "
+                            f"{(parts.scheme or 'no scheme')[:20]!r}: write it as {example}")
+    if not parts.hostname:
+        raise SettingsError(f"STATBOARD_SMTP_URL names no mail server: write it as {example}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SettingsError("STATBOARD_SMTP_URL takes a server, a port and optionally a user and password, "
+                            f"nothing after the host and port: write it as {example}")
+    if port == 0:
+        raise SettingsError(f"STATBOARD_SMTP_URL's port must be from 1 to 65535: write it as {example}")
+    username = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password is not None else None
+    if (password is None) != (username is None):
+        raise SettingsError(f"STATBOARD_SMTP_URL has a {'password' if username is None else 'user name'} but no "
+                            f"{'user name' if username is None else 'password'}: give both or neither, {example}")
+    return SmtpServer(scheme, parts.hostname, port or SMTP_PORTS[scheme], username, password)
 
 
 @dataclass(frozen=True)
@@ -54,6 +106,13 @@ class Settings:
     managers_see_peers: bool = False
     small_cell_min: int = 11
     trusted_proxies: int = 0            # reverse proxies in front whose X-Forwarded-For is believed
+    smtp_url: str | None = field(default=None, repr=False)  # None: no mail is sent; repr=False: its password
+    mail_from: str = DEFAULT_MAIL_FROM
+
+    @property
+    def smtp(self) -> SmtpServer | None:
+        """The mail server follow-ups are sent through, None when STATBOARD_SMTP_URL is not set."""
+        return smtp_server(self.smtp_url) if self.smtp_url else None
 
     @property
     def cookies_secure(self) -> bool:
@@ -107,7 +166,22 @@ class Settings:
                 given[name] = text in TRUE
         if given.get("environment", "production") not in ENVIRONMENTS:
             raise SettingsError(f"STATBOARD_ENV must be {' or '.join(ENVIRONMENTS)}, not {given['environment']!r}")
+        if given.get("smtp_url"):
+            smtp_server(given["smtp_url"])
+        if "mail_from" in given:
+            given["mail_from"] = _mail_from(given["mail_from"])
         for name in ("catalogue_path", "instrument_path", "elimination_reasons_path"):
             if given.get(name) is not None:
                 given[name] = Path(given[name])
         return replace(settings, **given)
+
+
+def _mail_from(value) -> str:
+    """STATBOARD_MAIL_FROM: one bare address (the mail server may refuse any other sender, so it is not guessed)."""
+    text = str(value).strip()
+    name, address = parseaddr(text)
+    if (not address or address != text or name or address.count("@") != 1 or not all(address.split("@"))
+            or any(c.isspace() or ord(c) < 32 for c in address)):
+        raise SettingsError(f"STATBOARD_MAIL_FROM must be one e-mail address, e.g. statboard@agency.gov, "
+                            f"not {text[:80]!r}")
+    return address

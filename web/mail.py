@@ -1,0 +1,179 @@
+"""Mailing a Stat meeting's follow-up to its attendees, through the SMTP server STATBOARD_SMTP_URL names.
+
+The standard library's smtplib and email packages are all this needs: one plain-text message, sent while the
+person who asked waits, to a handful of attendees. A mail library or a queue would add a dependency and a
+worker for nothing a follow-up needs; if the server is down, the page says so and the follow-up can still be
+copied or downloaded.
+
+Every failure is a `MailError` whose message says what went wrong and what to do, names the server as
+host:port and never holds the password (smtplib's exceptions are not passed on as they are). Nothing is
+recorded as sent unless the server accepted the message for at least one attendee.
+"""
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formatdate, make_msgid
+
+from sqlalchemy.engine import Engine
+
+from queries import meetings
+from queries.access import Reader
+from queries.followup import followup_for
+from queries.meeting_book import Book
+from queries.meetings import FOLLOWUP_MAX, Meeting
+from settings import Settings, SmtpServer
+
+TIMEOUT_SECONDS = 20  # long enough for a slow relay, short enough that the page does not seem to hang
+REPLY_MAX = 200       # of a server's refusal, quoted in the message
+
+
+class MailError(Exception):
+    """The follow-up was not mailed; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    """Who the server accepted the follow-up for, and the attendees it refused (address: its reply)."""
+    recipients: tuple[str, ...]
+    refused: tuple[tuple[str, str], ...] = ()
+
+    def __str__(self) -> str:
+        said = f"Sent to {len(self.recipients)} attendee{'' if len(self.recipients) == 1 else 's'}: " \
+               + ", ".join(self.recipients)
+        if self.refused:
+            said += "; the mail server refused " + ", ".join(f"{a} ({why})" for a, why in self.refused)
+        return said
+
+
+def recipients(meeting: Meeting) -> tuple[list[Address], list[tuple[str, str]]]:
+    """The attendees who have an e-mail address, each once (compared without regard to case), and the addresses
+    a mail header cannot carry (an attendee's address is checked loosely when it is typed), with why."""
+    seen, found, unusable = set(), [], []
+    for attendee in meeting.attendees:
+        if not attendee.email or attendee.email.lower() in seen:
+            continue
+        seen.add(attendee.email.lower())
+        try:
+            found.append(Address(display_name=attendee.name if attendee.name != attendee.email else "",
+                                 addr_spec=attendee.email))
+        except (ValueError, HeaderParseError):
+            unusable.append((attendee.email, "not an address mail can carry: write it in plain ASCII letters"))
+    return found, unusable
+
+
+def subject(meeting: Meeting) -> str:
+    return f"Follow-up: {meeting.title} ({meeting.held_on.day} {meeting.held_on:%B %Y})"
+
+
+def followup_message(settings: Settings, meeting: Meeting, text: str, to: list[Address]) -> EmailMessage:
+    """The message: the follow-up as a UTF-8 plain-text body, to every attendee with an address at once (they
+    were in the room together, and a reply-all reaches them all)."""
+    message = EmailMessage(policy=SMTP)
+    message["Subject"] = subject(meeting)
+    message["From"] = settings.mail_from
+    message["To"] = tuple(to)
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid("statboard.followup", domain=settings.mail_from.rpartition("@")[2])
+    message.set_content(text, charset="utf-8")
+    return message
+
+
+def _reply(code, text) -> str:
+    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {' '.join(text.split())}"[:REPLY_MAX]
+
+
+def _connect(server: SmtpServer) -> smtplib.SMTP:
+    context = ssl.create_default_context()
+    if server.scheme == "smtps":
+        return smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT_SECONDS, context=context)
+    client = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS)
+    try:
+        client.ehlo()
+        if client.has_extn("starttls"):
+            client.starttls(context=context)
+            client.ehlo()
+        elif server.username:
+            raise MailError(f"the mail server {server.address} does not offer STARTTLS, so the password in "
+                            "STATBOARD_SMTP_URL would cross the network in clear: use smtps:// or a server "
+                            "that offers STARTTLS; the follow-up was not sent")
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+def send_followup(settings: Settings, meeting: Meeting, text: str) -> Sent:
+    """Mail `text` to the meeting's attendees who have an address; `MailError` when nobody got it."""
+    server = settings.smtp
+    if server is None:
+        raise MailError("e-mail is not set up: set STATBOARD_SMTP_URL (e.g. smtp://mail.agency.gov:587) and "
+                        "STATBOARD_MAIL_FROM, and restart Statboard; meanwhile copy or download the follow-up")
+    text = (text or "").strip()
+    if not text:
+        raise MailError("the follow-up is empty: write it, or clear the edit to send the one drawn from the meeting")
+    if len(text) > FOLLOWUP_MAX:
+        raise MailError(f"the follow-up is {len(text):,} characters long: at most {FOLLOWUP_MAX:,}")
+    to, unusable = recipients(meeting)
+    if not to:
+        raise MailError(f"none of the meeting's {len(meeting.attendees)} attendees has an e-mail address"
+                        + (f" mail can carry ({', '.join(a for a, _ in unusable)})" if unusable else "")
+                        + ": write them as Name <name@agency.gov> in the attendees, or copy or download the "
+                        "follow-up")
+    message = followup_message(settings, meeting, text + "\n", to)
+    where = f"the mail server {server.address}"
+    try:
+        with _connect(server) as client:
+            if server.username:
+                client.login(server.username, server.password or "")
+            refused = client.send_message(message)
+    except MailError:
+        raise
+    except smtplib.SMTPAuthenticationError as exc:
+        raise MailError(f"{where} refused the user name and password in STATBOARD_SMTP_URL "
+                        f"({_reply(exc.smtp_code, exc.smtp_error)}): correct them") from None
+    except smtplib.SMTPSenderRefused as exc:
+        raise MailError(f"{where} refused the sender {settings.mail_from} ({_reply(exc.smtp_code, exc.smtp_error)})"
+                        ": set STATBOARD_MAIL_FROM to an address it accepts mail from") from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        said = "; ".join(f"{a}: {_reply(*why)}" for a, why in exc.recipients.items())
+        raise MailError(f"{where} refused every attendee's address ({said[:REPLY_MAX * 2]}): check the "
+                        "addresses, or ask whoever runs the mail server; the follow-up was not sent") from None
+    except smtplib.SMTPResponseException as exc:
+        raise MailError(f"{where} refused the follow-up ({_reply(exc.smtp_code, exc.smtp_error)}); it was not "
+                        "sent: try again later, or copy or download it") from None
+    except smtplib.SMTPNotSupportedError:
+        raise MailError(f"{where} cannot take what this follow-up needs (an address that is not ASCII, or a log-in"
+                        "): check the addresses and STATBOARD_SMTP_URL; the follow-up was not sent") from None
+    except ssl.SSLError as exc:
+        raise MailError(f"no secure connection could be made to {where} ({exc.reason or 'TLS failed'}): check its "
+                        "certificate and that STATBOARD_SMTP_URL's scheme (smtp or smtps) matches the port; the "
+                        "follow-up was not sent") from None
+    except (socket.timeout, TimeoutError):
+        raise MailError(f"{where} did not answer within {TIMEOUT_SECONDS} seconds: check STATBOARD_SMTP_URL and "
+                        "that the server is up; the follow-up was not sent") from None
+    except (smtplib.SMTPException, OSError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise MailError(f"could not reach {where} ({why}): check STATBOARD_SMTP_URL and that the server is up; "
+                        "the follow-up was not sent") from None
+    accepted = tuple(a.addr_spec for a in to if a.addr_spec not in refused)
+    return Sent(accepted, tuple(unusable) + tuple((a, _reply(*why)) for a, why in refused.items()))
+
+
+def send_and_record(settings: Settings, engine: Engine, reader: Reader, book: Book, text: str | None = None) -> Sent:
+    """Mail the follow-up of `book`'s meeting and record that it went (the audit log and the time sent).
+
+    `text` is what the page shows, edited or not; None sends `followup_for(book)`. The meeting is read afresh
+    (the reader must still be allowed to see it, and attendees added since the book was drawn get it too).
+    """
+    meeting = meetings.load_meeting(engine, reader, book.meeting.id)
+    sent = send_followup(settings, meeting, followup_for(book) if text is None else text)
+    meetings.record_followup_sent(engine, reader, meeting, len(sent.recipients))
+    return sent
