@@ -27,6 +27,7 @@ from queries.users import add_user
 from queries.warehouse import Warehouse
 from reviews.instrument import load_instrument
 from settings import Settings, SettingsError
+from web import mail
 from web.mail import TIMEOUT_SECONDS, MailError, send_and_record, send_followup
 
 OCTOBER = dt.date(2026, 10, 1)
@@ -174,13 +175,14 @@ def free_port() -> int:
 
 
 class Inbox:
-    """Keeps what it is sent; `refuse_at` ("RCPT" or "DATA") answers that command 550 instead."""
+    """Keeps what it is sent; `refuse_at` ("RCPT" or "DATA") answers that command 550 instead, and so does RCPT
+    for the addresses in `unknown`."""
 
-    def __init__(self, refuse_at: str | None = None):
-        self.refuse_at, self.received = refuse_at, []
+    def __init__(self, refuse_at: str | None = None, unknown: tuple[str, ...] = ()):
+        self.refuse_at, self.unknown, self.received = refuse_at, unknown, []
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse_at == "RCPT":
+        if self.refuse_at == "RCPT" or address in self.unknown:
             return "550 5.1.1 mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -198,8 +200,8 @@ def smtp_server():
     """Start a real SMTP server on 127.0.0.1 (refusing at `refuse_at`, if given): its inbox and URL."""
     started = []
 
-    def start(refuse_at: str | None = None) -> tuple[Inbox, str]:
-        inbox, port = Inbox(refuse_at), free_port()
+    def start(refuse_at: str | None = None, unknown: tuple[str, ...] = ()) -> tuple[Inbox, str]:
+        inbox, port = Inbox(refuse_at, unknown), free_port()
         controller = Controller(inbox, hostname="127.0.0.1", port=port)  # no TLS: it offers no STARTTLS
         controller.start()
         started.append(controller)
@@ -258,12 +260,45 @@ def test_a_refusal_is_said_and_nothing_is_recorded_as_sent(warehouse, engine, me
     assert M.load_meeting(engine, EVE, meeting.id).followup_sent_at is None and sent_entries(engine) == []
 
 
+def test_attendees_the_server_refuses_are_named_and_the_others_get_it(warehouse, engine, meeting, smtp_server):
+    inbox, url = smtp_server(unknown=("zoe@agency.gov",))
+    M.update_meeting(engine, EVE, meeting.id, attendees=ATTENDEES + "; Łukasz <łukasz@agency.gov>")
+    sent = send_and_record(mail_settings(url), engine, EVE, book_of(warehouse, engine, meeting))
+    assert sent.recipients == ("ann@agency.gov",) and [a for a, _ in sent.refused] == [
+        "łukasz@agency.gov", "zoe@agency.gov"]
+    assert str(sent).startswith("Sent to 1 attendee: ann@agency.gov; the mail server refused łukasz@agency.gov (")
+    assert "zoe@agency.gov (550 5.1.1 mailbox unavailable)" in str(sent)
+    assert [to for _, to, _ in inbox.received] == [["ann@agency.gov"]]
+    assert [e["detail"]["recipients"] for e in sent_entries(engine)] == [1]
+
+
 def test_an_unreachable_server_is_said_and_nothing_is_recorded(warehouse, engine, meeting):
     port = free_port()  # bound a moment ago and closed: nothing listens there
     with pytest.raises(MailError, match=rf"could not reach the mail server 127\.0\.0\.1:{port} \(Connection refused\)"
                                         ": check STATBOARD_SMTP_URL"):
         send_and_record(mail_settings(f"smtp://127.0.0.1:{port}"), engine, EVE, book_of(warehouse, engine, meeting))
     assert M.load_meeting(engine, EVE, meeting.id).followup_sent_at is None and sent_entries(engine) == []
+
+
+def test_a_server_that_never_answers_is_given_up_on(warehouse, engine, meeting, monkeypatch):
+    monkeypatch.setattr(mail, "TIMEOUT_SECONDS", 1)
+    with socket.socket() as silent:  # listens, so the connection is made, and never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        with pytest.raises(MailError, match=f"the mail server 127.0.0.1:{port} did not answer within 1 second: check"):
+            send_and_record(mail_settings(f"smtp://127.0.0.1:{port}"), engine, EVE,
+                            book_of(warehouse, engine, meeting))
+    assert M.load_meeting(engine, EVE, meeting.id).followup_sent_at is None and sent_entries(engine) == []
+
+
+def test_smtps_to_a_server_without_tls_says_so(warehouse, engine, meeting, smtp_server):
+    inbox, url = smtp_server()
+    address = url.removeprefix("smtp://")
+    with pytest.raises(MailError, match=f"no secure connection could be made to the mail server {address} .*"
+                                        "check its certificate and that STATBOARD_SMTP_URL's scheme"):
+        send_and_record(mail_settings(f"smtps://{address}"), engine, EVE, book_of(warehouse, engine, meeting))
+    assert inbox.received == [] and sent_entries(engine) == []
 
 
 def test_a_password_is_never_sent_in_clear_nor_shown(warehouse, engine, meeting, smtp_server):

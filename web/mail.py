@@ -157,14 +157,24 @@ def send_followup(settings: Settings, meeting: Meeting, text: str) -> Sent:
                         "certificate and that STATBOARD_SMTP_URL's scheme (smtp or smtps) matches the port; the "
                         "follow-up was not sent") from None
     except (socket.timeout, TimeoutError):
-        raise MailError(f"{where} did not answer within {TIMEOUT_SECONDS} seconds: check STATBOARD_SMTP_URL and "
-                        "that the server is up; the follow-up was not sent") from None
+        raise _silent(where) from None
+    except smtplib.SMTPServerDisconnected as exc:
+        if isinstance(exc.__context__, TimeoutError):  # smtplib reports a read that timed out as a hang-up
+            raise _silent(where) from None
+        raise MailError(f"{where} closed the connection before taking the follow-up: check STATBOARD_SMTP_URL "
+                        "(smtps:// for a port that expects TLS from the start, usually 465) and try again; the "
+                        "follow-up was not sent") from None
     except (smtplib.SMTPException, OSError) as exc:
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
         raise MailError(f"could not reach {where} ({why}): check STATBOARD_SMTP_URL and that the server is up; "
                         "the follow-up was not sent") from None
     accepted = tuple(a.addr_spec for a in to if a.addr_spec not in refused)
     return Sent(accepted, tuple(unusable) + tuple((a, _reply(*why)) for a, why in refused.items()))
+
+
+def _silent(where: str) -> MailError:
+    return MailError(f"{where} did not answer within {TIMEOUT_SECONDS} second{'' if TIMEOUT_SECONDS == 1 else 's'}: "
+                     "check STATBOARD_SMTP_URL and that the server is up; the follow-up was not sent")
 
 
 def send_and_record(settings: Settings, engine: Engine, reader: Reader, book: Book, text: str | None = None) -> Sent:
