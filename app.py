@@ -9,6 +9,7 @@ from dash import Dash, _callback, dcc, html
 
 import web
 from components.links import scorecard_href
+from queries.meetings import MEETING_ROLES
 from queries.runtime import EXTENSION, Services
 from settings import Settings
 from web.auth import csrf_token
@@ -85,6 +86,8 @@ def _nav_links(reader) -> list:
     if reader is not None and reader.scope is not None:
         links.append(dbc.NavItem(dbc.NavLink("Home", href="/")))
         links.append(dbc.NavItem(dbc.NavLink("Scorecard", href=scorecard_href(reader.scope.root, None))))
+        if reader.role in MEETING_ROLES:
+            links.append(dbc.NavItem(dbc.NavLink("Meetings", href="/meetings")))
         if reader.scope.case_level:  # case reviews are case-level records
             links.append(dbc.NavItem(dbc.NavLink("Reviews", href="/reviews")))
     if reader is not None and reader.is_admin:

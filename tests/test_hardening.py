@@ -28,6 +28,7 @@ READERS = {"exec": ("executive", None), "mgr": ("manager", "office:O001"), "view
            "admin": ("admin", None)}
 SCORECARD, INDICATOR, ENTITY = "scorecard-query.data", "indicator-query.data", "entity-query.data"
 MEMBERS, SELECTION, REVIEW = "members-query.data", "selection-query.data", "review-query.data"
+MEETINGS, MEETING = "meetings-query.data", "meeting-query.data"
 MESSAGE = {SCORECARD: "scorecard-message", INDICATOR: "indicator-message", ENTITY: "entity-message"}
 FUZZ = settings(max_examples=40, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -293,7 +294,7 @@ CLICK = st.fixed_dictionaries({"points": st.one_of(st.lists(POINT, max_size=2), 
 KEYS = st.fixed_dictionaries({"rows": st.dictionaries(WORDS, st.one_of(st.lists(WORDS, max_size=3), BAD), max_size=3),
                               "columns": st.dictionaries(WORDS, BAD, max_size=3)})
 PAGES = ["/", "/scorecard", "/indicator/reentry", "/entity/office/O001", "/members", "/selection", "/reviews",
-         "/review", "/admin",
+         "/review", "/admin", "/meetings", "/meeting",
          "/nowhere"]
 PATH = st.one_of(st.sampled_from(PAGES),
                  st.builds("/indicator/{}".format, WORDS), st.builds("/entity/{}/{}".format, WORDS, WORDS))
@@ -327,11 +328,33 @@ VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09
          REVIEW: {"id": "1"}, "review-save.n_clicks": 1, "review-complete.n_clicks": 1,
          # The form's pattern-matched parts: what the browser sends is a list of the components matched.
          '{"item":["ALL"],"type":"review-rating"}.value': [], '{"item":["ALL"],"type":"review-rationale"}.value': [],
-         '{"form":["ALL"],"type":"review-themes"}.value': [], '{"question":["ALL"],"type":"review-question"}.value': []}
+         '{"form":["ALL"],"type":"review-themes"}.value': [], '{"question":["ALL"],"type":"review-question"}.value': [],
+         # Meetings: no meeting 1 exists in this store, so no change is ever written (the sweep would grow the
+         # store by every agenda item and action it agreed); the pages' own tests make changes. The new
+         # meeting's date is never a day, so no meeting is made, after every other field is read.
+         MEETINGS: {}, "meeting-new-create.n_clicks": 1, "meeting-new-entity.value": "bureau:B01",
+         "meeting-new-month.value": "2026-09", "meeting-new-date.value": "2026-02-30", "meeting-new-title.value": "t",
+         "meeting-new-attendees.value": "Ann Lee <ann@example.org>",
+         MEETING: {"id": "1"}, "meeting-changed.data": {"n": 0},
+         "meeting-keys.data": {"rows": {"O": ["office", "O001"]}, "columns": {"R": "reentry"}},
+         "meeting-heatmap.clickData": {"points": [{"x": "R", "y": "O"}]},
+         '{"cell":["ALL"],"type":"meeting-accept"}.n_clicks': [], '{"item":["ALL"],"type":"meeting-item-up"}.n_clicks': [],
+         '{"item":["ALL"],"type":"meeting-item-down"}.n_clicks': [],
+         '{"item":["ALL"],"type":"meeting-item-remove"}.n_clicks': [],
+         '{"item":["ALL"],"type":"meeting-item-save"}.n_clicks': [], '{"item":["ALL"],"type":"meeting-item-notes"}.value': [],
+         "meeting-text-add.n_clicks": 1, "meeting-text-kind.value": "practice", "meeting-text-body.value": "x",
+         "meeting-selection-add.n_clicks": 1, "meeting-selection.value": "1", "meeting-action-add.n_clicks": 1,
+         "meeting-action-what.value": "w", "meeting-action-owner.value": "o", "meeting-action-due.value": "2099-01-01",
+         "meeting-action-cell.value": "reentry|office:O001", "meeting-update-save.n_clicks": 1,
+         "meeting-update-action.value": "1", "meeting-update-status.value": "done", "meeting-update-note.value": "n",
+         "meeting-summary-save.n_clicks": 1, "meeting-highlights.value": "h", "meeting-lessons.value": "l",
+         "meeting-next-steps.value": "n", "meeting-followup-save.n_clicks": 1, "meeting-followup-send.n_clicks": 1,
+         "meeting-followup.value": "f", "meeting-close.n_clicks": 1, "meeting-move.n_clicks": 1}
 TAKES = {SCORECARD: ["month", "parent", "level", "tier", "sort", "junk"],
          INDICATOR: ["indicator_id", "month", "parent", "level", "entity", "months", "junk"],
          ENTITY: ["level", "entity_id", "month", "junk"], MEMBERS: ["indicator", "month", "entity", "junk"],
-         SELECTION: ["id", "junk"], REVIEW: ["id", "junk"], "reviews-query.data": ["entity", "since", "until", "junk"]}
+         SELECTION: ["id", "junk"], REVIEW: ["id", "junk"], "reviews-query.data": ["entity", "since", "until", "junk"],
+         MEETINGS: ["entity", "junk"], MEETING: ["id", "junk"]}
 
 
 def _value(name: str):

@@ -3,6 +3,8 @@
 - `GET /export/scorecard.csv?month=YYYY-MM&level=LEVEL[&parent=LEVEL:ID][&indicator=ID ...]`
 - `GET /export/members.csv?indicator=ID&month=YYYY-MM[&entity=LEVEL:ID]` (case-level: audited)
 - `GET /export/audit.csv[?since=YYYY-MM-DD][&until=YYYY-MM-DD][&actor=NAME][&action=ACTION]` (admins)
+- `GET /export/meeting/<id>/databook.pptx`, `.../databook.pdf`: a Stat meeting's data book (audited)
+- `GET /export/meeting/<id>/followup.txt`: its follow-up, as edited (or as generated until it is)
 
 A bad parameter answers 400 with what to write; a request outside the reader's scope 403, written to
 the audit log; no data loaded yet 503. Each answer is plain text a person can read.
@@ -18,6 +20,7 @@ from queries.exports import audit_csv, to_csv
 from queries.params import param_text, shown
 from queries.runtime import current_reader, refused, services
 from queries.scope import LEVELS
+from reviews.instrument import InstrumentError
 from queries.scorecard import (OutsideScope, ScorecardQueryError, members_behind_cell, parse_entity, parse_month,
                                scorecard)
 
@@ -70,6 +73,8 @@ def _answer(where: str, make):
         return _text(f"{exc}", 400)
     except _NoData:
         return _text("No data loaded yet: an admin loads an extract with `statboard load DIR`", 503)
+    except InstrumentError as exc:
+        return _text(f"The review instrument cannot be read: {exc.summary}", 503)
 
 
 class _NoData(Exception):
@@ -127,7 +132,46 @@ def audit_download():
     return _answer("/export/audit.csv", make)
 
 
+DATABOOK_TYPES = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                  "pdf": "application/pdf"}
+
+
+def _meeting_book(meeting_id: int):
+    from queries.meeting_book import assemble
+    from reviews.instrument import load_instrument
+    _params((), ())
+    reader = current_reader()
+    return reader, assemble(services().warehouse, services().store, reader, meeting_id,
+                            load_instrument(services().settings.instrument_path))
+
+
+def meeting_databook(meeting_id: int, fmt: str):
+    def make():
+        import databook
+        from queries.meetings import record_export
+        if fmt not in DATABOOK_TYPES:
+            raise BadRequest(f"a data book is a .pptx or a .pdf, not .{shown(fmt)}")
+        reader, book = _meeting_book(meeting_id)
+        record_export(services().store, reader, book.meeting, fmt, via="download")
+        content = databook.build(book, fmt)
+        return Response(content, mimetype=DATABOOK_TYPES[fmt], headers={
+            "Content-Disposition": f'attachment; filename="databook-meeting-{book.meeting.id}-'
+                                   f'{book.meeting.month:%Y-%m}.{fmt}"'})
+    return _answer(f"/export/meeting/{meeting_id}/databook.{fmt}", make)
+
+
+def meeting_followup(meeting_id: int):
+    def make():
+        from queries.followup import followup_for
+        _reader, book = _meeting_book(meeting_id)
+        return Response(followup_for(book), mimetype="text/plain", headers={
+            "Content-Disposition": f'attachment; filename="followup-meeting-{book.meeting.id}.txt"'})
+    return _answer(f"/export/meeting/{meeting_id}/followup.txt", make)
+
+
 def install(server: Flask) -> None:
     server.add_url_rule("/export/scorecard.csv", "export_scorecard", scorecard_csv)
     server.add_url_rule("/export/members.csv", "export_members", members_csv)
     server.add_url_rule("/export/audit.csv", "export_audit", audit_download)
+    server.add_url_rule("/export/meeting/<int:meeting_id>/databook.<fmt>", "export_databook", meeting_databook)
+    server.add_url_rule("/export/meeting/<int:meeting_id>/followup.txt", "export_followup", meeting_followup)

@@ -1,0 +1,167 @@
+"""The meeting page's pieces: an agenda item's card, the actions' table, the suggestions' list.
+
+Pure: a `queries.meeting_book.Book` (and its parts) in, Dash components out. Buttons inside repeated parts
+carry pattern-matching ids (`{"type": ..., "item": "<id>"}`), so one callback serves them all.
+"""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components.charts import trend_figure, variation_figure
+from components.common import GRAPH_CONFIG
+from components.format import STATUS_STYLE, change_text, format_value, status_text
+from components.links import IndicatorView, MembersView
+from queries.meeting_book import Book
+from queries.meetings import Action, AgendaItem
+
+ITEM_UP, ITEM_DOWN, ITEM_REMOVE = "meeting-item-up", "meeting-item-down", "meeting-item-remove"
+ITEM_NOTES, ITEM_SAVE = "meeting-item-notes", "meeting-item-save"
+ACCEPT = "meeting-accept"
+SOURCE_WORDS = {"flagged": "flagged", "red": "suggested: turned red", "worse-month": "suggested: worse since last month",
+                "worse-year": "suggested: worse since a year ago", "spread": "suggested: widest spread",
+                "due": "suggested: an action is due"}
+KIND_WORDS = {"practice": "Best practice", "kudos": "Kudos", "reviews": "Case reviews for discussion"}
+
+
+def status_chip(status: str | None, text: str | None = None) -> html.Span:
+    style = STATUS_STYLE.get(status or "none", STATUS_STYLE["none"])
+    return html.Span(text or status_text(status or "none"), className="status-chip",
+                     style={"backgroundColor": style["colour"]})
+
+
+def _item_buttons(item: AgendaItem, editable: bool) -> html.Div | None:
+    if not editable:
+        return None
+    key = str(item.id)
+    return html.Div([
+        dbc.Button("↑", id={"type": ITEM_UP, "item": key}, size="sm", color="secondary", outline=True,
+                   title="Move up", class_name="me-1", n_clicks=0),
+        dbc.Button("↓", id={"type": ITEM_DOWN, "item": key}, size="sm", color="secondary", outline=True,
+                   title="Move down", class_name="me-1", n_clicks=0),
+        dbc.Button("Remove", id={"type": ITEM_REMOVE, "item": key}, size="sm", color="danger", outline=True,
+                   n_clicks=0),
+    ], className="ms-auto")
+
+
+def _notes(item: AgendaItem, editable: bool, label: str) -> html.Div:
+    if not editable:
+        return html.Div([html.H3(label, className="h6"), html.P(item.notes or "none written",
+                                                                   className="meeting-notes")])
+    return html.Div([
+        dbc.Label(label, html_for=f"notes-{item.id}"),
+        dbc.Textarea(id={"type": ITEM_NOTES, "item": str(item.id)}, value=item.notes, rows=3,
+                     maxLength=5000, class_name="mb-1"),
+        dbc.Button("Save the notes", id={"type": ITEM_SAVE, "item": str(item.id)}, size="sm", color="primary",
+                   outline=True, n_clicks=0),
+    ])
+
+
+def item_card(book: Book, item: AgendaItem, number: int, editable: bool) -> dbc.Card:
+    """One agenda item: a cell with its numbers, trend, variation, notes and questions; or a practice, kudos or
+    case-review section."""
+    if item.kind in ("practice", "kudos"):
+        return dbc.Card(dbc.CardBody([
+            html.Div([html.H2(f"{number}. {KIND_WORDS[item.kind]}", className="h5 mb-0"),
+                      _item_buttons(item, editable)], className="d-flex align-items-center mb-2"),
+            _notes(item, editable, "What to share"),
+        ]), class_name="mb-3 meeting-item", id=f"item-{item.id}")
+    if item.kind == "reviews":
+        section = book.reviews.get(item.id)
+        body = [html.P("Not shown: case reviews need case-level access.")] if section is None else [
+            html.P(section.title),
+            html.P(f"{len(section.cases)} cases: " + ", ".join(f"{masked} ({status})" for masked, status in
+                                                                section.cases)),
+            findings_list(section.findings),
+        ]
+        return dbc.Card(dbc.CardBody([
+            html.Div([html.H2(f"{number}. {KIND_WORDS['reviews']}", className="h5 mb-0"),
+                      _item_buttons(item, editable)], className="d-flex align-items-center mb-2"),
+            *body,
+        ]), class_name="mb-3 meeting-item", id=f"item-{item.id}")
+    numbers = book.numbers.items.get(item.id) if book.numbers is not None else None
+    month = book.meeting.month
+    head = [html.H2(f"{number}. {numbers.indicator['name'] if numbers is not None else item.indicator_id} — "
+                    f"{item.entity_name}", className="h5 mb-0"), _item_buttons(item, editable)]
+    parts = [html.Div(head, className="d-flex align-items-center mb-2")]
+    if item.source != "flagged" or item.reason:
+        parts.append(html.P(f"{SOURCE_WORDS.get(item.source, item.source)}" + (f": {item.reason}" if item.reason
+                                                                              else ""), className="text-muted"))
+    if numbers is None:
+        parts.append(html.P("Its numbers are not available: see the message at the top of the page."))
+    else:
+        indicator, cell = numbers.indicator, numbers.cell
+        parts.append(html.P([
+            status_chip(cell["status"], f"{STATUS_STYLE.get(cell['status'], STATUS_STYLE['none'])['symbol']} "
+                                        f"{format_value(indicator['kind'], cell['value'], True)}".strip()),
+            html.Span(f"  {month:%B %Y}. Since last month: "
+                      f"{change_text(indicator, cell['value'], cell['last_month'], cell['last_month_status'])}. "
+                      f"Since a year ago: "
+                      f"{change_text(indicator, cell['value'], cell['last_year'], cell['last_year_status'])}."),
+        ]))
+        actions = [a for a in (*book.carried, *book.new)
+                   if a.indicator_id == item.indicator_id and a.entity == item.entity]
+        graphs = [dbc.Col(dcc.Graph(figure=trend_figure(numbers.trend, actions), config=GRAPH_CONFIG,
+                                    id=f"meeting-trend-{item.id}"), lg=7)]
+        if numbers.variation is not None:
+            graphs.append(dbc.Col(dcc.Graph(figure=variation_figure(numbers.variation), config=GRAPH_CONFIG,
+                                            id=f"meeting-variation-{item.id}"), lg=5))
+        parts.append(dbc.Row(graphs))
+        questions = list(indicator["questions"])
+        if questions:
+            parts.append(html.Div([html.H3("Questions for the meeting", className="h6"),
+                                   html.Ul([html.Li(q) for q in questions])]))
+        parent = None if item.entity.level == "department" else item.entity
+        parts.append(html.P([
+            dcc.Link("Trend", href=IndicatorView(item.indicator_id, month, entity=item.entity).href()), " · ",
+            dcc.Link("Variation", href=IndicatorView(item.indicator_id, month, parent).href()), " · ",
+            dcc.Link("Members", href=MembersView(item.indicator_id, month, parent).href()),
+            html.Span(" (today's data)", className="text-muted"),
+        ]))
+    parts.append(_notes(item, editable, "The story behind the data"))
+    return dbc.Card(dbc.CardBody(parts), class_name="mb-3 meeting-item", id=f"item-{item.id}")
+
+
+def findings_list(findings) -> html.Div:
+    if findings is None or not findings.reviews:
+        return html.P("No review of these cases is completed yet.", className="text-muted")
+    rows = [html.Li(f"{f.item.number}. {f.item.name}: a strength in {f.strengths} of {f.applicable}") for f in findings.items
+            if f.applicable]
+    themes = ", ".join(f"{t.theme.name} ({t.reviews})" for t in findings.themes) or "none named"
+    return html.Div([html.P(f"Findings of {findings.reviews} completed reviews:"), html.Ul(rows),
+                     html.P(f"Themes: {themes}")])
+
+
+def actions_table(actions: list[Action], on, empty: str) -> html.Div:
+    """Actions with what, owner, due (overdue marked as of `on`), the cell it is meant to move, status and log."""
+    if not actions:
+        return html.P(empty, className="text-muted")
+    head = ["#", "What", "Owner", "Due", "To move", "Status", "Updates"]
+    rows = []
+    for a in actions:
+        overdue = a.overdue(on)
+        log = "; ".join(f"{u.at:%Y-%m-%d} {u.status}" + (f": {u.note}" if u.note and u.note != "agreed" else "")
+                        for u in a.updates)
+        rows.append(html.Tr([
+            html.Td(a.id), html.Td(a.what), html.Td(a.owner),
+            html.Td([f"{a.due:%d %b %Y}", html.Span(" overdue", className="fw-bold text-danger") if overdue else ""]),
+            html.Td(f"{a.indicator_id}, {a.entity_name}"), html.Td(a.status), html.Td(log, className="small"),
+        ], className="table-warning" if overdue else None))
+    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)], bordered=False,
+                     hover=True, responsive=True, class_name="meeting-actions")
+
+
+def suggestions_list(suggestions, editable: bool) -> html.Div:
+    if not suggestions:
+        return html.P("Nothing to suggest: every cell that turned red, moved most or varies most is on the agenda.",
+                      className="text-muted")
+    rows = []
+    for s in suggestions:
+        key = f"{s.kind}|{s.indicator_id}|{s.entity.level}|{s.entity.entity_id}"
+        rows.append(html.Li([
+            dbc.Button("Add", id={"type": ACCEPT, "cell": key[:200]}, size="sm", color="primary", outline=True,
+                       class_name="me-2", n_clicks=0) if editable else None,
+            html.Span(f"{s.indicator_name} — {s.entity_name}: ", className="fw-bold"),
+            html.Span(s.reason),
+        ], className="mb-1"))
+    return html.Ul(rows, className="list-unstyled meeting-suggestions")
