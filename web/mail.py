@@ -44,6 +44,10 @@ class Sent:
     recipients: tuple[str, ...]
     refused: tuple[tuple[str, str], ...] = ()
 
+    def __len__(self) -> int:
+        """How many attendees the server took it for (at least one: otherwise `MailError` is raised)."""
+        return len(self.recipients)
+
     def __str__(self) -> str:
         said = f"Sent to {len(self.recipients)} attendee{'' if len(self.recipients) == 1 else 's'}: " \
                + ", ".join(self.recipients)
