@@ -196,6 +196,9 @@ def parse_attendees(text: str) -> tuple[Attendee, ...]:
         m = re.fullmatch(r"(.*?)\s*<([^<>]*)>", part)
         name, email = (m.group(1).strip(), m.group(2).strip()) if m else \
             ((part, part) if "@" in part else (part, None))
+        if email is not None and any(c in name for c in "<>@") and name != email:
+            raise MeetingError(f"attendee {n + 1} ({part[:80]!r}) holds more than one address: write one attendee "
+                               "per line, or separate them with ;")
         if email is not None and not EMAIL.match(email):
             raise MeetingError(f"attendee {n + 1}'s e-mail address {email[:80]!r} is not an address: "
                                "write Name <name@agency.gov>, or the name alone")
@@ -586,12 +589,15 @@ def meeting_actions(engine: Engine, reader: Reader, meeting: Meeting) -> tuple[l
     """The actions a meeting shows: those carried over, and those agreed at it.
 
     Carried over: every action agreed at an earlier meeting of the same entity that is still open, and those
-    done or dropped since the previous meeting of that entity (so the room hears they were). Never another
-    entity's: a bureau's actions do not carry into its offices' meetings, nor theirs into the bureau's.
+    done or dropped since the previous meeting of that entity (so the room hears they were): since it was
+    closed, or since its day began while it is open. Never another entity's: a bureau's actions do not carry
+    into its offices' meetings, nor theirs into the bureau's.
     """
     meeting_scope(reader)
     before = previous_meeting(engine, meeting)
-    since = dt.datetime.combine(before.held_on, dt.time()) if before is not None else None
+    # The previous meeting's close, not its day: an action done on that day, before or at it, was heard there
+    # and is not news at the next one.
+    since = (before.closed_at or dt.datetime.combine(before.held_on, dt.time())) if before is not None else None
     earlier = sa.select(meetings.c.id).where(
         meetings.c.entity_level == meeting.entity.level, meetings.c.entity_id == meeting.entity.entity_id,
         sa.or_(meetings.c.held_on < meeting.held_on,
@@ -600,8 +606,18 @@ def meeting_actions(engine: Engine, reader: Reader, meeting: Meeting) -> tuple[l
         new = _actions(conn, sa.select(actions).where(actions.c.meeting_id == meeting.id))
         carried = _actions(conn, sa.select(actions).where(actions.c.meeting_id.in_(earlier)))
     carried = [a for a in carried if a.status == OPEN
-               or (since is not None and a.updates and a.updates[-1].at >= since)]
+               or (since is not None and _settled_at(a) is not None and _settled_at(a) >= since)]
     return carried, new
+
+
+def _settled_at(action: Action) -> dt.datetime | None:
+    """When a done or dropped action took that status: a note logged later does not make it news again."""
+    at = None
+    for update in reversed(action.updates):
+        if update.status != action.status:
+            break
+        at = update.at
+    return at
 
 
 def actions_for_cell(engine: Engine, reader: Reader, indicator_id: str, entity: EntityRef) -> list[Action]:
