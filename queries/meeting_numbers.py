@@ -18,7 +18,8 @@ Suggestions, from the meeting month's scorecard (the entity and its children):
   red children a green or yellow average hides named;
 - **due**: the cells of carried-over actions due by the meeting's date.
 
-Each cell is suggested once (the first reason in that order), never when it is already on the agenda.
+Each cell is suggested once, for the first reason it has (red, then due, then the rest in the order above),
+never when it is already on the agenda.
 """
 from __future__ import annotations
 
@@ -251,7 +252,7 @@ def suggestions(numbers: MeetingNumbers, items: list[AgendaItem], carried=(), he
         rows.append({"indicator_id": indicator_id, "level": card.parent.level, "entity_id": card.parent.entity_id,
                      "score": (rated.value.max() - rated.value.min()) / band,
                      "reason": f"widest spread among its {card.level}s: {_plain(best)} to {_plain(worst)} "
-                               f"({names.get((worst_row.level, worst_row.entity_id), worst_row.entity_id)} lowest)"
+                               f"({names.get((worst_row.level, worst_row.entity_id), worst_row.entity_id)} worst)"
                                f"{hides}"})
     if rows:
         ranked(pd.DataFrame(rows), "spread")
