@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-* && touch $@
 
 ## make demo: install, write and load the small demo agency, run the app on the embedded DuckDB
-demo: $(STAMP)
+## (with Chromium, which draws the data books' charts)
+demo: $(STAMP) browser
 	test -f $(DEMO)/manifest.json || $(BIN)/statboard demo-data $(DEMO) --scale small
 	$(BIN)/statboard load $(DEMO)
 	STATBOARD_ENV=development $(BIN)/statboard users demo
@@ -28,7 +29,8 @@ test: $(STAMP) services browser
 services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
 
-# The browser tests drive Debian's Chromium (no browser downloads here); install it when missing.
+# The browser tests and the data books' charts use Debian's Chromium (no browser downloads here); install it
+# when missing.
 browser:
 	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
 	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null || \
@@ -36,8 +38,9 @@ browser:
 	  echo "could not install chromium and chromium-driver: the browser tests need them (apt-get install chromium chromium-driver)"
 
 ## make bench: the figures the issues set targets for (see README.md, "Benchmarks")
-bench: $(STAMP)
+bench: $(STAMP) browser
 	test -f $(COUNTY)/manifest.json || $(BIN)/statboard demo-data $(COUNTY) --scale county
 	$(BIN)/python bench/load_county.py --extract $(COUNTY)
 	$(BIN)/python bench/measures_county.py --extract $(COUNTY)
 	$(BIN)/python bench/pages_county.py --extract $(COUNTY)
+	$(BIN)/python bench/databook_county.py --extract $(COUNTY)
