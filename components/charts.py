@@ -169,8 +169,13 @@ def peers_figure(data: IndicatorAcross) -> dict:
         "shapes": shapes, "annotations": notes, **PLAIN}}
 
 
-def trend_figure(data: Trend) -> dict:
-    """The entity's monthly values with the parent's and the peers' lines, on green/yellow/red bands."""
+def trend_figure(data: Trend, actions=()) -> dict:
+    """The entity's monthly values with the parent's and the peers' lines, on green/yellow/red bands.
+
+    Each of `actions` (queries.meetings.Action) meant to move this indicator for this entity is marked where it
+    was agreed, so a room sees whether the curve moved after it; the others are left out, so a caller may pass a
+    meeting's actions whole.
+    """
     indicator = data.indicator
     series = data.series
     if series[series.line == "entity"].empty:
@@ -199,11 +204,45 @@ def trend_figure(data: Trend) -> dict:
                                "color": ["white" if s == "insufficient" else LINE_COLOURS[line] for s in statuses]}
         traces.append(trace)
     shapes, notes = _bands(indicator, series)
+    action_shapes, action_notes, rows = _action_marks(data, actions)
+    shapes, notes = shapes + action_shapes, notes + action_notes
     return {"data": traces, "layout": {
         "xaxis": {"type": "date", "dtick": "M3", "tickformat": "%b %Y", "fixedrange": True},
         "yaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True},
-        "height": 380, "margin": {"t": 30, "l": 70, "r": 130, "b": 40}, "hovermode": "closest",
+        "height": 380 + 16 * rows, "margin": {"t": 30 + 16 * rows, "l": 70, "r": 130, "b": 40},
+        "hovermode": "closest",
         "legend": {"orientation": "h", "y": -0.15}, "shapes": shapes, "annotations": notes, **PLAIN}}
+
+
+ACTION_COLOUR = "#111111"
+ACTION_LABEL_CHARS = 28
+
+
+def _action_marks(data: Trend, actions) -> tuple[list, list, int]:
+    """A dotted vertical line at each action's `agreed_on` and a short label above the plot (the whole text, owner
+    and due date in its hover), and how many labels there are, for the room above the plot. Each label has a
+    row of its own, oldest lowest: labels of nearby days would print over each other."""
+    mine = sorted((a for a in actions if a.indicator_id == data.indicator.indicator_id
+                   and (a.entity.level, a.entity.entity_id) == (data.entity.level, data.entity.entity_id)),
+                  key=lambda a: (a.agreed_on, a.id))
+    shapes, notes = [], []
+    months = pd.to_datetime(data.series.month)
+    # A label reads rightwards from its line, except near the right edge, where it would be cut off.
+    turn = months.max() - pd.DateOffset(months=6) if len(months) else None
+    for above, action in enumerate(mine):
+        day = f"{action.agreed_on:%Y-%m-%d}"
+        short = action.what if len(action.what) <= ACTION_LABEL_CHARS else \
+            action.what[:ACTION_LABEL_CHARS - 1].rstrip() + "…"
+        shapes.append({"type": "line", "xref": "x", "x0": day, "x1": day, "yref": "paper", "y0": 0, "y1": 1,
+                       "line": {"color": ACTION_COLOUR, "dash": "dot", "width": 2}})
+        notes.append({"x": day, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
+                      "xanchor": "right" if turn is not None and pd.Timestamp(action.agreed_on) > turn else "left",
+                      "yshift": 2 + 16 * above, "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
+                      "font": {"size": 11, "color": ACTION_COLOUR},
+                      "text": f"▼ action {action.agreed_on:%d %b %Y}: {literal(short)}",
+                      "hovertext": f"{literal(action.what)}<br>owner {literal(action.owner)}, due "
+                                   f"{action.due:%d %b %Y}, {literal(action.status)}"})
+    return shapes, notes, len(mine)
 
 
 def _bands(indicator, series: pd.DataFrame) -> tuple[list, list]:

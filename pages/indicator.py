@@ -10,8 +10,9 @@ from components.common import GRAPH_CONFIG, breadcrumb, definition_card, message
 from components.format import STATUS_STYLE, format_value, status_text
 from components.home import data_as_of, no_data
 from components.links import TREND_MONTHS, IndicatorView, MembersView, ViewError, picked_month
+from queries.meetings import actions_for_cell
 from queries.performance import indicator_across, path_ids, trend
-from queries.runtime import current_scope, latest_month_now, refused, services
+from queries.runtime import current_reader, latest_month_now, refused, services
 from queries.scorecard import ScorecardQueryError, report_months
 
 dash.register_page(__name__, path_template="/indicator/<indicator_id>", name="Indicator",
@@ -114,7 +115,8 @@ def show_indicator(query):
         return tuple(blank)
     try:
         view = IndicatorView.from_page(query or {})
-        scope = current_scope()
+        reader = current_reader()
+        scope = reader.data_scope()
         data = indicator_across(snapshot, scope, view.indicator_id, view.month, view.parent, view.level)
         focus = view.entity or data.parent.ref
         history = trend(snapshot, scope, view.indicator_id, focus, data.month, view.months)
@@ -125,10 +127,12 @@ def show_indicator(query):
     span = "the whole history" if view.months is None else f"the last {view.months} months"
     trend_title = f"Trend: {history.entity.name}, {span}"
     members_links = _members_links(scope, view, data, history)
+    # The actions agreed at Stat meetings to move this trend, so the curve can be read against them.
+    actions = actions_for_cell(services().store, reader, view.indicator_id, history.entity.ref)
     return (breadcrumb(data.path, view.month, current_is_link=True), f"{data.indicator['name']}",
             data_as_of(snapshot.version), month_options(report_months(snapshot)), f"{data.month:%Y-%m}", None,
             summary(data, members_links), ranking_figure(data), variation_figure(data), peers_figure(data), trend_title,
-            trend_figure(history), definition_card(data.indicator))
+            trend_figure(history, actions), definition_card(data.indicator))
 
 
 def _members_links(scope, view, data, history) -> list:
