@@ -1,0 +1,132 @@
+"""The data book as a PowerPoint deck (16:9), placed from the plan in databook/slides.py.
+
+Tables are PowerPoint's own (native text, coloured cells), not pictures, so they stay sharp on any projector and
+can be edited before the meeting; charts are the PNGs databook/figures.py drew.
+"""
+from __future__ import annotations
+
+import io
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Inches, Pt
+
+from components.format import TEXT_COLOUR
+from databook.slides import (BODY_TOP_IN, FIGURE_WIDTH_IN, HEIGHT_IN, MARGIN_IN, SIDE_LEFT_IN, SIDE_SMALLER, SIZES,
+                             BESIDE_TABLE_IN,
+                             TITLE_HEIGHT_IN, TITLE_TOP_IN, WIDTH_IN, Deck, Line, Slide, Table)
+
+NAVY = RGBColor(0x0B, 0x3C, 0x8C)
+GREY = RGBColor(0x55, 0x55, 0x55)
+
+
+def write(plan: Deck, images: dict[str, bytes]) -> bytes:
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Inches(WIDTH_IN), Inches(HEIGHT_IN)
+    deck.core_properties.title = plan.title[:255]
+    blank = deck.slide_layouts[6]
+    for plan_slide in plan.slides:
+        slide = deck.slides.add_slide(blank)
+        _place(slide, plan_slide, images)
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
+def _place(slide, plan: Slide, images: dict[str, bytes]) -> None:
+    if plan.kind == "title":
+        _text(slide, [Line(plan.section, "small")], MARGIN_IN, 1.2, WIDTH_IN - 2 * MARGIN_IN, 0.5)
+        _text(slide, [Line(plan.title, "title")], MARGIN_IN, 1.7, WIDTH_IN - 2 * MARGIN_IN, 1.4, title=True)
+        _text(slide, list(plan.lines), MARGIN_IN, 3.3, WIDTH_IN - 2 * MARGIN_IN, 3.9)
+        return
+    if plan.section:
+        _text(slide, [Line(plan.section, "small")], MARGIN_IN, 0.1, WIDTH_IN - 2 * MARGIN_IN, 0.35)
+    _text(slide, [Line(plan.title, "title")], MARGIN_IN, TITLE_TOP_IN, WIDTH_IN - 2 * MARGIN_IN, TITLE_HEIGHT_IN,
+          title=True)
+    top = BODY_TOP_IN
+    if plan.kind == "item":
+        y = top
+        for key in plan.figures:
+            if key in images:
+                picture = slide.shapes.add_picture(io.BytesIO(images[key]), Inches(MARGIN_IN), Inches(y),
+                                                   width=Inches(FIGURE_WIDTH_IN))
+                y += picture.height / 914400 + 0.1
+        _text(slide, list(plan.lines), SIDE_LEFT_IN, top, WIDTH_IN - SIDE_LEFT_IN - MARGIN_IN, HEIGHT_IN - top - 0.3,
+              smaller=SIDE_SMALLER)
+        return
+    if plan.table is not None:
+        intro = 0.0
+        if plan.lines and plan.kind != "beside":
+            _text(slide, list(plan.lines), MARGIN_IN, top - 0.1, WIDTH_IN - 2 * MARGIN_IN, 0.45)
+            intro = 0.45
+        width = WIDTH_IN - 2 * MARGIN_IN
+        if plan.kind == "beside":
+            width = BESIDE_TABLE_IN
+            _text(slide, list(plan.lines), MARGIN_IN + width + 0.4, top, WIDTH_IN - width - 2 * MARGIN_IN - 0.4,
+                  HEIGHT_IN - top - 0.6)
+        _table(slide, plan.table, MARGIN_IN, top + intro, width)
+    else:
+        _text(slide, list(plan.lines), MARGIN_IN, top, WIDTH_IN - 2 * MARGIN_IN, HEIGHT_IN - top - 0.5)
+    if plan.footer:
+        _text(slide, [Line(plan.footer, "small")], MARGIN_IN, HEIGHT_IN - 0.5, WIDTH_IN - 2 * MARGIN_IN, 0.4)
+
+
+def _text(slide, lines: list[Line], left, top, width, height, title: bool = False, smaller: int = 0):
+    box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = MSO_ANCHOR.TOP
+    for n, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if n == 0 else frame.add_paragraph()
+        text = f"•  {line.text}" if line.style == "bullet" else line.text
+        run = paragraph.add_run()
+        run.text = text
+        run.font.size = Pt(34 if title and top > 1 else SIZES['title'] if title
+                           else SIZES.get(line.style, 16) - smaller)
+        run.font.bold = title or line.style in ("heading", "strong")
+        run.font.color.rgb = NAVY if title or line.style == "heading" else (
+            GREY if line.style == "small" else RGBColor.from_string(TEXT_COLOUR.lstrip("#")))
+        if line.style == "heading" and n:
+            paragraph.space_before = Pt(10)
+        paragraph.space_after = Pt(4)
+    return box
+
+
+def _table(slide, table: Table, left, top, width):
+    rows, columns = len(table.rows) + 1, len(table.columns)
+    row_in = 0.32
+    shape = slide.shapes.add_table(rows, columns, Inches(left), Inches(top), Inches(width), Inches(row_in * rows))
+    grid = shape.table
+    total = sum(table.widths)
+    for n, share in enumerate(table.widths):
+        grid.columns[n].width = Inches(width * share / total)
+    for n, heading in enumerate(table.columns):
+        _cell(grid.cell(0, n), heading, None, True, table.font, header=True)
+    for r, row in enumerate(table.rows, start=1):
+        grid.rows[r].height = Inches(row_in)
+        for n, cell in enumerate(row):
+            _cell(grid.cell(r, n), cell.text, cell.fill, cell.bold, table.font)
+
+
+def _cell(cell, text: str, fill: str | None, bold: bool, size: int, header: bool = False):
+    cell.margin_left = cell.margin_right = Inches(0.06)
+    cell.margin_top = cell.margin_bottom = Inches(0.03)
+    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+    frame = cell.text_frame
+    frame.word_wrap = True
+    frame.text = text  # a line break in the text starts a paragraph
+    if header or fill is None:
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = NAVY if header else RGBColor(0xFF, 0xFF, 0xFF)
+    else:
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = RGBColor.from_string(fill.lstrip("#").upper())
+    for paragraph in frame.paragraphs:
+        if fill is not None:
+            paragraph.alignment = PP_ALIGN.CENTER
+        for run in paragraph.runs:
+            run.font.size = Pt(size - 1 if header else size)
+            run.font.bold = bold
+            run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF) if header else \
+                RGBColor.from_string(TEXT_COLOUR.lstrip("#"))

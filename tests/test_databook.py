@@ -1,0 +1,328 @@
+"""The data book (databook/): a bureau meeting of the `small` demo agency with indicator, practice, kudos and
+case-review items and actions carried over from the bureau's previous meeting, built as PPTX and PDF and read
+back (python-pptx, pypdf); and the trend's action marks (components/charts.py).
+
+The charts are drawn by Kaleido in Debian's Chromium: without it these tests skip, except in CI, where they fail.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from dataclasses import replace
+
+import pytest
+from plotly import graph_objects as go
+
+from components.charts import trend_figure
+from components.figure_text import literal
+from queries import meeting_numbers, meetings, store
+from queries.access import reader_for
+from queries.case_reviews import complete_review, open_reviews
+from queries.meeting_book import assemble
+from queries.reviews import Cell, Criteria, pick, save_selection
+from queries.scope import EntityRef
+from queries.users import add_user
+from queries.warehouse import Warehouse
+from reviews.instrument import load_instrument
+
+CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
+B01, O001, O002 = EntityRef("bureau", "B01"), EntityRef("office", "O001"), EntityRef("office", "O002")
+OCTOBER, SEPTEMBER = dt.date(2026, 10, 1), dt.date(2026, 9, 1)
+HELD, BEFORE = dt.date(2026, 11, 30), dt.date(2026, 10, 5)
+EXECUTIVE = reader_for("eve", "executive", None)
+TITLE = "North <b>Stat</b> & friends"  # markup in a title prints as written
+NOTES = "Screening fell when two in-home workers left in September.\nThe new worker starts in December."
+PRACTICE = "Alder Office books the screening at the first home visit <i>and</i> & calls the family."
+KUDOS = "Thanks to the night duty team for every immediate response in October."
+
+
+def chromium_or_skip():
+    if not os.path.exists(CHROMIUM):
+        text = f"{CHROMIUM} not found: the data book's charts need Debian's chromium (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(f"the data book tests need Chromium in CI: {text}")
+        pytest.skip(text)
+
+
+def complete_answers(instrument) -> dict:
+    """A completed review: every item a strength where it may be (else its first rating, explained)."""
+    items = {}
+    for item in instrument.items:
+        rating = "strength" if "strength" in item.ratings else item.ratings[0]
+        items[item.id] = {"rating": rating, "rationale": "as the file showed"}
+    return {"items": items, "themes": [instrument.themes[0].id],
+            "questions": {q.id: "the family was heard" for q in instrument.questions}}
+
+
+@pytest.fixture(scope="module")
+def meeting_store(demo_instance, tmp_path_factory):
+    """The app store with the bureau's two meetings; the warehouse; the selection's full ids."""
+    root = tmp_path_factory.mktemp("databook")
+    engine = store.store_engine(f"sqlite:///{root / 'app.sqlite'}")
+    store.upgrade(engine)
+    add_user(engine, "eve", "executive", None, "a-long-password-1", "test")
+    warehouse = Warehouse(f"duckdb:///{demo_instance / 'warehouse.duckdb'}")
+    snapshot = warehouse.snapshot()
+    scope = EXECUTIVE.data_scope()
+    version = snapshot.version
+
+    def meeting(month, held_on, title=None, attendees=""):
+        name, ids, month = meeting_numbers.prepare(snapshot, scope, B01, month)
+        return meetings.create_meeting(engine, EXECUTIVE, B01, name, ids, month, version.version_id, version.as_of,
+                                       held_on, title, attendees)
+
+    earlier = meeting(SEPTEMBER, BEFORE)
+    add = dict(engine=engine, reader=EXECUTIVE)
+    late = meetings.add_action(**add, meeting_id=earlier.id, what="Audit every late in-home screening",
+                               owner="Dana Overdue", due="2026-10-20", indicator_id="mh_screening_in_home",
+                               entity=B01, entity_name="North Bureau")
+    meetings.add_action(**add, meeting_id=earlier.id, what="Train the new in-home workers on screening",
+                        owner="Finn Future", due="2027-01-31", indicator_id="mh_screening_in_home", entity=B01,
+                        entity_name="North Bureau")
+    finished = meetings.add_action(**add, meeting_id=earlier.id, what="Set up a night duty rota",
+                                   owner="Gus Done", due="2026-11-15", indicator_id="timely_response_immediate",
+                                   entity=O002, entity_name="Bayview Office")
+    meetings.update_action(engine, EXECUTIVE, finished.id, "done", "rota running since November")
+
+    now = meeting(OCTOBER, HELD, TITLE, "Ann Lee <ann@agency.gov>; Bob Ray")
+    screening = meetings.add_item(**add, meeting_id=now.id, kind="indicator", indicator_id="mh_screening_in_home",
+                                  entity=B01, entity_name="North Bureau", source="red", reason="turned red",
+                                  notes=NOTES)
+    meetings.add_item(**add, meeting_id=now.id, kind="indicator", indicator_id="timely_response_immediate",
+                      entity=O002, entity_name="Bayview Office", source="spread")
+    meetings.add_item(**add, meeting_id=now.id, kind="practice", notes=PRACTICE)
+    meetings.add_item(**add, meeting_id=now.id, kind="kudos", notes=KUDOS)
+    drawn = pick(snapshot, scope, engine, [Cell("placement_with_relatives", OCTOBER, O001)], "book", Criteria(n=3))
+    selection = save_selection(engine, drawn, "eve")
+    instrument = load_instrument()
+    review = open_reviews(engine, EXECUTIVE, selection.id, "eve", HELD + dt.timedelta(days=10))[0]
+    complete_review(engine, EXECUTIVE, review.id, complete_answers(instrument), instrument)
+    meetings.add_item(**add, meeting_id=now.id, kind="reviews", selection_id=selection.id)
+    meetings.add_action(**add, meeting_id=now.id, what="Book every screening at the first home visit",
+                        owner="Cara Diaz", due="2027-01-15", indicator_id="mh_screening_in_home", entity=B01,
+                        entity_name="North Bureau")
+    ids = {v for case in (*selection.picks, *selection.replacements) for v in (case.child_id, case.member_id) if v}
+    yield {"engine": engine, "warehouse": warehouse, "meeting": now, "screening": screening, "ids": ids,
+           "late": late, "instrument": instrument}
+    warehouse.dispose()
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def book(meeting_store):
+    return assemble(meeting_store["warehouse"], meeting_store["engine"], EXECUTIVE, meeting_store["meeting"].id,
+                    meeting_store["instrument"])
+
+
+@pytest.fixture(scope="module")
+def built(book):
+    import databook
+    chromium_or_skip()
+    return {fmt: databook.build(book, fmt) for fmt in ("pptx", "pdf")}
+
+
+def slides_of(data: bytes):
+    from pptx import Presentation
+    return list(Presentation(io.BytesIO(data)).slides)
+
+
+def texts(slide) -> list[str]:
+    found = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            found.append(shape.text_frame.text)
+        if getattr(shape, "has_table", False) and shape.has_table:
+            found += [cell.text for row in shape.table.rows for cell in row.cells]
+    return found
+
+
+def title_of(slide) -> str:
+    """The slide's title: its largest text (the section's kicker above it is smaller)."""
+    boxes = [s for s in slide.shapes if s.has_text_frame and s.text_frame.text]
+    return max(boxes, key=lambda s: max((r.font.size or 0) for p in s.text_frame.paragraphs for r in p.runs)
+               ).text_frame.text
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    from pypdf import PdfReader
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_the_slides_follow_the_book_in_order(built, book):
+    slides = slides_of(built["pptx"])
+    titles = [title_of(s) for s in slides]
+    assert titles[0] == TITLE
+    card = [n for n, t in enumerate(titles) if t.startswith("Scorecard, October 2026: ")]
+    assert card == list(range(1, 1 + len(card))) and len(card) >= 3
+    after = titles[1 + len(card):]
+    assert after[0] == "1. Mental health screening – newly opened non-detained: North Bureau"
+    assert after[1] == "2. Timely response (immediate): Bayview Office"
+    assert after[2:4] == ["3. Best practice", "4. Kudos"]
+    assert re.fullmatch(r"5\. Selection \d+: placement_with_relatives Oct 2026 \(office:O001\)", after[4])
+    assert after[5:] == ["Actions carried over", "Actions agreed at this meeting"]
+
+
+def test_the_title_slide_says_what_data_the_meeting_reads(built):
+    text = "\n".join(texts(slides_of(built["pptx"])[0]))
+    for expected in ("North Bureau", "Data month: October 2026", "Data version 1, as of 10 November 2026",
+                     "Meeting: 30 November 2026", "Ann Lee; Bob Ray"):
+        assert expected in text
+    assert "Newer data exists" not in text
+
+
+def test_the_scorecard_shows_every_indicator_for_the_bureau_and_its_offices_with_symbols(built, book):
+    slides = [s for s in slides_of(built["pptx"]) if title_of(s).startswith("Scorecard")]
+    cells = [t for s in slides for t in texts(s)]
+    for name in book.numbers.scorecard.indicators.name:
+        assert name in cells
+    for office in ("North Bureau", "Alder Office", "Bayview Office", "Cedar Office"):
+        assert office in cells
+    bureau = book.numbers.scorecard.cells.set_index(["level", "entity_id", "indicator_id"])
+    red = bureau.loc[("bureau", "B01", "mh_screening_in_home")]
+    assert red.status == "red" and f"✕ {red.value:.1f}%" in cells  # the status has its symbol, not colour alone
+    assert any(c.startswith("✓ ") for c in cells) and "≥ 90% green · ≥ 80% yellow" in cells
+
+
+def test_an_indicator_item_has_its_charts_numbers_story_and_questions(built, book):
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+    slides = slides_of(built["pptx"])
+    first = next(s for s in slides if title_of(s).startswith("1. "))
+    pictures = [s for s in first.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert len(pictures) == 2  # the trend, and the variation among the offices
+    text = "\n".join(texts(first))
+    cell = book.numbers.items[book.items[0].id].cell
+    assert f"October 2026: {cell['value']:.1f}% ({cell['numerator']:.0f} of {cell['denominator']:.0f})" in text
+    assert "✕ below the standard" in text and "Since last month: −" in text and "Since a year ago: " in text
+    everything = "\n".join(t for s in slides for t in texts(s))
+    assert NOTES.split("\n")[0] in everything and NOTES.split("\n")[1] in everything
+    for question in book.numbers.items[book.items[0].id].indicator.questions:
+        assert question in everything
+    second = next(s for s in slides if title_of(s).startswith("2. "))
+    assert len([s for s in second.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]) == 2
+    assert "No notes written yet." in "\n".join(texts(second))
+
+
+def test_practice_kudos_and_reviews_items_are_text_with_masked_cases(built, book, meeting_store):
+    slides = slides_of(built["pptx"])
+    by_title = {title_of(s): "\n".join(texts(s)) for s in slides}
+    assert PRACTICE in by_title["3. Best practice"] and "Best practice and kudos" in by_title["3. Best practice"]
+    assert KUDOS in by_title["4. Kudos"]
+    reviews = next(text for title, text in by_title.items() if title.startswith("5. "))
+    section = next(iter(book.reviews.values()))
+    assert len(section.cases) == 3
+    for masked, status in section.cases:
+        assert masked in reviews and masked.startswith("••••")
+    assert "completed" in reviews and "Findings of 1 completed review" in reviews
+    assert f"{meeting_store['instrument'].themes[0].name}: 1 review" in reviews
+
+
+def test_actions_carried_over_are_marked_overdue_and_new_ones_listed(built):
+    slides = slides_of(built["pptx"])
+    carried = "\n".join(t for s in slides if title_of(s).startswith("Actions carried over") for t in texts(s))
+    rows = carried.split("\n")
+    assert "Dana Overdue" in carried and "20 Oct 2026" in carried and "✕ overdue (open)" in carried
+    assert "Finn Future" in carried and "31 Jan 2027" in carried
+    assert "Gus Done" in carried and "✓ done" in carried and "Bayview Office" in carried
+    assert rows.count("✕ overdue (open)") == 1  # only the one past its due date on the meeting's day
+    assert "overdue as of 30 November 2026: 1" in carried
+    new = "\n".join(t for s in slides if title_of(s).startswith("Actions agreed") for t in texts(s))
+    assert "Cara Diaz" in new and "15 Jan 2027" in new and "Book every screening at the first home visit" in new
+    assert "Dana Overdue" not in new
+
+
+def test_the_pdf_has_the_same_pages_and_words(built):
+    pages = pdf_pages(built["pdf"])
+    slides = slides_of(built["pptx"])
+    assert len(pages) == len(slides)
+    assert TITLE in pages[0] and "Data version 1, as of 10 November 2026" in pages[0]
+    assert "Scorecard, October 2026" in pages[1]
+    joined = "\n".join(pages)
+    for expected in ("Mental health screening", NOTES.split("\n")[0], PRACTICE, KUDOS, "Dana Overdue",
+                     "overdue (open)", "Cara Diaz", "15 Jan 2027", "below the standard"):
+        assert expected in re.sub(r"\s+", " ", joined), expected
+    from pypdf import PdfReader
+    page = PdfReader(io.BytesIO(built["pdf"])).pages[0]
+    assert float(page.mediabox.width) / float(page.mediabox.height) == pytest.approx(16 / 9, rel=0.01)
+
+
+def test_no_full_case_id_leaves_in_either_file(built, meeting_store):
+    ids = meeting_store["ids"]
+    assert ids
+    with zipfile.ZipFile(io.BytesIO(built["pptx"])) as deck:
+        xml = "\n".join(deck.read(n).decode("utf-8", "replace") for n in deck.namelist() if n.endswith(".xml"))
+    pdf = "\n".join(pdf_pages(built["pdf"]))
+    assert "••••" in xml and "••••" in pdf  # the cases are there, masked
+    assert not [i for i in ids if i in xml or i in pdf]
+
+
+def test_a_book_whose_data_version_is_gone_keeps_title_agenda_and_actions(book):
+    import databook
+    gone = replace(book, numbers=None, source="gone", newer=(2, dt.date(2026, 12, 10)))
+    slides = slides_of(databook.build(gone, "pptx"))
+    titles = [title_of(s) for s in slides]
+    assert titles[:2] == [TITLE, "The data version is gone"]
+    assert not [t for t in titles if t.startswith("Scorecard")]
+    text = "\n".join(t for s in slides for t in texts(s))
+    assert "Newer data exists: version 2, as of 10 December 2026" in text
+    assert NOTES.split("\n")[0] in text and PRACTICE in text and "Dana Overdue" in text and "Cara Diaz" in text
+    assert "Actions carried over" in titles and "Actions agreed at this meeting" in titles
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+    assert not [s for slide in slides for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+
+
+def test_the_format_is_pptx_or_pdf(book):
+    import databook
+    with pytest.raises(databook.DataBookError, match="pptx or pdf"):
+        databook.build(book, "docx")
+
+
+def test_a_missing_browser_is_said_with_what_to_install(book, monkeypatch):
+    import databook
+    monkeypatch.setenv("BROWSER_PATH", "/nowhere/chromium")
+    with pytest.raises(databook.DataBookError, match="install Debian's chromium"):
+        databook.build(book, "pdf")
+
+
+# -- the trend's action marks -------------------------------------------------------------------------------
+
+def test_the_trend_marks_each_action_on_its_cell_where_it_was_agreed(book, meeting_store):
+    numbers = book.numbers.items[meeting_store["screening"].id]
+    late = meeting_store["late"]
+    other = replace(late, id=999, entity=EntityRef("office", "O003"), what="Another office's action")
+    marked = replace(late, id=998, what="<a href='x'>Visit</a> & check")
+    figure = go.Figure(trend_figure(numbers.trend, [late, other, marked]))  # plotly validates the dict
+    lines = [s for s in figure.layout.shapes if s.type == "line" and s.xref == "x"]
+    assert [s.x0 for s in lines] == ["2026-10-05", "2026-10-05"]
+    notes = [a for a in figure.layout.annotations if a.text.startswith("▼ action")]
+    assert notes[0].text == "▼ action 05 Oct 2026: Audit every late in-home sc…"  # short: the hover has it all
+    assert notes[1].text == "▼ action 05 Oct 2026: " + literal("<a href='x'>Visit</a> & che…")
+    assert "<a" not in notes[1].text and notes[1].yshift > notes[0].yshift  # the same day: stacked
+    assert "Another office" not in str(figure.to_dict())
+    plain = go.Figure(trend_figure(numbers.trend))
+    assert not [a for a in plain.layout.annotations if a.text.startswith("▼")]
+    assert figure.layout.margin.t > plain.layout.margin.t
+
+
+def test_the_indicator_pages_trend_shows_the_actions_to_those_who_read_meetings(demo_instance, tmp_path):
+    from tests.web import as_user, engine_of, make_app
+    app = make_app(demo_instance, tmp_path / "statboard.db")
+    from pages.indicator import show_indicator  # Dash registers the pages once an app exists
+    engine = engine_of(app)
+    snapshot = app.server.extensions["statboard"].warehouse.snapshot()
+    name, ids, month = meeting_numbers.prepare(snapshot, EXECUTIVE.data_scope(), B01, OCTOBER)
+    made = meetings.create_meeting(engine, EXECUTIVE, B01, name, ids, month, snapshot.version.version_id,
+                                   snapshot.version.as_of, BEFORE)
+    meetings.add_action(engine, EXECUTIVE, made.id, "Visit every family within five days", "Ann Lee", "2026-12-01",
+                        "timely_contacts_cases", B01, name)
+    query = {"indicator_id": "timely_contacts_cases", "parent": "bureau:B01"}
+
+    def marks(role):
+        with as_user(app, role, role):
+            trend = go.Figure(show_indicator(query)[11])
+        return [a.text for a in trend.layout.annotations if a.text.startswith("▼")]
+
+    assert marks("executive") == ["▼ action 05 Oct 2026: Visit every family within f…"]
+    assert marks("viewer") == []  # a viewer reads no meetings
