@@ -675,6 +675,101 @@ def reviews_reasons(file: Path | None):
         click.echo(f"  {ident:<28} {label}")
 
 
+@main.group("meetings")
+def meetings_group():
+    """Stat meetings (the app store) and their data books. The command line acts with an executive's reach."""
+
+
+def _meetings_reader():
+    from queries.access import Reader
+    from queries.scope import Scope
+    return Reader(_cli_actor(), "executive", Scope.everything())
+
+
+@meetings_group.command("new")
+@click.option("--entity", metavar="LEVEL:ID", help="Whose meeting: department, bureau:ID or office:ID.")
+@click.option("--month", metavar="YYYY-MM", help="The data month it discusses.")
+@click.option("--title", help="Default: \"<entity> Stat, <month>\".")
+@click.option("--date", "held_on", metavar="YYYY-MM-DD", help="The day it is held (default: today).")
+@reasons
+def meetings_new(entity, month, title, held_on):
+    """Open a meeting of --entity on --month, pinned to the current data version; print its id."""
+    from queries import meetings
+    from queries.meeting_numbers import prepare
+    from queries.scorecard import parse_entity, parse_month
+    if entity is None or month is None:
+        raise Failure("give --entity LEVEL:ID (e.g. bureau:B01) and --month YYYY-MM")
+    where, when = parse_entity(entity), parse_month(month)
+    reader = _meetings_reader()
+    snapshot = _snapshot()
+    name, ancestry, when = prepare(snapshot, reader.data_scope(), where, when)
+    meeting = meetings.create_meeting(_store(), reader, where, name, ancestry, when, snapshot.version.version_id,
+                                      snapshot.version.as_of, held_on, title, via="cli")
+    click.echo(meeting.id)
+    click.echo(f"opened meeting {meeting.id}: {meeting.title}, {meeting.held_on}, on data version "
+               f"{meeting.version_id} (as of {meeting.as_of})", err=True)
+
+
+@meetings_group.command("list")
+@reasons
+def meetings_list():
+    """The meetings, newest first: id, date, status, entity, data month and version, title."""
+    from queries import meetings
+    found = meetings.list_meetings(_store(), _meetings_reader())
+    if not found:
+        click.echo("no meetings yet: `statboard meetings new --entity LEVEL:ID --month YYYY-MM`", err=True)
+    for m in found:
+        click.echo(f"{m.id:>5}  {m.held_on}  {m.status:<6}  {str(m.entity):<16} {m.month:%Y-%m}  "
+                   f"v{m.version_id:<4} {m.title}")
+
+
+@meetings_group.command("databook")
+@click.argument("meeting_id")
+@click.option("--format", "fmt", type=click.Choice(["pptx", "pdf"]), required=True, help="PowerPoint or PDF.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The file to write (readable by this account only).")
+@reasons
+def meetings_databook(meeting_id, fmt, out):
+    """Write MEETING_ID's data book: title, scorecard, agenda items with their charts, actions."""
+    import databook
+    from queries import meetings
+    from queries.meeting_book import assemble
+    from queries.warehouse import Warehouse
+    from reviews.instrument import load_instrument
+    number = _whole_number("MEETING_ID", meeting_id, "the id `meetings new` printed, e.g. 3")
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise Failure(f"--out {out}: there is no folder {folder}; make it first, or write the book elsewhere")
+    engine = _store()
+    reader = _meetings_reader()
+    settings = Settings.from_env()
+    warehouse = Warehouse(settings.warehouse_url)
+    try:
+        book = assemble(warehouse, engine, reader, number, load_instrument(settings.instrument_path))
+        data = databook.build(book, fmt)
+    finally:
+        warehouse.dispose()
+    # Written down before it is handed over, as every export is.
+    meetings.record_export(engine, reader, book.meeting, fmt, via=f"cli, to {out}")
+    _write_private(data, out)
+    click.echo(f"wrote the {fmt.upper()} data book of meeting {number} ({len(data):,} bytes) to {out}", err=True)
+
+
+def _write_private(data: bytes, out: Path) -> None:
+    """`data` to `out` whole or not at all, readable by this account only (it names children's offices' numbers
+    and masked cases): a private temporary file renamed into place."""
+    import tempfile
+    out = Path(out)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent if str(out.parent) else ".")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 @main.group("db")
 def db():
     """The app's own store (users, reviews, actions, audit log)."""
