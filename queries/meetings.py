@@ -163,8 +163,21 @@ def _owns(scope: Scope, row) -> bool:
                       {"bureau_id": row.bureau_id, "office_id": row.office_id, "unit_id": row.unit_id})
 
 
+ID_MAX = 2**31 - 1  # the store's Integer ids (PostgreSQL's integer)
+
+
+def _id(value) -> int:
+    """A row id as given (a whole number or its digits); 0, which names no row, for anything else, so an id that
+    cannot exist is refused like one that does not."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= ID_MAX:
+        return value
+    return 0
+
+
 def _refused(meeting_id, scope: Scope) -> OutsideScope:
-    return OutsideScope(f"there is no meeting {meeting_id} that you may see ({scope.describe()})")
+    return OutsideScope(f"there is no meeting {str(meeting_id)[:40]} that you may see ({scope.describe()})")
 
 
 # -- checking what is typed -------------------------------------------------------------------------------
@@ -274,7 +287,7 @@ def create_meeting(engine: Engine, reader: Reader, entity: EntityRef, entity_nam
 def load_meeting(engine: Engine, reader: Reader, meeting_id: int) -> Meeting:
     scope = meeting_scope(reader)
     with engine.connect() as conn:
-        row = conn.execute(sa.select(meetings).where(meetings.c.id == int(meeting_id))).first()
+        row = conn.execute(sa.select(meetings).where(meetings.c.id == _id(meeting_id))).first()
     if row is None or not _owns(scope, row):
         raise _refused(meeting_id, scope)
     return _meeting(row)
@@ -304,7 +317,7 @@ def previous_meeting(engine: Engine, meeting: Meeting) -> Meeting | None:
 
 
 def _open_meeting(conn, scope: Scope, meeting_id: int, what: str):
-    row = conn.execute(sa.select(meetings).where(meetings.c.id == int(meeting_id))).first()
+    row = conn.execute(sa.select(meetings).where(meetings.c.id == _id(meeting_id))).first()
     if row is None or not _owns(scope, row):
         raise _refused(meeting_id, scope)
     if row.status != OPEN:
@@ -333,10 +346,10 @@ def update_meeting(engine: Engine, reader: Reader, meeting_id: int, **changes) -
             raise MeetingError(f"a meeting has no field {name!r}")
     with engine.begin() as conn:
         if set(values) - {"followup"}:
-            _open_meeting(conn, scope, meeting_id, "its details are changed")
+            meeting_id = _open_meeting(conn, scope, meeting_id, "its details are changed").id
         else:
-            load_meeting(engine, reader, meeting_id)
-        conn.execute(meetings.update().where(meetings.c.id == int(meeting_id)).values(updated_at=utcnow(), **values))
+            meeting_id = load_meeting(engine, reader, meeting_id).id
+        conn.execute(meetings.update().where(meetings.c.id == meeting_id).values(updated_at=utcnow(), **values))
     return load_meeting(engine, reader, meeting_id)
 
 
@@ -454,10 +467,10 @@ def add_item(engine: Engine, reader: Reader, meeting_id: int, kind: str, *, indi
             if not scope.case_level:
                 raise OutsideScope("case reviews are case-level records, which your access does not include")
             sel = conn.execute(sa.select(review_selections).where(
-                review_selections.c.id == int(selection_id or 0))).first()
+                review_selections.c.id == _id(selection_id))).first()
             if sel is None or not _owns(scope, sel) or not _under_meeting(row, sel):
-                raise MeetingError(f"there is no selection {selection_id} of {row.entity_name} or under it that "
-                                   "you may see: pick one from the list")
+                raise MeetingError(f"there is no selection {str(selection_id)[:40]} of {row.entity_name} or under "
+                                   "it that you may see: pick one from the list")
             if any(e.kind == "reviews" and e.selection_id == sel.id for e in existing):
                 raise MeetingError(f"selection {sel.id} is already on the agenda")
             values = {"selection_id": sel.id}
@@ -480,10 +493,10 @@ def _under_meeting(meeting_row, row) -> bool:
 
 def _item_row(conn, scope: Scope, meeting_id: int, item_id: int):
     row = _open_meeting(conn, scope, meeting_id, "its agenda changes")
-    item = conn.execute(sa.select(meeting_items).where(meeting_items.c.id == int(item_id),
+    item = conn.execute(sa.select(meeting_items).where(meeting_items.c.id == _id(item_id),
                                                        meeting_items.c.meeting_id == row.id)).first()
     if item is None or (item.kind == "reviews" and not scope.case_level):
-        raise MeetingError(f"meeting {meeting_id} has no agenda item {item_id}")
+        raise MeetingError(f"meeting {meeting_id} has no agenda item {str(item_id)[:40]}")
     return row, item
 
 
@@ -571,11 +584,11 @@ def update_action(engine: Engine, reader: Reader, action_id: int, status: str, n
     with engine.begin() as conn:
         row = conn.execute(sa.select(actions, meetings.c.bureau_id, meetings.c.office_id, meetings.c.unit_id)
                            .join(meetings, meetings.c.id == actions.c.meeting_id)
-                           .where(actions.c.id == int(action_id))).first()
+                           .where(actions.c.id == _id(action_id))).first()
         if row is None or not scope.owns(EntityRef(row.meeting_level, row.meeting_entity_id),
                                          {"bureau_id": row.bureau_id, "office_id": row.office_id,
                                           "unit_id": row.unit_id}):
-            raise OutsideScope(f"there is no action {action_id} that you may see ({scope.describe()})")
+            raise OutsideScope(f"there is no action {str(action_id)[:40]} that you may see ({scope.describe()})")
         if status == row.status and not note:
             raise MeetingError(f"action {action_id} is already {status}: write a note to log an update")
         now = utcnow()

@@ -486,3 +486,25 @@ def test_the_agenda_keeps_its_order_and_each_cell_once(engine):
     other = meeting_at(engine, "B1")
     with pytest.raises(M.MeetingError, match=f"meeting {other.id} has no agenda item {first.id}"):
         M.remove_item(engine, EXEC, other.id, first.id)
+
+
+@pytest.mark.parametrize("given", [2**31, 2**63, 10**20, -1, 0, "abc", "1; drop table meetings", None, 1.5, True,
+                                   "x" * 10_000])
+def test_an_id_that_cannot_exist_is_refused_like_a_missing_one(engine, given):
+    meeting = meeting_at(engine, "B1")  # id 1: neither 1.5 nor True may name it
+    action = agree(engine, meeting)
+    M.add_item(engine, EXEC, meeting.id, "kudos", notes="Well done")
+    before = counts(engine)
+    for attempt in (lambda: M.load_meeting(engine, EXEC, given), lambda: M.agenda(engine, EXEC, given),
+                    lambda: M.update_meeting(engine, EXEC, given, title="x"),
+                    lambda: M.close_meeting(engine, EXEC, given, "{}")):
+        with pytest.raises(OutsideScope, match=r"^there is no meeting .{0,40} that you may see \(the whole"):
+            attempt()
+    with pytest.raises(OutsideScope, match=r"^there is no action .{0,40} that you may see"):
+        M.update_action(engine, EXEC, given, "done")
+    with pytest.raises(M.MeetingError, match=rf"^meeting {meeting.id} has no agenda item .{{0,40}}$"):
+        M.remove_item(engine, EXEC, meeting.id, given)
+    with pytest.raises(M.MeetingError, match=r"^there is no selection .{0,40} of North or under it"):
+        M.add_item(engine, EXEC, meeting.id, "reviews", selection_id=given)
+    assert counts(engine) == before and M.load_meeting(engine, EXEC, "1") == meeting
+    assert action.id == 1
