@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -192,7 +193,8 @@ def _text(name: str, value, limit: int, required: bool = False, one_line: bool =
         raise MeetingError(f"{name} is empty: write it")
     if len(value) > limit:
         raise MeetingError(f"{name} is {len(value):,} characters long: at most {limit:,}")
-    bad = [c for c in value if (ord(c) < 32 and c not in ("\n", "\t")) or 0xD800 <= ord(c) <= 0xDFFF]
+    # as queries/params.py: C0 and C1 controls and DEL (a terminal's escapes among them), and broken text
+    bad = [c for c in value if unicodedata.category(c) in ("Cc", "Cs") and c not in ("\n", "\t")]
     if bad or (one_line and ("\n" in value or "\t" in value)):
         raise MeetingError(f"{name} holds a control character" + (" or a line break" if one_line else "")
                            + ": write it without one")
