@@ -269,7 +269,7 @@ def create_meeting(engine: Engine, reader: Reader, entity: EntityRef, entity_nam
         raise OutsideScope(f"{entity} is outside what you may see ({scope.describe()}); hold meetings for "
                            f"{scope} or a part of it")
     held_on = _day("the meeting's date", held_on) if held_on else dt.date.today()
-    title = _text("the title", title, TITLE_MAX, one_line=True) or f"{entity_name} Stat, {month:%B %Y}"
+    title = _text("the title", title, TITLE_MAX, one_line=True) or f"{entity_name[:TITLE_MAX - 30]} Stat, {month:%B %Y}"
     people = parse_attendees(attendees) if isinstance(attendees, str) else tuple(attendees)
     now = utcnow()
     with engine.begin() as conn:
@@ -351,6 +351,15 @@ def update_meeting(engine: Engine, reader: Reader, meeting_id: int, **changes) -
             meeting_id = _open_meeting(conn, scope, meeting_id, "its details are changed").id
         else:
             meeting_id = load_meeting(engine, reader, meeting_id).id
+        if "held_on" in values:
+            # its actions are agreed on its day, and none may fall due before it
+            early = conn.execute(sa.select(sa.func.min(actions.c.due))
+                                 .where(actions.c.meeting_id == meeting_id)).scalar()
+            if early is not None and early < values["held_on"]:
+                raise MeetingError(f"an action agreed at this meeting is due on {early}, before {values['held_on']}: "
+                                   "keep the meeting's date on or before it")
+            conn.execute(actions.update().where(actions.c.meeting_id == meeting_id)
+                         .values(agreed_on=values["held_on"]))
         conn.execute(meetings.update().where(meetings.c.id == meeting_id).values(updated_at=utcnow(), **values))
     return load_meeting(engine, reader, meeting_id)
 

@@ -514,3 +514,23 @@ def test_an_id_that_cannot_exist_is_refused_like_a_missing_one(engine, given):
         M.add_item(engine, EXEC, meeting.id, "reviews", selection_id=given)
     assert counts(engine) == before and M.load_meeting(engine, EXEC, "1") == meeting
     assert action.id == 1
+
+
+def test_a_new_date_moves_its_actions_agreed_on_and_never_past_their_due_dates(engine):
+    meeting = meeting_at(engine, "B1", held_on="2026-12-01")
+    action = agree(engine, meeting, due="2026-12-10")
+    moved = M.update_meeting(engine, EXEC, meeting.id, held_on="2026-12-08")
+    assert moved.held_on == dt.date(2026, 12, 8)
+    (updated,) = M.actions_for_cell(engine, EXEC, action.indicator_id, action.entity)
+    assert updated.agreed_on == dt.date(2026, 12, 8)  # where the trend marks it
+    before = counts(engine)
+    with pytest.raises(M.MeetingError, match="an action agreed at this meeting is due on 2026-12-10, before "
+                                             "2026-12-11: keep the meeting's date on or before it"):
+        M.update_meeting(engine, EXEC, meeting.id, held_on="2026-12-11", title="Not this either")
+    assert counts(engine) == before and M.load_meeting(engine, EXEC, meeting.id) == moved
+
+
+def test_a_long_entity_name_makes_a_title_that_fits(engine):
+    ref, _, ids = PLACES["B1"]
+    meeting = M.create_meeting(engine, EXEC, ref, "N" * 300, ids, MONTH, VERSION, AS_OF)
+    assert len(meeting.title) <= M.TITLE_MAX and meeting.title.endswith(" Stat, October 2026")
