@@ -191,7 +191,7 @@ def _scorecard_slides(book: Book) -> list[Slide]:
         for part, chunk in enumerate(chunks, start=1):
             shown = [parent, *chunk]
             header = ("Indicator", "Standard", *(plain(label) for _, label in shown))
-            widths = (3.6, 2.9, *([1.1] * len(shown)))
+            widths = (3.4, 2.5, *([1.15] * len(shown)))
             table_rows = []
             for domain in domains:
                 if len(domains) > 1:  # the title names a slide's only domain
@@ -207,7 +207,7 @@ def _scorecard_slides(book: Book) -> list[Slide]:
             slides.append(Slide(
                 "table", f"Scorecard, {book.numbers.month:{MONTHS_SHOWN}}: {names}{of}",
                 f"Scorecard · {plain(card.parent.name)} and its {card.level}s", (),
-                Table(header, widths, tuple(table_rows), font=13 if len(shown) > 5 else 14), footer=footer))
+                Table(header, widths, tuple(table_rows), font=12 if len(shown) > 5 else 14), footer=footer))
     return slides
 
 
@@ -333,7 +333,7 @@ def _text_slides(title: str, section: str, n: int | None, lines: list[Line], per
                  chars: int = 95) -> list[Slide]:
     """Text across the whole slide, continued on more slides when it is longer than one holds."""
     pages, current = [], []
-    for line in lines:
+    for line in (piece for whole in lines for piece in _pieces(whole, chars * (per_slide - 2))):
         if current and _lines_needed(current + [line], chars) > per_slide:
             pages.append(current)
             current = []
@@ -341,6 +341,19 @@ def _text_slides(title: str, section: str, n: int | None, lines: list[Line], per
     pages.append(current)
     return [Slide("text", _item_title(n, title + (" (continued)" if k and "(continued)" not in title else "")),
                   section, tuple(page)) for k, page in enumerate(pages)]
+
+
+def _pieces(line: Line, limit: int) -> list[Line]:
+    """A paragraph longer than a slide holds, cut between words into pieces that each fit on one."""
+    if len(line.text) <= limit:
+        return [line]
+    pieces, rest = [], line.text
+    while len(rest) > limit:
+        cut = rest.rfind(" ", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        pieces.append(Line(rest[:cut].rstrip(), line.style))
+        rest = rest[cut:].lstrip()
+    return pieces + ([Line(rest, line.style)] if rest else [])
 
 
 def _review_slides(section: ReviewSection | None, item: AgendaItem, n: int) -> list[Slide]:

@@ -326,3 +326,14 @@ def test_the_indicator_pages_trend_shows_the_actions_to_those_who_read_meetings(
 
     assert marks("executive") == ["▼ action 05 Oct 2026: Visit every family within f…"]
     assert marks("viewer") == []  # a viewer reads no meetings
+
+
+def test_a_long_text_continues_on_more_slides_and_loses_nothing(book):
+    from databook.slides import deck
+    words = " ".join(f"word{n}" for n in range(900))  # 5,000-odd characters in one paragraph
+    practice = next(i for i in book.items if i.kind == "practice")
+    longer = replace(book, items=tuple(replace(i, notes=words) if i is practice else i for i in book.items))
+    slides = [s for s in deck(longer).slides if s.title.startswith("3. Best practice")]
+    assert [s.title for s in slides] == ["3. Best practice"] + ["3. Best practice (continued)"] * (len(slides) - 1)
+    assert len(slides) >= 3 and all(sum(len(line.text) for line in s.lines) <= 17 * 95 for s in slides)
+    assert " ".join(line.text for s in slides for line in s.lines) == words
