@@ -527,11 +527,15 @@ def move_item(engine: Engine, reader: Reader, meeting_id: int, item_id: int, ste
         raise MeetingError("an item moves one place up (-1) or down (+1)")
     with engine.begin() as conn:
         row, item = _item_row(conn, scope, meeting_id, item_id)
-        ordered = conn.execute(sa.select(meeting_items.c.id).where(meeting_items.c.meeting_id == row.id)
-                               .order_by(meeting_items.c.position, meeting_items.c.id)).scalars().all()
-        i = ordered.index(item.id)
-        j = i + step
-        if 0 <= j < len(ordered):
+        rows = conn.execute(sa.select(meeting_items.c.id, meeting_items.c.kind)
+                            .where(meeting_items.c.meeting_id == row.id)
+                            .order_by(meeting_items.c.position, meeting_items.c.id)).all()
+        ordered = [r.id for r in rows]
+        # past the next item the reader sees: one they may not see (a case-review item) is not a place
+        seen = [r.id for r in rows if r.kind != "reviews" or scope.case_level]
+        k = seen.index(item.id) + step
+        if 0 <= k < len(seen):
+            i, j = ordered.index(item.id), ordered.index(seen[k])
             ordered[i], ordered[j] = ordered[j], ordered[i]
             for position, each in enumerate(ordered, start=1):
                 conn.execute(meeting_items.update().where(meeting_items.c.id == each).values(position=position))

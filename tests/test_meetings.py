@@ -534,3 +534,27 @@ def test_a_long_entity_name_makes_a_title_that_fits(engine):
     ref, _, ids = PLACES["B1"]
     meeting = M.create_meeting(engine, EXEC, ref, "N" * 300, ids, MONTH, VERSION, AS_OF)
     assert len(meeting.title) <= M.TITLE_MAX and meeting.title.endswith(" Stat, October 2026")
+
+
+def test_an_analyst_moves_an_item_past_the_next_one_they_see(engine):
+    meeting = meeting_at(engine, "B1")
+    first = M.add_item(engine, EXEC, meeting.id, "kudos", notes="first")
+    hidden = M.add_item(engine, EXEC, meeting.id, "reviews", selection_id=_selection(engine, "B1"))
+    last = M.add_item(engine, EXEC, meeting.id, "practice", notes="last")
+    M.move_item(engine, ANALYST, meeting.id, last.id, -1)
+    assert [i.id for i in M.agenda(engine, ANALYST, meeting.id)] == [last.id, first.id]
+    assert [i.id for i in M.agenda(engine, EXEC, meeting.id)] == [last.id, hidden.id, first.id]
+    M.move_item(engine, ANALYST, meeting.id, last.id, -1)  # already first
+    M.move_item(engine, EXEC, meeting.id, hidden.id, -1)
+    assert [i.id for i in M.agenda(engine, EXEC, meeting.id)] == [hidden.id, last.id, first.id]
+
+
+def test_a_closed_meeting_outside_scope_is_refused_as_outside_not_as_closed(engine):
+    meeting = meeting_at(engine, "B1")
+    M.close_meeting(engine, EXEC, meeting.id, "{}")
+    reader = READERS["manager of B2"][0]
+    for attempt in (lambda: M.close_meeting(engine, reader, meeting.id, "{}"),
+                    lambda: M.add_item(engine, reader, meeting.id, "kudos", notes="x"),
+                    lambda: M.update_meeting(engine, reader, meeting.id, title="x")):
+        with pytest.raises(OutsideScope, match=f"^there is no meeting {meeting.id} that you may see"):
+            attempt()
