@@ -24,7 +24,7 @@ from reportlab.platypus import TableStyle
 
 from components.format import TEXT_COLOUR
 from databook.slides import (BODY_TOP_IN, FIGURE_WIDTH_IN, HEIGHT_IN, MARGIN_IN, SIDE_LEFT_IN, SIDE_SMALLER, SIZES,
-                             BESIDE_TABLE_IN,
+                             BESIDE_TABLE_IN, COVER_LARGER, COVER_LINES_LARGER,
                              TITLE_HEIGHT_IN, TITLE_TOP_IN, WIDTH_IN, Deck, Line, Slide, Table)
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts")
@@ -51,7 +51,7 @@ def _fonts() -> None:
 
 
 def _style(style: str, title: bool = False, smaller: int = 0) -> ParagraphStyle:
-    size = SIZES["title"] if title else SIZES.get(style, 16) - smaller
+    size = (SIZES["title"] if title else SIZES.get(style, 16)) - smaller
     return ParagraphStyle(
         style, fontName=BOLD if title or style in ("heading", "strong") else FONT, fontSize=size,
         leading=size * 1.22, textColor=NAVY if title or style == "heading" else GREY if style == "small" else INK,
@@ -87,9 +87,10 @@ def _page(canvas, slide: Slide, images: dict[str, bytes]) -> None:
     full = WIDTH_IN - 2 * MARGIN_IN
     if slide.kind == "title":
         _frame(canvas, [_paragraph(Line(slide.section, "small"))], MARGIN_IN, 1.2, full, 0.5)
-        big = ParagraphStyle("cover", parent=_style("strong", True), fontSize=34, leading=40)
+        big = _style("strong", True, smaller=-COVER_LARGER)
         _frame(canvas, [Paragraph(escape(slide.title), big)], MARGIN_IN, 1.7, full, 1.4)
-        _frame(canvas, [_paragraph(line) for line in slide.lines], MARGIN_IN, 3.3, full, 3.9)
+        _frame(canvas, [_paragraph(line, smaller=-COVER_LINES_LARGER) for line in slide.lines], MARGIN_IN, 3.3,
+               full, 3.9)
         return
     if slide.section:
         _frame(canvas, [_paragraph(Line(slide.section, "small"))], MARGIN_IN, 0.1, full, 0.35)

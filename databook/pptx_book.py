@@ -14,7 +14,7 @@ from pptx.util import Inches, Pt
 
 from components.format import TEXT_COLOUR
 from databook.slides import (BODY_TOP_IN, FIGURE_WIDTH_IN, HEIGHT_IN, MARGIN_IN, SIDE_LEFT_IN, SIDE_SMALLER, SIZES,
-                             BESIDE_TABLE_IN,
+                             BESIDE_TABLE_IN, COVER_LARGER, COVER_LINES_LARGER,
                              TITLE_HEIGHT_IN, TITLE_TOP_IN, WIDTH_IN, Deck, Line, Slide, Table)
 
 NAVY = RGBColor(0x0B, 0x3C, 0x8C)
@@ -37,8 +37,9 @@ def write(plan: Deck, images: dict[str, bytes]) -> bytes:
 def _place(slide, plan: Slide, images: dict[str, bytes]) -> None:
     if plan.kind == "title":
         _text(slide, [Line(plan.section, "small")], MARGIN_IN, 1.2, WIDTH_IN - 2 * MARGIN_IN, 0.5)
-        _text(slide, [Line(plan.title, "title")], MARGIN_IN, 1.7, WIDTH_IN - 2 * MARGIN_IN, 1.4, title=True)
-        _text(slide, list(plan.lines), MARGIN_IN, 3.3, WIDTH_IN - 2 * MARGIN_IN, 3.9)
+        _text(slide, [Line(plan.title, "title")], MARGIN_IN, 1.7, WIDTH_IN - 2 * MARGIN_IN, 1.4, title=True,
+              smaller=-COVER_LARGER)
+        _text(slide, list(plan.lines), MARGIN_IN, 3.3, WIDTH_IN - 2 * MARGIN_IN, 3.9, smaller=-COVER_LINES_LARGER)
         return
     if plan.section:
         _text(slide, [Line(plan.section, "small")], MARGIN_IN, 0.1, WIDTH_IN - 2 * MARGIN_IN, 0.35)
@@ -82,8 +83,7 @@ def _text(slide, lines: list[Line], left, top, width, height, title: bool = Fals
         text = f"•  {line.text}" if line.style == "bullet" else line.text
         run = paragraph.add_run()
         run.text = text
-        run.font.size = Pt(34 if title and top > 1 else SIZES['title'] if title
-                           else SIZES.get(line.style, 16) - smaller)
+        run.font.size = Pt((SIZES["title"] if title else SIZES.get(line.style, 16)) - smaller)
         run.font.bold = title or line.style in ("heading", "strong")
         run.font.color.rgb = NAVY if title or line.style == "heading" else (
             GREY if line.style == "small" else RGBColor.from_string(TEXT_COLOUR.lstrip("#")))
@@ -116,12 +116,8 @@ def _cell(cell, text: str, fill: str | None, bold: bool, size: int, header: bool
     frame = cell.text_frame
     frame.word_wrap = True
     frame.text = text  # a line break in the text starts a paragraph
-    if header or fill is None:
-        cell.fill.solid()
-        cell.fill.fore_color.rgb = NAVY if header else RGBColor(0xFF, 0xFF, 0xFF)
-    else:
-        cell.fill.solid()
-        cell.fill.fore_color.rgb = RGBColor.from_string(fill.lstrip("#").upper())
+    cell.fill.solid()
+    cell.fill.fore_color.rgb = NAVY if header else RGBColor.from_string((fill or "#FFFFFF").lstrip("#").upper())
     for paragraph in frame.paragraphs:
         if fill is not None:
             paragraph.alignment = PP_ALIGN.CENTER

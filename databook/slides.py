@@ -39,6 +39,8 @@ BODY_TOP_IN = 1.35
 FIGURE_WIDTH_IN = 7.6
 SIDE_LEFT_IN = MARGIN_IN + FIGURE_WIDTH_IN + 0.25
 BESIDE_TABLE_IN = 4.6
+COVER_LARGER = 10            # points more than a slide's title for the meeting's title on the first slide
+COVER_LINES_LARGER = 4       # ... and than body text for what the first slide says under it
 SIZES = {"heading": 18, "body": 16, "bullet": 16, "strong": 20, "small": 14, "title": 24}   # points, by Line style
 DAY = "%d %B %Y"
 
