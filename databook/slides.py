@@ -98,9 +98,10 @@ class Deck:
 
 
 def plain(text) -> str:
-    """Text from the data or the meeting as a slide may hold it: no control characters (an XML document cannot
-    carry them), line breaks kept."""
-    return "".join(c for c in str(text) if c in "\n\t" or ord(c) >= 32).replace("\t", " ")
+    """Text from the data or the meeting as a slide may hold it: without the characters an XML document cannot
+    carry (control characters, lone surrogates, U+FFFE and U+FFFF), line breaks kept."""
+    return "".join(c for c in str(text) if (c in "\n\t" or ord(c) >= 32) and not 0xD800 <= ord(c) <= 0xDFFF
+                   and c not in "\ufffe\uffff").replace("\t", " ")
 
 
 def deck(book: Book) -> Deck:
@@ -124,13 +125,6 @@ def deck(book: Book) -> Deck:
         elif item.kind == "reviews":
             plan.slides.extend(_review_slides(book.reviews.get(item.id), item, n))
     plan.slides.extend(_action_slides(book, names))
-    summary = [(heading, getattr(meeting, name)) for heading, name in (
-        ("Highlights", "highlights"), ("Lessons", "lessons"), ("Next steps", "next_steps")) if getattr(meeting, name)]
-    if summary:
-        lines = []
-        for heading, text in summary:
-            lines += [Line(heading, "heading"), *(Line(p) for p in plain(text).split("\n") if p.strip())]
-        plan.slides.extend(_text_slides("Summary of the meeting", "Summary", None, lines))
     return plan
 
 
