@@ -337,3 +337,27 @@ def test_a_long_text_continues_on_more_slides_and_loses_nothing(book):
     assert [s.title for s in slides] == ["3. Best practice"] + ["3. Best practice (continued)"] * (len(slides) - 1)
     assert len(slides) >= 3 and all(sum(len(line.text) for line in s.lines) <= 17 * 95 for s in slides)
     assert " ".join(line.text for s in slides for line in s.lines) == words
+
+
+def test_a_closed_meetings_book_is_drawn_from_its_record(meeting_store):
+    import databook
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+    chromium_or_skip()
+    engine, warehouse = meeting_store["engine"], meeting_store["warehouse"]
+    snapshot = warehouse.snapshot()
+    name, ids, month = meeting_numbers.prepare(snapshot, EXECUTIVE.data_scope(), O002, OCTOBER)
+    made = meetings.create_meeting(engine, EXECUTIVE, O002, name, ids, month, snapshot.version.version_id,
+                                   snapshot.version.as_of, HELD)
+    meetings.add_item(engine, EXECUTIVE, made.id, "indicator", indicator_id="timely_response_immediate",
+                      entity=O002, entity_name=name, notes="Nights were short-staffed.")
+    items = meetings.agenda(engine, EXECUTIVE, made.id)
+    meetings.close_meeting(engine, EXECUTIVE, made.id,
+                           meeting_numbers.freeze(meeting_numbers.compute(snapshot, made, items)))
+    closed = assemble(warehouse, engine, EXECUTIVE, made.id, meeting_store["instrument"])
+    assert closed.source == "record"
+    slides = slides_of(databook.build(closed, "pptx"))
+    assert "The numbers are those the meeting showed when it was closed." in "\n".join(texts(slides[0]))
+    item = next(s for s in slides if title_of(s) == "1. Timely response (immediate): Bayview Office")
+    assert len([s for s in item.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]) == 2
+    assert "Nights were short-staffed." in "\n".join(texts(item))
+    assert any(t.startswith("✕ ") or t.startswith("✓ ") for s in slides for t in texts(s))
