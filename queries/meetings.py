@@ -49,7 +49,10 @@ OWNER_MAX = 200
 ATTENDEES_MAX = 60
 ITEMS_MAX = 60          # agenda items of one meeting: more than any meeting can discuss
 ACTIONS_MAX = 200       # actions agreed at one meeting
-EMAIL = re.compile(r"^[^@\s<>,;\"]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,}$")
+# dot-separated: no empty part before the @ (a..b, .a) nor an empty or hyphen-edged label after it (x..gov, -x.gov)
+_LOCAL = r"[^@\s<>,;\".]+(?:\.[^@\s<>,;\".]+)*"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL = re.compile(rf"^(?=[^@]{{1,64}}@)(?=.{{1,254}}$){_LOCAL}@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}$")
 
 CREATED, CLOSED_ACTION, MOVED, EXPORTED, FOLLOWUP_SENT = (
     "meeting-created", "meeting-closed", "meeting-moved-to-newer-data", "meeting-exported", "meeting-followup-sent")

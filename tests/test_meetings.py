@@ -407,6 +407,11 @@ BAD_MEETINGS = [
     ({"attendees": "Ann <ann@agency>"}, "attendee 1's e-mail address 'ann@agency' is not an address"),
     ({"attendees": "Ann <ann@agency.gov>; Bob <bob at agency.gov>"}, "attendee 2's e-mail address"),
     ({"attendees": "Ann <>"}, "attendee 1's e-mail address '' is not an address"),
+    ({"attendees": "Ann <ann@agency..gov>"}, "attendee 1's e-mail address 'ann@agency..gov' is not an address"),
+    ({"attendees": "Ann <ann@-agency.gov>"}, "attendee 1's e-mail address"),
+    ({"attendees": "Ann <ann..lee@agency.gov>"}, "attendee 1's e-mail address"),
+    ({"attendees": "Ann <.ann@agency.gov>"}, "attendee 1's e-mail address"),
+    ({"attendees": "Ann <ann@agency.gov.>"}, "attendee 1's e-mail address"),
     ({"attendees": "ann@@agency.gov"}, "attendee 1's e-mail address"),
     ({"attendees": "Ann <ann@agency.gov"}, "attendee 1's e-mail address"),
     ({"attendees": "Ann <ann@agency.gov>, Bob <bob@agency.gov>"}, "attendee 1 ('Ann <ann@agency.gov>, Bob "
@@ -434,6 +439,8 @@ def test_good_attendees_are_read():
     assert M.parse_attendees("Ann Lee <ann.lee@agency.gov>; bob@agency.gov\n\nCarol") == (
         M.Attendee("Ann Lee", "ann.lee@agency.gov"), M.Attendee("bob@agency.gov", "bob@agency.gov"),
         M.Attendee("Carol"))
+    assert M.parse_attendees("Diaz, Ana <o'neil+stat@cfs.county-x.ca.us>") == (
+        M.Attendee("Diaz, Ana", "o'neil+stat@cfs.county-x.ca.us"),)
 
 
 BAD_CHANGES = [
