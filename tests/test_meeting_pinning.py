@@ -42,6 +42,9 @@ def versions_present(warehouse) -> set[int]:
     return set(warehouse.backend._versions())
 
 
+EXACT = {"check_dtype": False, "check_exact": True}  # types may change in a record, values not
+
+
 def assert_same_numbers(got: N.MeetingNumbers, want: N.MeetingNumbers):
     """Every number a meeting shows, equal (types may differ after a round trip through JSON)."""
     assert (got.version_id, got.as_of, got.month) == (want.version_id, want.as_of, want.month)
@@ -50,8 +53,8 @@ def assert_same_numbers(got: N.MeetingNumbers, want: N.MeetingNumbers):
         (expected.month, expected.parent, expected.level, _path(expected.path), expected.total_rows)
     for name in ("rows", "indicators"):
         pd.testing.assert_frame_equal(getattr(card, name).reset_index(drop=True),
-                                      getattr(expected, name).reset_index(drop=True), check_dtype=False, check_exact=True)
-    pd.testing.assert_frame_equal(_cells(card.cells), _cells(expected.cells), check_dtype=False, check_exact=True)
+                                      getattr(expected, name).reset_index(drop=True), **EXACT)
+    pd.testing.assert_frame_equal(_cells(card.cells), _cells(expected.cells), **EXACT)
     assert sorted(got.items) == sorted(want.items)
     for item_id, item in want.items.items():
         other = got.items[item_id]
@@ -59,15 +62,19 @@ def assert_same_numbers(got: N.MeetingNumbers, want: N.MeetingNumbers):
         assert other.entity == item.entity
         assert _no_nan(other.indicator.to_dict()) == _no_nan(item.indicator.to_dict())
         pd.testing.assert_frame_equal(other.trend.series.reset_index(drop=True),
-                                      item.trend.series.reset_index(drop=True), check_dtype=False, check_exact=True)
+                                      item.trend.series.reset_index(drop=True), **EXACT)
         assert (other.trend.peers, _path(other.trend.path)) == (item.trend.peers, _path(item.trend.path))
         if item.variation is None:
             assert other.variation is None
         else:
             pd.testing.assert_frame_equal(other.variation.ranked.reset_index(drop=True),
-                                          item.variation.ranked.reset_index(drop=True), check_dtype=False, check_exact=True)
+                                          item.variation.ranked.reset_index(drop=True), **EXACT)
             pd.testing.assert_frame_equal(other.variation.offices.reset_index(drop=True),
-                                          item.variation.offices.reset_index(drop=True), check_dtype=False, check_exact=True)
+                                          item.variation.offices.reset_index(drop=True), **EXACT)
+            mine, theirs = other.variation, item.variation
+            assert (mine.month, mine.parent, mine.level, _path(mine.path)) == \
+                (theirs.month, theirs.parent, theirs.level, _path(theirs.path))
+            assert _no_nan(mine.parent_cell.to_dict()) == _no_nan(theirs.parent_cell.to_dict())
 
 
 def _cells(frame: pd.DataFrame) -> pd.DataFrame:
