@@ -449,7 +449,7 @@ def _do(trigger, click, query, keys, text_kind, text_body, selection, what, owne
             sent = send_and_record(services().settings, engine, reader, book, text)
         except MailError as exc:
             raise ViewError(f"the follow-up was saved but not sent: {exc}") from None
-        return f"Follow-up sent to {len(sent)} attendee{'s' if len(sent) != 1 else ''}."
+        return f"{sent}."  # who got it, and whom the mail server refused
     if trigger == CLOSE:
         items = meetings.agenda(engine, reader, meeting.id)
         numbers = numbers_for(warehouse, meeting, items, None).numbers

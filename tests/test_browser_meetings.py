@@ -1,0 +1,131 @@
+"""The Stat meeting's loop in a real headless Chromium: flag cells of the scorecard, see them on the agenda, agree
+an action, close the meeting, and find the action carried over at next month's meeting of the same bureau."""
+from __future__ import annotations
+
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.browser import WAIT_S, chromium_or_skip, console_errors, serving, sign_in_with_the_form
+from tests.web import ensure_user, make_app
+
+CELL_PX, ROW_PX = 66, 34  # components/heatmap.py: a column's and a row's size
+
+
+def _choose(driver, dropdown_id: str, text: str):
+    dropdown = driver.find_element(By.ID, dropdown_id)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", dropdown)
+    dropdown.click()
+    option = WebDriverWait(driver, WAIT_S).until(
+        lambda d: d.find_elements(By.XPATH, f"//*[@id='{dropdown_id}']//*[normalize-space(text())='{text}'] | "
+                                            f"//*[normalize-space(text())='{text}']"), f"no option {text!r}")
+    option[-1].click()
+
+
+def _type(driver, element_id: str, text: str):
+    box = driver.find_element(By.ID, element_id)
+    box.clear()
+    box.send_keys(text)
+
+
+def _said(driver, contains: str):
+    try:
+        WebDriverWait(driver, WAIT_S).until(ec.text_to_be_present_in_element((By.ID, "meeting-said"), contains))
+    except TimeoutException:
+        raise AssertionError(f"the page never said {contains!r}; it said "
+                             f"{driver.find_element(By.ID, 'meeting-said').text!r}") from None
+
+
+def _prepare(driver, site, month: str, held_on: str):
+    driver.get(site + "/meetings")
+    WebDriverWait(driver, WAIT_S).until(ec.element_to_be_clickable((By.ID, "meeting-new-create")), "no form")
+    WebDriverWait(driver, WAIT_S).until(
+        lambda d: "(bureau)" in d.find_element(By.ID, "meeting-new-entity").text, "no places to choose from")
+    _choose(driver, "meeting-new-entity", "North Bureau (bureau)")
+    _choose(driver, "meeting-new-month", month)
+    _type(driver, "meeting-new-date", held_on)
+    _type(driver, "meeting-new-attendees", "Ana Diaz <ana@example.org>")
+    driver.find_element(By.ID, "meeting-new-create").click()
+    WebDriverWait(driver, WAIT_S).until(lambda d: "/meeting?id=" in d.current_url, "the meeting never opened")
+    WebDriverWait(driver, WAIT_S).until(
+        ec.text_to_be_present_in_element((By.ID, "meeting-title"), f"North Bureau Stat, {month}"), "no title")
+
+
+def _click_cell(driver, column: int, row: int):
+    """Click the heat map's cell in `column` (0: the first indicator) and `row` (0: the bureau itself).
+
+    The heat map is wider than the window, in a box that scrolls sideways: the click goes to the cell's place in
+    the window (aimed at an element's middle, off screen, the browser would scroll first), after a hover there,
+    as a person's pointer would. The scroll is instant: Bootstrap's smooth scrolling would move the cell after
+    its place was read."""
+    WebDriverWait(driver, WAIT_S).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#meeting-heatmap .nsewdrag"), "no scorecard to flag from")
+    left, top = driver.execute_script(
+        "const box = document.getElementById('meeting-heatmap').parentElement;"
+        "box.scrollIntoView({block: 'center', behavior: 'instant'}); box.scrollLeft = 0;"
+        "const p = document.querySelector('#meeting-heatmap .nsewdrag').getBoundingClientRect();"
+        "return [p.left, p.top];")
+    x, y = int(left + CELL_PX * column + CELL_PX / 2), int(top + ROW_PX * row + ROW_PX / 2)
+    actions = ActionBuilder(driver)
+    actions.pointer_action.move_to_location(x, y).pause(0.3).move_to_location(x + 1, y + 1).pause(0.3).click()
+    actions.perform()
+
+
+def test_flag_cells_agree_an_action_close_and_next_month_opens_with_it(demo_instance, tmp_path):
+    app = make_app(demo_instance, tmp_path / "statboard.db")
+    ensure_user(app, "north", "manager", "bureau:B01")
+    with serving(app.server) as site:
+        driver = chromium_or_skip()
+        try:
+            driver.set_window_size(1920, 1080)
+            sign_in_with_the_form(driver, site, "north")
+            console_errors(driver)
+            _prepare(driver, site, "September 2026", "2026-10-15")
+            _click_cell(driver, 0, 1)  # the first indicator for the bureau's first office
+            _said(driver, "added to the agenda")
+            _agenda(driver, 1)
+            _click_cell(driver, 1, 0)  # the second for the bureau
+            _said(driver, "for North Bureau added to the agenda")
+            cards = _agenda(driver, 2)
+            assert cards[0].text.startswith("1. ") and "Alder Office" in cards[0].text
+            assert cards[1].text.startswith("2. ") and "North Bureau" in cards[1].text
+            assert "Questions for the meeting" in cards[0].text
+            _type(driver, "meeting-action-what", "Weekly huddle on the first safety plans")
+            _type(driver, "meeting-action-owner", "Ana Diaz")
+            _type(driver, "meeting-action-due", "2026-11-10")
+            _choose(driver, "meeting-action-cell", next(o for o in _options(driver, cards) if "Alder Office" in o))
+            driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "meeting-action-add"))
+            _said(driver, "agreed: Ana Diaz, due 10 Nov 2026")
+            WebDriverWait(driver, WAIT_S).until(
+                ec.text_to_be_present_in_element((By.ID, "meeting-new-actions"), "Weekly huddle"), "no action listed")
+            driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "meeting-close"))
+            _said(driver, "Closed")
+            WebDriverWait(driver, WAIT_S).until(
+                ec.text_to_be_present_in_element((By.ID, "meeting-banner"), "kept as a record"), "not closed")
+            _prepare(driver, site, "October 2026", "2026-11-16")
+            carried = WebDriverWait(driver, WAIT_S).until(
+                ec.visibility_of_element_located((By.CSS_SELECTOR, "#meeting-carried .meeting-actions")),
+                "no action carried over")
+            assert "Weekly huddle on the first safety plans" in carried.text and "Ana Diaz" in carried.text
+            assert "overdue" in carried.text  # due 10 November, the meeting is on the 16th
+            assert "overdue" in driver.find_element(By.ID, "meeting-banner").text
+            assert not console_errors(driver)
+        finally:
+            driver.quit()
+
+
+def _agenda(driver, items: int):
+    """The agenda's cards once there are `items` of them, their charts drawn (the page below has settled)."""
+    def drawn(d):
+        cards = d.find_elements(By.CSS_SELECTOR, "#meeting-agenda .meeting-item")
+        charts = d.find_elements(By.CSS_SELECTOR, "#meeting-agenda .meeting-item .js-plotly-plot .main-svg")
+        return cards if len(cards) == items and len(charts) >= items else False
+    return WebDriverWait(driver, WAIT_S).until(drawn, f"the agenda never had {items} items drawn")
+
+
+def _options(driver, cards) -> list[str]:
+    """The 'meant to move' choices: the agenda's cells first, named as the cards name them."""
+    titles = [card.text.split("\n")[0].split(". ", 1)[1] for card in cards]
+    return titles
