@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from queries import store
 from queries.store import action_updates, actions, meeting_items, meetings
+from tests.test_followup import smtp_server  # noqa: F401 - the real SMTP server fixture
 from tests.web import callback_body, engine_of, make_app, signed_in_client
 
 READERS = {"exec": ("executive", None), "north": ("manager", "bureau:B01"), "south": ("manager", "bureau:B02"),
@@ -224,3 +225,33 @@ def test_the_navigation_offers_meetings_to_the_roles_that_hold_them(app, clients
     for name, expected in (("exec", True), ("north", True), ("analyst", True), ("viewer", False), ("admin", False)):
         page = clients[name].get("/_dash-layout").get_data(as_text=True)
         assert ('"/meetings"' in page.replace("\\u002f", "/")) is expected, name
+
+
+def test_the_follow_up_is_sent_from_the_page_to_the_attendees(demo_instance, tmp_path, smtp_server):
+    inbox, url = smtp_server()
+    app = make_app(demo_instance, tmp_path / "statboard.db", smtp_url=url, mail_from="stat@agency.example")
+    north = signed_in_client(app, "north", "manager", "bureau:B01")
+    meeting_id = new_meeting(north, attendees="Ann Lee <ann@example.org>\nBob Ray")
+    edited = "Follow-up, as edited in the room: two actions agreed."
+    said = text_of(act(north, meeting_id, "meeting-followup-send.n_clicks", **{
+        "meeting-followup-send.n_clicks": 1, "meeting-followup.value": edited}))
+    assert "Sent to 1 attendee" in said, said
+    [(sender, recipients, message)] = inbox.received
+    assert sender == "stat@agency.example" and recipients == ["ann@example.org"]
+    assert edited in message.get_content()
+    with engine_of(app).connect() as conn:
+        row = conn.execute(sa.select(meetings.c.followup, meetings.c.followup_sent_at)).first()
+    assert row.followup == edited and row.followup_sent_at is not None
+
+
+def test_a_follow_up_the_mail_server_refuses_is_saved_not_marked_sent(demo_instance, tmp_path, smtp_server):
+    _inbox, url = smtp_server(refuse_at="DATA")
+    app = make_app(demo_instance, tmp_path / "statboard.db", smtp_url=url)
+    north = signed_in_client(app, "north", "manager", "bureau:B01")
+    meeting_id = new_meeting(north)
+    said = text_of(act(north, meeting_id, "meeting-followup-send.n_clicks", **{
+        "meeting-followup-send.n_clicks": 1, "meeting-followup.value": "Keep this text"}))
+    assert "saved but not sent" in said
+    with engine_of(app).connect() as conn:
+        row = conn.execute(sa.select(meetings.c.followup, meetings.c.followup_sent_at)).first()
+    assert row.followup == "Keep this text" and row.followup_sent_at is None
