@@ -158,7 +158,9 @@ def numbers_for(warehouse: Warehouse, meeting: Meeting, items: list[AgendaItem],
     if record is not None:
         return Numbers(thaw(record), "record", newer)
     snapshot = warehouse.snapshot_of(meeting.version_id)
-    if snapshot is None:
+    # A warehouse built again from nothing numbers its versions from 1 again: a version of the meeting's number
+    # but another day is not the data it was prepared on.
+    if snapshot is None or snapshot.version.as_of != meeting.as_of:
         return Numbers(None, "gone", newer)
     return Numbers(compute(snapshot, meeting, items), "pinned", newer)
 

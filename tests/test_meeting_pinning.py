@@ -237,3 +237,17 @@ def test_statboard_load_keeps_the_versions_open_meetings_are_pinned_to(run, tmp_
     finally:
         warehouse.dispose()
         engine.dispose()
+
+
+def test_a_warehouse_built_again_is_not_read_as_the_meetings_data(tmp_path, refreshes, store_engine):
+    warehouse = Warehouse(f"duckdb:///{tmp_path / 'instance' / 'warehouse.duckdb'}")
+    load(warehouse, refreshes, 1, store_engine)
+    meeting, items, _ = open_meeting_on_current(warehouse, store_engine, EXEC)
+    warehouse.dispose()
+    rebuilt = Warehouse(f"duckdb:///{tmp_path / 'rebuilt' / 'warehouse.duckdb'}")
+    try:
+        load_extract(refreshes[2], rebuilt)  # version 1 again, of another day
+        numbers = N.numbers_for(rebuilt, meeting, items, None)
+        assert (numbers.numbers, numbers.source) == (None, "gone")
+    finally:
+        rebuilt.dispose()
