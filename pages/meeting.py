@@ -21,7 +21,7 @@ from queries.params import param_text
 from queries.reviews import list_selections
 from queries.runtime import current_reader, refused, services
 from queries.scope import EntityRef
-from queries.scorecard import ScorecardQueryError, parse_entity
+from queries.scorecard import ScorecardQueryError, indicator_catalogue, parse_entity
 from reviews.instrument import InstrumentError, load_instrument
 
 dash.register_page(__name__, path="/meeting", name="Meeting", title="Meeting · Statboard", nav=False)
@@ -364,10 +364,12 @@ def _do(trigger, click, query, keys, text_kind, text_body, selection, what, owne
         return snapshot
 
     def flag(indicator_id, entity, source="flagged", reason=""):
-        name = check_cell(pinned(), meeting, indicator_id, entity)
+        snapshot = pinned()
+        name = check_cell(snapshot, meeting, indicator_id, entity)
         meetings.add_item(engine, reader, meeting.id, "indicator", indicator_id=indicator_id, entity=entity,
                           entity_name=name, source=source, reason=reason)
-        return f"{indicator_id} for {name} added to the agenda."
+        catalogue = indicator_catalogue(snapshot).set_index("indicator_id").name
+        return f"{catalogue.get(indicator_id, indicator_id)} for {name} added to the agenda."
 
     if trigger == HEATMAP:
         found = clicked_cell(click, keys)
