@@ -57,9 +57,9 @@ def _notes(item: AgendaItem, editable: bool, label: str) -> html.Div:
     ])
 
 
-def item_card(book: Book, item: AgendaItem, number: int, editable: bool) -> dbc.Card:
+def item_card(book: Book, item: AgendaItem, number: int, editable: bool, case_level: bool = False) -> dbc.Card:
     """One agenda item: a cell with its numbers, trend, variation, notes and questions; or a practice, kudos or
-    case-review section."""
+    case-review section. `case_level`: the reader may open the members behind the cell."""
     if item.kind in ("practice", "kudos"):
         return dbc.Card(dbc.CardBody([
             html.Div([html.H2(f"{number}. {KIND_WORDS[item.kind]}", className="h5 mb-0"),
@@ -112,10 +112,11 @@ def item_card(book: Book, item: AgendaItem, number: int, editable: bool) -> dbc.
             parts.append(html.Div([html.H3("Questions for the meeting", className="h6"),
                                    html.Ul([html.Li(q) for q in questions])]))
         parent = None if item.entity.level == "department" else item.entity
+        members = [" · ", dcc.Link("Members", href=MembersView(item.indicator_id, month, parent).href())] \
+            if case_level else []
         parts.append(html.P([
             dcc.Link("Trend", href=IndicatorView(item.indicator_id, month, entity=item.entity).href()), " · ",
-            dcc.Link("Variation", href=IndicatorView(item.indicator_id, month, parent).href()), " · ",
-            dcc.Link("Members", href=MembersView(item.indicator_id, month, parent).href()),
+            dcc.Link("Variation", href=IndicatorView(item.indicator_id, month, parent).href()), *members,
             html.Span(" (today's data)", className="text-muted"),
         ]))
     parts.append(_notes(item, editable, "The story behind the data"))

@@ -245,7 +245,8 @@ def show_meeting(query, _changed):
     m = book.meeting
     editable = m.is_open
     numbers = book.numbers
-    agenda = [item_card(book, item, n, editable) for n, item in enumerate(book.items, start=1)] or \
+    case_level = reader.data_scope().case_level
+    agenda = [item_card(book, item, n, editable, case_level) for n, item in enumerate(book.items, start=1)] or \
         [html.P("Nothing on the agenda yet: flag cells of the scorecard below, or accept suggestions.",
                 className="text-muted")]
     figure, keys, offered = {}, {}, []

@@ -255,3 +255,14 @@ def test_a_follow_up_the_mail_server_refuses_is_saved_not_marked_sent(demo_insta
     with engine_of(app).connect() as conn:
         row = conn.execute(sa.select(meetings.c.followup, meetings.c.followup_sent_at)).first()
     assert row.followup == "Keep this text" and row.followup_sent_at is None
+
+
+def test_an_item_links_to_its_members_only_for_readers_who_may_open_them(app, clients):
+    meeting_id = new_meeting(clients["exec"])
+    act(clients["exec"], meeting_id, "meeting-heatmap.clickData", **{
+        "meeting-heatmap.clickData": {"points": [{"x": "R", "y": "A"}]},
+        "meeting-keys.data": {"rows": {"A": ["office", "O001"]}, "columns": {"R": "reentry"}}})
+    members = "/members?indicator=reentry&month=2026-09&entity=office:O001"
+    assert members in shown(clients["exec"], meeting_id).replace("\\u0026", "&").replace("\\u002f", "/")
+    analyst = shown(clients["analyst"], meeting_id).replace("\\u0026", "&").replace("\\u002f", "/")
+    assert "/indicator/reentry" in analyst and "/members?" not in analyst
