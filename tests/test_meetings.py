@@ -565,3 +565,13 @@ def test_a_closed_meeting_outside_scope_is_refused_as_outside_not_as_closed(engi
                     lambda: M.update_meeting(engine, reader, meeting.id, title="x")):
         with pytest.raises(OutsideScope, match=f"^there is no meeting {meeting.id} that you may see"):
             attempt()
+
+
+def test_an_agenda_holds_at_most_its_limit(engine):
+    meeting = meeting_at(engine, "B1")
+    for n in range(M.ITEMS_MAX):
+        M.add_item(engine, EXEC, meeting.id, "kudos", notes=f"thanks {n}")
+    before = counts(engine)
+    with pytest.raises(M.MeetingError, match=f"the agenda already has {M.ITEMS_MAX} items: remove one first"):
+        M.add_item(engine, EXEC, meeting.id, "kudos", notes="one more")
+    assert counts(engine) == before
