@@ -21,7 +21,6 @@ from queries.meeting_book import Book, ReviewSection
 from queries.meetings import Action, AgendaItem
 
 DOMAINS = ("Safety", "Permanency", "Well-Being", "Self-Sufficiency")
-SCORECARD_ROWS = 14          # indicator rows (and a header row per domain) a slide holds at a readable size
 SCORECARD_CHILDREN = 6       # entity columns beside the meeting's own entity on one slide
 ACTION_LINES = 15            # wrapped lines of actions a slide holds
 ACTION_WHAT_CHARS = 48       # characters of "what" on one line of its column
@@ -182,45 +181,82 @@ def _scorecard_slides(book: Book) -> list[Slide]:
     if card.total_rows > len(rows) - 1:
         footer = f"The first {len(rows) - 1} of {card.total_rows} {card.level}s. " + legend
     slides = []
-    for domains in _domain_pages(indicators):
-        names = " and ".join(domains)
-        for part, chunk in enumerate(chunks, start=1):
-            shown = [parent, *chunk]
-            header = ("Indicator", "Standard", *(plain(label) for _, label in shown))
-            widths = (3.4, 2.5, *([1.15] * len(shown)))
+    for part, chunk in enumerate(chunks, start=1):
+        shown = [parent, *chunk]
+        header = ("Indicator", "Standard", *(plain(label) for _, label in shown))
+        widths = (3.4, 2.5, *([1.15] * len(shown)))
+        font = 12 if len(shown) > 5 else 14
+        for page in _domain_pages(indicators, widths, font):
             table_rows = []
-            for domain in domains:
-                if len(domains) > 1:  # the title names a slide's only domain
+            for domain, members in page:
+                if len(page) > 1:  # the title names a slide's only domain
                     table_rows.append((Cell(domain.upper(), bold=True), Cell(""), *(Cell("") for _ in shown)))
-                for indicator in (i for i in indicators if i.domain == domain):
-                    standard = standard_text(indicator)
-                    if indicator.kind == "rate" and "per " not in indicator.name:
-                        standard += f"\n({unit_of(indicator)})"
-                    table_rows.append((Cell(plain(indicator.name)), Cell(standard), *(
+                for indicator in members:
+                    table_rows.append((Cell(plain(indicator.name)), Cell(_standard(indicator)), *(
                         _score_cell(indicator, cells.get((row.level, row.entity_id, indicator.indicator_id)),
                                     bold=n == 0) for n, (row, _) in enumerate(shown))))
+            names = " and ".join(domain + (" (continued)" if continued else "") for domain, _members, continued
+                                 in ((d, m, m[0] is not _first(indicators, d)) for d, m in page))
             of = f" ({part} of {len(chunks)})" if len(chunks) > 1 else ""
             slides.append(Slide(
                 "table", f"Scorecard, {book.numbers.month:{MONTHS_SHOWN}}: {names}{of}",
                 f"Scorecard · {plain(card.parent.name)} and its {card.level}s", (),
-                Table(header, widths, tuple(table_rows), font=12 if len(shown) > 5 else 14), footer=footer))
+                Table(header, widths, tuple(table_rows), font=font), footer=footer))
     return slides
 
 
-def _domain_pages(indicators) -> list[list[str]]:
-    """The domains in case-flow order, packed onto slides of at most SCORECARD_ROWS rows (a domain is not split
-    unless it is longer than a slide on its own)."""
+def _standard(indicator) -> str:
+    standard = standard_text(indicator)
+    if indicator.kind == "rate" and "per " not in indicator.name:
+        standard += f"\n({unit_of(indicator)})"
+    return standard
+
+
+def _first(indicators, domain: str):
+    return next(i for i in indicators if i.domain == domain)
+
+
+def _row_in(texts_and_widths, font: int) -> float:
+    """A table row's height on the slide, in inches: as many lines as its longest wrapped cell needs.
+
+    A renderer grows a row to fit its text whatever height the file gives it, so a slide is planned with the
+    rows' real heights, or a long domain's last rows run off the bottom (LibreOffice showed it)."""
+    char_in = 0.0076 * font  # an average character's width in DejaVu Sans
+    lines = 1
+    for text, width_in in texts_and_widths:
+        for paragraph in str(text).split("\n"):
+            lines = max(lines, -(-len(paragraph) * char_in // max(width_in - 0.15, 0.3)) if paragraph else 1)
+    return 0.1 + lines * font / 72 * 1.2
+
+
+def _domain_pages(indicators, widths, font: int) -> list[list[tuple[str, list]]]:
+    """The domains in case-flow order, packed onto slides whose rows, at their wrapped heights, fit between the
+    title and the legend: [(domain, its indicators on that slide)] per slide. A domain taller than a slide goes on
+    over the next ones (its title says "continued"); shorter ones share a slide where they fit whole."""
     order = [d for d in DOMAINS if any(i.domain == d for i in indicators)]
     order += sorted({i.domain for i in indicators} - set(order))
-    pages, rows = [], 0
+    total = sum(widths)
+    inches = [(WIDTH_IN - 2 * MARGIN_IN) * w / total for w in widths]
+    room = HEIGHT_IN - BODY_TOP_IN - 0.75 - _row_in([("Indicator", inches[0])], font) * 2  # the legend; the header
+    heights = {i.indicator_id: _row_in([(i.name, inches[0]), (_standard(i), inches[1])], font) for i in indicators}
+    label = _row_in([("DOMAIN", inches[0])], font)
+    pages, used = [], room + 1
     for domain in order:
-        size = 1 + sum(1 for i in indicators if i.domain == domain)
-        if pages and rows + size <= SCORECARD_ROWS:
-            pages[-1].append(domain)
-            rows += size
-        else:
-            pages.append([domain])
-            rows = size
+        members = [i for i in indicators if i.domain == domain]
+        whole = label + sum(heights[i.indicator_id] for i in members)
+        if pages and used + whole <= room:
+            pages[-1].append((domain, members))
+            used += whole
+            continue
+        part, used = [], 0.0
+        for indicator in members:
+            if part and used + heights[indicator.indicator_id] > room:
+                pages.append([(domain, part)])
+                part, used = [], 0.0
+            part.append(indicator)
+            used += heights[indicator.indicator_id]
+        pages.append([(domain, part)])
+        used += label
     return pages
 
 
