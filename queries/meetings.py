@@ -49,6 +49,7 @@ OWNER_MAX = 200
 ATTENDEES_MAX = 60
 ITEMS_MAX = 60          # agenda items of one meeting: more than any meeting can discuss
 ACTIONS_MAX = 200       # actions agreed at one meeting
+ACTION_UPDATES_MAX = 100  # updates logged on one action: a monthly note for eight years; bounds what one can write
 # dot-separated: no empty part before the @ (a..b, .a) nor an empty or hyphen-edged label after it (x..gov, -x.gov)
 _LOCAL = r"[^@\s<>,;\".]+(?:\.[^@\s<>,;\".]+)*"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -609,6 +610,11 @@ def update_action(engine: Engine, reader: Reader, action_id: int, status: str, n
             raise OutsideScope(f"there is no action {str(action_id)[:40]} that you may see ({scope.describe()})")
         if status == row.status and not note:
             raise MeetingError(f"action {action_id} is already {status}: write a note to log an update")
+        logged = conn.execute(sa.select(sa.func.count()).select_from(action_updates)
+                              .where(action_updates.c.action_id == row.id)).scalar()
+        if logged >= ACTION_UPDATES_MAX:
+            raise MeetingError(f"action {action_id} already has {ACTION_UPDATES_MAX} updates logged: mark it done or "
+                               "dropped and agree a new action to go on")
         now = utcnow()
         conn.execute(actions.update().where(actions.c.id == row.id).values(status=status, updated_at=now))
         conn.execute(action_updates.insert().values(action_id=row.id, at=now, by=reader.username, status=status,
