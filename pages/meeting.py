@@ -16,7 +16,7 @@ from components.meeting import (ACCEPT, ITEM_DOWN, ITEM_NOTES, ITEM_REMOVE, ITEM
                                 item_card, suggestions_list)
 from queries import meetings
 from queries.meeting_book import assemble
-from queries.meeting_numbers import check_cell, compute, freeze, numbers_for, suggestions
+from queries.meeting_numbers import check_cell, freeze, numbers_for, prepare_move, suggestions
 from queries.params import param_text
 from queries.reviews import list_selections
 from queries.runtime import current_reader, refused, services
@@ -396,7 +396,7 @@ def _do(trigger, click, query, keys, text_kind, text_body, selection, what, owne
                 raise ViewError("that suggestion is no longer offered (it is on the agenda already, or the data "
                                 "moved): reload the page")
             return flag(indicator_id, EntityRef(level, entity_id), source, chosen.reason)
-        if not key or not key.isdigit():
+        if not key or not (key.isascii() and key.isdigit()):
             raise ViewError("that item is not on this meeting's agenda: reload the page")
         item_id = int(key)
         if kind in (ITEM_UP, ITEM_DOWN):
@@ -418,7 +418,7 @@ def _do(trigger, click, query, keys, text_kind, text_body, selection, what, owne
         return f"{'Best practice' if kind == 'practice' else 'Kudos'} added to the agenda."
     if trigger == SELECTION_ADD:
         chosen = param_text("the selection", selection, ViewError)
-        if not chosen or not chosen.isdigit():
+        if not chosen or not (chosen.isascii() and chosen.isdigit()):
             raise ViewError("choose a saved selection of cases")
         meetings.add_item(engine, reader, meeting.id, "reviews", selection_id=int(chosen))
         return f"Selection {chosen}'s reviews added to the agenda."
@@ -430,7 +430,7 @@ def _do(trigger, click, query, keys, text_kind, text_body, selection, what, owne
         return f"Action {action.id} agreed: {action.owner}, due {action.due:%d %b %Y}."
     if trigger == UPDATE_SAVE:
         chosen = param_text("the action", update_id, ViewError)
-        if not chosen or not chosen.isdigit():
+        if not chosen or not (chosen.isascii() and chosen.isdigit()):
             raise ViewError("choose the action to update")
         action = meetings.update_action(engine, reader, int(chosen), param_text("the status", update_status,
                                                                                 ViewError) or "",
@@ -465,10 +465,9 @@ def _do(trigger, click, query, keys, text_kind, text_body, selection, what, owne
         current = warehouse.snapshot()
         if current is None or current.version.version_id <= meeting.version_id:
             raise ViewError("there is no newer data to move to")
-        # The meeting's month and agenda must read on the newer version before the meeting moves to it.
-        compute(current, meeting, meetings.agenda(engine, reader, meeting.id))
+        name, ids = prepare_move(current, reader.data_scope(), meeting, meetings.agenda(engine, reader, meeting.id))
         moved = meetings.move_to_version(engine, reader, meeting.id, current.version.version_id,
-                                         current.version.as_of, via="page")
+                                         current.version.as_of, via="page", entity_name=name, entity_ids=ids)
         return f"Moved to data version {moved.version_id}, as of {moved.as_of:%d %B %Y}."
     raise ViewError("that button is not one of this page's")
 

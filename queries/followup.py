@@ -5,8 +5,8 @@ Plain text, not HTML, because it is pasted into mail clients, tickets and minute
 what the meeting page and the data book say. People edit it before it goes out (the page saves the edit in
 `Meeting.followup`); `followup_for` is the text to send or download: the edit when there is one.
 
-It goes to every attendee, whatever their access, so it holds aggregates only: a case-review selection is
-named by its number and its counts, never by a case's or child's id, masked or not.
+It goes to every attendee, whatever their access (an analyst among them, who reads no case-level records), so it
+holds aggregates only: the case reviews discussed are left out altogether, not even counted.
 """
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ def followup_text(book: Book) -> str:
     lines += _heading("Commitments") + _commitments(book, names)
     lines += _heading("Next steps") + _written(meeting.next_steps)
     lines += _heading("Discussed")
-    lines += [f"- {_item(item, book, names)}" for item in book.items] or [NONE_RECORDED]
+    lines += [f"- {_item(item, book, names)}" for item in book.items if item.kind != "reviews"] or [NONE_RECORDED]
     return "\n".join(lines) + "\n"
 
 

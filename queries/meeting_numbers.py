@@ -126,6 +126,23 @@ def compute(snapshot: Snapshot, meeting: Meeting, items: list[AgendaItem]) -> Me
     return MeetingNumbers(version.version_id, version.as_of, month, card, found)
 
 
+def prepare_move(snapshot: Snapshot, scope: Scope, meeting: Meeting, items: list[AgendaItem]) -> tuple[str, dict]:
+    """Check that an open meeting can move to `snapshot`'s (newer) version: its entity is still inside the
+    reader's own scope there (an office may have moved to another bureau), and its month and every agenda item
+    read there. The entity's name and ancestry in that version."""
+    path = entity_path(snapshot, scope, meeting.entity)
+    ids = path_ids(path)
+    if not scope.owns(meeting.entity, ids):
+        raise OutsideScope(f"in data version {snapshot.version.version_id}, {meeting.entity_name} is outside what "
+                           f"you may see ({scope.describe()}): the meeting stays on version {meeting.version_id}")
+    try:
+        compute(snapshot, meeting, items)
+    except OutsideScope:
+        raise MeetingError(f"an agenda item is no longer part of {meeting.entity_name} in data version "
+                           f"{snapshot.version.version_id}: remove it from the agenda, then move") from None
+    return path[-1].name, ids
+
+
 def _cell(series: Trend, month: dt.date) -> dict:
     own = series.series[series.series.line == "entity"].set_index("month")
 

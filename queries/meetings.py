@@ -20,6 +20,7 @@ meetings. A meeting that does not exist and one outside the reader's scope are r
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 import unicodedata
@@ -48,6 +49,7 @@ WHAT_MAX = 1_000
 OWNER_MAX = 200
 ATTENDEES_MAX = 60
 ITEMS_MAX = 60          # agenda items of one meeting: more than any meeting can discuss
+OPEN_PER_ENTITY = 12    # open meetings of one entity at once (each keeps its data version from removal)
 ACTIONS_MAX = 200       # actions agreed at one meeting
 ACTION_UPDATES_MAX = 100  # updates logged on one action: a monthly note for eight years; bounds what one can write
 # dot-separated: no empty part before the @ (a..b, .a) nor an empty or hyphen-edged label after it (x..gov, -x.gov)
@@ -199,7 +201,8 @@ def _text(name: str, value, limit: int, required: bool = False, one_line: bool =
         raise MeetingError(f"{name} is {len(value):,} characters long: at most {limit:,}")
     # as queries/params.py: C0 and C1 controls and DEL (a terminal's escapes among them), and broken text
     bad = [c for c in value if unicodedata.category(c) in ("Cc", "Cs") and c not in ("\n", "\t")]
-    if bad or (one_line and ("\n" in value or "\t" in value)):
+    # one line: no break of any kind (U+2028, U+2029, U+0085 ... end a line too, and a mail header)
+    if bad or (one_line and ("\t" in value or len(value.splitlines()) > 1)):
         raise MeetingError(f"{name} holds a control character" + (" or a line break" if one_line else "")
                            + ": write it without one")
     return value
@@ -277,6 +280,16 @@ def create_meeting(engine: Engine, reader: Reader, entity: EntityRef, entity_nam
     people = parse_attendees(attendees) if isinstance(attendees, str) else tuple(attendees)
     now = utcnow()
     with engine.begin() as conn:
+        same = conn.execute(sa.select(meetings.c.id, meetings.c.month, meetings.c.held_on).where(
+            meetings.c.entity_level == entity.level, meetings.c.entity_id == entity.entity_id,
+            meetings.c.status == OPEN)).all()
+        twin = next((r.id for r in same if r.month == month and r.held_on == held_on), None)
+        if twin is not None:
+            raise MeetingError(f"meeting {twin} of {entity_name} on {month:%B %Y}'s data is already open for "
+                               f"{held_on:%d %B %Y}: open it instead")
+        if len(same) >= OPEN_PER_ENTITY:
+            raise MeetingError(f"{entity_name} already has {len(same)} open meetings: close the ones that were held "
+                               "first (each keeps its data version in the warehouse)")
         meeting_id = conn.execute(meetings.insert().values(
             entity_level=entity.level, entity_id=entity.entity_id, entity_name=entity_name[:300],
             bureau_id=entity_ids.get("bureau_id"), office_id=entity_ids.get("office_id"),
@@ -388,16 +401,26 @@ def close_meeting(engine: Engine, reader: Reader, meeting_id: int, record: str, 
 
 
 def move_to_version(engine: Engine, reader: Reader, meeting_id: int, version_id: int, as_of: dt.date,
-                    via: str | None = None) -> Meeting:
+                    via: str | None = None, entity_name: str | None = None, entity_ids: dict | None = None) -> Meeting:
     """Pin an open meeting to a newer data version (someone chose to). The caller has checked the meeting's
-    month and agenda against that version."""
+    month and agenda against that version (queries.meeting_numbers.prepare_move), and gives the entity's name and
+    ancestry there: an office may have moved to another bureau, and the meeting's scope moves with it (the reader
+    must own the entity in the new version too)."""
     scope = meeting_scope(reader)
     with engine.begin() as conn:
         row = _open_meeting(conn, scope, meeting_id, "it moves to newer data")
         if version_id <= row.version_id:
             raise MeetingError(f"meeting {meeting_id} is already on data version {row.version_id}")
+        moved = {}
+        if entity_ids is not None:
+            if not scope.owns(EntityRef(row.entity_level, row.entity_id), entity_ids):
+                raise OutsideScope(f"in data version {version_id}, {row.entity_name} is outside what you may see "
+                                   f"({scope.describe()}): the meeting stays on version {row.version_id}")
+            moved = {f"{level}_id": entity_ids.get(f"{level}_id") for level in ("bureau", "office", "unit")}
+        if entity_name:
+            moved["entity_name"] = entity_name[:300]
         conn.execute(meetings.update().where(meetings.c.id == row.id).values(
-            version_id=version_id, as_of=as_of, updated_at=utcnow()))
+            version_id=version_id, as_of=as_of, updated_at=utcnow(), **moved))
         store.record_in(conn, reader.username, MOVED, {"meeting": row.id, "from_version": row.version_id,
                                                        "to_version": version_id, "via": via})
     return load_meeting(engine, reader, meeting_id)
@@ -409,10 +432,29 @@ def record_export(engine: Engine, reader: Reader, meeting: Meeting, fmt: str, vi
                                                       "version_id": meeting.version_id, "via": via})
 
 
-def record_followup_sent(engine: Engine, reader: Reader, meeting: Meeting, recipients: int) -> None:
+FOLLOWUP_SENDS_MAX = 5  # sends of one meeting's follow-up: a correction or two, never a mailing list
+
+
+def check_followup_send(engine: Engine, meeting: Meeting) -> None:
+    """Refuse a send of a meeting's follow-up that would make the app a bulk mailer: at most `FOLLOWUP_SENDS_MAX`
+    sends per meeting (each to its attendees only)."""
+    sent = [e for e in store.audit_entries(engine, None, action=FOLLOWUP_SENT)
+            if e["detail"].get("meeting") == meeting.id] if meeting.followup_sent_at else []
+    if len(sent) >= FOLLOWUP_SENDS_MAX:
+        raise MeetingError(f"this follow-up was sent {len(sent)} times already, the most it may be: copy or download "
+                           "it to pass it on")
+
+
+def record_followup_sent(engine: Engine, reader: Reader, meeting: Meeting, recipients: int,
+                         text: str | None = None) -> None:
+    """Record a send: the time on the meeting, and an audit entry with how many got it and the SHA-256 of what
+    they got (the text may be edited afterwards)."""
+    detail = {"meeting": meeting.id, "recipients": recipients}
+    if text is not None:
+        detail["sha256"] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     with engine.begin() as conn:
         conn.execute(meetings.update().where(meetings.c.id == meeting.id).values(followup_sent_at=utcnow()))
-        store.record_in(conn, reader.username, FOLLOWUP_SENT, {"meeting": meeting.id, "recipients": recipients})
+        store.record_in(conn, reader.username, FOLLOWUP_SENT, detail)
 
 
 def pinned_versions(engine: Engine) -> set[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import hashlib
 import email.policy
 import re
 import socket
@@ -138,7 +139,8 @@ def test_an_empty_meeting_says_none_recorded_in_every_section(warehouse, engine)
     assert f"Attendees: {NONE_RECORDED}" in text
 
 
-def test_the_followup_names_a_case_review_selection_by_number_and_counts_never_a_case(warehouse, engine, meeting):
+def test_the_followup_leaves_case_reviews_out_entirely(warehouse, engine, meeting):
+    # It goes to every attendee, an analyst among them, who reads no case-level records: not even counts.
     for name, role, scope in (("eve", "executive", None), ("mo1", "manager", "office:O001")):
         add_user(engine, name, role, scope, "a-long-password-1", "test")
     drawn = draw_cases(warehouse.snapshot(), Scope.everything(), [Cell("placement_with_relatives", OCTOBER, O001)],
@@ -150,7 +152,7 @@ def test_the_followup_names_a_case_review_selection_by_number_and_counts_never_a
     text = followup_text(book)
     picks = load_selection(engine, Scope.everything(), saved.id).picks
     assert len(picks) == 3
-    assert f"- Case reviews: selection {saved.id}, 3 cases (3 assigned)" in section(text, "Discussed")
+    assert "selection" not in text.lower() and "case review" not in text.lower()
     for case in picks:
         for value in (case.child_id, case.member_id):
             assert value and value not in text and mask_id(value) not in text
@@ -240,7 +242,10 @@ def test_the_followup_reaches_each_attendee_with_an_address_once_per_send(wareho
     for action in book.new + tuple(a for a in book.carried if a.status == "open"):
         assert f"Owner: {action.owner} · due {action.due.day} {action.due:%B %Y}" in body
     assert M.load_meeting(engine, EVE, meeting.id).followup_sent_at is not None
-    assert [e["detail"] for e in sent_entries(engine)] == [{"meeting": meeting.id, "recipients": 2}]
+    [entry] = sent_entries(engine)
+    assert entry["detail"] == {"meeting": meeting.id, "recipients": 2,
+                               "sha256": hashlib.sha256(followup_for(book_of(warehouse, engine, meeting)).encode())
+                               .hexdigest()}
 
     M.update_meeting(engine, EVE, meeting.id, followup="Corrected: Gus Hale, due 15 January 2027.")
     send_and_record(settings, engine, EVE, book_of(warehouse, engine, meeting))

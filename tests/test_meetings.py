@@ -496,7 +496,7 @@ def test_the_agenda_keeps_its_order_and_each_cell_once(engine):
     assert [(i.id, i.notes) for i in agenda] == [(first.id, "Two families came back after the holidays"),
                                                  (second.id, "Night cover rota")]
     assert agenda[0].cell == ("reentry", ref) and agenda[1].cell is None
-    other = meeting_at(engine, "B1")
+    other = meeting_at(engine, "B1", held_on="2026-12-02")
     with pytest.raises(M.MeetingError, match=f"meeting {other.id} has no agenda item {first.id}"):
         M.remove_item(engine, EXEC, other.id, first.id)
 

@@ -131,7 +131,11 @@ def send_followup(settings: Settings, meeting: Meeting, text: str) -> Sent:
                         + (f" mail can carry ({', '.join(a for a, _ in unusable)})" if unusable else "")
                         + ": write them as Name <name@agency.gov> in the attendees, or copy or download the "
                         "follow-up")
-    message = followup_message(settings, meeting, text + "\n", to)
+    try:
+        message = followup_message(settings, meeting, text + "\n", to)
+    except (ValueError, HeaderParseError) as exc:  # a title a header cannot carry (kept from before it was checked)
+        raise MailError(f"the meeting's title or an address cannot go in a mail header ({exc}): correct the title "
+                        "and the attendees; the follow-up was not sent") from None
     where = f"the mail server {server.address}"
     try:
         with _connect(server) as client:
@@ -188,6 +192,8 @@ def send_and_record(settings: Settings, engine: Engine, reader: Reader, book: Bo
     (the reader must still be allowed to see it, and attendees added since the book was drawn get it too).
     """
     meeting = meetings.load_meeting(engine, reader, book.meeting.id)
-    sent = send_followup(settings, meeting, followup_for(book) if text is None else text)
-    meetings.record_followup_sent(engine, reader, meeting, len(sent.recipients))
+    meetings.check_followup_send(engine, meeting)
+    text = followup_for(book) if text is None else text
+    sent = send_followup(settings, meeting, text)
+    meetings.record_followup_sent(engine, reader, meeting, len(sent.recipients), text)
     return sent
