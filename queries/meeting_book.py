@@ -54,19 +54,24 @@ def assemble(warehouse: Warehouse, engine: Engine, reader: Reader, meeting_id: i
     numbers: Numbers = numbers_for(warehouse, meeting, items, record)
     carried, new = meetings.meeting_actions(engine, reader, meeting)
     sections = {}
+    names = {} if numbers.numbers is None else dict(zip(numbers.numbers.scorecard.indicators.indicator_id,
+                                                       numbers.numbers.scorecard.indicators.name))
     for item in items:
         if item.kind == "reviews":
-            sections[item.id] = review_section(engine, reader, item.selection_id, instrument)
+            sections[item.id] = review_section(engine, reader, item.selection_id, instrument, names)
     return Book(meeting, tuple(items), numbers.numbers, numbers.source, numbers.newer, tuple(carried), tuple(new),
                 sections, meeting.held_on)
 
 
-def review_section(engine: Engine, reader: Reader, selection_id: int, instrument: Instrument) -> ReviewSection:
+def review_section(engine: Engine, reader: Reader, selection_id: int, instrument: Instrument,
+                   names: dict | None = None) -> ReviewSection:
+    """A selection's section; `names`: the indicators' names by id (the title says a name where it has one)."""
+    names = names or {}
     selection = load_selection(engine, reader.data_scope(), selection_id)
     reviews = {r.case_id: r for r in selection_reviews(engine, reader, selection_id)}
     cases = tuple((mask_id(c.child_id or c.member_id), reviews[c.id].status if c.id in reviews else "not assigned")
                   for c in selection.picks if not c.eliminated)
-    cells = ", ".join(f"{c.indicator_id} {c.month:%b %Y}" for c in selection.cells)
+    cells = ", ".join(f"{names.get(c.indicator_id, c.indicator_id)} {c.month:%b %Y}" for c in selection.cells)
     done = [r.answers for r in reviews.values() if r.status == "completed" and r.answers]
     return ReviewSection(selection.id, f"Selection {selection.id}: {cells} ({selection.entity})", cases,
                          rollup(instrument, done))
