@@ -103,3 +103,10 @@ def run(tmp_path, monkeypatch):
         monkeypatch.delenv(var)
     runner = CliRunner()
     return lambda *args, input=None: runner.invoke(main, [str(a) for a in args], input=input)
+
+
+@pytest.fixture
+def smtp_server():
+    """Start a real SMTP server on 127.0.0.1 (tests/mail_server.py): call it for its inbox and URL."""
+    from tests.mail_server import smtp_server_fixture
+    yield from smtp_server_fixture()

@@ -4,14 +4,11 @@ on 127.0.0.1) that accepts, refuses, or is not there; STATBOARD_SMTP_URL and STA
 from __future__ import annotations
 
 import datetime as dt
-import email
 import hashlib
-import email.policy
 import re
 import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from components.admin import settings_table
 from components.members import mask_id
@@ -30,6 +27,7 @@ from reviews.instrument import load_instrument
 from settings import Settings, SettingsError
 from web import mail
 from web.mail import TIMEOUT_SECONDS, MailError, send_and_record, send_followup
+from tests.mail_server import free_port
 
 OCTOBER = dt.date(2026, 10, 1)
 O001 = EntityRef("office", "O001")
@@ -169,50 +167,6 @@ def test_the_saved_edit_is_what_is_sent(warehouse, engine, meeting):
 
 
 # -- a real SMTP server ----------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Inbox:
-    """Keeps what it is sent; `refuse_at` ("RCPT" or "DATA") answers that command 550 instead, and so does RCPT
-    for the addresses in `unknown`."""
-
-    def __init__(self, refuse_at: str | None = None, unknown: tuple[str, ...] = ()):
-        self.refuse_at, self.unknown, self.received = refuse_at, unknown, []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse_at == "RCPT" or address in self.unknown:
-            return "550 5.1.1 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse_at == "DATA":
-            return "550 5.7.1 message refused by policy"
-        self.received.append((envelope.mail_from, list(envelope.rcpt_tos),
-                              email.message_from_bytes(envelope.original_content, policy=email.policy.default)))
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def smtp_server():
-    """Start a real SMTP server on 127.0.0.1 (refusing at `refuse_at`, if given): its inbox and URL."""
-    started = []
-
-    def start(refuse_at: str | None = None, unknown: tuple[str, ...] = ()) -> tuple[Inbox, str]:
-        inbox, port = Inbox(refuse_at, unknown), free_port()
-        controller = Controller(inbox, hostname="127.0.0.1", port=port)  # no TLS: it offers no STARTTLS
-        controller.start()
-        started.append(controller)
-        return inbox, f"smtp://127.0.0.1:{port}"
-
-    yield start
-    for controller in started:
-        controller.stop()
-
 
 def mail_settings(url: str | None, **more) -> Settings:
     return Settings.from_env({"smtp_url": url, **more} if url else more, environ={})

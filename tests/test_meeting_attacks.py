@@ -12,7 +12,6 @@ from queries.performance import resolve_month
 from queries.reviews import Cell, Criteria, draw_cases, save_selection
 from queries.scope import EntityRef, Scope
 from queries.store import action_updates, actions, meeting_items, meetings
-from tests.test_followup import smtp_server  # noqa: F401 - the real SMTP server fixture
 from tests.test_meeting_pages import READERS, act, new_meeting, post, rows, shown, text_of
 from tests.web import engine_of, make_app, signed_in_client
 

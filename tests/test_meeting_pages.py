@@ -9,7 +9,6 @@ import sqlalchemy as sa
 
 from queries import store
 from queries.store import action_updates, actions, meeting_items, meetings
-from tests.test_followup import smtp_server  # noqa: F401 - the real SMTP server fixture
 from tests.web import callback_body, engine_of, make_app, signed_in_client
 
 READERS = {"exec": ("executive", None), "north": ("manager", "bureau:B01"), "south": ("manager", "bureau:B02"),
