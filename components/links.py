@@ -115,6 +115,14 @@ class ScorecardView:
     def with_(self, **changes) -> ScorecardView:
         return replace(self, **changes)
 
+    def for_reader(self, scope) -> ScorecardView:
+        """The view as `scope`'s reader means it: a URL naming no parent (a bookmark, a forwarded link)
+        is their own scorecard, which starts at the top of their own part (`Scope.root`), not the department."""
+        own_level = LEVELS.index(scope.level)
+        if self.parent is not None or own_level == 0 or (self.level and LEVELS.index(self.level) <= own_level):
+            return self
+        return replace(self, parent=scope.root)
+
 
 @dataclass(frozen=True)
 class IndicatorView:
