@@ -38,6 +38,18 @@ def message(text: str, colour: str = "warning", heading: str | None = None) -> d
                      color=colour, class_name="mb-3")
 
 
+def way_back() -> html.P:
+    """Links out of a page that cannot be shown: home, and the reader's own scorecard."""
+    return html.P(["Go back to ", html.A("the home page", href="/", className="alert-link"), " or to ",
+                   html.A("your scorecard", href="/scorecard", className="alert-link"), "."], className="mb-0 mt-2")
+
+
+def refusal(text: str, heading: str) -> html.Div:
+    """A page the reader may not open or that does not exist: a plain sentence and the way back, nothing else."""
+    return html.Div(dbc.Alert([html.H1(heading, className="h4 alert-heading"), html.P(text, className="mb-0"),
+                               way_back()], color="warning", class_name="mb-3"), className="statboard-refusal")
+
+
 def legend(hidden: bool = False) -> html.Div:
     """What each colour and symbol means; `hidden`: with the mark of a cell hidden from the reader."""
     items = []

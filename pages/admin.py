@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
 from components.admin import audit_table, settings_table, users_table
-from components.common import message
+from components.common import message, refusal
 from queries import store
 from queries.runtime import REFUSED_CROSS_SITE, REFUSED_LIMIT, current_reader, refused, services
 from queries.scorecard import OutsideScope
@@ -15,6 +15,7 @@ from queries.users import list_users
 dash.register_page(__name__, path="/admin", name="Admin", title="Admin · Statboard", nav=False)
 
 ADMIN_MESSAGE = "admin-message"
+ADMIN_BODY = "admin-body"
 ADMIN_USERS = "admin-users"
 ADMIN_SETTINGS = "admin-settings"
 ADMIN_AUDIT = "admin-audit"
@@ -30,9 +31,9 @@ ACTIONS = ["access-refused", REFUSED_CROSS_SITE, REFUSED_LIMIT, "audit-exported"
 
 
 def layout(**_query):
-    return html.Div([
+    """The admin page, hidden until `show_admin` knows the reader is an admin (anyone else sees a refusal)."""
+    return html.Div([html.Div(id=ADMIN_MESSAGE), html.Div([
         html.H1("Admin", className="h3"),
-        html.Div(id=ADMIN_MESSAGE),
         html.H2("Audit log", className="h5 mt-3"),
         html.P("Who signed in, listed members (case-level records), was refused, or changed a user; newest first. "
                f"The page shows the latest {AUDIT_ROWS}; the download has every entry that matches.",
@@ -57,11 +58,11 @@ def layout(**_query):
         html.P("Set with STATBOARD_* environment variables (README, Configuration); secrets are not shown.",
                className="text-muted small"),
         html.Div(id=ADMIN_SETTINGS),
-    ])
+    ], id=ADMIN_BODY, hidden=True)])
 
 
 @callback(Output(ADMIN_MESSAGE, "children"), Output(ADMIN_AUDIT, "children"), Output(ADMIN_USERS, "children"),
-          Output(ADMIN_SETTINGS, "children"), Output(ADMIN_DOWNLOAD, "href"),
+          Output(ADMIN_SETTINGS, "children"), Output(ADMIN_DOWNLOAD, "href"), Output(ADMIN_BODY, "hidden"),
           Input(ADMIN_ACTOR, "value"), Input(ADMIN_ACTION, "value"), Input(ADMIN_SINCE, "value"),
           Input(ADMIN_UNTIL, "value"))
 def show_admin(actor, action, since, until):
@@ -70,14 +71,16 @@ def show_admin(actor, action, since, until):
         current_reader().require_admin("the admin page")
     except OutsideScope as exc:
         refused(exc, "/admin")
-        return message(f"{exc}.", heading="This page is for admins"), None, None, None, "/export/audit.csv"
+        return (refusal(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", heading="This page is for admins"),
+                None, None, None, "/export/audit.csv", True)
     try:
         chosen = store.audit_filter(actor, action, since, until)
     except store.AuditQueryError as exc:
-        return message(f"{exc}.", heading="This filter cannot be used"), None, None, None, "/export/audit.csv"
+        return message(f"{exc}.", heading="This filter cannot be used"), None, None, None, "/export/audit.csv", False
     engine = services().store
     entries = store.audit_entries(engine, AUDIT_ROWS, **chosen)
     params = {k: v for k, v in (("since", since), ("until", until), ("actor", chosen["actor"]),
                                 ("action", action)) if v}
     href = "/export/audit.csv" + (f"?{urlencode(params)}" if params else "")
-    return None, audit_table(entries), users_table(list_users(engine)), settings_table(services().settings), href
+    return (None, audit_table(entries), users_table(list_users(engine)), settings_table(services().settings), href,
+            False)

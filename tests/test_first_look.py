@@ -1,6 +1,8 @@
 """What a reader meets first, and what they meet when a link is wrong (issue 15): each defect seen on screen."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from components.links import ScorecardView
@@ -23,3 +25,51 @@ def test_a_bare_scorecard_is_the_readers_own(demo_snapshot):
     named = ScorecardView.from_query({"parent": "bureau:B01"})
     assert named.for_reader(manager) == named
     assert ScorecardView.from_query({"level": "bureau"}).for_reader(manager).parent is None
+
+
+@pytest.fixture(scope="module")
+def app(demo_instance, tmp_path_factory):
+    from tests.web import make_app
+    return make_app(demo_instance, tmp_path_factory.mktemp("store") / "statboard.db")
+
+
+def _page(client, path: str) -> str:
+    from tests.web import post_callback
+    response = post_callback(client, "_pages_content.children",
+                             {"_pages_location.pathname": path, "_pages_location.search": ""})
+    assert response.status_code == 200
+    return json.dumps(response.get_json()["response"])
+
+
+def test_an_address_no_page_has_says_so_and_links_back(app):
+    from tests.web import signed_in_client
+    text = _page(signed_in_client(app, "exec", "executive"), "/no-such-page")
+    assert "Page not found" in text and "There is no page at this address" in text
+    assert '"href": "/"' in text and '"href": "/scorecard"' in text
+
+
+def test_an_executive_refused_the_admin_page_sees_the_refusal_and_the_way_back_not_the_admin_page(app):
+    from tests.web import post_callback, signed_in_client
+    answer = post_callback(signed_in_client(app, "exec", "executive"), "admin-audit.children", {}).get_json()
+    shown = answer["response"]
+    assert shown["admin-body"]["hidden"] is True
+    refusal = json.dumps(shown["admin-message"])
+    assert "is for admins; your role is executive" in refusal and '"href": "/"' in refusal
+    admin = post_callback(signed_in_client(app, "root", "admin"), "admin-audit.children", {}).get_json()
+    assert admin["response"]["admin-body"]["hidden"] is False
+
+
+def test_the_audit_log_reads_as_lines_bounded_and_as_text():
+    from components.admin import DETAIL_KEYS_SHOWN, audit_detail
+    detail = {"reason": "office:O002 is outside what you may see", "where": "/members",
+              "markup": "<script>alert(1)</script>", "long": "x" * 500, "nested": {"a": [1, 2]},
+              **{f"z{n:02d}": n for n in range(10)}}
+    shown = audit_detail(detail)
+    lines = shown.children
+    assert len(lines) == DETAIL_KEYS_SHOWN + 1 and "more (in the CSV)" in lines[-1].children
+    pairs = [(line.children[0].children, line.children[1]) for line in lines[:-1]]
+    assert pairs[:4] == [("long: ", "x" * 119 + "…"), ("markup: ", "<script>alert(1)</script>"),
+                         ("nested: ", '{"a": [1, 2]}'), ("reason: ", "office:O002 is outside what you may see")]
+    assert all(isinstance(value, str) for _, value in pairs)  # plain strings: Dash writes them as text, never markup
+    assert audit_detail({}) == "" and audit_detail(None) == ""
+    assert [line.children[0].children for line in audit_detail({"b": 1, "a": "x"}).children] == ["a: ", "b: "]
