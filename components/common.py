@@ -50,6 +50,28 @@ def refusal(text: str, heading: str) -> html.Div:
                                way_back()], color="warning", class_name="mb-3"), className="statboard-refusal")
 
 
+def unknown_indicator(indicator_id: str, catalogue: pd.DataFrame, most: int = 3) -> dbc.Alert:
+    """An address naming no indicator of the catalogue: said plainly, with the scorecard to pick one from and at
+    most `most` indicators whose name or id is close to what was asked for."""
+    import difflib
+    wanted = str(indicator_id).replace("_", " ").replace("-", " ").lower()[:100]
+    names = {row.indicator_id: row.name for row in catalogue.itertuples(index=False)}
+    keys = {name.lower(): i for i, name in names.items()} | {i.replace("_", " ").lower(): i for i in names}
+    close = difflib.get_close_matches(wanted, list(keys), n=most * 2, cutoff=0.5)
+    close += [key for key in keys if wanted and len(wanted) >= 4 and wanted in key]
+    matches = list(dict.fromkeys(keys[k] for k in close))[:most]
+    body = [html.P("There is no indicator at this address. Pick one from the scorecard, where every indicator "
+                   "is a column.", className="mb-1")]
+    if matches:
+        body.append(html.P(["Perhaps you meant: "] + [
+            part for n, i in enumerate(matches) for part in (
+                ([", "] if n else []) + [html.A(names[i], href=f"/indicator/{quote(i, safe='')}",
+                                                className="alert-link")])] + ["?"], className="mb-1"))
+    body.append(html.P(html.A("Open the scorecard", href="/scorecard", className="alert-link"), className="mb-0"))
+    return dbc.Alert([html.H5("No such indicator", className="alert-heading"), *body], color="warning",
+                     class_name="mb-3")
+
+
 def legend(hidden: bool = False) -> html.Div:
     """What each colour and symbol means; `hidden`: with the mark of a cell hidden from the reader."""
     items = []

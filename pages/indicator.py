@@ -6,14 +6,14 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components.charts import (empty_figure, peers_figure, ranking_figure, status_counts, trend_figure,
                                variation_figure)
-from components.common import GRAPH_CONFIG, breadcrumb, definition_card, message, month_options
+from components.common import GRAPH_CONFIG, breadcrumb, definition_card, message, month_options, unknown_indicator
 from components.format import STATUS_STYLE, format_value, status_text
 from components.home import data_as_of, no_data
 from components.links import TREND_MONTHS, IndicatorView, MembersView, ViewError, picked_month
 from queries.meetings import actions_for_cell
 from queries.performance import indicator_across, path_ids, trend
 from queries.runtime import current_reader, latest_month_now, refused, services
-from queries.scorecard import ScorecardQueryError, report_months
+from queries.scorecard import ScorecardQueryError, indicator_catalogue, report_months
 
 dash.register_page(__name__, path_template="/indicator/<indicator_id>", name="Indicator",
                    title="Indicator · Statboard", nav=False)
@@ -117,6 +117,10 @@ def show_indicator(query):
         view = IndicatorView.from_page(query or {})
         reader = current_reader()
         scope = reader.data_scope()
+        catalogue = indicator_catalogue(snapshot)
+        if view.indicator_id not in set(catalogue.indicator_id):
+            blank[5] = unknown_indicator(view.indicator_id, catalogue)
+            return tuple(blank)
         data = indicator_across(snapshot, scope, view.indicator_id, view.month, view.parent, view.level)
         focus = view.entity or data.parent.ref
         history = trend(snapshot, scope, view.indicator_id, focus, data.month, view.months)

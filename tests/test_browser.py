@@ -190,7 +190,7 @@ def test_a_bad_link_says_what_was_wrong_on_the_page(page, driver):
     page.open("/scorecard?parent=office:NOPE")
     page.title("scorecard-message", "there is no office 'NOPE'")
     page.open("/indicator/no_such_indicator")
-    page.title("indicator-message", "unknown indicator(s) 'no_such_indicator'")
+    page.title("indicator-message", "There is no indicator at this address")
     page.open("/entity/bureau/B01?month=last-june")
     page.title("entity-message", "month 'last-june' is not a month")
 

@@ -73,3 +73,21 @@ def test_the_audit_log_reads_as_lines_bounded_and_as_text():
     assert all(isinstance(value, str) for _, value in pairs)  # plain strings: Dash writes them as text, never markup
     assert audit_detail({}) == "" and audit_detail(None) == ""
     assert [line.children[0].children for line in audit_detail({"b": 1, "a": "x"}).children] == ["a: ", "b: "]
+
+
+def _text(component) -> str:
+    return json.dumps(component.to_plotly_json(), default=lambda c: c.to_plotly_json())
+
+
+def test_an_unknown_indicator_is_said_plainly_with_the_scorecard_and_a_few_close_names(app, demo_snapshot):
+    from pages.indicator import show_indicator
+    from queries.scorecard import indicator_catalogue
+    from tests.web import as_user
+    ids = indicator_catalogue(demo_snapshot).indicator_id.tolist()
+    with as_user(app):
+        shown = _text(show_indicator({"indicator_id": "nope"})[5])
+        close = _text(show_indicator({"indicator_id": "reentri"})[5])
+    assert "There is no indicator at this address" in shown and '"href": "/scorecard"' in shown
+    assert not [i for i in ids if f"'{i}'" in shown or f" {i}," in shown]  # no list of internal ids
+    assert "Re-entry into foster care" in close and '"href": "/indicator/reentry"' in close
+    assert sum(f'"/indicator/{i}"' in close for i in ids) <= 3
