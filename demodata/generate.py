@@ -70,6 +70,9 @@ RACE = np.array(["black", "hispanic", "white", "asian", "native american", "mult
 RACE_P = np.array([0.24, 0.46, 0.15, 0.05, 0.02, 0.05, 0.03])
 
 
+DEMO_AGENCY = "Demo County Department of Children and Family Services"
+
+
 def generate(directory: Path, scale: str = "small", seed: int = DEFAULT_SEED,
              as_of: dt.date = DEFAULT_AS_OF, fmt: str = "csv") -> dict[str, int]:
     """Write a complete extract into `directory`; return the row count of each table."""
@@ -81,9 +84,11 @@ def generate(directory: Path, scale: str = "small", seed: int = DEFAULT_SEED,
     directory.mkdir(parents=True, exist_ok=True)
     for name, columns in tables.items():
         _write(directory, name, columns, fmt)
+    # The agency's name is what every page shows at the top of the scorecard; how the extract was made is
+    # the manifest's business (the loader ignores keys it does not know), not the reader's.
     (directory / "manifest.json").write_text(json.dumps(
-        {"as_of": as_of.isoformat(), "agency": f"Demo County Department of Children and Family "
-                                               f"Services ({scale}, seed {seed})"}, indent=2) + "\n")
+        {"as_of": as_of.isoformat(), "agency": DEMO_AGENCY,
+         "generated_by": {"command": "statboard demo-data", "scale": scale, "seed": seed}}, indent=2) + "\n")
     return {name: len(next(iter(cols.values()))) for name, cols in tables.items()}
 
 

@@ -36,6 +36,16 @@ def test_the_small_demo_passes_the_loader(small):
     assert counts["referrals"] > 10_000 and counts["episodes"] > 500 and counts["contacts"] > 30_000
 
 
+def test_the_demo_agency_reads_as_a_name_and_its_manifest_says_how_it_was_made(small):
+    import json
+    root, _, result, snapshot = small
+    assert result.agency == "Demo County Department of Children and Family Services"
+    manifest = json.loads((root / "extract" / "manifest.json").read_text())
+    assert manifest["generated_by"] == {"command": "statboard demo-data", "scale": "small", "seed": 42}
+    department = snapshot.read("select entity_name from entities where level = 'department'")
+    assert department.entity_name.tolist() == ["Demo County Department of Children and Family Services"]
+
+
 def test_a_discharged_episode_has_no_open_placement(small):
     # The contract's rule of 2026-11-30 (the loader refuses such a placement): checked here by name too.
     *_, snap = small
