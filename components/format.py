@@ -115,6 +115,14 @@ def status_of(cell) -> str:
     return "no data" if status is None or (isinstance(status, float) and math.isnan(status)) else status
 
 
+def entity_label(name: str, level: str) -> str:
+    """An entity's name as a title reads it: 'Alder Office', 'Sam Okafor · worker'. The level is added in words
+    only where the name does not already say it (never for the department)."""
+    if level == "department" or level.lower() in str(name).lower().split():
+        return str(name)
+    return f"{name} · {level}"
+
+
 def status_text(status: str) -> str:
     style = STATUS_STYLE[status]
     return f"{style['symbol']} {style['label']}".strip()

@@ -4,6 +4,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components.common import breadcrumb, legend, message, month_options
+from components.format import entity_label
 from components.home import data_as_of, no_data
 from components.links import EntityView, ScorecardView, ViewError, picked_month, scorecard_href
 from components.story import story_table
@@ -74,7 +75,7 @@ def show_entity(query):
         links.append(dcc.Link(f"Beside the others in {parent.name}",
                               href=ScorecardView(view.month, None if parent.level == "department" else parent.ref
                                                  ).href(), className="btn btn-outline-secondary"))
-    title = f"{entity.name} ({entity.level}): {data.month:%B %Y}"
+    title = f"{entity_label(entity.name, entity.level)}: {data.month:%B %Y}"
     return (breadcrumb(data.path, view.month, current_is_link=entity.level != "worker"), title,
             data_as_of(snapshot.version), month_options(report_months(snapshot)), f"{data.month:%Y-%m}", links, None,
             story_table(data, view.month), legend(hidden=bool(scope.small_cell_min)))

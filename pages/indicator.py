@@ -7,7 +7,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from components.charts import (empty_figure, peers_figure, ranking_figure, status_counts, trend_figure,
                                variation_figure)
 from components.common import GRAPH_CONFIG, breadcrumb, definition_card, message, month_options, unknown_indicator
-from components.format import STATUS_STYLE, format_value, status_text
+from components.format import STATUS_STYLE, entity_label, format_value, status_text
 from components.home import data_as_of, no_data
 from components.links import TREND_MONTHS, IndicatorView, MembersView, ViewError, picked_month
 from queries.meetings import actions_for_cell
@@ -83,11 +83,12 @@ def summary(data, members_links: list | None = None) -> html.Div:
     """The parent's value and what it hides: how many of its descendants are green, yellow and red; and,
     for a reader who may see them, a link to the members behind the parent's cell."""
     indicator = data.indicator
+    parent = entity_label(data.parent.name, data.parent.level)
     if data.parent_cell is None:
-        head = f"{data.parent.name} has no members for this indicator in {data.month:%B %Y}."
+        head = f"{parent} has no members for this indicator in {data.month:%B %Y}."
     else:
         cell = data.parent_cell
-        head = (f"{data.parent.name}: {format_value(indicator.kind, cell.value, True)}, "
+        head = (f"{parent}: {format_value(indicator.kind, cell.value, True)}, "
                 f"{status_text(cell.status)}.")
     counts = status_counts(data)
     parts = [html.Span(f"{STATUS_STYLE[s]['symbol']} {n} {STATUS_STYLE[s]['label']}",
@@ -129,7 +130,7 @@ def show_indicator(query):
         blank[5] = message(f"{exc}.", heading="This indicator link cannot be shown")
         return tuple(blank)
     span = "the whole history" if view.months is None else f"the last {view.months} months"
-    trend_title = f"Trend: {history.entity.name}, {span}"
+    trend_title = f"Trend: {entity_label(history.entity.name, history.entity.level)}, {span}"
     members_links = _members_links(scope, view, data, history)
     # The actions agreed at Stat meetings to move this trend, so the curve can be read against them.
     actions = actions_for_cell(services().store, reader, view.indicator_id, history.entity.ref)

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -17,8 +18,10 @@ from queries.performance import heatmap, ordered_catalogue
 from queries.scope import Scope
 from queries.scorecard import EntityRef
 from tests.browser import WAIT_S, chromium_or_skip, console_errors, serving, sign_in_with_the_form
+from tests.scorecard_dom import table_ready
 from tests.web import ensure_user, make_app
 
+SCORECARD = "scorecard-heatmap"
 FIGURE_JS = """
 const graph = document.getElementById(arguments[0]);
 const plot = graph && graph.querySelector('.js-plotly-plot');
@@ -71,50 +74,51 @@ def page(driver, site):
                 return data if expect_first_y is None or data["y"][0] == expect_first_y else False
             return self.wait(ready, f"#{graph_id} never drew its data")
 
-        def click_tick(self, graph_id, axis, label):
-            """Click the link of a row (axis 'y') or column ('x') name in a Plotly figure."""
-            xpath = (f"//*[@id='{graph_id}']//*[contains(@class, '{axis}tick')]"
-                     f"//*[local-name()='a'][contains(normalize-space(.), {_xpath_text(label)})]")
-            link = self.wait(ec.presence_of_element_located((By.XPATH, xpath)), f"no {axis} link {label!r}")
-            driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, "
-                                  "cancelable: true, view: window, button: 0}));", link)
+        def scorecard(self, expect_first_y=None):
+            """The scorecard table's row and column names (and their ids), once it has drawn its rows."""
+            return self.wait(table_ready(SCORECARD, expect_first_y), f"#{SCORECARD} never drew its rows")
+
+        def follow(self, css):
+            """Click the link inside the scorecard's element matching `css`, as a reader would."""
+            link = self.wait(ec.presence_of_element_located((By.CSS_SELECTOR, f"#{SCORECARD} {css} a")),
+                             f"no link in {css}")
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'center'});", link)
+            self.wait(ec.element_to_be_clickable(link), f"the link in {css} cannot be clicked")
+            link.click()
 
     yield Page()
     errors = console_errors(driver)
     assert not errors, f"the browser console logged errors: {errors}"
 
 
-def _xpath_text(text: str) -> str:
-    return f"'{text}'" if "'" not in text else f'"{text}"'
-
-
 def test_scorecard_renders_the_department_and_its_bureaus(page, snapshot):
     page.open("/scorecard")
     page.title("scorecard-title", "bureaus")
-    data = page.figure("scorecard-heatmap")
+    data = page.scorecard()
     expected = heatmap(snapshot, Scope.everything(), None)
     assert data["y"] == expected.rows.entity_name.tolist()  # the department first, then its bureaus
+    assert data["entities"] == [f"{r.level}:{r.entity_id}" for r in expected.rows.itertuples()]
     assert data["x"] == ordered_catalogue(snapshot).name.tolist()
-    assert len(data["x"]) == 28
+    assert data["indicators"] == ordered_catalogue(snapshot).indicator_id.tolist() and len(data["x"]) == 28
 
 
 def test_a_click_drills_from_the_department_to_a_worker_and_the_breadcrumb_climbs_back(page, driver, snapshot):
     everyone = Scope.everything()
     page.open("/scorecard")
-    page.figure("scorecard-heatmap")
+    page.scorecard()
     path = []
     parent = EntityRef("department", "all")
     for level in ("bureau", "office", "unit", "worker"):
         rows = heatmap(snapshot, everyone, None, parent).rows
         child = rows.iloc[1]  # the first row under the parent
-        page.click_tick("scorecard-heatmap", "y", child.entity_name)
+        page.follow(f"tbody th[data-entity='{level}:{child.entity_id}']")
         parent = EntityRef(level, child.entity_id)
         path.append(child.entity_name)
         if level == "worker":
-            page.title("entity-title", f"{child.entity_name} (worker)")  # a worker's name opens its page
+            page.title("entity-title", f"{child.entity_name} · worker")  # a worker's name opens its page
         else:
             page.title("scorecard-title", f"{child.entity_name}: {('office', 'unit', 'worker')[len(path) - 1]}s")
-            page.figure("scorecard-heatmap", expect_first_y=child.entity_name)
+            page.scorecard(expect_first_y=child.entity_name)
     assert urlparse(driver.current_url).path == f"/entity/worker/{parent.entity_id}"
     # Up again, one breadcrumb step at a time: unit, office, bureau, department.
     for name, level in zip(reversed(path[:-1]), ("worker", "unit", "office")):
@@ -129,7 +133,7 @@ def test_a_click_drills_from_the_department_to_a_worker_and_the_breadcrumb_climb
 def test_a_deep_link_opens_the_same_view_and_back_returns_to_it(page, driver, snapshot):
     page.open("/scorecard?month=2025-06&parent=bureau:B02&tier=1&sort=-reentry")
     page.title("scorecard-title", "South Bureau: offices, June 2025")
-    data = page.figure("scorecard-heatmap", expect_first_y="South Bureau")
+    data = page.scorecard(expect_first_y="South Bureau")
     expected = heatmap(snapshot, Scope.everything(), dt.date(2025, 6, 1), EntityRef("bureau", "B02"), tier=1,
                        sort="-reentry")
     assert data["y"] == expected.rows.entity_name.tolist()
@@ -147,24 +151,24 @@ def test_a_deep_link_opens_the_same_view_and_back_returns_to_it(page, driver, sn
     page.title("scorecard-title", "South Bureau: offices, June 2025")
 
 
-def test_a_cell_and_a_column_name_open_the_indicator_page(page, driver):
+def test_a_cell_and_a_column_name_open_the_indicator_page_and_back_returns(page, driver):
     page.open("/scorecard?parent=bureau:B01")
-    page.figure("scorecard-heatmap", expect_first_y="North Bureau")
-    page.click_tick("scorecard-heatmap", "x", "Re-entry into foster care")
+    page.scorecard(expect_first_y="North Bureau")
+    page.follow("thead th[data-indicator='reentry']")
     page.title("indicator-title", "Re-entry into foster care")
     assert urlparse(driver.current_url).path == "/indicator/reentry"
     assert parse_qs(urlparse(driver.current_url).query) == {"parent": ["bureau:B01"]}
-    page.open("/scorecard?parent=bureau:B01&tier=1")  # narrow enough for the whole plot to be on screen
-    page.figure("scorecard-heatmap", expect_first_y="North Bureau")
-    cell = driver.find_elements(By.CSS_SELECTOR, "#scorecard-heatmap .nsewdrag")[0]
-    # The first cell of the second row: an office, on the first column (No recurrence of maltreatment).
-    size = cell.size
-    ActionChains(driver).move_to_element_with_offset(cell, -size["width"] / 2 + 20,
-                                                     -size["height"] / 2 + 34 + 17).click().perform()
+    page.open("/scorecard?parent=bureau:B01&tier=1")
+    page.scorecard(expect_first_y="North Bureau")
+    page.follow("td[data-entity='office:O001'][data-indicator='no_recurrence']")  # Alder, the first office
     page.title("indicator-title", "No recurrence of maltreatment")
     query = parse_qs(urlparse(driver.current_url).query)
-    assert query["parent"] == ["bureau:B01"] and query["entity"] == ["office:O001"]  # Alder, the first office
+    assert query["parent"] == ["bureau:B01"] and query["entity"] == ["office:O001"]
     page.title("indicator-trend-title", "Trend: Alder Office")
+    driver.back()
+    page.title("scorecard-title", "North Bureau: offices")
+    page.scorecard(expect_first_y="North Bureau")
+    assert parse_qs(urlparse(driver.current_url).query) == {"parent": ["bureau:B01"], "tier": ["1"]}
 
 
 def test_the_indicator_page_renders_its_sections(page, driver):
@@ -180,7 +184,7 @@ def test_the_indicator_page_renders_its_sections(page, driver):
 
 def test_the_entity_page_tells_the_whole_story(page, driver, snapshot):
     page.open("/entity/office/O002")
-    page.title("entity-title", "Bayview Office (office)")
+    page.title("entity-title", "Bayview Office: ")
     page.wait(ec.presence_of_element_located((By.CSS_SELECTOR, "#entity-story img.sparkline")), "no sparklines")
     names = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#entity-story tbody td:first-child a")]
     assert names == ordered_catalogue(snapshot).name.tolist()
@@ -236,11 +240,8 @@ def test_a_scorecard_cell_to_a_completed_review(page, driver):
     # The toolkit's loop: a cell (Alder Office, first column), its members, a draw of two cases, their reviews
     # assigned (to oneself), the first one filled in and completed.
     page.open("/scorecard?parent=bureau:B01&tier=1")
-    page.figure("scorecard-heatmap", expect_first_y="North Bureau")
-    cell = driver.find_elements(By.CSS_SELECTOR, "#scorecard-heatmap .nsewdrag")[0]
-    size = cell.size
-    ActionChains(driver).move_to_element_with_offset(cell, -size["width"] / 2 + 20,
-                                                     -size["height"] / 2 + 34 + 17).click().perform()
+    page.scorecard(expect_first_y="North Bureau")
+    page.follow("td[data-entity='office:O001'][data-indicator='no_recurrence']")
     page.title("indicator-trend-title", "Trend: Alder Office")
     page.wait(ec.element_to_be_clickable((By.ID, "indicator-focus-members")), "no link to Alder's members").click()
     page.title("members-title", "members behind Alder Office")
@@ -274,3 +275,115 @@ def test_a_scorecard_cell_to_a_completed_review(page, driver):
         box.send_keys(["The family was seen every month.", "A caseworker left mid-year."][n])
     driver.execute_script("arguments[0].click()", complete)
     page.title("review-title", "completed")
+
+
+# -- the scorecard's layout, as a meeting room sees it -------------------------------------------------
+
+@pytest.fixture
+def viewport(driver):
+    """Set the page's viewport (not the window's outer size) to width × height; the usual size afterwards."""
+    def size(width, height):
+        driver.set_window_size(width, height)
+        extra = driver.execute_script("return [window.outerWidth - window.innerWidth, "
+                                      "window.outerHeight - window.innerHeight]")
+        driver.set_window_size(width + extra[0], height + extra[1])
+        assert driver.execute_script("return [window.innerWidth, window.innerHeight]") == [width, height]
+    yield size
+    driver.set_window_size(1600, 1100)
+
+
+LAYOUT_JS = """
+const box = document.getElementById(arguments[0]);
+const table = box.querySelector('table');
+const rows = Array.from(table.querySelectorAll('tbody tr'));
+const name = table.querySelector('tbody th[data-entity] a');
+const headers = Array.from(table.querySelectorAll('thead th[data-indicator]'));
+return {
+  box: [box.scrollWidth, box.clientWidth], page: [document.documentElement.scrollWidth, window.innerWidth],
+  rowTops: rows.slice(0, 3).map(r => r.getBoundingClientRect().bottom),
+  cellFonts: Array.from(table.querySelectorAll('td a')).map(a => parseFloat(getComputedStyle(a).fontSize)),
+  nameClipped: name.scrollWidth > name.clientWidth + 1 || name.scrollHeight > name.clientHeight + 1,
+  headers: headers.map(th => ({
+    text: th.querySelector('a').textContent.replace(/[\\u00ad\\u200b]/g, ''),
+    label: th.querySelector('a').getAttribute('aria-label'),
+    unit: (th.querySelector('.scorecard-unit') || {}).textContent,
+    transform: getComputedStyle(th.querySelector('a')).transform + getComputedStyle(th).transform,
+    writing: getComputedStyle(th).writingMode, width: th.getBoundingClientRect().width})),
+};
+"""
+
+
+def test_a_bureau_and_its_offices_fit_1920_by_1080_with_readable_headers_and_units(page, driver, viewport):
+    viewport(1920, 1080)
+    for path in ("/scorecard?parent=bureau:B01", "/scorecard"):  # the department's long name, too
+        page.open(path)
+        page.scorecard()
+        layout = driver.execute_script(LAYOUT_JS, SCORECARD)
+        assert layout["box"][0] <= layout["box"][1], f"the scorecard scrolls sideways at 1920: {layout['box']}"
+        assert layout["page"][0] <= layout["page"][1]
+        assert len(layout["headers"]) == 28 and min(layout["cellFonts"]) >= 14
+        labels = [h["label"] for h in layout["headers"]]
+        assert len(set(labels)) == 28  # every column its own name
+        for header in layout["headers"]:
+            assert header["text"] == header["label"], header  # whole: not cut, no "…"
+            assert header["transform"] == "nonenone" and header["writing"] == "horizontal-tb", header
+            assert header["unit"] in ("%", "days", "count", "per 100,000 days"), header
+        assert not layout["nameClipped"], "the first row's name is clipped"
+    units = {h["label"]: h["unit"] for h in layout["headers"]}
+    assert units["Median days in care"] == "days" and units["Foster care entry (removal)"] == "count"
+    assert units["No maltreatment in foster care (victimizations per 100,000 days)"] == "per 100,000 days"
+
+
+def test_the_first_rows_are_above_the_fold_of_a_1280_by_720_projector(page, driver, viewport):
+    viewport(1280, 720)
+    page.open("/scorecard?parent=bureau:B01")
+    page.scorecard(expect_first_y="North Bureau")
+    layout = driver.execute_script(LAYOUT_JS, SCORECARD)
+    assert all(bottom < 720 for bottom in layout["rowTops"]), layout["rowTops"]  # the parent and two offices
+
+
+STICKY_JS = """
+const box = document.getElementById(arguments[0]);
+box.scrollIntoView({block: 'start'});
+box.scrollTop = 600; box.scrollLeft = 500;
+const top = box.getBoundingClientRect();
+const head = box.querySelector('thead').getBoundingClientRect();
+const names = Array.from(box.querySelectorAll('tbody th[data-entity]'));
+const shown = names.find(th => th.getBoundingClientRect().top >= head.bottom);
+return {scrolled: [box.scrollTop, box.scrollLeft], boxTop: top.top, boxLeft: top.left, headTop: head.top,
+        nameLeft: shown.getBoundingClientRect().left,
+        firstColumn: box.querySelector('thead th[data-indicator]').getBoundingClientRect().left};
+"""
+
+
+def test_headers_and_row_names_stay_in_view_while_a_long_listing_scrolls(page, driver, viewport):
+    viewport(1280, 720)
+    page.open("/scorecard?parent=bureau:B01&level=worker")
+    page.scorecard(expect_first_y="North Bureau")
+    at = driver.execute_script(STICKY_JS, SCORECARD)
+    assert at["scrolled"][0] > 0 and at["scrolled"][1] > 0, f"the listing did not scroll: {at}"
+    assert abs(at["headTop"] - at["boxTop"]) <= 2, at  # the header rows stuck to the top of the box
+    assert abs(at["nameLeft"] - at["boxLeft"]) <= 2, at  # and the names to its left edge
+    assert at["firstColumn"] < at["boxLeft"]  # while the cells scrolled under them
+
+
+def test_tab_reaches_a_cell_link_shows_where_it_is_and_enter_follows_it(page, driver):
+    page.open("/scorecard?parent=bureau:B01&tier=1")
+    page.scorecard(expect_first_y="North Bureau")
+    driver.find_element(By.TAG_NAME, "body").click()
+    focused = None
+    for _ in range(150):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        focused = driver.execute_script(
+            "const a = document.activeElement; const td = a && a.closest('td[data-indicator]');"
+            "return td ? {entity: td.dataset.entity, indicator: td.dataset.indicator, "
+            "outline: getComputedStyle(a).outlineStyle, width: getComputedStyle(a).outlineWidth} : null;")
+        if focused:
+            break
+    assert focused, "Tab never reached a cell's link"
+    assert focused["outline"] != "none" and float(focused["width"].rstrip("px")) >= 2, focused
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    page.title("indicator-trend-title", "Trend: North Bureau")
+    query = parse_qs(urlparse(driver.current_url).query)
+    assert urlparse(driver.current_url).path == f"/indicator/{focused['indicator']}"
+    assert query["entity"] == [focused["entity"]] == ["bureau:B01"]

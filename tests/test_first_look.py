@@ -91,3 +91,19 @@ def test_an_unknown_indicator_is_said_plainly_with_the_scorecard_and_a_few_close
     assert not [i for i in ids if f"'{i}'" in shown or f" {i}," in shown]  # no list of internal ids
     assert "Re-entry into foster care" in close and '"href": "/indicator/reentry"' in close
     assert sum(f'"/indicator/{i}"' in close for i in ids) <= 3
+
+
+def test_titles_name_an_entity_once_with_its_level_in_words_only_where_it_helps(app):
+    from components.format import entity_label
+    from pages.entity import show_entity
+    from pages.indicator import show_indicator
+    from tests.web import as_user
+    assert entity_label("Alder Office", "office") == "Alder Office"
+    assert entity_label("Sam Okafor", "worker") == "Sam Okafor · worker"
+    assert entity_label("Demo County Department of Children and Family Services", "department") == (
+        "Demo County Department of Children and Family Services")
+    with as_user(app):
+        assert show_entity({"level": "office", "entity_id": "O002", "month": "2026-10"})[1] == (
+            "Bayview Office: October 2026")
+        trend_title = show_indicator({"indicator_id": "reentry", "parent": "bureau:B01", "entity": "office:O002"})[10]
+    assert trend_title == "Trend: Bayview Office, the last 24 months" and "(office)" not in trend_title
