@@ -94,7 +94,7 @@ def test_indicator_callback_and_its_errors(request_context):
 def test_entity_callback_and_its_errors(request_context):
     from pages.entity import navigate, show_entity
     result = show_entity({"level": "unit", "entity_id": "U0001", "month": "2026-03"})
-    assert result[1] == "Alder Unit 1 (unit): March 2026" and result[4] == "2026-03"
+    assert result[1] == "Alder Unit 1: March 2026" and result[4] == "2026-03"
     assert "Scorecard of its workers" in _text(result[5])
     assert _text(result[7]).count("Last 24 months") == 1
     assert "there is no bureau 'B9'" in _text(show_entity({"level": "bureau", "entity_id": "B9"})[6])
