@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from components.format import STATUS_STYLE, standard_text, threshold
+from components.format import STATUS_STYLE, standard_text, status_class, threshold
 from components.links import scorecard_href
 from queries.performance import Entity
 
@@ -78,8 +78,8 @@ def legend(hidden: bool = False) -> html.Div:
     for status in ("green", "yellow", "red", "insufficient", "none", *(["suppressed"] if hidden else []), "no data"):
         style = STATUS_STYLE[status]
         items.append(html.Span([
-            html.Span(style["symbol"] or "\u00a0", className="legend-swatch",
-                      style={"backgroundColor": style["colour"]}),
+            html.Span(style["symbol"] or style.get("sample") or "\u00a0",
+                      className=f"legend-swatch {status_class(status)}", style={"backgroundColor": style["colour"]}),
             html.Span(style["label"], className="legend-label"),
         ], className="legend-item"))
     return html.Div(items, className="statboard-legend")

@@ -5,17 +5,24 @@ import math
 from decimal import Decimal
 
 # Okabe-Ito colours, told apart with every common colour-vision deficiency, and a symbol on every
-# rated cell so that status never rests on colour alone (projectors wash colours out, too).
+# rated cell so that status never rests on colour alone (projectors wash colours out, too). The three
+# unrated kinds of cell differ in lightness (white, light, mid grey), in mark ('~', a bare number, '–') and,
+# where CSS draws them (assets/pages.css: `status-<name>`), in fill: too few is hatched, no members dotted.
 STATUS_STYLE = {
     "green": {"label": "meets the standard", "symbol": "✓", "colour": "#009E73"},
     "yellow": {"label": "near the standard", "symbol": "!", "colour": "#F0E442"},
     "red": {"label": "below the standard", "symbol": "✕", "colour": "#D55E00"},
-    "insufficient": {"label": "too few to rate", "symbol": "~", "colour": "#BDBDBD"},
-    "none": {"label": "a count: not rated", "symbol": "", "colour": "#E3E7EB"},
+    "insufficient": {"label": "too few to rate", "symbol": "~", "colour": "#B8B8B8"},
+    "none": {"label": "a count: not rated", "symbol": "", "colour": "#FFFFFF", "sample": "123"},
     "suppressed": {"label": "hidden: small numbers", "symbol": "∗", "colour": "#D4D4D4"},
-    "no data": {"label": "no members this month", "symbol": "–", "colour": "#F3F4F6"},
+    "no data": {"label": "no members this month", "symbol": "–", "colour": "#D9DCE0"},
 }
-TEXT_COLOUR = "#111111"  # black reads on every status colour above (contrast 5:1 or more)
+TEXT_COLOUR = "#111111"  # black reads on every status colour above, hatching included (contrast 5:1 or more)
+
+
+def status_class(status: str) -> str:
+    """The CSS class that draws a status's fill beyond its colour (hatching, dots): `status-no-data`."""
+    return f"status-{status.replace(' ', '-')}"
 
 
 def _number(value: float, decimals: int) -> str:

@@ -6,7 +6,8 @@ import pandas as pd
 from dash import dcc, html
 
 from components.common import sparkline
-from components.format import STATUS_STYLE, amount_text, change_text, format_value, standard_text
+from components.format import (STATUS_STYLE, amount_text, change_text, format_value, standard_text,
+                               status_class)
 from components.links import IndicatorView
 from queries.performance import Story, add_months
 
@@ -54,7 +55,8 @@ def story_table(data: Story, month_in_links=None) -> html.Table:
                              level=data.entity.level if beside else None).href()
         body.append(html.Tr([
             html.Td(dcc.Link(indicator.name, href=href)),
-            html.Td(html.Span(f"{style['symbol']} {style['label']}".strip(), className="status-chip",
+            html.Td(html.Span(f"{style['symbol']} {style['label']}".strip(),
+                              className=f"status-chip {status_class(record['status'])}",
                               style={"backgroundColor": style["colour"]})),
             html.Td([html.Div(record["value"], className="fw-bold"),
                      html.Small(record["amount"], className="text-muted")], className="text-end"),

@@ -7,7 +7,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from components.charts import (empty_figure, peers_figure, ranking_figure, status_counts, trend_figure,
                                variation_figure)
 from components.common import GRAPH_CONFIG, breadcrumb, definition_card, message, month_options, unknown_indicator
-from components.format import STATUS_STYLE, entity_label, format_value, status_text
+from components.format import STATUS_STYLE, entity_label, format_value, status_class, status_text
 from components.home import data_as_of, no_data
 from components.links import TREND_MONTHS, IndicatorView, MembersView, ViewError, picked_month
 from queries.meetings import actions_for_cell
@@ -92,7 +92,8 @@ def summary(data, members_links: list | None = None) -> html.Div:
                 f"{status_text(cell.status)}.")
     counts = status_counts(data)
     parts = [html.Span(f"{STATUS_STYLE[s]['symbol']} {n} {STATUS_STYLE[s]['label']}",
-                       className="status-chip me-2", style={"backgroundColor": STATUS_STYLE[s]["colour"]})
+                       className=f"status-chip me-2 {status_class(s)}",
+                       style={"backgroundColor": STATUS_STYLE[s]["colour"]})
              for s, n in counts.items() if n]
     return html.Div([html.Div([head, *(members_links or [])], className="fw-bold"),
                      html.Div([html.Span(f"Of its {len(data.ranked)} {data.level}s with members: ", className="me-2"),

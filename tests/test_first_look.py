@@ -107,3 +107,35 @@ def test_titles_name_an_entity_once_with_its_level_in_words_only_where_it_helps(
             "Bayview Office: October 2026")
         trend_title = show_indicator({"indicator_id": "reentry", "parent": "bureau:B01", "entity": "office:O002"})[10]
     assert trend_title == "Trend: Bayview Office, the last 24 months" and "(office)" not in trend_title
+
+
+def _luminance(colour: str) -> float:
+    def linear(c):
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
+def _contrast(a: float, b: float) -> float:
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
+def test_the_three_unrated_kinds_of_cell_differ_beyond_a_shade_of_grey():
+    from pathlib import Path
+
+    from components.format import STATUS_STYLE, TEXT_COLOUR, status_class
+    unrated = ("insufficient", "none", "no data")
+    marks = [STATUS_STYLE[s]["symbol"] or STATUS_STYLE[s].get("sample") for s in unrated]
+    assert len(set(marks)) == 3 and all(marks)
+    lightness = sorted(_luminance(STATUS_STYLE[s]["colour"]) for s in unrated)
+    assert all(_contrast(a, b) >= 1.25 for a, b in zip(lightness, lightness[1:]))  # told apart washed out, too
+    text = _luminance(TEXT_COLOUR)
+    for status, style in STATUS_STYLE.items():
+        assert _contrast(text, _luminance(style["colour"])) >= 4.5, status
+    # The hatching darkens a fill by at most 13%: the text still reads (WCAG AA).
+    darkest = _luminance("#" + "".join(f"{round(int(STATUS_STYLE['insufficient']['colour'][i:i + 2], 16) * 0.87):02X}"
+                                       for i in (1, 3, 5)))
+    assert _contrast(text, darkest) >= 4.5
+    css = (Path(__file__).parent.parent / "assets" / "pages.css").read_text()
+    assert f".{status_class('insufficient')}" in css and f".{status_class('no data')}" in css
