@@ -5,6 +5,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
+from components.links import scorecard_href
+from queries.scope import EntityRef, Scope
 from queries.warehouse import DataVersion
 
 ORGANISATION_COLUMNS = {
@@ -32,21 +34,33 @@ def _count(value) -> str:
     return "hidden" if pd.isna(value) else f"{int(value):,}"
 
 
-def organisation_table(frame: pd.DataFrame) -> dbc.Table:
+def organisation_table(frame: pd.DataFrame, scope: Scope | None = None, own_name: str | None = None) -> dbc.Table:
     """One row per bureau, with a total row when there is more than one.
 
+    A name links to its scorecard only where the reader may open it (`scope`; none without one). A reader
+    whose part is an office or a unit sees their own part's counts, so the row is named by it (`own_name`)
+    and opens their scorecard, rather than naming a bureau whose scorecard would refuse them.
     A column with a hidden count has no total either: the total would give the hidden count away.
     """
     body = frame[list(ORGANISATION_COLUMNS)]
+    own = scope is not None and scope.level in ("office", "unit") and own_name is not None
     numbers = "text-end font-monospace"  # right-aligned, so magnitudes compare down a column
-    rows = [html.Tr([html.Td(name)] + [html.Td(_count(v), className=numbers) for v in counts])
-            for name, *counts in body.itertuples(index=False, name=None)]
+
+    def name_cell(bureau_id, name):
+        if own:
+            return html.Td(html.A(own_name, href=scorecard_href(scope.root, None)))
+        if scope is not None and (scope.level == "department" or scope.root == EntityRef("bureau", bureau_id)):
+            return html.Td(html.A(name, href=scorecard_href(EntityRef("bureau", bureau_id), None)))
+        return html.Td(name)
+
+    rows = [html.Tr([name_cell(bureau_id, name)] + [html.Td(_count(v), className=numbers) for v in counts])
+            for bureau_id, (name, *counts) in zip(frame.bureau_id, body.itertuples(index=False, name=None))]
     if len(body) > 1:
         rows.append(html.Tr([html.Th("All bureaus")] +
                             [html.Th(_count(body[c].sum(skipna=False)), className=numbers)
                              for c in list(ORGANISATION_COLUMNS)[1:]], className="table-group-divider"))
-    header = [html.Th(h, className=None if i == 0 else "text-end")
-              for i, h in enumerate(ORGANISATION_COLUMNS.values())]
+    titles = {**ORGANISATION_COLUMNS, "bureau_name": scope.level.capitalize() if own else "Bureau"}
+    header = [html.Th(h, className=None if i == 0 else "text-end") for i, h in enumerate(titles.values())]
     return dbc.Table([html.Thead(html.Tr(header)), html.Tbody(rows)], bordered=False, hover=True, responsive=True)
 
 

@@ -4,6 +4,7 @@ from dash import Input, Output, callback, dcc, html
 
 from components.home import data_as_of, no_data, organisation_table
 from queries.org import organisation_summary
+from queries.performance import entity_path
 from components.common import message
 from queries.runtime import current_reader, services
 
@@ -38,4 +39,5 @@ def show_home(_n_intervals):
         return None, message("Your role manages users, settings and the audit log: see the Admin page.",
                              colour="info")
     scope = reader.data_scope()
-    return data_as_of(snapshot.version), organisation_table(organisation_summary(snapshot, scope))
+    own_name = None if scope.level == "department" else entity_path(snapshot, scope, scope.root)[-1].name
+    return data_as_of(snapshot.version), organisation_table(organisation_summary(snapshot, scope), scope, own_name)

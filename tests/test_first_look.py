@@ -139,3 +139,30 @@ def test_the_three_unrated_kinds_of_cell_differ_beyond_a_shade_of_grey():
     assert _contrast(text, darkest) >= 4.5
     css = (Path(__file__).parent.parent / "assets" / "pages.css").read_text()
     assert f".{status_class('insufficient')}" in css and f".{status_class('no data')}" in css
+
+
+@pytest.mark.parametrize("role, scope, links, not_shown", [
+    ("executive", None, {"North Bureau": "/scorecard?parent=bureau:B01", "South Bureau": "/scorecard?parent=bureau:B02"},
+     []),
+    ("manager", "office:O001", {"Alder Office": "/scorecard?parent=office:O001"}, ["North Bureau"]),
+    ("manager", "bureau:B01", {"North Bureau": "/scorecard?parent=bureau:B01"}, ["South Bureau"]),
+])
+def test_the_home_page_links_only_what_the_reader_may_open(app, role, scope, links, not_shown):
+    from dash import html
+
+    from pages.home import show_home
+    from tests.web import as_user
+    with as_user(app, f"home-{role}-{str(scope).replace(':', '-')}", role, scope):
+        table = show_home(0)[1]
+    found = {}
+
+    def walk(node):
+        if isinstance(node, html.A):
+            found[node.children] = node.href
+        for child in (node.children if isinstance(getattr(node, "children", None), list) else
+                      [getattr(node, "children", None)]):
+            if hasattr(child, "children"):
+                walk(child)
+    walk(table)
+    assert found == links
+    assert not [name for name in not_shown if name in _text(table)]
