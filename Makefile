@@ -44,3 +44,4 @@ bench: $(STAMP) browser
 	$(BIN)/python bench/measures_county.py --extract $(COUNTY)
 	$(BIN)/python bench/pages_county.py --extract $(COUNTY)
 	$(BIN)/python bench/databook_county.py --extract $(COUNTY)
+	$(BIN)/python bench/signin_county.py --extract $(COUNTY)
