@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, _callback, dcc, html
 
 import web
+from web import present
 from components.links import scorecard_href
 from queries.meetings import MEETING_ROLES
 from queries.runtime import EXTENSION, Services
@@ -15,6 +16,7 @@ from settings import Settings
 from web.auth import csrf_token
 
 HERE = Path(__file__).resolve().parent
+PRESENT_BUTTON = "present-button"
 
 
 def create_app(config: dict | None = None) -> Dash:
@@ -32,6 +34,7 @@ def create_app(config: dict | None = None) -> Dash:
         update_title=None,
     )
     _own_page_callbacks(app)
+    present.install()
     app.server.extensions[EXTENSION] = Services(settings)
     web.install(app, settings)
     app.layout = shell
@@ -65,8 +68,9 @@ def shell() -> html.Div:
         dbc.Navbar(dbc.Container([
             dbc.NavbarBrand("Statboard", href="/"),
             dbc.Nav(_nav_links(reader), class_name="me-auto"),
+            _present_button(reader),
             _signed_in(reader),
-        ], fluid=True), color="dark", dark=True, className="mb-3"),
+        ], fluid=True), color="dark", dark=True, className="mb-3 statboard-navbar"),
         dbc.Container(dash.page_container, fluid=True),
     ])
 
@@ -93,6 +97,15 @@ def _nav_links(reader) -> list:
     if reader is not None and reader.is_admin:
         links.append(dbc.NavItem(dbc.NavLink("Admin", href="/admin")))
     return links
+
+
+def _present_button(reader):
+    """Presentation mode for whatever page is open (assets/present.js adds `present=1` and asks for full
+    screen: browsers grant it only on a click like this one)."""
+    if reader is None:
+        return None
+    return html.Button("Present", id=PRESENT_BUTTON, type="button", className="btn btn-outline-light btn-sm me-3",
+                       title="Show this page for a projector: full screen, large type; Esc leaves")
 
 
 def _signed_in(reader):

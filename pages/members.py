@@ -17,6 +17,7 @@ from queries.performance import entity_path, resolve_month
 from queries.runtime import current_reader, refused, services
 from queries.scope import DEPARTMENT
 from queries.scorecard import ScorecardQueryError, indicator_catalogue, members_behind_cell
+from web.present import presenting, store_data
 
 dash.register_page(__name__, path="/members", name="Members", title="Members · Statboard", nav=False)
 
@@ -28,6 +29,7 @@ MEMBERS_MESSAGE = "members-message"
 MEMBERS_SUMMARY = "members-summary"
 MEMBERS_LINKS = "members-links"
 MEMBERS_REVEAL = "members-reveal"
+MEMBERS_PRESENT = "members-present"
 MEMBERS_MET = "members-met"
 MEMBERS_MET_BOX = "members-met-box"
 MEMBERS_UNIT = "members-unit"
@@ -47,8 +49,8 @@ PICK_ALSO = "pick-also"
 MAX_CELLS = 10  # cells of one entity drawn from at once
 MAX_HAND_PICKED = 50
 
-REVEAL_OPTIONS = [{"label": "Masked", "value": "masked"},
-                  {"label": "Shown (written to the audit log)", "value": "shown"}]
+MASKED_OPTION = {"label": "Masked", "value": "masked"}
+REVEAL_OPTIONS = [MASKED_OPTION, {"label": "Shown (written to the audit log)", "value": "shown"}]
 STRATIFY_OPTIONS = [{"label": "One group", "value": "none"}, {"label": "Each unit", "value": "unit"},
                     {"label": "Each worker", "value": "worker"}, {"label": "Met and not met", "value": "met"}]
 ONLY_OPTIONS = [{"label": "Every member", "value": "all"}, {"label": "Only met", "value": "met"},
@@ -57,10 +59,13 @@ MET_OPTIONS = [{"label": "All", "value": "all"}, {"label": "Met", "value": "yes"
 
 
 def layout(**query):
-    """The frame and an empty grid; `show_members` fills them."""
+    """The frame and an empty grid; `show_members` fills them. In presentation (web/present.py) there is no
+    way to reveal ids, and `show_members` refuses to."""
+    present = presenting()
     return html.Div([
         dcc.Location(id=MEMBERS_URL, refresh="callback-nav"),
         dcc.Store(id=MEMBERS_QUERY, data=query),
+        dcc.Store(id=MEMBERS_PRESENT, data=store_data()),
         html.Div(id=MEMBERS_BREADCRUMB),
         html.Div([html.H1(id=MEMBERS_TITLE, className="h3 me-auto mb-0"), html.Div(id=MEMBERS_AS_OF)],
                  className="d-flex flex-wrap align-items-baseline gap-3 mb-2"),
@@ -68,7 +73,8 @@ def layout(**query):
         html.Div(id=MEMBERS_SUMMARY, className="fs-5 mb-2"),
         dbc.Row([
             dbc.Col([dbc.Label("Identifiers"),
-                     dbc.RadioItems(id=MEMBERS_REVEAL, options=REVEAL_OPTIONS, value="masked", inline=True)], md=4),
+                     dbc.RadioItems(id=MEMBERS_REVEAL, options=[MASKED_OPTION] if present else REVEAL_OPTIONS,
+                                    value="masked", inline=True)], md=4, class_name="present-hide"),
             dbc.Col(html.Div([dbc.Label("Result"),
                               dbc.RadioItems(id=MEMBERS_MET, options=MET_OPTIONS, value="all", inline=True)],
                              id=MEMBERS_MET_BOX), md=3),
@@ -191,9 +197,10 @@ def _whole(what: str, text, optional: bool = False) -> int | None:
           Output(MEMBERS_GRID, "columnDefs"), Output(MEMBERS_GRID, "rowData"), Output(MEMBERS_UNIT, "options"),
           Output(MEMBERS_WORKER, "options"), Output(MEMBERS_MET_BOX, "style"), Output(PICK_CARD, "style"),
           Output(PICK_ALSO, "options"),
-          Input(MEMBERS_QUERY, "data"), Input(MEMBERS_REVEAL, "value"))
-def show_members(query, reveal):
-    """List the cell's members for a reader whose scope covers them (audited), or say why not."""
+          Input(MEMBERS_QUERY, "data"), Input(MEMBERS_REVEAL, "value"), State(MEMBERS_PRESENT, "data"))
+def show_members(query, reveal, present=None):
+    """List the cell's members for a reader whose scope covers them (audited), or say why not. In presentation
+    the ids stay masked whatever was asked, and nothing offers them."""
     blank = [None, "Members", None, None, None, None, [], [], [], [], None, {"display": "none"}, []]
     snapshot = services().warehouse.snapshot()
     if snapshot is None:
@@ -210,7 +217,8 @@ def show_members(query, reveal):
         refused(exc, "/members")
         blank[3] = message(f"{exc}.", heading="These members cannot be shown")
         return tuple(blank)
-    shown = reveal == "shown"
+    present = presenting(present)
+    shown = reveal == "shown" and not present
     # Written before the rows leave: if the audit log cannot be written, nothing is sent.
     store.record(services().store, reader.username, "members-revealed" if shown else "members-listed",
                  {"indicator": view.indicator_id, "month": f"{month:%Y-%m}", "entity": str(view.entity or DEPARTMENT),
@@ -223,8 +231,8 @@ def show_members(query, reveal):
     links = [dcc.Link(f"Back to {indicator['name']}", className="btn btn-outline-secondary me-2",
                       href=IndicatorView(view.indicator_id, month, None if entity.level == "department"
                                          else entity.ref).href()),
-             html.A("Download CSV (identifiers shown, audited)", href=exact.download_href(),
-                    className="btn btn-outline-primary")]
+             None if present else html.A("Download CSV (identifiers shown, audited)", href=exact.download_href(),
+                                         className="btn btn-outline-primary")]
     units = sorted(u for u in frame.unit_name.dropna().unique())
     workers = sorted(w for w in frame.worker_name.dropna().unique())
     title = f"{indicator['name']}: members behind {entity.name}, {month:%B %Y}"
@@ -232,7 +240,7 @@ def show_members(query, reveal):
             summary_text(frame, indicator["kind"], indicator["direction"]), links,
             column_defs(member_type, indicator["kind"]), member_rows(frame, indicator["kind"], shown),
             units, workers, None if indicator["kind"] == "proportion" else {"display": "none"},
-            None if len(frame) else {"display": "none"},
+            None if len(frame) and not present else {"display": "none"},
             [{"label": name, "value": ident} for ident, name in zip(catalogue.index, catalogue.name)
              if ident != view.indicator_id])
 

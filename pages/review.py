@@ -11,6 +11,7 @@ from queries import case_reviews
 from queries.runtime import current_reader, refused, services
 from queries.scorecard import ScorecardQueryError
 from reviews.instrument import InstrumentError, load_instrument
+from web.present import presenting, store_data
 
 dash.register_page(__name__, path="/review", name="Review", title="Review · Statboard", nav=False)
 
@@ -23,12 +24,14 @@ REVIEW_SAVE = "review-save"
 REVIEW_COMPLETE = "review-complete"
 REVIEW_SAID = "review-said"
 REVIEW_BUTTONS = "review-buttons"
+REVIEW_PRESENT = "review-present"
 
 
 def layout(**query):
-    """The frame; `show_review` fills it."""
+    """The frame; `show_review` fills it (read-only in presentation, web/present.py)."""
     return html.Div([
         dcc.Store(id=REVIEW_QUERY, data=query),
+        dcc.Store(id=REVIEW_PRESENT, data=store_data()),
         html.H1(id=REVIEW_TITLE, className="h3"),
         html.Div(id=REVIEW_MESSAGE),
         html.Div(id=REVIEW_FACTS, className="mb-2"),
@@ -36,7 +39,7 @@ def layout(**query):
         html.Div(id=REVIEW_SAID, className="mb-2"),
         html.Div([dbc.Button("Save draft", id=REVIEW_SAVE, color="secondary", outline=True, class_name="me-2"),
                   dbc.Button("Complete the review", id=REVIEW_COMPLETE, color="primary")],
-                 id=REVIEW_BUTTONS, className="mb-4", style={"display": "none"}),
+                 id=REVIEW_BUTTONS, className="mb-4 present-hide", style={"display": "none"}),
     ])
 
 
@@ -56,9 +59,11 @@ def _facts(review) -> html.Ul:
 
 
 @callback(Output(REVIEW_TITLE, "children"), Output(REVIEW_MESSAGE, "children"), Output(REVIEW_FACTS, "children"),
-          Output(REVIEW_FORM, "children"), Output(REVIEW_BUTTONS, "style"), Input(REVIEW_QUERY, "data"))
-def show_review(query):
-    """The review for a reader whose scope holds its case; editable by its assignee (or an executive)."""
+          Output(REVIEW_FORM, "children"), Output(REVIEW_BUTTONS, "style"), Input(REVIEW_QUERY, "data"),
+          State(REVIEW_PRESENT, "data"))
+def show_review(query, present=None):
+    """The review for a reader whose scope holds its case; editable by its assignee (or an executive), except in
+    presentation."""
     hidden = {"display": "none"}
     try:
         reader = current_reader()
@@ -69,7 +74,7 @@ def show_review(query):
         return "Review", message(f"{exc}.", heading="This review cannot be shown"), None, None, hidden
     except InstrumentError as exc:
         return "Review", message(exc.summary, heading="The review instrument cannot be read"), None, None, hidden
-    editable = (review.status != "completed" and not review.case_eliminated
+    editable = (not presenting(present) and review.status != "completed" and not review.case_eliminated
                 and (reader.username == review.assignee or reader.role == "executive"))
     return (f"Review {review.id}: {review.status}", None, _facts(review),
             review_form(instrument, review.answers, editable), None if editable else hidden)

@@ -12,6 +12,7 @@ from queries import case_reviews, reviews, store
 from queries.params import param_text
 from queries.runtime import current_reader, refused, services
 from queries.scorecard import ScorecardQueryError
+from web.present import presenting, store_data
 
 dash.register_page(__name__, path="/selection", name="Selection", title="Selection · Statboard", nav=False)
 
@@ -20,6 +21,7 @@ SELECTION_TITLE = "selection-title"
 SELECTION_MESSAGE = "selection-message"
 SELECTION_FACTS = "selection-facts"
 SELECTION_REVEAL = "selection-reveal"
+SELECTION_PRESENT = "selection-present"
 SELECTION_PICKS = "selection-picks"
 SELECTION_CASE = "selection-case"
 SELECTION_REASON = "selection-reason"
@@ -33,20 +35,24 @@ SELECTION_DUE = "selection-due"
 SELECTION_ASSIGN = "selection-assign"
 SELECTION_ASSIGNED = "selection-assigned"
 
-REVEAL_OPTIONS = [{"label": "Masked", "value": "masked"},
-                  {"label": "Shown (written to the audit log)", "value": "shown"}]
+MASKED_OPTION = {"label": "Masked", "value": "masked"}
+REVEAL_OPTIONS = [MASKED_OPTION, {"label": "Shown (written to the audit log)", "value": "shown"}]
 
 
 def layout(**query):
-    """The frame; `show_selection` fills it."""
+    """The frame; `show_selection` fills it. In presentation (web/present.py) there is no way to reveal ids,
+    and `show_selection` refuses to."""
+    present = presenting()
     return html.Div([
         dcc.Store(id=SELECTION_QUERY, data=query),
+        dcc.Store(id=SELECTION_PRESENT, data=store_data()),
         dcc.Store(id=SELECTION_CHANGED, data={"eliminated": 0}),  # bumped after an elimination: redraw
         html.H1(id=SELECTION_TITLE, className="h3"),
         html.Div(id=SELECTION_MESSAGE),
         html.Div(id=SELECTION_FACTS, className="mb-2"),
-        dbc.Label("Identifiers"),
-        dbc.RadioItems(id=SELECTION_REVEAL, options=REVEAL_OPTIONS, value="masked", inline=True, class_name="mb-2"),
+        html.Div([dbc.Label("Identifiers"),
+                  dbc.RadioItems(id=SELECTION_REVEAL, options=[MASKED_OPTION] if present else REVEAL_OPTIONS,
+                                 value="masked", inline=True, class_name="mb-2")], className="present-hide"),
         html.Div(id=SELECTION_PICKS),
         dbc.Card(dbc.CardBody([
             html.H2("Eliminate a pick", className="h5"),
@@ -62,7 +68,7 @@ def layout(**query):
                                    class_name="mt-4 w-100"), md=1),
             ], className="g-3"),
             html.Div(id=SELECTION_SAID, className="mt-2"),
-        ]), id=SELECTION_FORM, class_name="mt-3", style={"display": "none"}),
+        ]), id=SELECTION_FORM, class_name="mt-3 present-hide", style={"display": "none"}),
         dbc.Card(dbc.CardBody([
             html.H2("Assign the reviews", className="h5"),
             html.P("Each case picked (and not eliminated) without a review gets one, for a manager of this part of "
@@ -75,7 +81,7 @@ def layout(**query):
                 dbc.Col(dbc.Button("Assign", id=SELECTION_ASSIGN, color="primary", class_name="mt-4 w-100"), md=2),
             ], className="g-3"),
             html.Div(id=SELECTION_ASSIGNED, className="mt-2"),
-        ]), class_name="mt-3"),
+        ]), class_name="mt-3 present-hide"),
     ])
 
 
@@ -98,9 +104,11 @@ def _picks_table(selection, shown: bool) -> dbc.Table:
 @callback(Output(SELECTION_TITLE, "children"), Output(SELECTION_MESSAGE, "children"),
           Output(SELECTION_FACTS, "children"), Output(SELECTION_PICKS, "children"), Output(SELECTION_CASE, "options"),
           Output(SELECTION_REASON, "options"), Output(SELECTION_FORM, "style"),
-          Input(SELECTION_QUERY, "data"), Input(SELECTION_REVEAL, "value"), Input(SELECTION_CHANGED, "data"))
-def show_selection(query, reveal, _changed):
-    """The saved selection for a reader whose own part of the organisation holds it (audited), or why not."""
+          Input(SELECTION_QUERY, "data"), Input(SELECTION_REVEAL, "value"), Input(SELECTION_CHANGED, "data"),
+          State(SELECTION_PRESENT, "data"))
+def show_selection(query, reveal, _changed, present=None):
+    """The saved selection for a reader whose own part of the organisation holds it (audited), or why not. In
+    presentation the ids stay masked whatever was asked."""
     hidden = {"display": "none"}
     try:
         selection_id = record_id(query, "selection", "/selection")
@@ -110,7 +118,7 @@ def show_selection(query, reveal, _changed):
     except (ViewError, ScorecardQueryError) as exc:
         refused(exc, "/selection")
         return "Selection", message(f"{exc}.", heading="This selection cannot be shown"), None, None, [], [], hidden
-    shown = reveal == "shown"
+    shown = reveal == "shown" and not presenting(present)
     store.record(services().store, reader.username, "selection-revealed" if shown else "selection-shown",
                  {"selection": selection.id, "via": "page"}, request.remote_addr)
     cell = selection.cells[0]

@@ -349,7 +349,10 @@ VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09
          "meeting-update-action.value": "1", "meeting-update-status.value": "done", "meeting-update-note.value": "n",
          "meeting-summary-save.n_clicks": 1, "meeting-highlights.value": "h", "meeting-lessons.value": "l",
          "meeting-next-steps.value": "n", "meeting-followup-save.n_clicks": 1, "meeting-followup-send.n_clicks": 1,
-         "meeting-followup.value": "f", "meeting-close.n_clicks": 1, "meeting-move.n_clicks": 1}
+         "meeting-followup.value": "f", "meeting-close.n_clicks": 1, "meeting-move.n_clicks": 1,
+         # presentation mode's stores (web/present.py)
+         "members-present.data": {"present": False}, "selection-present.data": {"present": False},
+         "review-present.data": {"present": False}}
 TAKES = {SCORECARD: ["month", "parent", "level", "tier", "sort", "junk"],
          INDICATOR: ["indicator_id", "month", "parent", "level", "entity", "months", "junk"],
          ENTITY: ["level", "entity_id", "month", "junk"], MEMBERS: ["indicator", "month", "entity", "junk"],
