@@ -17,8 +17,14 @@ from components.heatmap import figure_labels
 from queries.performance import IndicatorAcross, Trend
 
 LINE_COLOURS = {"entity": "#0B3C8C", "parent": "#6F6F6F", "peers": "#9A4E9E"}  # not the status colours
-BAR_PX = 28
-PLAIN = {"plot_bgcolor": "white", "paper_bgcolor": "white"}
+BAR_PX = 34
+TEXT_PX = 15          # read from the back of a meeting room: no figure text smaller than 14 px
+NOTE_PX = 14
+LABEL_ROW_PX = 20     # each line's label has a row of its own above the plot, so labels never print over bars
+BOX_MIN_POINTS = 5    # fewer points than this make a box that pretends to a spread: dots only
+# No width: a figure takes the width of its container (autosize), only its height is fixed.
+PLAIN = {"plot_bgcolor": "white", "paper_bgcolor": "white", "autosize": True,
+         "font": {"size": TEXT_PX, "color": "#111"}, "hoverlabel": {"font": {"size": TEXT_PX}}}
 
 
 def _values(series) -> list:
@@ -30,47 +36,92 @@ def _values(series) -> list:
 def empty_figure(message: str = "") -> dict:
     """A blank figure (with a message in the middle when given): what a graph shows until it has data."""
     annotations = [{"text": message, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
-                    "font": {"size": 15}}] if message else []
+                    "font": {"size": 16}}] if message else []
     return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 120,
                                    "margin": {"t": 10, "b": 10, "l": 10, "r": 10}, "annotations": annotations,
                                    **PLAIN}}
 
 
-def _line(axis: str, value: float, colour: str, dash: str, label: str, position: str) -> tuple[dict, dict]:
-    """A line across the plot at `value` on `axis` ('x': vertical), and its label."""
+def _line(axis: str, value: float, colour: str, dash: str, label: str, position) -> tuple[dict, dict]:
+    """A line across the plot at `value` on `axis` ('x': vertical), and its label.
+
+    A vertical line's label goes above the plot in row `position` (0, 1, 2...: one row per line, so close
+    values never overprint), reading away from the nearer edge (`position` may be a (row, 'left'|'right') pair);
+    a horizontal line's label goes right of the plot."""
     if axis == "x":
+        row, side = position if isinstance(position, tuple) else (position, "left")
         shape = {"type": "line", "xref": "x", "x0": value, "x1": value, "yref": "paper", "y0": 0, "y1": 1}
-        y, anchor, shift = {"top": (1, "bottom", 0), "above top": (1, "bottom", 14), "bottom": (0, "top", 0),
-                            "middle": (0.5, "middle", 0)}[position]
-        note = {"x": value, "xref": "x", "y": y, "yref": "paper", "yanchor": anchor, "yshift": shift,
-                "xanchor": "left", "bgcolor": "rgba(255,255,255,0.8)"}
+        note = {"x": value, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom", "yshift": 2 + LABEL_ROW_PX * row,
+                "xanchor": side, "bgcolor": "rgba(255,255,255,0.85)"}
     else:
         shape = {"type": "line", "yref": "y", "y0": value, "y1": value, "xref": "paper", "x0": 0, "x1": 1}
         note = {"y": value, "yref": "y", "x": 1, "xref": "paper", "xanchor": "left"}
     shape["line"] = {"color": colour, "dash": dash, "width": 2}
-    return shape, {**note, "text": label, "showarrow": False, "font": {"size": 11}}
+    return shape, {**note, "text": label, "showarrow": False, "font": {"size": NOTE_PX}}
 
 
-def _standard_lines(indicator, axis: str) -> tuple[list, list]:
+def _side(value: float, x_range) -> str:
+    """Which way a label reads from its line: rightwards, unless that would run off the plot's right edge."""
+    if not x_range:
+        return "left"
+    low, high = x_range
+    return "right" if high > low and (value - low) / (high - low) > 0.6 else "left"
+
+
+def _value_range(indicator, values, extra=()) -> list[float]:
+    """An axis from zero to just above the data, the standard and `extra` (the parent's value): a percent axis
+    ends at 100 when what it shows comes near it, and never above it without data above it."""
+    seen = [float(v) for v in [*values, *extra] if v is not None and not pd.isna(v)]
+    if indicator.kind != "count":
+        seen += [float(threshold(indicator.green)), float(threshold(indicator.yellow))]
+    peak = max(seen, default=1.0) or 1.0
+    top = peak * 1.1
+    if indicator.kind == "proportion":
+        top = 100.0 if peak >= 75 and peak <= 100 else min(top, 100.0) if peak <= 100 else peak * 1.02
+    return [0, top]
+
+
+def _fitted_range(indicator, values, extra=()) -> list[float]:
+    """An axis fitted to dots (not bars, which start at zero): the data, the standard and `extra`, with a
+    little room; a percent axis stays within 0-100 unless the data leave it."""
+    seen = [float(v) for v in [*values, *extra] if v is not None and not pd.isna(v)]
+    if indicator.kind != "count":
+        seen += [float(threshold(indicator.green)), float(threshold(indicator.yellow))]
+    if not seen:
+        return [0, 1]
+    low, high = min(seen), max(seen)
+    pad = max((high - low) * 0.08, abs(high) * 0.01, 0.5)
+    low, high = max(low - pad, 0.0), high + pad
+    if indicator.kind == "proportion" and max(seen) <= 100:
+        high = min(high, 100.0)
+    return [low, high]
+
+
+def _standard_lines(indicator, axis: str, x_range=None) -> tuple[list, list]:
     """The green and yellow thresholds as lines across the plot (along x for bars, y for trends)."""
     shapes, notes = [], []
     if indicator.kind == "count":
         return shapes, notes
-    for name, colour, dash in (("green", "#333", "solid"), ("yellow", "#777", "dash")):
+    for row, (name, colour, dash) in enumerate((("green", "#333", "solid"), ("yellow", "#777", "dash"))):
         value = float(threshold(getattr(indicator, name)))
-        # Yellow's label above green's: the two thresholds are often close together.
         shape, note = _line(axis, value, colour, dash, f"{name} {format_value(indicator.kind, value)}",
-                            "top" if name == "green" or axis == "y" else "above top")
+                            (row, _side(value, x_range)) if axis == "x" else "right")
         shapes.append(shape)
         notes.append(note)
     return shapes, notes
 
 
-def _parent_line(data: IndicatorAcross, label: str) -> tuple[list, list]:
+def _parent_line(data: IndicatorAcross, label: str, x_range=None) -> tuple[list, list]:
     if data.parent_cell is None:
         return [], []
-    shape, note = _line("x", float(data.parent_cell.value), LINE_COLOURS["parent"], "dot", label, "middle")
+    value = float(data.parent_cell.value)
+    shape, note = _line("x", value, LINE_COLOURS["parent"], "dot", f"┅ {label}",
+                        (2 if data.indicator.kind != "count" else 0, _side(value, x_range)))
     return [shape], [note]
+
+
+def _label_rows(data: IndicatorAcross) -> int:
+    return (2 if data.indicator.kind != "count" else 0) + (data.parent_cell is not None)
 
 
 def ranking_figure(data: IndicatorAcross) -> dict:
@@ -91,14 +142,18 @@ def ranking_figure(data: IndicatorAcross) -> dict:
            "marker": {"color": [STATUS_STYLE[s]["colour"] for s in statuses], "line": {"color": "#333", "width": 1}},
            "customdata": [[level, entity_id] for level, entity_id in zip(ranked.level, ranked.entity_id)],
            "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>"}
-    shapes, notes = _standard_lines(indicator, "x")
+    x_range = _value_range(indicator, ranked.value, [] if data.parent_cell is None else [data.parent_cell.value])
+    shapes, notes = _standard_lines(indicator, "x", x_range)
     parent_shapes, parent_notes = _parent_line(
         data, f"{literal(data.parent.name)}: {format_value(indicator.kind, data.parent_cell.value)}"
-        if data.parent_cell is not None else "")
+        if data.parent_cell is not None else "", x_range)
+    rows = _label_rows(data)
     return {"data": [bar], "layout": {
-        "yaxis": {"autorange": "reversed", "fixedrange": True},
-        "xaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True, "rangemode": "tozero"},
-        "height": 120 + BAR_PX * len(ranked), "margin": {"t": 40, "l": 220, "r": 90, "b": 50},
+        "yaxis": {"autorange": "reversed", "fixedrange": True, "automargin": True},
+        "xaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True, "range": x_range},
+        "height": 110 + LABEL_ROW_PX * rows + BAR_PX * len(ranked),
+        "margin": {"t": 14 + LABEL_ROW_PX * rows, "l": 220, "r": 100, "b": 56},
+        "uniformtext": {"minsize": NOTE_PX, "mode": "show"},
         "showlegend": False, "shapes": shapes + parent_shapes, "annotations": notes + parent_notes, **PLAIN}}
 
 
@@ -115,20 +170,23 @@ def variation_figure(data: IndicatorAcross) -> dict:
     if rated.empty:
         return empty_figure("Too few members in every entity to show a spread")
     labels = figure_labels(rated.entity_name.tolist(), rated.entity_id.tolist())
-    box = {"type": "box", "x": _values(rated.value), "y0": 0, "orientation": "h", "boxpoints": False,
-           "name": f"{data.level}s", "line": {"color": "#555"}, "fillcolor": "rgba(0,0,0,0)", "hoverinfo": "skip"}
+    box = [] if len(rated) < BOX_MIN_POINTS else [{"type": "box", "x": _values(rated.value), "y0": 0, "orientation": "h", "boxpoints": False,
+           "name": f"{data.level}s", "line": {"color": "#555"}, "fillcolor": "rgba(0,0,0,0)", "hoverinfo": "skip"}]
     # One dot per entity, spread up and down by a fixed pattern (not random: the same data draws the same).
     dots = {"type": "scatter", "x": _values(rated.value), "y": [((n * 7) % 11 - 5) / 20 for n in range(len(rated))],
             "mode": "markers", "hovertext": labels, "hovertemplate": "%{hovertext}: %{x}<extra></extra>",
             "marker": {"color": [STATUS_STYLE[s]["colour"] for s in rated.status], "size": 12,
                        "symbol": [{"green": "circle", "yellow": "diamond", "red": "x"}.get(s, "circle-open")
                                   for s in rated.status], "line": {"color": "#333", "width": 1}}}
-    shapes, notes = _standard_lines(indicator, "x")
-    parent_shapes, parent_notes = _parent_line(data, literal(data.parent.name))
-    return {"data": [box, dots], "layout": {
-        "xaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True},
+    x_range = _fitted_range(indicator, rated.value, [] if data.parent_cell is None else [data.parent_cell.value])
+    shapes, notes = _standard_lines(indicator, "x", x_range)
+    parent_shapes, parent_notes = _parent_line(data, literal(data.parent.name), x_range)
+    rows = _label_rows(data)
+    return {"data": [*box, dots], "layout": {
+        "xaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True, "range": x_range},
         "yaxis": {"fixedrange": True, "showticklabels": False, "range": [-0.6, 0.6]},
-        "height": 220, "margin": {"t": 40, "l": 20, "r": 20, "b": 50}, "showlegend": False,
+        "height": 200 + LABEL_ROW_PX * rows, "margin": {"t": 14 + LABEL_ROW_PX * rows, "l": 20, "r": 30, "b": 56},
+        "showlegend": False,
         "shapes": shapes + parent_shapes, "annotations": notes + parent_notes, **PLAIN}}
 
 
@@ -144,9 +202,12 @@ def peers_figure(data: IndicatorAcross) -> dict:
         rated = members[~members.status.isin(["insufficient", "suppressed"])]
         under = members.under_parent.tolist()
         names = [literal(name) for name in members.entity_name]
+        # Names alternate above and below their dots, in order of value, so neighbours do not print over each other.
+        order = members.value.rank(method="first").fillna(0).astype(int).tolist()
         traces.append({
             "type": "scatter", "x": _values(members.value), "y": [group] * len(members), "mode": "markers+text",
-            "name": group, "text": names, "textposition": "top center", "showlegend": False,
+            "name": group, "text": names, "showlegend": False, "cliponaxis": False,
+            "textposition": ["top center" if n % 2 else "bottom center" for n in order],
             "marker": {"size": [16 if u else 11 for u in under],
                        "color": [STATUS_STYLE[s]["colour"] for s in members.status],
                        "symbol": ["diamond" if u else "circle" for u in under], "line": {"color": "#333", "width": 1}},
@@ -161,11 +222,13 @@ def peers_figure(data: IndicatorAcross) -> dict:
                 "marker": {"symbol": "line-ns", "size": 30, "line": {"color": "#111", "width": 3}},
                 "hovertext": [f"{group} median: {format_value(indicator.kind, median, True)}"],
                 "hovertemplate": "%{hovertext}<extra></extra>"})
-    shapes, notes = _standard_lines(indicator, "x")
+    x_range = _fitted_range(indicator, offices.value)
+    shapes, notes = _standard_lines(indicator, "x", x_range)
     return {"data": traces, "layout": {
-        "xaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True},
-        "yaxis": {"fixedrange": True, "type": "category"},
-        "height": 140 + 70 * offices.group.nunique(), "margin": {"t": 40, "l": 140, "r": 40, "b": 50},
+        "xaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True, "range": x_range},
+        "yaxis": {"fixedrange": True, "type": "category", "automargin": True},
+        "height": 120 + 2 * LABEL_ROW_PX + 80 * offices.group.nunique(),
+        "margin": {"t": 14 + 2 * LABEL_ROW_PX, "l": 140, "r": 60, "b": 56},
         "shapes": shapes, "annotations": notes, **PLAIN}}
 
 
@@ -203,13 +266,14 @@ def trend_figure(data: Trend, actions=()) -> dict:
             trace["marker"] = {"size": 9, "line": {"color": LINE_COLOURS[line], "width": 2},
                                "color": ["white" if s == "insufficient" else LINE_COLOURS[line] for s in statuses]}
         traces.append(trace)
-    shapes, notes = _bands(indicator, series)
+    y_range = _trend_range(indicator, series)
+    shapes, notes = _bands(indicator, series, y_range)
     action_shapes, action_notes, rows = _action_marks(data, actions)
     shapes, notes = shapes + action_shapes, notes + action_notes
     return {"data": traces, "layout": {
         "xaxis": {"type": "date", "dtick": "M3", "tickformat": "%b %Y", "fixedrange": True},
-        "yaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True},
-        "height": 380 + 16 * rows, "margin": {"t": 30 + 16 * rows, "l": 70, "r": 130, "b": 40},
+        "yaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True, "range": y_range},
+        "height": 400 + 18 * rows, "margin": {"t": 30 + 18 * rows, "l": 80, "r": 150, "b": 40},
         "hovermode": "closest",
         "legend": {"orientation": "h", "y": -0.15}, "shapes": shapes, "annotations": notes, **PLAIN}}
 
@@ -237,16 +301,34 @@ def _action_marks(data: Trend, actions) -> tuple[list, list, int]:
                        "line": {"color": ACTION_COLOUR, "dash": "dot", "width": 2}})
         notes.append({"x": day, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
                       "xanchor": "right" if turn is not None and pd.Timestamp(action.agreed_on) > turn else "left",
-                      "yshift": 2 + 16 * above, "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
-                      "font": {"size": 11, "color": ACTION_COLOUR},
+                      "yshift": 2 + 18 * above, "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
+                      "font": {"size": NOTE_PX, "color": ACTION_COLOUR},
                       "text": f"▼ action {action.agreed_on:%d %b %Y}: {literal(short)}",
                       "hovertext": f"{literal(action.what)}<br>owner {literal(action.owner)}, due "
                                    f"{action.due:%d %b %Y}, {literal(action.status)}"})
     return shapes, notes, len(mine)
 
 
-def _bands(indicator, series: pd.DataFrame) -> tuple[list, list]:
-    """Green, yellow and red bands behind the lines (none for a count), faint so the lines read first."""
+def _trend_range(indicator, series: pd.DataFrame) -> list[float] | None:
+    """The value axis fitted to the lines and the standard, with a little room: a 95-100 trend reads as a
+    trend, not a flat line at the top of 0-100. A percent axis stays within 0-100; a count starts at zero."""
+    values = series.value.dropna().astype(float).tolist()
+    if not values:
+        return None
+    if indicator.kind == "count":
+        return [0, max(values) * 1.1 or 1.0]
+    seen = values + [float(threshold(indicator.green)), float(threshold(indicator.yellow))]
+    low, high = min(seen), max(seen)
+    pad = max((high - low) * 0.12, abs(high) * 0.01, 0.5)
+    low, high = max(low - pad, 0.0), high + pad
+    if indicator.kind == "proportion":
+        high = min(high, 100.0) if max(seen) <= 100 else high
+    return [low, high]
+
+
+def _bands(indicator, series: pd.DataFrame, y_range: list[float] | None = None) -> tuple[list, list]:
+    """Green, yellow and red bands behind the lines (none for a count), faint so the lines read first; they
+    reach the edges of `y_range`."""
     if indicator.kind == "count":
         return [], []
     green, yellow = float(threshold(indicator.green)), float(threshold(indicator.yellow))
@@ -255,6 +337,8 @@ def _bands(indicator, series: pd.DataFrame) -> tuple[list, list]:
     high = max([green, yellow, *values]) * 1.1 or 1.0
     if indicator.kind == "proportion" and indicator.direction == "higher":
         high = max(high, 100.0)
+    if y_range is not None:
+        low, high = min(low, y_range[0]), max(high, y_range[1])
     if indicator.direction == "higher":
         bands = [("green", green, high), ("yellow", yellow, green), ("red", low, yellow)]
     else:

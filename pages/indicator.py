@@ -35,6 +35,9 @@ INDICATOR_TREND_TITLE = "indicator-trend-title"
 INDICATOR_DEFINITION = "indicator-definition"
 INDICATOR_MEMBERS = "indicator-members"
 INDICATOR_FOCUS_MEMBERS = "indicator-focus-members"
+INDICATOR_CHARTS = "indicator-charts"
+# Withheld, not display:none: Plotly sizes a figure drawn in a hidden box to nothing (assets/pages.css).
+CHARTS_SHOWN, CHARTS_WITHHELD = "indicator-charts", "indicator-charts charts-withheld"
 
 MONTHS_OPTIONS = [{"label": f"{n} months", "value": str(n)} for n in TREND_MONTHS] + [
     {"label": "Whole history", "value": "all"}]
@@ -43,7 +46,9 @@ MONTHS_OPTIONS = [{"label": f"{n} months", "value": str(n)} for n in TREND_MONTH
 def layout(indicator_id=None, **query):
     """The sections with empty figures; `show_indicator` fills them."""
     def graph(graph_id):
-        return dcc.Loading(dcc.Graph(id=graph_id, figure=empty_figure(), config=GRAPH_CONFIG), delay_show=300)
+        # Responsive: a figure takes the width of its column (its height is its own).
+        return dcc.Loading(dcc.Graph(id=graph_id, figure=empty_figure(), config={**GRAPH_CONFIG, "responsive": True},
+                                     style={"height": "auto", "width": "100%"}), delay_show=300)
 
     return html.Div([
         dcc.Location(id=INDICATOR_URL, refresh="callback-nav"),
@@ -62,17 +67,19 @@ def layout(indicator_id=None, **query):
         dbc.Row([
             dbc.Col([
                 html.Div(id=INDICATOR_SUMMARY, className="mb-2"),
-                html.H2("Ranked against the standard", className="h5"),
-                html.P("Click a bar for that entity's trend.", className="text-muted small"),
-                graph(INDICATOR_RANKING),
-                html.H2("Variation behind the parent's value", className="h5 mt-3"),
-                graph(INDICATOR_VARIATION),
-                html.H2(id=INDICATOR_TREND_TITLE, className="h5 mt-3"),
-                graph(INDICATOR_TREND),
-                html.H2("Offices beside their peer group", className="h5 mt-3"),
-                html.P("Each office with the other offices of its peer group; the bar is the group's median, "
-                       "diamonds are the offices under this page's parent.", className="text-muted small"),
-                graph(INDICATOR_PEERS),
+                html.Div([
+                    html.H2("Ranked against the standard", className="h5"),
+                    html.P("Click a bar for that entity's trend.", className="text-muted small"),
+                    graph(INDICATOR_RANKING),
+                    html.H2("Variation behind the parent's value", className="h5 mt-3"),
+                    graph(INDICATOR_VARIATION),
+                    html.H2(id=INDICATOR_TREND_TITLE, className="h5 mt-3"),
+                    graph(INDICATOR_TREND),
+                    html.H2("Offices beside their peer group", className="h5 mt-3"),
+                    html.P("Each office with the other offices of its peer group; the bar is the group's median, "
+                           "diamonds are the offices under this page's parent.", className="text-muted small"),
+                    graph(INDICATOR_PEERS),
+                ], id=INDICATOR_CHARTS, className=CHARTS_WITHHELD),
             ], lg=8),
             dbc.Col(html.Div(id=INDICATOR_DEFINITION), lg=4),
         ]),
@@ -90,6 +97,9 @@ def summary(data, members_links: list | None = None) -> html.Div:
         cell = data.parent_cell
         head = (f"{parent}: {format_value(indicator.kind, cell.value, True)}, "
                 f"{status_text(cell.status)}.")
+    if data.ranked.empty:
+        return html.Div([html.Div([head, *(members_links or [])], className="fw-bold"),
+                         html.Div(f"None of its {data.level}s has members for this indicator in {data.month:%B %Y}.")])
     counts = status_counts(data)
     parts = [html.Span(f"{STATUS_STYLE[s]['symbol']} {n} {STATUS_STYLE[s]['label']}",
                        className=f"status-chip me-2 {status_class(s)}",
@@ -106,11 +116,11 @@ def summary(data, members_links: list | None = None) -> html.Div:
           Output(INDICATOR_RANKING, "figure"), Output(INDICATOR_VARIATION, "figure"),
           Output(INDICATOR_PEERS, "figure"), Output(INDICATOR_TREND_TITLE, "children"),
           Output(INDICATOR_TREND, "figure"), Output(INDICATOR_DEFINITION, "children"),
-          Input(INDICATOR_QUERY, "data"))
+          Output(INDICATOR_CHARTS, "className"), Input(INDICATOR_QUERY, "data"))
 def show_indicator(query):
     """Read the view from the URL and draw every section, or say what was wrong with the URL."""
     blank = [None, "Indicator", None, [], None, None, None, empty_figure(), empty_figure(), empty_figure(), None,
-             empty_figure(), None]
+             empty_figure(), None, CHARTS_WITHHELD]  # a message, not four empty frames
     snapshot = services().warehouse.snapshot()
     if snapshot is None:
         blank[5] = no_data()
@@ -135,10 +145,18 @@ def show_indicator(query):
     members_links = _members_links(scope, view, data, history)
     # The actions agreed at Stat meetings to move this trend, so the curve can be read against them.
     actions = actions_for_cell(services().store, reader, view.indicator_id, history.entity.ref)
-    return (breadcrumb(data.path, view.month, current_is_link=True), f"{data.indicator['name']}",
-            data_as_of(snapshot.version), month_options(report_months(snapshot)), f"{data.month:%Y-%m}", None,
-            summary(data, members_links), ranking_figure(data), variation_figure(data), peers_figure(data), trend_title,
-            trend_figure(history, actions), definition_card(data.indicator))
+    title = f"{data.indicator['name']}"
+    shown = (breadcrumb(data.path, view.month, current_is_link=True), title, data_as_of(snapshot.version),
+             month_options(report_months(snapshot)), f"{data.month:%Y-%m}")
+    if data.ranked.empty and data.parent_cell is None and history.series.value.dropna().empty:
+        # Nothing to chart in any month shown: one sentence, not empty frames.
+        said = html.P(f"No one is counted in this indicator for {entity_label(data.parent.name, data.parent.level)} "
+                      f"or any of its {data.level}s in {data.month:%B %Y}, nor in {span} for "
+                      f"{entity_label(history.entity.name, history.entity.level)}: there is nothing to chart. "
+                      "The definition beside says who would be.", className="lead")
+        return (*shown, None, said, *blank[7:12], definition_card(data.indicator), CHARTS_WITHHELD)
+    return (*shown, None, summary(data, members_links), ranking_figure(data), variation_figure(data),
+            peers_figure(data), trend_title, trend_figure(history, actions), definition_card(data.indicator), CHARTS_SHOWN)
 
 
 def _members_links(scope, view, data, history) -> list:

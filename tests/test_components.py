@@ -235,8 +235,8 @@ def test_sparkline_and_story_rows():
 
 def test_variation_marks_every_rated_entity():
     figure = validated(charts.variation_figure(_across([1.0, 6.0, 9.0], ["green", "insufficient", "red"])))
-    dots = figure.data[1]
-    assert list(dots.x) == [1.0, 9.0] and list(dots.marker.symbol) == ["circle", "x"]
+    dots = figure.data[-1]  # two rated points: dots, no box
+    assert list(dots.x) == [1.0, 9.0] and list(dots.marker.symbol) == ["circle", "x"] and len(figure.data) == 1
     assert "Too few members" in charts.variation_figure(_across([1.0], ["insufficient"]))["layout"]["annotations"][0]["text"]
 
 

@@ -166,3 +166,48 @@ def test_the_home_page_links_only_what_the_reader_may_open(app, role, scope, lin
     walk(table)
     assert found == links
     assert not [name for name in not_shown if name in _text(table)]
+
+
+def _figure_texts(figure) -> list[int]:
+    """Every font size a figure sets or inherits (Plotly's default is 12)."""
+    base = figure["layout"].get("font", {}).get("size", 12)
+    sizes = [base]
+    sizes += [a.get("font", {}).get("size", base) for a in figure["layout"].get("annotations", [])]
+    return sizes
+
+
+def test_the_indicator_charts_read_from_the_back_of_the_room(demo_snapshot):
+    from components import charts
+    from queries.performance import indicator_across, trend
+    whole = Scope()
+    department = indicator_across(demo_snapshot, whole, "timely_contacts_cases", None)
+    office = indicator_across(demo_snapshot, whole, "timely_contacts_cases", None, EntityRef("bureau", "B01"))
+    history = trend(demo_snapshot, whole, "no_recurrence", EntityRef("office", "O001"))
+    for data in (department, office):
+        for figure in (charts.ranking_figure(data), charts.variation_figure(data), charts.peers_figure(data)):
+            layout = figure["layout"]
+            assert "width" not in layout and layout["autosize"] is True and min(_figure_texts(figure)) >= 14
+            # A percent axis ends at 100, or just above the data and the standard: never at 120 or 170.
+            assert layout["xaxis"]["range"][1] <= 100
+            # The lines' labels each have a row above the plot: none overprints another or the bars.
+            rows = [(a["yshift"], a["y"], a["yref"]) for a in layout["annotations"] if a.get("yref") == "paper"]
+            assert len(set(rows)) == len(rows) and all(y == 1 for _, y, _ in rows)
+    assert len(department.ranked) < 5 and not [t for t in charts.variation_figure(department)["data"]
+                                               if t["type"] == "box"]  # no box from a handful of points
+    figure = charts.trend_figure(history)
+    low, high = figure["layout"]["yaxis"]["range"]
+    values = history.series.value.dropna()
+    assert low > 0 and high <= 100 and low <= values.min() and high >= values.max()
+    assert min(_figure_texts(figure)) >= 14
+
+
+def test_an_indicator_with_no_one_in_it_says_so_in_one_sentence_without_empty_charts(app):
+    from pages.indicator import CHARTS_SHOWN, CHARTS_WITHHELD, show_indicator
+    from tests.web import as_user
+    with as_user(app):
+        empty = show_indicator({"indicator_id": "permanency_24m_plus"})  # no members in any month of the demo
+        full = show_indicator({"indicator_id": "reentry"})
+        unknown = show_indicator({"indicator_id": "nope"})
+    said = _text(empty[6])
+    assert "there is nothing to chart" in said and "Of its 0" not in said and empty[-1] == CHARTS_WITHHELD
+    assert full[-1] == CHARTS_SHOWN and unknown[-1] == CHARTS_WITHHELD
