@@ -57,9 +57,51 @@ def _notes(item: AgendaItem, editable: bool, label: str) -> html.Div:
     ])
 
 
-def item_card(book: Book, item: AgendaItem, number: int, editable: bool, case_level: bool = False) -> dbc.Card:
+PRESENT_FONT_PX = 20  # a chart's smallest text in presentation: read from the back of a room at 1280×720
+PRESENT_TICKS = "M6"  # a date axis's ticks in presentation: six-monthly labels fit a 1280 px screen unslanted
+
+
+def presented(figure: dict) -> dict:
+    """`figure` for a projector: its text at least `PRESENT_FONT_PX`, as tall as the box it is drawn in
+    (assets/present.css sizes `.present-chart` to a share of the screen). components/charts.py draws it; only its layout's
+    sizes change here."""
+    layout = dict(figure.get("layout") or {})
+    layout.pop("height", None)
+    layout["autosize"] = True
+    layout["font"] = {**(layout.get("font") or {}), "size": PRESENT_FONT_PX, "color": "#000"}
+    for name in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
+        axis = dict(layout[name] or {})
+        axis["tickfont"] = {**(axis.get("tickfont") or {}), "size": PRESENT_FONT_PX}
+        axis["automargin"] = True
+        if axis.get("type") == "date":
+            axis.update(dtick=PRESENT_TICKS, tickangle=0)
+        layout[name] = axis
+    if isinstance(layout.get("title"), dict):
+        layout["title"] = {**layout["title"], "font": {**(layout["title"].get("font") or {}), "size": 24}}
+    if "legend" in layout:
+        layout["legend"] = {**layout["legend"], "font": {"size": PRESENT_FONT_PX}, "y": -0.2, "yanchor": "top"}
+    layout["annotations"] = [{**a, "font": {**(a.get("font") or {}), "size": max(PRESENT_FONT_PX,
+                                                                                (a.get("font") or {}).get("size", 0))}}
+                             for a in layout.get("annotations") or []]
+    margin = dict(layout.get("margin") or {})
+    margin["t"] = max(margin.get("t", 40), 50)
+    margin["b"] = max(margin.get("b", 40), 100 if "legend" in layout else 60)
+    layout["margin"] = margin
+    return {**figure, "layout": layout}
+
+
+def _graph(figure: dict, ident: str, present: bool) -> dcc.Graph:
+    if not present:
+        return dcc.Graph(figure=figure, config=GRAPH_CONFIG, id=ident)
+    return dcc.Graph(figure=presented(figure), config={**GRAPH_CONFIG, "displayModeBar": False, "responsive": True},
+                     id=ident, className="present-chart")
+
+
+def item_card(book: Book, item: AgendaItem, number: int, editable: bool, case_level: bool = False,
+              present: bool = False) -> dbc.Card:
     """One agenda item: a cell with its numbers, trend, variation, notes and questions; or a practice, kudos or
-    case-review section. `case_level`: the reader may open the members behind the cell."""
+    case-review section. `case_level`: the reader may open the members behind the cell. `present`: for a
+    projector (larger charts, no links away)."""
     if item.kind in ("practice", "kudos"):
         return dbc.Card(dbc.CardBody([
             html.Div([html.H2(f"{number}. {KIND_WORDS[item.kind]}", className="h5 mb-0"),
@@ -101,11 +143,11 @@ def item_card(book: Book, item: AgendaItem, number: int, editable: bool, case_le
         ]))
         actions = [a for a in (*book.carried, *book.new)
                    if a.indicator_id == item.indicator_id and a.entity == item.entity]
-        graphs = [dbc.Col(dcc.Graph(figure=trend_figure(numbers.trend, actions), config=GRAPH_CONFIG,
-                                    id=f"meeting-trend-{item.id}"), lg=7)]
+        graphs = [dbc.Col(_graph(trend_figure(numbers.trend, actions), f"meeting-trend-{item.id}", present),
+                          lg=7, width=7 if present else None)]
         if numbers.variation is not None:
-            graphs.append(dbc.Col(dcc.Graph(figure=variation_figure(numbers.variation), config=GRAPH_CONFIG,
-                                            id=f"meeting-variation-{item.id}"), lg=5))
+            graphs.append(dbc.Col(_graph(variation_figure(numbers.variation), f"meeting-variation-{item.id}",
+                                         present), lg=5, width=5 if present else None))
         parts.append(dbc.Row(graphs))
         questions = list(indicator["questions"])
         if questions:
@@ -114,7 +156,7 @@ def item_card(book: Book, item: AgendaItem, number: int, editable: bool, case_le
         parent = None if item.entity.level == "department" else item.entity
         members = [" · ", dcc.Link("Members", href=MembersView(item.indicator_id, month, parent).href())] \
             if case_level else []
-        parts.append(html.P([
+        parts.append(html.P(className="present-hide", children=[
             dcc.Link("Trend", href=IndicatorView(item.indicator_id, month, entity=item.entity).href()), " · ",
             dcc.Link("Variation", href=IndicatorView(item.indicator_id, month, parent).href()), *members,
             html.Span(" (today's data)", className="text-muted"),

@@ -22,11 +22,13 @@ from queries.reviews import list_selections
 from queries.runtime import current_reader, refused, services
 from queries.scope import EntityRef
 from queries.scorecard import ScorecardQueryError, indicator_catalogue, parse_entity
+from web.present import presenting, store_data
 from reviews.instrument import InstrumentError, load_instrument
 
 dash.register_page(__name__, path="/meeting", name="Meeting", title="Meeting · Statboard", nav=False)
 
 Q = "meeting-query"
+PRESENT = "meeting-present"
 CHANGED = "meeting-changed"
 TITLE = "meeting-title"
 FACTS = "meeting-facts"
@@ -76,21 +78,23 @@ def _area(label: str, ident: str, rows: int = 3, maxlength: int = 5000) -> html.
 
 
 def layout(**query):
-    """The frame; `show_meeting` fills it, `act` changes it."""
+    """The frame; `show_meeting` fills it, `act` changes it. In presentation (web/present.py) only the title,
+    any warning and the agenda show, one item at a time (assets/present.js)."""
     return html.Div([
         dcc.Store(id=Q, data=query),
+        dcc.Store(id=PRESENT, data=store_data()),
         dcc.Store(id=CHANGED, data={"n": 0}),
         dcc.Store(id=KEYS, data={}),
         html.H1(id=TITLE, className="h3"),
-        html.Div(id=FACTS, className="mb-2"),
+        html.Div(id=FACTS, className="mb-2 present-hide"),
         html.Div(id=BANNER),
-        html.Div(id=DOWNLOADS, className="mb-3"),
+        html.Div(id=DOWNLOADS, className="mb-3 present-hide"),
         html.Div(id=SAID, role="status", **{"aria-live": "polite"}),
-        html.H2("Carried over from earlier meetings", className="h4"),
-        html.Div(id=CARRIED),
-        html.H2("Agenda", className="h4 mt-3"),
+        html.Div([html.H2("Carried over from earlier meetings", className="h4"), html.Div(id=CARRIED)],
+                 className="present-hide"),
+        html.H2("Agenda", className="h4 mt-3 present-hide"),
         html.Div(id=AGENDA),
-        html.Div([
+        html.Div(className="present-hide", children=[html.Div([
             html.H2("Add to the agenda", className="h4 mt-3"),
             html.Div([
                 html.P("Click a cell of the scorecard to flag it for discussion.", className="text-muted mb-1"),
@@ -156,7 +160,7 @@ def layout(**query):
             dbc.Button("Move to the newest data", id=MOVE, color="warning", class_name="me-2"),
             dbc.Button("Close the meeting", id=CLOSE, color="danger", outline=True),
         ], className="mb-5"),
-    ])
+    ])])
 
 
 def _reader_book(query):
@@ -228,9 +232,9 @@ def _cells(book) -> list[dict]:
           Output(LESSONS, "value"), Output(NEXT_STEPS, "value"), Output("meeting-summary-area", "style"),
           Output(FOLLOWUP, "value"), Output(FOLLOWUP_SEND, "style"), Output(FOLLOWUP_LINKS, "children"),
           Output(MOVE, "style"), Output(CLOSE, "style"),
-          Input(Q, "data"), Input(CHANGED, "data"))
-def show_meeting(query, _changed):
-    """The meeting for a reader whose scope owns its entity, or why not."""
+          Input(Q, "data"), Input(CHANGED, "data"), State(PRESENT, "data"))
+def show_meeting(query, _changed, present=None):
+    """The meeting for a reader whose scope owns its entity, or why not; in presentation, not editable."""
     hidden = {"display": "none"}
     blank = (None, None, None, None, {}, hidden, None, hidden, hidden, [], None, hidden, [], [], None, None, None,
              hidden, None, hidden, None, hidden, hidden)
@@ -243,10 +247,11 @@ def show_meeting(query, _changed):
         return ("Meeting", None, message(exc.summary, heading="The review instrument cannot be read"), *blank)
     from queries.followup import followup_for
     m = book.meeting
-    editable = m.is_open
+    present = presenting(present)
+    editable = m.is_open and not present
     numbers = book.numbers
     case_level = reader.data_scope().case_level
-    agenda = [item_card(book, item, n, editable, case_level) for n, item in enumerate(book.items, start=1)] or \
+    agenda = [item_card(book, item, n, editable, case_level, present) for n, item in enumerate(book.items, start=1)] or \
         [html.P("Nothing on the agenda yet: flag cells of the scorecard below, or accept suggestions.",
                 className="text-muted")]
     figure, keys, offered = {}, {}, []

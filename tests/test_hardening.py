@@ -352,7 +352,7 @@ VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09
          "meeting-followup.value": "f", "meeting-close.n_clicks": 1, "meeting-move.n_clicks": 1,
          # presentation mode's stores (web/present.py)
          "members-present.data": {"present": False}, "selection-present.data": {"present": False},
-         "review-present.data": {"present": False}}
+         "review-present.data": {"present": False}, "meeting-present.data": {"present": False}}
 TAKES = {SCORECARD: ["month", "parent", "level", "tier", "sort", "junk"],
          INDICATOR: ["indicator_id", "month", "parent", "level", "entity", "months", "junk"],
          ENTITY: ["level", "entity_id", "month", "junk"], MEMBERS: ["indicator", "month", "entity", "junk"],
