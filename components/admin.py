@@ -60,7 +60,8 @@ def audit_detail(detail) -> html.Div | str:
     lines = []
     for key in sorted(detail, key=str)[:DETAIL_KEYS_SHOWN]:
         value = detail[key]
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+        text = value if isinstance(value, str) else "—" if value is None else json.dumps(
+            value, ensure_ascii=False, sort_keys=True)
         lines.append(html.Div([html.Span(f"{_clipped(str(key), 40)}: ", className="text-muted"),
                                _clipped(" ".join(text.split()), DETAIL_VALUE_CHARS)]))
     if len(detail) > DETAIL_KEYS_SHOWN:

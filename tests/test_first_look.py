@@ -72,6 +72,7 @@ def test_the_audit_log_reads_as_lines_bounded_and_as_text():
                          ("nested: ", '{"a": [1, 2]}'), ("reason: ", "office:O002 is outside what you may see")]
     assert all(isinstance(value, str) for _, value in pairs)  # plain strings: Dash writes them as text, never markup
     assert audit_detail({}) == "" and audit_detail(None) == ""
+    assert audit_detail({"scope": None}).children[0].children[1] == "—"  # not JSON's null
     assert [line.children[0].children for line in audit_detail({"b": 1, "a": "x"}).children] == ["a: ", "b: "]
 
 
