@@ -53,15 +53,18 @@ def _colourscale() -> list:
     return scale
 
 
-def _hover(indicator, row_label: str, cell) -> str:
+def hover_lines(indicator, row_label: str, cell) -> list[str]:
+    """What a cell's hover says, as plain lines: the row, the indicator, the value with its unit and what it is
+    made of, the standard, the status and the changes since last month and 12 months ago.
+
+    The first two lines are names from the data; the rest is the builders' own text.
+    """
     status = status_of(cell)
-    lines = [f"<b>{row_label}</b>", literal(indicator.name)]
+    lines = [row_label, indicator.name]
     if status == "no data":
-        lines.append("No members this month: nothing to measure")
-        return "<br>".join(lines)
+        return lines + ["No members this month: nothing to measure"]
     if status == "suppressed":
-        lines.append("Hidden: its numbers are small enough to identify children, which your access does not show")
-        return "<br>".join(lines)
+        return lines + ["Hidden: its numbers are small enough to identify children, which your access does not show"]
     value = format_value(indicator.kind, cell.value, with_unit=True)
     amount = amount_text(indicator, cell.numerator, cell.denominator)
     lines.append(f"Value: {value}" + (f" ({amount})" if amount and indicator.kind != "count" else ""))
@@ -73,7 +76,13 @@ def _hover(indicator, row_label: str, cell) -> str:
         lines.append(f"Status: {status_text(status)}")
     lines.append(f"Since last month: {change_text(indicator, cell.value, cell.last_month, cell.last_month_status)}")
     lines.append(f"Since 12 months ago: {change_text(indicator, cell.value, cell.last_year, cell.last_year_status)}")
-    return "<br>".join(lines)
+    return lines
+
+
+def _hover(indicator, row_label: str, cell) -> str:
+    """`hover_lines` for a figure; `row_label` comes already escaped."""
+    row, name, *rest = hover_lines(indicator, row_label, cell)
+    return "<br>".join([f"<b>{row}</b>", literal(name), *rest])
 
 
 def _cell_text(indicator, cell) -> str:
@@ -121,10 +130,7 @@ def _layout(data: Heatmap, view: ScorecardView, names, labels, plain, indicators
         f"{literal(_short(i.name))}</a>" for i in indicators]
     row_links = []
     for n, (row, label) in enumerate(zip(data.rows.itertuples(index=False), plain)):
-        if n == 0 or row.level == "worker" or not row.drillable:  # not drillable: its own page instead
-            href = EntityView(data.parent.ref if n == 0 else _ref(row), view.month).href()
-        else:
-            href = scorecard_href(_ref(row), view.month, view.tier)
+        href = row_href(data, view, n, row)
         text = f"<b>{literal(_short(label))}</b>" if n == 0 else literal(_short(label))
         row_links.append(f'<a href="{href}" target="_self">{text}</a>')
     shapes, annotations = _domain_headers(indicators)
@@ -142,6 +148,19 @@ def _layout(data: Heatmap, view: ScorecardView, names, labels, plain, indicators
         "plot_bgcolor": "white", "paper_bgcolor": "white", "hoverlabel": {"align": "left"},
         "shapes": shapes, "annotations": annotations,
     }
+
+
+def row_href(data: Heatmap, view: ScorecardView, n: int, row) -> str:
+    """Where row `n`'s name leads: one level down, or its own page (the parent's row, a worker, or an
+    entity whose children the reader may not open)."""
+    if n == 0 or row.level == "worker" or not row.drillable:
+        return EntityView(data.parent.ref if n == 0 else _ref(row), view.month).href()
+    return scorecard_href(_ref(row), view.month, view.tier)
+
+
+def cell_href(view: ScorecardView, indicator_id: str, row) -> str:
+    """Where a cell leads: its indicator across the same entities, with the row's trend."""
+    return IndicatorView(indicator_id, view.month, view.parent, view.level, _ref(row)).href()
 
 
 def _ref(row) -> EntityRef:
