@@ -130,3 +130,44 @@ def test_in_presentation_the_members_page_masks_ids_even_for_an_executive(driver
     cell_px = driver.execute_script(FONT_PX, cells[0])
     assert cell_px >= 20, cell_px
     assert not console_errors(driver)
+
+
+SHOWN = """
+const cells = Array.from(document.querySelectorAll('#scorecard-heatmap td[data-domain]'))
+    .filter(e => e.offsetParent !== null);
+const table = document.querySelector('#scorecard-heatmap table') || document.getElementById('scorecard-heatmap');
+return {domains: Array.from(new Set(cells.map(c => c.getAttribute('data-domain')))),
+        smallest: Math.min(...cells.map(c => parseFloat(getComputedStyle(c.querySelector('a') || c).fontSize))),
+        right: table.getBoundingClientRect().right, width: window.innerWidth};
+"""
+
+
+def _shown(driver) -> dict:
+    """The domains whose cells show, their smallest text and the table's right edge, read at one moment (the
+    table may be redrawn between two reads)."""
+    return driver.execute_script(SHOWN)
+
+
+@pytest.mark.parametrize("width,height,smallest", SIZES)
+def test_the_scorecard_in_presentation_shows_one_domain_at_a_time_in_large_type(driver, site, width, height,
+                                                                                 smallest):
+    driver.set_window_size(width, height)
+    driver.get(site[0] + "/scorecard?parent=bureau:B01&present=1")
+    WebDriverWait(driver, WAIT_S).until(lambda d: d.find_elements(
+        By.CSS_SELECTOR, "#scorecard-heatmap [data-domain], #scorecard-heatmap .main-svg"), "no scorecard drawn")
+    if not driver.find_elements(By.CSS_SELECTOR, "#scorecard-heatmap [data-domain]"):
+        pytest.skip("the scorecard is not the HTML table with data-domain cells yet")
+    domains = []
+    for n in range(4):
+        shown = WebDriverWait(driver, WAIT_S).until(
+            lambda d: (lambda s: s if len(s["domains"]) == 1 and s["domains"][0] not in domains else False)(
+                _shown(d)), f"not one new domain after {n} steps")
+        domains.append(shown["domains"][0])
+        assert shown["smallest"] >= smallest, shown
+        assert shown["right"] <= shown["width"], f"{domains[-1]} is wider than the screen: {shown}"
+        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
+    assert domains == ["Safety", "Permanency", "Well-Being", "Self-Sufficiency"]
+    assert not driver.find_element(By.CSS_SELECTOR, ".statboard-navbar").is_displayed()
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    WebDriverWait(driver, WAIT_S).until(lambda d: len(_shown(d)["domains"]) == 4, "Esc did not show every domain")
+    assert not console_errors(driver)
