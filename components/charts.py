@@ -170,8 +170,9 @@ def variation_figure(data: IndicatorAcross) -> dict:
     if rated.empty:
         return empty_figure("Too few members in every entity to show a spread")
     labels = figure_labels(rated.entity_name.tolist(), rated.entity_id.tolist())
-    box = [] if len(rated) < BOX_MIN_POINTS else [{"type": "box", "x": _values(rated.value), "y0": 0, "orientation": "h", "boxpoints": False,
-           "name": f"{data.level}s", "line": {"color": "#555"}, "fillcolor": "rgba(0,0,0,0)", "hoverinfo": "skip"}]
+    box = [] if len(rated) < BOX_MIN_POINTS else [{
+        "type": "box", "x": _values(rated.value), "y0": 0, "orientation": "h", "boxpoints": False,
+        "name": f"{data.level}s", "line": {"color": "#555"}, "fillcolor": "rgba(0,0,0,0)", "hoverinfo": "skip"}]
     # One dot per entity, spread up and down by a fixed pattern (not random: the same data draws the same).
     dots = {"type": "scatter", "x": _values(rated.value), "y": [((n * 7) % 11 - 5) / 20 for n in range(len(rated))],
             "mode": "markers", "hovertext": labels, "hovertemplate": "%{hovertext}: %{x}<extra></extra>",
@@ -219,7 +220,8 @@ def peers_figure(data: IndicatorAcross) -> dict:
             # The name goes in hovertext, not the template, where a "%{...}" in it would be substituted.
             traces.append({
                 "type": "scatter", "x": [median], "y": [group], "mode": "markers", "showlegend": False,
-                "marker": {"symbol": "line-ns", "size": 30, "line": {"color": "#111", "width": 3}},
+                # Short, so the names above and below the dots stay clear of it.
+                "marker": {"symbol": "line-ns", "size": 16, "line": {"color": "#111", "width": 4}},
                 "hovertext": [f"{group} median: {format_value(indicator.kind, median, True)}"],
                 "hovertemplate": "%{hovertext}<extra></extra>"})
     x_range = _fitted_range(indicator, offices.value)
@@ -273,7 +275,7 @@ def trend_figure(data: Trend, actions=()) -> dict:
     return {"data": traces, "layout": {
         "xaxis": {"type": "date", "dtick": "M3", "tickformat": "%b %Y", "fixedrange": True},
         "yaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True, "range": y_range},
-        "height": 400 + 18 * rows, "margin": {"t": 30 + 18 * rows, "l": 80, "r": 150, "b": 40},
+        "height": 400 + 18 * rows, "margin": {"t": 30 + 18 * rows, "l": 80, "r": 180, "b": 40},
         "hovermode": "closest",
         "legend": {"orientation": "h", "y": -0.15}, "shapes": shapes, "annotations": notes, **PLAIN}}
 

@@ -156,7 +156,8 @@ def show_indicator(query):
                       "The definition beside says who would be.", className="lead")
         return (*shown, None, said, *blank[7:12], definition_card(data.indicator), CHARTS_WITHHELD)
     return (*shown, None, summary(data, members_links), ranking_figure(data), variation_figure(data),
-            peers_figure(data), trend_title, trend_figure(history, actions), definition_card(data.indicator), CHARTS_SHOWN)
+            peers_figure(data), trend_title, trend_figure(history, actions), definition_card(data.indicator),
+            CHARTS_SHOWN)
 
 
 def _members_links(scope, view, data, history) -> list:

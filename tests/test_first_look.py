@@ -143,7 +143,8 @@ def test_the_three_unrated_kinds_of_cell_differ_beyond_a_shade_of_grey():
 
 
 @pytest.mark.parametrize("role, scope, links, not_shown", [
-    ("executive", None, {"North Bureau": "/scorecard?parent=bureau:B01", "South Bureau": "/scorecard?parent=bureau:B02"},
+    ("executive", None,
+     {"North Bureau": "/scorecard?parent=bureau:B01", "South Bureau": "/scorecard?parent=bureau:B02"},
      []),
     ("manager", "office:O001", {"Alder Office": "/scorecard?parent=office:O001"}, ["North Bureau"]),
     ("manager", "bureau:B01", {"North Bureau": "/scorecard?parent=bureau:B01"}, ["South Bureau"]),
