@@ -127,7 +127,8 @@
     }
 
     // A link to another page keeps presentation on (a dcc.Link's own handler would drop `present`).
-    var PAGES = /^\/(scorecard|indicator|entity|members|meeting|meetings|selection|review|reviews|admin)?$/;
+    // Downloads, sign-in and sign-out, and Dash's own routes are not pages.
+    var NOT_PAGES = /^\/(export|login|logout|assets|_)/;
     document.addEventListener("click", function (event) {
         if (!presenting() || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) {
             return;
@@ -137,7 +138,7 @@
             return;
         }
         var url = new URL(link.getAttribute("href"), window.location.href);
-        if (url.origin !== window.location.origin || !PAGES.test(url.pathname)) {
+        if (url.origin !== window.location.origin || NOT_PAGES.test(url.pathname)) {
             return;
         }
         event.preventDefault();

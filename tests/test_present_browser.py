@@ -171,3 +171,17 @@ def test_the_scorecard_in_presentation_shows_one_domain_at_a_time_in_large_type(
     driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
     WebDriverWait(driver, WAIT_S).until(lambda d: len(_shown(d)["domains"]) == 4, "Esc did not show every domain")
     assert not console_errors(driver)
+
+
+def test_a_link_followed_in_presentation_stays_in_presentation(driver, site):
+    driver.set_window_size(1920, 1080)
+    driver.get(site[0] + MEMBERS + "&present=1")
+    back = WebDriverWait(driver, WAIT_S).until(
+        lambda d: d.find_elements(By.XPATH, "//a[starts-with(normalize-space(.), 'Back to ')]"), "no way back")
+    back[0].click()
+    WebDriverWait(driver, WAIT_S).until(lambda d: d.current_url.split("?")[0].endswith("/indicator/"
+                                                                                        "timely_response_immediate"),
+                                        "the link was not followed")
+    assert "present=1" in driver.current_url
+    assert not driver.find_element(By.CSS_SELECTOR, ".statboard-navbar").is_displayed()
+    assert not console_errors(driver)
