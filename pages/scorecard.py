@@ -1,15 +1,14 @@
-"""The scorecard: every indicator for a parent entity and its children, one month, as a heat map."""
+"""The scorecard: every indicator for a parent entity and its children, one month, as a table of coloured cells."""
 from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
-from components.charts import empty_figure
-from components.common import GRAPH_CONFIG, breadcrumb, legend, message, month_options
-from components.heatmap import cell_keys, clicked_cell, heatmap_figure
+from components.common import breadcrumb, legend, message, month_options
 from components.home import data_as_of, no_data
-from components.links import IndicatorView, ScorecardView, ViewError, picked_month
+from components.links import ScorecardView, ViewError, picked_month
+from components.scorecard_table import scorecard_table
 from queries.performance import MAX_HEATMAP_ROWS, heatmap
 from queries.runtime import current_scope, latest_month_now, refused, services
 from queries.scorecard import ScorecardQueryError, report_months
@@ -25,8 +24,9 @@ SCORECARD_MONTH = "scorecard-month"
 SCORECARD_TIER = "scorecard-tier"
 SCORECARD_SORT = "scorecard-sort"
 SCORECARD_MESSAGE = "scorecard-message"
-SCORECARD_HEATMAP = "scorecard-heatmap"
-SCORECARD_KEYS = "scorecard-keys"
+SCORECARD_HEATMAP = "scorecard-heatmap"   # the box the table is drawn in
+SCORECARD_TABLE = "scorecard-table"       # what the table shows (components/scorecard_table.py)
+SCORECARD_DRAWN = "scorecard-drawn"       # the rows drawn
 SCORECARD_LEGEND = "scorecard-legend"
 SCORECARD_DOWNLOAD = "scorecard-download"
 
@@ -35,32 +35,37 @@ TIER_OPTIONS = [{"label": "Tier I and II", "value": "both"}, {"label": "Tier I",
 
 
 def layout(**query):
-    """The controls (set from the URL) and an empty heat map; `show_scorecard` fills them."""
+    """The controls (set from the URL) and an empty scorecard; `show_scorecard` fills them.
+
+    Title, controls and legend are compact, so that the first rows show above the fold of a 1280×720 projector.
+    """
     return html.Div([
         dcc.Location(id=SCORECARD_URL, refresh="callback-nav"),
         dcc.Store(id=SCORECARD_QUERY, data=query),
-        dcc.Store(id=SCORECARD_KEYS),
+        dcc.Store(id=SCORECARD_TABLE), dcc.Store(id=SCORECARD_DRAWN),
         html.Div(id=SCORECARD_BREADCRUMB),
-        html.Div([html.H1(id=SCORECARD_TITLE, className="h3 me-auto mb-0"), html.Div(id=SCORECARD_AS_OF)],
-                 className="d-flex flex-wrap align-items-baseline gap-3 mb-2"),
-        dbc.Row([
-            dbc.Col([dbc.Label("Month", html_for=SCORECARD_MONTH),
-                     dcc.Dropdown(id=SCORECARD_MONTH, value=query.get("month"), clearable=False)], md=3),
-            dbc.Col([dbc.Label("Indicators", html_for=SCORECARD_TIER),
-                     dbc.RadioItems(id=SCORECARD_TIER, options=TIER_OPTIONS, value=query.get("tier") or "both",
-                                    inline=True)], md=4),
-            dbc.Col([dbc.Label("Sort rows by", html_for=SCORECARD_SORT),
-                     dcc.Dropdown(id=SCORECARD_SORT, value=query.get("sort") or "name", clearable=False)], md=5),
-        ], className="g-3 mb-2 scorecard-controls"),
+        html.Div([html.H1(id=SCORECARD_TITLE, className="h4 me-auto mb-0"), html.Div(id=SCORECARD_AS_OF)],
+                 className="d-flex flex-wrap align-items-baseline gap-3 mb-1"),
+        html.Div([
+            html.Div([dbc.Label("Month", html_for=SCORECARD_MONTH, className="mb-0"),
+                      dcc.Dropdown(id=SCORECARD_MONTH, value=query.get("month"), clearable=False,
+                                   className="scorecard-month")], className="scorecard-control"),
+            html.Div([dbc.Label("Indicators", html_for=SCORECARD_TIER, className="mb-0"),
+                      dbc.RadioItems(id=SCORECARD_TIER, options=TIER_OPTIONS, value=query.get("tier") or "both",
+                                     inline=True)], className="scorecard-control"),
+            html.Div([dbc.Label("Sort rows by", html_for=SCORECARD_SORT, className="mb-0"),
+                      dcc.Dropdown(id=SCORECARD_SORT, value=query.get("sort") or "name", clearable=False,
+                                   className="scorecard-sort")], className="scorecard-control"),
+            html.A("Download CSV", id=SCORECARD_DOWNLOAD, className="btn btn-sm btn-outline-secondary d-none"),
+        ], className="scorecard-controls"),
         html.Div(id=SCORECARD_MESSAGE),
-        html.Div([html.Div(legend(), id=SCORECARD_LEGEND, className="me-auto"),
-                  html.A("Download CSV", id=SCORECARD_DOWNLOAD, className="btn btn-sm btn-outline-secondary d-none")],
-                 className="d-flex flex-wrap align-items-start gap-2"),
-        # Wider than the screen with every indicator shown: scroll sideways rather than squeeze the cells.
-        html.Div(dcc.Loading(dcc.Graph(id=SCORECARD_HEATMAP, figure=empty_figure(), config=GRAPH_CONFIG,
-                                       responsive=False), delay_show=300), className="scorecard-scroll"),
-        html.P("Click a row's name to drill into it, a column's name or a cell to open the indicator; "
-               "the first row is the parent itself.", className="text-muted small"),
+        html.Div(legend(), id=SCORECARD_LEGEND),
+        # Its own scroll box, so that the header row and the names column stick while a long listing scrolls;
+        # assets/scorecard.js draws the table in it.
+        html.Div(id=SCORECARD_HEATMAP, className="scorecard-box"),
+        html.P("A row's name drills into it (the first row is the parent itself: its own page); a column's name "
+               "opens the indicator; a cell opens the indicator with that row's trend. Point at a cell for its "
+               "numbers.", className="text-muted small mt-1"),
     ])
 
 
@@ -81,15 +86,14 @@ def sort_options(indicators) -> list[dict]:
           Output(SCORECARD_AS_OF, "children"), Output(SCORECARD_MONTH, "options"),
           Output(SCORECARD_MONTH, "value"), Output(SCORECARD_SORT, "options"), Output(SCORECARD_SORT, "value"),
           Output(SCORECARD_MESSAGE, "children"),
-          Output(SCORECARD_HEATMAP, "figure"), Output(SCORECARD_KEYS, "data"),
+          Output(SCORECARD_TABLE, "data"),
           Output(SCORECARD_LEGEND, "children"), Output(SCORECARD_DOWNLOAD, "href"),
           Output(SCORECARD_DOWNLOAD, "className"),
           Input(SCORECARD_QUERY, "data"))
 def show_scorecard(query):
-    """Read the view from the URL and draw its heat map, or say what was wrong with the URL."""
+    """Read the view from the URL and draw its scorecard, or say what was wrong with the URL."""
     hidden_download = "btn btn-sm btn-outline-secondary d-none"
-    blank = (None, "Scorecard", None, [], None, [], None, None, empty_figure(), None, legend(), None,
-             hidden_download)
+    blank = (None, "Scorecard", None, [], None, [], None, None, None, legend(), None, hidden_download)
     snapshot = services().warehouse.snapshot()
     if snapshot is None:
         return (*blank[:7], no_data(), *blank[8:])
@@ -108,8 +112,12 @@ def show_scorecard(query):
     return (breadcrumb(data.path, view.month, view.tier), title, data_as_of(snapshot.version),
             month_options(report_months(snapshot)), f"{data.month:%Y-%m}", sort_options(data.indicators),
             view.sort or "name", note,
-            heatmap_figure(data, view), cell_keys(data), legend(hidden=bool(scope.small_cell_min)),
+            scorecard_table(data, view), legend(hidden=bool(scope.small_cell_min)),
             scorecard_download_href(data, view), "btn btn-sm btn-outline-secondary")
+
+
+clientside_callback(ClientsideFunction("scorecard", "draw"), Output(SCORECARD_DRAWN, "data"),
+                    Input(SCORECARD_TABLE, "data"), State(SCORECARD_HEATMAP, "id"))
 
 
 def scorecard_download_href(data, view) -> str:
@@ -138,20 +146,3 @@ def navigate(month, tier, sort, query):
         return no_update
     return changed.href()
 
-
-@callback(Output(SCORECARD_URL, "href", allow_duplicate=True),
-          Input(SCORECARD_HEATMAP, "clickData"), State(SCORECARD_KEYS, "data"), State(SCORECARD_QUERY, "data"),
-          prevent_initial_call=True)
-def open_indicator(click_data, keys, query):
-    """A clicked cell opens its indicator across the same entities, with the clicked row's trend."""
-    cell = clicked_cell(click_data, keys)
-    if cell is None:
-        return no_update
-    indicator_id, level, entity_id = cell
-    try:
-        view = ScorecardView.from_query(query or {})
-        # The keys come back from the browser: they are read as strictly as a typed link.
-        clicked = IndicatorView.from_query(indicator_id, {"entity": f"{level}:{entity_id}"})
-    except ViewError:
-        return no_update
-    return clicked.with_(month=view.month, parent=view.parent, level=view.level).href()

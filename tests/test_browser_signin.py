@@ -16,13 +16,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 from queries.performance import heatmap
 from queries.scope import Scope
 from tests.browser import WAIT_S, chromium_or_skip, console_errors, serving, sign_in_with_the_form
+from tests.scorecard_dom import TABLE_JS, table_ready
 from tests.web import PASSWORD, ensure_user, make_app
 
-FIGURE_JS = """
-const graph = document.getElementById(arguments[0]);
-const plot = graph && graph.querySelector('.js-plotly-plot');
-return plot && plot.data && plot.data.length ? {x: plot.data[0].x, y: plot.data[0].y} : null;
-"""
 ALDER = "/scorecard?parent=office:O001"
 BAYVIEW = "/scorecard?parent=office:O002"
 LOGOUT_BUTTON = "form[action='/logout'] button[type=submit]"
@@ -82,13 +78,9 @@ def wait_for_sign_in_form(driver):
          "no sign-in form")
 
 
-def figure(driver, graph_id, expect_first_y=None):
-    def ready(d):
-        data = d.execute_script(FIGURE_JS, graph_id)
-        if not data or not data["y"]:
-            return False
-        return data if expect_first_y is None or data["y"][0] == expect_first_y else False
-    return wait(driver, ready, f"#{graph_id} never drew its data")
+def scorecard(driver, graph_id, expect_first_y=None):
+    """The scorecard table's row and column names, once it has drawn its rows."""
+    return wait(driver, table_ready(graph_id, expect_first_y), f"#{graph_id} never drew its data")
 
 
 def assert_console_clean(driver):
@@ -116,8 +108,9 @@ def test_a_deep_link_asks_to_sign_in_then_opens_the_manager_s_office(browser, si
     url = urlparse(browser.current_url)
     assert (url.path, parse_qs(url.query)) == ("/scorecard", {"parent": ["office:O001"]})
     wait_for_text(browser, "scorecard-title", "Alder Office: units")
-    data = figure(browser, "scorecard-heatmap", expect_first_y="Alder Office")
+    data = scorecard(browser, "scorecard-heatmap", expect_first_y="Alder Office")
     assert data["y"] == ["Alder Office", "Alder Unit 1", "Alder Unit 2", "Alder Unit 3", "Alder Unit 4"]
+    assert data["entities"][0] == "office:O001" and all(e.startswith("unit:") for e in data["entities"][1:])
     signed_in_as = browser.find_element(By.ID, "signed-in-as").text
     assert "mgr" in signed_in_as and "office:O001" in signed_in_as, signed_in_as
     # The breadcrumb names the department and the bureau above the office, but the manager may not open
@@ -137,8 +130,8 @@ def test_a_manager_opening_another_office_sees_why_and_no_data(browser, site):
     wait_for_text(browser, "scorecard-message", "outside what you may see")
     assert "office:O002" in browser.find_element(By.ID, "scorecard-message").text
     assert "Alder" not in browser.find_element(By.ID, "scorecard-title").text
-    data = browser.execute_script(FIGURE_JS, "scorecard-heatmap")
-    assert not data or not data["y"], f"the heat map drew data outside the manager's scope: {data}"
+    data = browser.execute_script(TABLE_JS, "scorecard-heatmap")
+    assert not data or not data["y"], f"the scorecard drew data outside the manager's scope: {data}"
     assert "Bayview" not in browser.page_source
     assert_console_clean(browser)
 
@@ -164,7 +157,7 @@ def test_a_wrong_password_is_refused_on_the_sign_in_page(browser, site):
 def test_sign_out_returns_to_the_sign_in_page_and_the_data_is_gone(browser, site):
     sign_in_with_the_form(browser, site, "mgr", path=ALDER)
     wait_for_text(browser, "scorecard-title", "Alder Office: units")
-    figure(browser, "scorecard-heatmap", expect_first_y="Alder Office")
+    scorecard(browser, "scorecard-heatmap", expect_first_y="Alder Office")
     sign_out_with_the_button(browser)
     assert parse_qs(urlparse(browser.current_url).query) == {"signed_out": ["1"]}
     wait(browser, lambda d: "You are signed out." in d.find_element(By.TAG_NAME, "body").text,

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from components import charts, common, format as fmt, heatmap, links, story
+from components import charts, common, format as fmt, heatmap, links, scorecard_table, story
 from queries.performance import Entity, Heatmap, IndicatorAcross, Story, Trend
 from queries.scorecard import EntityRef
 
@@ -160,6 +160,76 @@ def test_a_clicked_cell_is_found_by_its_labels():
     assert heatmap.clicked_cell(click, keys) == ("no_recurrence", "worker", "W2")
     assert heatmap.clicked_cell(None, keys) is None
     assert heatmap.clicked_cell({"points": [{"x": "?", "y": "Ana Diaz (W2)"}]}, keys) is None
+
+
+def _table(view=None):
+    view = view or links.ScorecardView(dt.date(2024, 6, 1), EntityRef("unit", "U1"), tier=1)
+    return scorecard_table.scorecard_table(_heatmap(), view)
+
+
+def test_the_scorecard_table_names_its_rows_and_columns_by_their_ids():
+    table = _table()
+    rows, columns = table["rows"], table["columns"]
+    assert [r["name"] for r in rows] == ["Unit 1", "Ana Diaz (W1)", "Ana Diaz (W2)", "Ben Okafor"]
+    assert [r["entity"] for r in rows] == ["unit:U1", "worker:W1", "worker:W2", "worker:W3"]
+    assert [c["indicator"] for c in columns] == ["no_recurrence", "entries"]
+    assert [c["domain"] for c in columns] == ["Safety", "Permanency"]
+    assert [c["name"] for c in columns] == ["No recurrence of maltreatment", "Foster care entry (removal)"]
+    assert [c["start"] for c in columns] == [False, True]  # a rule before each domain after the first
+    # A domain over one narrow column may break at a syllable (a soft hyphen).
+    assert [(d["text"].replace("\u00ad", ""), d["span"], d["domain"]) for d in table["domains"]] == [
+        ("Safety", 1, "Safety"), ("Permanency", 1, "Permanency")]
+    assert table["corner"] == "Unit 1 and its workers" and table["caption"] == "Unit 1: workers, June 2024"
+
+
+def test_a_scorecard_cell_says_its_status_value_and_unit_and_its_title_what_the_hover_said():
+    table = _table()
+    cells = [c for r in table["rows"] for c in r["cells"]]
+    assert [c["text"] for c in cells] == ["✓\u200994.0", "12", "~\u200975.0", "–", "✕\u200980.0", "–", "–", "–"]
+    assert [c["status"] for c in cells[:4]] == ["status-green", "status-none", "status-insufficient", "status-no-data"]
+    assert cells[0]["colour"] == fmt.STATUS_STYLE["green"]["colour"] and cells[4]["colour"] == "#D55E00"
+    title = cells[0]["title"].split("\n")
+    assert title[:2] == ["Unit 1", "No recurrence of maltreatment"]
+    assert "Value: 94.0% (94 of 100)" in title and "Standard: ≥ 90.3% green · ≥ 85% yellow" in title
+    assert "Since last month: +4.0 pts (better; 90.0% then)" in title
+    assert "Since 12 months ago: no value to compare" in title
+    assert "fewer than 5 members" in cells[2]["title"] and "No members this month" in cells[3]["title"]
+    assert [c["unit"] for c in table["columns"]] == ["%", "count"]
+    assert scorecard_table.unit_label(RATE) == "per 100,000 days"
+    assert scorecard_table.unit_label(SimpleNamespace(kind="median")) == "days"
+
+
+def test_scorecard_links_drill_down_open_the_indicator_and_a_cell_opens_the_row_s_trend():
+    table = _table()
+    rows = [r["href"] for r in table["rows"]]
+    assert rows[0] == "/entity/unit/U1?month=2024-06"  # the parent's own story
+    assert rows[1] == "/entity/worker/W1?month=2024-06"  # a worker has nothing below: its page
+    assert table["columns"][0]["href"] == "/indicator/no_recurrence?month=2024-06&parent=unit:U1"
+    hrefs = [[c["href"] for c in r["cells"]] for r in table["rows"]]
+    assert hrefs[2][0] == "/indicator/no_recurrence?month=2024-06&parent=unit:U1&entity=worker:W2"
+    assert hrefs[0][1] == "/indicator/entries?month=2024-06&parent=unit:U1&entity=unit:U1"
+
+
+def test_a_drillable_row_opens_the_scorecard_below_it_and_a_suppressed_cell_is_marked_hidden():
+    data = _heatmap()
+    rows = data.rows.assign(level=["bureau", "office", "office", "office"], drillable=[True, True, False, True])
+    cells = data.cells.assign(level=data.cells.level.replace({"unit": "bureau", "worker": "office"}))
+    cells.loc[1, "status"] = "suppressed"
+    data = Heatmap(data.month, Entity("bureau", "U1", "Unit 1"), "office", data.path, rows, data.indicators,
+                   cells, 3)
+    table = scorecard_table.scorecard_table(data, links.ScorecardView(dt.date(2024, 6, 1), tier=2))
+    hrefs = [r["href"] for r in table["rows"]]
+    assert hrefs[1] == "/scorecard?month=2024-06&parent=office:W1&tier=2"
+    assert hrefs[2] == "/entity/office/W2?month=2024-06"  # the reader may not open what is below it
+    hidden = table["rows"][1]["cells"][0]
+    assert hidden["text"] == "∗" and "Hidden: its numbers are small" in hidden["title"]
+
+
+def test_long_header_words_break_at_syllables_with_soft_hyphens():
+    assert scorecard_table.header_text("No recurrence of maltreatment") == (
+        "No recur\u00adrence of mal\u00adtreat\u00adment")
+    assert scorecard_table.header_text("emancipated/age").replace("\u00ad", "") == "emancipated/\u200bage"
+    assert scorecard_table.header_text("Timely dental exam") == "Timely dental exam"  # short words stay whole
 
 
 def _across(ranked_values, statuses) -> IndicatorAcross:

@@ -308,8 +308,7 @@ HEADERS = st.sampled_from([{}, {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Sit
 # A view each callback draws without a fault, and the parameters each page's query takes: the sweep below
 # puts one corpus value at a time into it.
 VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09", "scorecard-tier.value": "1",
-         "scorecard-sort.value": "-reentry", "scorecard-heatmap.clickData": {"points": [{"x": "R", "y": "O"}]},
-         "scorecard-keys.data": {"rows": {"O": ["office", "O001"]}, "columns": {"R": "reentry"}},
+         "scorecard-sort.value": "-reentry",
          INDICATOR: {"indicator_id": "reentry", "parent": "office:O001"}, "indicator-month.value": "2026-09",
          "indicator-months.value": "12", "indicator-ranking.clickData": {"points": [{"customdata": ["unit", "U0001"]}]},
          ENTITY: {"level": "office", "entity_id": "O001"}, "entity-month.value": "2026-09",
@@ -361,7 +360,7 @@ TAKES = {SCORECARD: ["month", "parent", "level", "tier", "sort", "junk"],
 
 
 def _value(name: str):
-    typed = KEYS if name == "scorecard-keys.data" else VALUES.get(name.rsplit(".", 1)[1], BAD)
+    typed = KEYS if name == "meeting-keys.data" else VALUES.get(name.rsplit(".", 1)[1], BAD)
     return st.integers(0, 5).flatmap(lambda n: BAD if n == 0 else typed)
 
 

@@ -34,15 +34,14 @@ def test_layouts_need_no_arguments_and_read_no_data(tmp_path):
 
 def test_scorecard_callback_draws_the_view_in_the_url(request_context):
     from pages.scorecard import show_scorecard
-    crumbs, title, as_of, months, month, sorts, sort, note, figure, keys, _legend, download, _cls = show_scorecard(
+    crumbs, title, as_of, months, month, sorts, sort, note, table, _legend, download, _cls = show_scorecard(
         {"parent": "bureau:B01", "month": "2025-06", "sort": "-reentry"})
     assert download == "/export/scorecard.csv?month=2025-06&level=office&parent=bureau:B01"
     assert title == "North Bureau: offices, June 2025" and month == "2025-06" and sort == "-reentry"
     assert months[0]["value"] == "2026-10" and "Data as of" in _text(as_of)
     assert [item["label"] for item in crumbs.items][-1] == "North Bureau"
-    figure = go.Figure(figure)  # a valid Plotly figure
-    assert figure.data[0].y[0] == "North Bureau" and len(figure.data[0].x) == 28
-    assert keys["rows"]["North Bureau"] == ["bureau", "B01"] and note is None
+    assert table["rows"][0]["name"] == "North Bureau" and table["rows"][0]["entity"] == "bureau:B01"
+    assert len(table["columns"]) == 28 and table["columns"][0]["indicator"] == "no_recurrence" and note is None
     assert {"label": "Re-entry into foster care: worst first", "value": "-reentry"} in sorts
 
 
@@ -57,21 +56,16 @@ def test_a_bad_scorecard_link_gives_a_message_not_a_traceback(request_context, q
     from pages.scorecard import show_scorecard
     result = show_scorecard(query)
     assert says in _text(result[7]) and "cannot be shown" in _text(result[7])
-    assert not result[8]["data"]  # an empty figure
+    assert result[8] is None  # no table
 
 
 def test_controls_become_urls_and_an_unchanged_view_stays_put(request_context):
-    from pages.scorecard import navigate, open_indicator
+    from pages.scorecard import navigate
     assert navigate("2026-10", "both", "name", {}) is no_update  # the latest month, as the URL had it
     assert navigate("2026-09", "both", "name", {}) == "/scorecard?month=2026-09"
     assert navigate("2026-10", "2", "name", {"parent": "bureau:B01"}) == "/scorecard?parent=bureau:B01&tier=2"
     assert navigate("2026-10", "both", "-reentry", {"month": "2026-10"}) == "/scorecard?month=2026-10&sort=-reentry"
     assert navigate("2026-10", "both", "name", {"month": "2026-10"}) is no_update
-    keys = {"rows": {"Alder Office": ["office", "O001"]}, "columns": {"Re-entry into foster care": "reentry"}}
-    click = {"points": [{"x": "Re-entry into foster care", "y": "Alder Office"}]}
-    assert open_indicator(click, keys, {"parent": "bureau:B01", "month": "2026-01"}) == (
-        "/indicator/reentry?month=2026-01&parent=bureau:B01&entity=office:O001")
-    assert open_indicator(None, keys, {}) is no_update
 
 
 def test_indicator_callback_and_its_errors(request_context):
@@ -117,7 +111,7 @@ def test_a_tampered_callback_request_gets_a_message_not_a_traceback(app):
     # The scorecard's callback, as the browser posts it, with a query nobody could pick from the page.
     client = signed_in_client(app, "exec", "executive")
     client.get("/scorecard")
-    response = post_callback(client, "scorecard-heatmap.figure",
+    response = post_callback(client, "scorecard-table.data",
                              {"scorecard-query.data": {"parent": "office:1' or '1'='1"}})
     assert response.status_code == 200
     answer = response.get_json()["response"]

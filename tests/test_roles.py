@@ -26,7 +26,7 @@ READERS = {  # username: role, scope, the app (peers allowed or not)
 }
 ORDER = list(READERS)
 
-SCORECARD, INDICATOR, ENTITY = "scorecard-heatmap.figure", "indicator-ranking.figure", "entity-story.children"
+SCORECARD, INDICATOR, ENTITY = "scorecard-table.data", "indicator-ranking.figure", "entity-story.children"
 MEMBERS = "members-grid.rowData"
 TARGETS = {
     # name: (kind, what), then who may: exec, mgr, mgr-peers, analyst, viewer, viewer-o1, admin
@@ -121,7 +121,7 @@ def test_a_manager_s_crafted_callback_for_another_office_gets_nothing(clients, d
     response = post_callback(clients["mgr"], SCORECARD, {"scorecard-query.data": {"parent": "office:O002"}})
     text = response.get_data(as_text=True)
     answer = response.get_json()["response"]
-    assert answer["scorecard-heatmap"]["figure"]["data"] == []
+    assert answer["scorecard-table"]["data"] is None  # no table
     assert "office:O002 is outside what you may see" in json.dumps(answer["scorecard-message"])
     assert not [n for n in names if n in text]
 

@@ -56,7 +56,7 @@ def test_without_a_cookie_a_well_formed_callback_gets_401(app):
     # The exact JSON a signed-in browser posts, replayed by someone who is not signed in.
     signed_in = signed_in_client(app, "exec", "executive")
     from tests.web import callback_body
-    body = callback_body(signed_in, "scorecard-heatmap.figure", SCORECARD_CALLBACK)
+    body = callback_body(signed_in, "scorecard-table.data", SCORECARD_CALLBACK)
     response = app.server.test_client().post("/_dash-update-component", json=body)
     assert response.status_code == 401
     _no_data(response.get_data(as_text=True))
@@ -90,7 +90,7 @@ def test_a_forged_cookie_gets_nothing(app, forge):
     client = app.server.test_client()
     client.set_cookie("statboard_session", value)
     assert client.get("/scorecard").status_code == 302
-    assert post_callback(real, "scorecard-heatmap.figure", SCORECARD_CALLBACK).status_code == 200  # the real one
+    assert post_callback(real, "scorecard-table.data", SCORECARD_CALLBACK).status_code == 200  # the real one
     response = client.post("/_dash-update-component", json={"output": "x"})
     assert response.status_code == 401
     assert client.get("/export/scorecard.csv?month=2026-10&level=office").status_code == 401
@@ -156,7 +156,7 @@ def test_after_sign_in_only_paths_on_this_site(app, target, lands):
 def test_headers_forbid_framing_and_foreign_scripts_and_caching(app):
     client = signed_in_client(app, "exec", "executive")
     for response in (client.get("/"), client.get("/login"),
-                     post_callback(client, "scorecard-heatmap.figure", SCORECARD_CALLBACK),
+                     post_callback(client, "scorecard-table.data", SCORECARD_CALLBACK),
                      client.get("/export/scorecard.csv?month=2026-10&level=office")):
         policy = response.headers["Content-Security-Policy"]
         assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy

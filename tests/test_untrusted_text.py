@@ -211,3 +211,21 @@ def test_a_clicked_cell_is_still_found_when_names_are_escaped(snapshot):
     keys = heatmap.cell_keys(data)
     clicked = {heatmap.clicked_cell({"points": [{"x": trace["x"][0], "y": y}]}, keys)[1:] for y in trace["y"]}
     assert clicked == {("department", "all"), ("office", "O1"), ("office", "O2")}
+
+
+def test_the_scorecard_table_carries_names_as_text_and_links_only_to_this_site(snapshot):
+    # assets/scorecard.js sets every string as textContent or an attribute's value: a name is never markup
+    # there. What this checks is that names reach it as written (not escaped by hand, which would show &lt;)
+    # and never inside a link.
+    from components.scorecard_table import scorecard_table
+    shown, hrefs = [], []
+    for parent, level in [(None, None), (None, "office"), (EntityRef("office", "O1"), "worker")]:
+        data = performance.heatmap(snapshot, Scope.everything(), JUNE, parent, level)
+        table = scorecard_table(data, ScorecardView(JUNE, parent, level))
+        shown += [r["name"] for r in table["rows"]] + [table["corner"], table["caption"]]
+        hrefs += [r["href"] for r in table["rows"]] + [c["href"] for c in table["columns"]]
+        hrefs += [c["href"] for r in table["rows"] for c in r["cells"]]
+    for name in (LINK, HOSTILE["O2"], HOSTILE["agency"], HOSTILE["B2"]):
+        assert name in shown, name
+    for href in hrefs:
+        assert href.startswith("/") and not href.startswith("//") and not re.search(r"[<>\"'\s]", href), href

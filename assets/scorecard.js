@@ -1,0 +1,100 @@
+// The scorecard table (pages/scorecard.py): drawn here from the plain data components/scorecard_table.py
+// builds, with DOM calls: every text by textContent and every attribute by setAttribute, so a name from the
+// data is text, never markup. (As Dash components its thousands of cells took Dash's renderer many seconds.)
+// Its links navigate inside the app as a dcc.Link does; opened in a new tab they are ordinary links.
+(function () {
+    function element(tag, attributes, text) {
+        var node = document.createElement(tag);
+        Object.keys(attributes || {}).forEach(function (name) {
+            if (attributes[name] !== null && attributes[name] !== undefined && attributes[name] !== false) {
+                node.setAttribute(name, attributes[name]);
+            }
+        });
+        if (text !== undefined) {
+            node.textContent = text;
+        }
+        return node;
+    }
+
+    function edge(className, start) {
+        return start ? className + " scorecard-domain-start" : className;
+    }
+
+    function table(spec) {
+        // Named by aria-label rather than a hidden caption, which overflowed the scroll box by a pixel.
+        var root = element("table", {"class": "scorecard-table", lang: "en", "aria-label": spec.caption});
+        var head = element("thead");
+        var domains = element("tr");
+        domains.appendChild(element("th", {rowspan: 2, scope: "col", "class": "scorecard-corner"}, spec.corner));
+        spec.domains.forEach(function (d) {
+            domains.appendChild(element("th", {colspan: d.span, scope: "colgroup", "data-domain": d.domain,
+                                               "class": edge("scorecard-domain", d.start)}, d.text));
+        });
+        var names = element("tr");
+        spec.columns.forEach(function (c) {
+            var th = element("th", {scope: "col", "data-indicator": c.indicator, "data-domain": c.domain,
+                                    "class": edge("scorecard-column", c.start)});
+            th.appendChild(element("a", {href: c.href, title: c.title, "aria-label": c.name}, c.text));
+            th.appendChild(element("span", {"class": "scorecard-unit"}, c.unit));
+            names.appendChild(th);
+        });
+        head.appendChild(domains);
+        head.appendChild(names);
+        root.appendChild(head);
+        var body = element("tbody");
+        spec.rows.forEach(function (r, n) {
+            var tr = element("tr", {"class": n === 0 ? "scorecard-parent" : null});
+            var th = element("th", {scope: "row", "class": "scorecard-row", "data-entity": r.entity});
+            th.appendChild(element("a", {href: r.href}, r.name));
+            tr.appendChild(th);
+            r.cells.forEach(function (cell, i) {
+                var c = spec.columns[i];
+                var td = element("td", {"data-entity": r.entity, "data-indicator": c.indicator,
+                                        "data-domain": c.domain,
+                                        "class": edge("scorecard-cell " + cell.status, c.start)});
+                td.style.backgroundColor = cell.colour;
+                td.appendChild(element("a", {href: cell.href, title: cell.title}, cell.text));
+                tr.appendChild(td);
+            });
+            body.appendChild(tr);
+        });
+        root.appendChild(body);
+        return root;
+    }
+
+    window.dash_clientside = Object.assign({}, window.dash_clientside, {
+        scorecard: {
+            // Draw `spec` into the element `boxId` (nothing when there is none); the number of rows drawn.
+            draw: function (spec, boxId) {
+                var box = document.getElementById(boxId);
+                if (!box) {
+                    return window.dash_clientside.no_update;
+                }
+                box.replaceChildren();
+                if (!spec || !spec.rows) {
+                    return 0;
+                }
+                box.appendChild(table(spec));
+                box.scrollTop = 0;
+                box.scrollLeft = 0;
+                return spec.rows.length;
+            }
+        }
+    });
+
+    document.addEventListener("click", function (event) {
+        if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey ||
+                event.altKey) {
+            return;
+        }
+        var link = event.target.closest ? event.target.closest(".scorecard-table a") : null;
+        var href = link && link.getAttribute("href");
+        if (!href || href.charAt(0) !== "/" || href.charAt(1) === "/") {
+            return;
+        }
+        event.preventDefault();
+        window.history.pushState({}, "", href);
+        window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+        window.scrollTo(0, 0);
+    });
+}());

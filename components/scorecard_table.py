@@ -1,0 +1,127 @@
+"""The scorecard as an HTML table: rows are entities (the parent first), columns indicators under domain headers.
+
+A table rather than a figure, so that its headers can stick while a long listing scrolls, every name and
+cell is a real link (keyboard, open in a new tab) and the headers wrap instead of slanting. Each cell shows
+its status symbol and value on its status colour; its title says what the figure's hover said.
+
+The DOM contract, read by tests and by presentation mode (keep it so):
+- the table is inside the element the page gives the id `scorecard-heatmap`;
+- every row header and cell carries `data-entity="LEVEL:ID"`;
+- every column header and cell carries `data-indicator="ID"` and `data-domain="<domain>"`; a domain's
+  header (spanning its columns) carries `data-domain` too.
+The table is drawn in the browser (assets/scorecard.js) from the plain data `scorecard_table` returns:
+as Dash components, its thousands of cells took Dash's renderer seconds per dozen rows (20 s for an office's
+45 workers). The script sets every text with `textContent` and every attribute with `setAttribute`, so a
+name is text, never markup, with nothing escaped by hand.
+"""
+from __future__ import annotations
+
+import re
+
+from components.format import STATUS_STYLE, format_value, status_class, status_of
+from components.heatmap import cell_href, hover_lines, row_href, unique_labels
+from components.links import IndicatorView, ScorecardView
+from queries.performance import Heatmap
+
+
+VOWELS = set("aeiouyAEIOUY")
+ONSETS = {"bl", "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "ph", "pl", "pr", "sh", "st", "th", "tr", "wh"}
+LONG_WORD = re.compile(r"[A-Za-z]{7,}")
+SOFT_HYPHEN = "\u00ad"
+
+
+def _hyphenated(word: str) -> str:
+    """`word` with soft hyphens where a syllable may end: between two consonants that do not begin a syllable
+    together (mal-treat-ment), or before a consonant between vowels (reuni-fi-ca-tion); never within the
+    first 3 letters or the last 3. A rough rule, but it breaks a header at a syllable, not at any letter."""
+    breaks = []
+    for i in range(3, len(word) - 2):
+        before, here, after = word[i - 1], word[i], word[i + 1]
+        if here in VOWELS:
+            continue
+        between_consonants = before not in VOWELS and (before + here).lower() not in ONSETS
+        between_vowels = before in VOWELS and after in VOWELS
+        if between_consonants or between_vowels:
+            breaks.append(i)
+    pieces = [word[a:b] for a, b in zip([0, *breaks], [*breaks, len(word)])]
+    return SOFT_HYPHEN.join(pieces)
+
+
+def header_text(name: str) -> str:
+    """A column's name as its narrow header shows it: long words may break at a syllable (hyphenated where
+    they do), and after a slash. Chromium hyphenates by dictionary only where it has one; this does not wait."""
+    return LONG_WORD.sub(lambda m: _hyphenated(m.group()), name).replace("/", "/\u200b")
+
+
+def unit_label(indicator) -> str:
+    """The short unit under a column's name: what its cells' numbers are."""
+    if indicator.kind == "proportion":
+        return "%"
+    if indicator.kind == "rate":
+        return f"per {int(indicator.scale):,} days"
+    if indicator.kind == "median":
+        return "days"
+    return "count"
+
+
+def cell_text(indicator, cell) -> str:
+    """A cell's symbol and value, without the unit its column header carries: '✕ 92.1', '! 2.86', '349'."""
+    status = status_of(cell)
+    symbol = STATUS_STYLE[status]["symbol"]
+    if status in ("no data", "suppressed"):
+        return symbol
+    value = format_value(indicator.kind, cell.value).rstrip("%")
+    return f"{symbol}\u2009{value}" if symbol else value  # a thin space: 28 columns fit at 1920 px
+
+
+def _entity_key(row) -> str:
+    return f"{row.level}:{row.entity_id}"
+
+
+def _domains(indicators) -> list[tuple[str, int]]:
+    """(domain, number of its columns), in the columns' order."""
+    spans: list[tuple[str, int]] = []
+    for indicator in indicators:
+        if spans and spans[-1][0] == indicator.domain:
+            spans[-1] = (indicator.domain, spans[-1][1] + 1)
+        else:
+            spans.append((indicator.domain, 1))
+    return spans
+
+
+def _starts(indicators) -> set[int]:
+    """The columns that open a domain after the first (a rule sets them off)."""
+    return {n for n in range(1, len(indicators)) if indicators[n].domain != indicators[n - 1].domain}
+
+
+def scorecard_table(data: Heatmap, view: ScorecardView) -> dict:
+    """One month of the scorecard as what assets/scorecard.js draws: headers, rows and their cells, each with its
+    text, link and title; `view` gives what the links carry. Plain JSON, so the browser receives it in one piece."""
+    indicators = list(data.indicators.itertuples(index=False))
+    starts = _starts(indicators)
+    labels = unique_labels(data.rows.entity_name.tolist(), data.rows.entity_id.tolist())
+    cells = {(c.level, c.entity_id, c.indicator_id): c for c in data.cells.itertuples(index=False)}
+    domains, column = [], 0
+    for domain, span in _domains(indicators):
+        domains.append({"domain": domain, "text": header_text(domain) if span == 1 else domain, "span": span,
+                        "start": column in starts})
+        column += span
+    columns = [{"indicator": i.indicator_id, "domain": i.domain, "name": i.name, "text": header_text(i.name),
+                "unit": unit_label(i), "start": n in starts,
+                "href": IndicatorView(i.indicator_id, view.month, view.parent, view.level).href(),
+                "title": f"{i.name} ({unit_label(i)}): open the indicator"} for n, i in enumerate(indicators)]
+    rows = []
+    for n, (row, label) in enumerate(zip(data.rows.itertuples(index=False), labels)):
+        line = []
+        for indicator in indicators:
+            cell = cells.get((row.level, row.entity_id, indicator.indicator_id))
+            status = status_of(cell)
+            line.append({"text": cell_text(indicator, cell), "status": status_class(status),
+                         "colour": STATUS_STYLE[status]["colour"],
+                         "href": cell_href(view, indicator.indicator_id, row),
+                         "title": "\n".join(hover_lines(indicator, label, cell))})
+        rows.append({"entity": _entity_key(row), "name": label, "href": row_href(data, view, n, row),
+                     "cells": line})
+    return {"caption": f"{data.parent.name}: {data.level}s, {data.month:%B %Y}",
+            "corner": f"{data.parent.name} and its {data.level}s", "domains": domains, "columns": columns,
+            "rows": rows}
