@@ -116,3 +116,13 @@ def test_a_tampered_callback_request_gets_a_message_not_a_traceback(app):
     assert response.status_code == 200
     answer = response.get_json()["response"]
     assert "there is no office" in json.dumps(answer["scorecard-message"]) and "Traceback" not in response.text
+
+
+def test_a_listing_longer_than_the_scorecard_shows_says_where_it_was_cut(request_context, monkeypatch):
+    import pages.scorecard as scorecard
+    import queries.performance as performance
+    monkeypatch.setattr(performance, "MAX_HEATMAP_ROWS", 5)
+    monkeypatch.setattr(scorecard, "MAX_HEATMAP_ROWS", 5)
+    result = scorecard.show_scorecard({"parent": "bureau:B01", "level": "worker"})
+    assert "Showing the first 5 of" in _text(result[7]) and "choose a parent lower down" in _text(result[7])
+    assert len(result[8]["rows"]) == 6  # the parent and the first five
