@@ -58,6 +58,7 @@ def _notes(item: AgendaItem, editable: bool, label: str) -> html.Div:
 
 
 PRESENT_FONT_PX = 20  # a chart's smallest text in presentation: read from the back of a room at 1280×720
+DRAWN_FONT_PX = 14  # the text size components/charts.py lays its labels out for
 PRESENT_TICKS = "M6"  # a date axis's ticks in presentation: six-monthly labels fit a 1280 px screen unslanted
 
 
@@ -80,11 +81,19 @@ def presented(figure: dict) -> dict:
         layout["title"] = {**layout["title"], "font": {**(layout["title"].get("font") or {}), "size": 24}}
     if "legend" in layout:
         layout["legend"] = {**layout["legend"], "font": {"size": PRESENT_FONT_PX}, "y": -0.2, "yanchor": "top"}
-    layout["annotations"] = [{**a, "font": {**(a.get("font") or {}), "size": max(PRESENT_FONT_PX,
-                                                                                (a.get("font") or {}).get("size", 0))}}
-                             for a in layout.get("annotations") or []]
+    grow = PRESENT_FONT_PX / DRAWN_FONT_PX
+    notes, right = [], 0
+    for note in layout.get("annotations") or []:
+        note = {**note, "font": {**(note.get("font") or {}), "size": PRESENT_FONT_PX}}
+        if note.get("yshift"):  # labels stacked in rows above the plot: rows as tall as the text
+            note["yshift"] = note["yshift"] * grow
+        if note.get("xref") == "paper" and note.get("x", 0) >= 1 and note.get("xanchor") == "left":
+            right = max(right, int(len(str(note.get("text", ""))) * PRESENT_FONT_PX * 0.6) + 10)
+        notes.append(note)
+    layout["annotations"] = notes
     margin = dict(layout.get("margin") or {})
-    margin["t"] = max(margin.get("t", 40), 50)
+    margin["t"] = max(int(margin.get("t", 40) * grow), 50)
+    margin["r"] = max(margin.get("r", 20), right)
     margin["b"] = max(margin.get("b", 40), 100 if "legend" in layout else 60)
     layout["margin"] = margin
     return {**figure, "layout": layout}
