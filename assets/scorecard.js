@@ -71,6 +71,7 @@
                     return window.dash_clientside.no_update;
                 }
                 box.replaceChildren();
+                box.classList.toggle("scorecard-nothing", !spec || !spec.rows);  // no "Drawing…" under a message
                 if (!spec || !spec.rows) {
                     return 0;
                 }
