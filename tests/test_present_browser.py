@@ -112,8 +112,12 @@ def test_the_present_button_adds_present_to_the_address(driver, site):
     WebDriverWait(driver, WAIT_S).until(lambda d: "present=1" in d.current_url, "Present did not add present=1")
     WebDriverWait(driver, WAIT_S).until(lambda d: len(_visible(d)) == 1, "not one item at a time")
     assert not driver.find_element(By.CSS_SELECTOR, ".statboard-navbar").is_displayed()
+    WebDriverWait(driver, WAIT_S).until(lambda d: d.execute_script("return document.fullscreenElement !== null"),
+                                        "the click did not go full screen")
     driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
     WebDriverWait(driver, WAIT_S).until(lambda d: "present" not in d.current_url, "Esc did not leave")
+    WebDriverWait(driver, WAIT_S).until(lambda d: d.execute_script("return document.fullscreenElement === null"),
+                                        "Esc left presentation but not full screen")
     assert not console_errors(driver)
 
 
