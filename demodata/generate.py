@@ -295,6 +295,21 @@ class Agency:
         # One referral row per child of the family.
         self.r_event, self.r_child = self.children_of(fam)
 
+    def in_care_from_the_start(self, rem, dis, open_, child, most: int = 12) -> np.ndarray:
+        """Removal days with a few long stays begun in the first weeks moved to the history's first day.
+
+        `permanency_24m_plus` counts children in care 24 months on the first day of a 12-month window, so with
+        three years of history only a removal on the very first day can be counted (in the last month). Without
+        these the demo would leave a Tier I indicator empty. Chosen without the random generator, so everything
+        else the seed draws stays the same."""
+        early = (rem >= self.start) & (rem < self.start + 60)
+        long = open_ | (dis >= self.start + 800)
+        young = self.c_b18[child] > self.start + 800
+        first = np.flatnonzero(early & long & young)[:most]
+        rem = rem.copy()
+        rem[first] = self.start
+        return rem
+
     def children_of(self, families: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every child of each family in `families`: (position in `families`, child index)."""
         size = self.f_size[families]
@@ -349,6 +364,7 @@ class Agency:
         dis = np.where(ages_out, b18, dis)
         why = np.where(ages_out, np.where(rng.random(len(dis)) < 0.8, "emancipation", why), why)
         open_ = dis > self.as_of
+        rem = self.in_care_from_the_start(rem, dis, open_, child)
         self.x_child, self.x_event = child, ev_c
         self.x_removal, self.x_discharge = rem, np.where(open_, -1, dis)
         self.x_reason = np.where(open_, None, why)
