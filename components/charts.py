@@ -176,6 +176,7 @@ def variation_figure(data: IndicatorAcross) -> dict:
     # One dot per entity, spread up and down by a fixed pattern (not random: the same data draws the same).
     dots = {"type": "scatter", "x": _values(rated.value), "y": [((n * 7) % 11 - 5) / 20 for n in range(len(rated))],
             "mode": "markers", "hovertext": labels, "hovertemplate": "%{hovertext}: %{x}<extra></extra>",
+            "cliponaxis": False,  # a dot at 0% or 100% is drawn whole on the axis's edge
             "marker": {"color": [STATUS_STYLE[s]["colour"] for s in rated.status], "size": 12,
                        "symbol": [{"green": "circle", "yellow": "diamond", "red": "x"}.get(s, "circle-open")
                                   for s in rated.status], "line": {"color": "#333", "width": 1}}}
