@@ -98,8 +98,9 @@ def show_scorecard(query):
     if snapshot is None:
         return (*blank[:7], no_data(), *blank[8:])
     try:
-        view = ScorecardView.from_query(query or {})
         scope = current_scope()
+        # A bare /scorecard (a bookmark, a forwarded link) is the reader's own: a manager lands on their part.
+        view = ScorecardView.from_query(query or {}).for_reader(scope)
         data = heatmap(snapshot, scope, view.month, view.parent, view.level, view.tier, view.sort)
     except (ViewError, ScorecardQueryError) as exc:
         refused(exc, "/scorecard")

@@ -126,3 +126,11 @@ def test_a_listing_longer_than_the_scorecard_shows_says_where_it_was_cut(request
     result = scorecard.show_scorecard({"parent": "bureau:B01", "level": "worker"})
     assert "Showing the first 5 of" in _text(result[7]) and "choose a parent lower down" in _text(result[7])
     assert len(result[8]["rows"]) == 6  # the parent and the first five
+
+
+def test_a_managers_bare_scorecard_is_their_own_part(app):
+    from pages.scorecard import show_scorecard
+    with as_user(app, "alder-manager", "manager", "office:O001"):
+        _crumbs, title, *_rest, note, table, _legend, download, _cls = show_scorecard({})
+    assert title.startswith("Alder Office: units") and table["rows"][0]["entity"] == "office:O001"
+    assert "parent=office:O001" in download and note is None
