@@ -33,6 +33,8 @@ def create_app(config: dict | None = None) -> Dash:
         title="Statboard",
         update_title=None,
     )
+    # The page's language, for screen readers and for axe's html-has-lang (Dash's template has none).
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     _own_page_callbacks(app)
     present.install()
     app.server.extensions[EXTENSION] = Services(settings)

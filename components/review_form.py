@@ -29,9 +29,11 @@ def review_form(instrument, answers: dict | None, editable: bool) -> html.Div:
                 dbc.RadioItems(id={"type": RATING, "item": item.id}, inline=True, value=mine.get("rating"),
                                options=[{"label": names[r], "value": r, "disabled": not editable}
                                         for r in item.ratings]),
-                dbc.Textarea(id={"type": RATIONALE, "item": item.id}, value=mine.get("rationale") or "",
-                             placeholder="Rationale (required for an Area Needing Improvement)", rows=2,
-                             disabled=not editable, class_name="mt-1"),
+                # The label holds the box, so a screen reader names it (a pattern id cannot be a label's `for`).
+                html.Label([html.Span(f"Rationale for {item.number}. {item.name}", className="visually-hidden"),
+                            dbc.Textarea(id={"type": RATIONALE, "item": item.id}, value=mine.get("rationale") or "",
+                                         placeholder="Rationale (required for an Area Needing Improvement)", rows=2,
+                                         disabled=not editable, class_name="mt-1")], className="d-block"),
             ], className="review-item mb-3"))
         sections.append(dbc.Card([dbc.CardHeader(f"{outcome.domain}: {outcome.name}"), dbc.CardBody(rows)],
                                  class_name="mb-3"))
@@ -42,9 +44,10 @@ def review_form(instrument, answers: dict | None, editable: bool) -> html.Div:
             for t in instrument.themes]))], class_name="mb-3"))
     asked = answers.get("questions", {}) if isinstance(answers.get("questions"), dict) else {}
     sections.append(dbc.Card([dbc.CardHeader("In your words"), dbc.CardBody([
-        html.Div([dbc.Label(f"{q.name}{'' if q.required else ' (optional)'}"), html.Div(q.prompt, className="small"),
-                  dbc.Textarea(id={"type": QUESTION, "question": q.id}, value=asked.get(q.id) or "", rows=3,
-                               disabled=not editable)], className="mb-3")
+        html.Label([html.Span(f"{q.name}{'' if q.required else ' (optional)'}", className="form-label d-block"),
+                    html.Span(q.prompt, className="small d-block"),
+                    dbc.Textarea(id={"type": QUESTION, "question": q.id}, value=asked.get(q.id) or "", rows=3,
+                                 disabled=not editable)], className="d-block mb-3")
         for q in instrument.questions])], class_name="mb-3"))
     return html.Div(sections)
 

@@ -99,8 +99,10 @@ def layout(**query):
             html.Div([
                 html.P("Click a cell of the scorecard to flag it for discussion.", className="text-muted mb-1"),
                 legend(),
+                # Focusable, so a keyboard can scroll the wide heat map sideways.
                 html.Div(dcc.Graph(id=HEATMAP, config={**GRAPH_CONFIG, "displayModeBar": False}),
-                         className="scorecard-scroll"),
+                         className="scorecard-scroll", tabIndex="0", role="region",
+                         **{"aria-label": "The meeting's scorecard: click a cell to flag it"}),
             ], id=FLAG_AREA),
             html.H3("Suggestions", className="h5 mt-2"),
             html.Div(id=SUGGESTIONS),
@@ -109,6 +111,7 @@ def layout(**query):
                 dbc.RadioItems(id=TEXT_KIND, options=[{"label": "Best practice", "value": "practice"},
                                                       {"label": "Kudos", "value": "kudos"}],
                                value="practice", inline=True),
+                dbc.Label("What to share", html_for=TEXT_BODY, class_name="mt-2 mb-0"),
                 dbc.Textarea(id=TEXT_BODY, rows=2, maxLength=5000, class_name="my-2",
                              placeholder="What worked, who to thank"),
                 dbc.Button("Add", id=TEXT_ADD, color="primary", outline=True),
@@ -116,7 +119,7 @@ def layout(**query):
             dbc.Card(dbc.CardBody([
                 html.H3("Case reviews for discussion", className="h5"),
                 dbc.Label("A saved selection of cases", html_for=SELECTION),
-                dcc.Dropdown(id=SELECTION),
+                dcc.Dropdown(id=SELECTION, placeholder="Choose a saved selection"),
                 dbc.Button("Add", id=SELECTION_ADD, color="primary", outline=True, class_name="mt-2"),
             ]), id=REVIEWS_AREA, class_name="mt-2"),
         ], id=EDIT_AREAS),
@@ -129,14 +132,14 @@ def layout(**query):
                 dbc.Col([dbc.Label("Owner", html_for=ACTION_OWNER), dbc.Input(id=ACTION_OWNER, maxLength=200)],
                         md=2),
                 dbc.Col([dbc.Label("Due (YYYY-MM-DD)", html_for=ACTION_DUE), dbc.Input(id=ACTION_DUE)], md=2),
-                dbc.Col([dbc.Label("Meant to move", html_for=ACTION_CELL), dcc.Dropdown(id=ACTION_CELL)], md=3),
+                dbc.Col([dbc.Label("Meant to move", html_for=ACTION_CELL), dcc.Dropdown(id=ACTION_CELL, placeholder="Choose the indicator and place")], md=3),
                 dbc.Col(dbc.Button("Agree", id=ACTION_ADD, color="primary", class_name="mt-4 w-100"), md=1),
             ], className="g-2"),
         ]), id="meeting-action-form", class_name="mb-3"),
         dbc.Card(dbc.CardBody([
             html.H3("Update an action", className="h5"),
             dbc.Row([
-                dbc.Col([dbc.Label("Action", html_for=UPDATE_ACTION), dcc.Dropdown(id=UPDATE_ACTION)], md=5),
+                dbc.Col([dbc.Label("Action", html_for=UPDATE_ACTION), dcc.Dropdown(id=UPDATE_ACTION, placeholder="Choose an action")], md=5),
                 dbc.Col([dbc.Label("Status", html_for=UPDATE_STATUS),
                          dcc.Dropdown(id=UPDATE_STATUS, options=STATUS_OPTIONS, value="done", clearable=False)], md=2),
                 dbc.Col([dbc.Label("Note", html_for=UPDATE_NOTE), dbc.Input(id=UPDATE_NOTE, maxLength=5000)], md=4),

@@ -87,7 +87,9 @@ def layout(**query):
         _picker(),
         dag.AgGrid(id=MEMBERS_GRID, rowData=[], columnDefs=[], className="ag-theme-quartz members-grid",
                    defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1, "minWidth": 110},
+                   # No page-size picker: AG Grid's points its ARIA at a list not yet on the page (axe: critical).
                    dashGridOptions={"animateRows": False, "pagination": True, "paginationPageSize": 50,
+                                    "paginationPageSizeSelector": False,
                                     "rowSelection": {"mode": "multiRow"},
                                     "domLayout": "autoHeight"},
                    style={"width": "100%"}),

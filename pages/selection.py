@@ -60,8 +60,8 @@ def layout(**query):
                    "replacement list takes its place. Eliminations are kept and shown above.",
                    className="text-muted small"),
             dbc.Row([
-                dbc.Col([dbc.Label("Case", html_for=SELECTION_CASE), dcc.Dropdown(id=SELECTION_CASE)], md=3),
-                dbc.Col([dbc.Label("Reason", html_for=SELECTION_REASON), dcc.Dropdown(id=SELECTION_REASON)], md=4),
+                dbc.Col([dbc.Label("Case", html_for=SELECTION_CASE), dcc.Dropdown(id=SELECTION_CASE, placeholder="Choose a case")], md=3),
+                dbc.Col([dbc.Label("Reason", html_for=SELECTION_REASON), dcc.Dropdown(id=SELECTION_REASON, placeholder="Choose a reason")], md=4),
                 dbc.Col([dbc.Label("Note", html_for=SELECTION_NOTE), dbc.Input(id=SELECTION_NOTE, type="text")],
                         md=4),
                 dbc.Col(dbc.Button("Eliminate", id=SELECTION_ELIMINATE, color="danger", outline=True,
