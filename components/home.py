@@ -1,9 +1,12 @@
-"""Builders for the home page: the data-version stamp, the organisation table, the no-data notice."""
+"""Builders for the home page: the summary (red, worse, actions due), the data-version stamp, the organisation
+table, the no-data notice."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
+from dash import dcc, html
+
+from components.links import IndicatorView
 
 from components.links import scorecard_href
 from queries.scope import EntityRef, Scope
@@ -73,3 +76,37 @@ def no_data(command: str = "statboard load DIR") -> dbc.Alert:
                 "data-contract.md). For demo data: ",
                 html.Code("statboard demo-data demo-extract && statboard load demo-extract"), "."]),
     ], color="info")
+
+
+def summary(card, suggested: list, due: list, today) -> dbc.Row:
+    """What an executive wants first: what is red, what got worse, which actions are due. `card` is the reader's
+    own scorecard (queries.performance.Heatmap), `suggested` what the meeting suggestions would raise from it
+    (queries.meeting_numbers.suggestions), `due` the open actions due (queries.meetings.actions_due)."""
+    names = dict(zip(card.indicators.indicator_id, card.indicators.name))
+    own = card.cells[(card.cells.level == card.parent.level) & (card.cells.entity_id == card.parent.entity_id)]
+    reds = card.cells[card.cells.status == "red"]
+    own_red = [r for r in own.itertuples(index=False) if r.status == "red"]
+    red_items = [html.Li(dcc.Link(names.get(r.indicator_id, r.indicator_id),
+                                  href=IndicatorView(r.indicator_id, card.month, _parent_of(card)).href()))
+                 for r in own_red[:6]]
+    red_body = [html.P(f"{len(reds):,} red cells in {card.parent.name} and its {card.level}s; "
+                       f"{len(own_red)} of its own indicators:", className="mb-1"),
+                html.Ul(red_items) if red_items else html.P("none of its own.", className="text-muted")]
+    worse = [s for s in suggested if s.kind in ("red", "worse-month", "worse-year")][:6]
+    worse_body = html.Ul([html.Li([dcc.Link(f"{s.indicator_name} — {s.entity_name}",
+                                            href=IndicatorView(s.indicator_id, card.month,
+                                                               entity=s.entity).href()),
+                                   html.Span(f": {s.reason}", className="text-muted")]) for s in worse]) \
+        if worse else html.P("Nothing turned red or moved much the wrong way.", className="text-muted")
+    due_body = html.Ul([html.Li([html.Span(f"{a.what[:80]} ({a.owner}, due {a.due:%d %b %Y})"),
+                                 html.Span(" overdue", className="fw-bold text-danger") if a.due < today else "",
+                                 " · ", dcc.Link("meeting", href=f"/meeting?id={a.meeting_id}")])
+                        for a in due[:8]]) if due else html.P("No open action is due.", className="text-muted")
+    cards = [("Red this month", red_body), ("Got worse", worse_body), ("Actions due", due_body)]
+    return dbc.Row([dbc.Col(dbc.Card(dbc.CardBody([html.H2(title, className="h5"), *([body] if not isinstance(
+        body, list) else body)]), class_name="h-100 home-summary"), lg=4, class_name="mb-3")
+        for title, body in cards], class_name="mb-2", id="home-summary-cards")
+
+
+def _parent_of(card):
+    return None if card.parent.level == "department" else card.parent.ref

@@ -1,10 +1,16 @@
-"""Home: the organisation and the "data as of" stamp, or what to do before the first load."""
+"""Home: what is red, what got worse and which actions are due in the reader's part; the organisation and the
+"data as of" stamp; or what to do before the first load."""
+import datetime as dt
+
 import dash
 from dash import Input, Output, callback, dcc, html
 
-from components.home import data_as_of, no_data, organisation_table
+from components.home import data_as_of, no_data, organisation_table, summary
 from queries.org import organisation_summary
-from queries.performance import entity_path
+from queries.meeting_numbers import MeetingNumbers, suggestions
+from queries.meetings import actions_due
+from queries.performance import entity_path, heatmap
+from queries.scorecard import ScorecardQueryError
 from components.common import message
 from queries.runtime import current_reader, services
 
@@ -12,6 +18,8 @@ dash.register_page(__name__, path="/", name="Home", title="Statboard", order=0)
 
 HOME_AS_OF = "home-as-of"
 HOME_ORGANISATION = "home-organisation"
+HOME_SUMMARY = "home-summary"
+DUE_DAYS = 14  # actions due within two weeks (and overdue ones) are listed
 HOME_REFRESH = "home-refresh"
 
 REFRESH_MS = 5 * 60 * 1000  # a screen left open picks up the monthly load without a reload
@@ -22,22 +30,37 @@ def layout(**query):
     return html.Div([
         html.H1("Statboard", className="h3"),
         html.Div(id=HOME_AS_OF, className="mb-3"),
+        html.Div(id=HOME_SUMMARY),
         html.Div(id=HOME_ORGANISATION),
         dcc.Interval(id=HOME_REFRESH, interval=REFRESH_MS),
     ])
 
 
-@callback(Output(HOME_AS_OF, "children"), Output(HOME_ORGANISATION, "children"),
+@callback(Output(HOME_AS_OF, "children"), Output(HOME_SUMMARY, "children"), Output(HOME_ORGANISATION, "children"),
           Input(HOME_REFRESH, "n_intervals"))
 def show_home(_n_intervals):
-    """Fill the stamp and the organisation table from the current data version."""
+    """Fill the stamp, the summary and the organisation table from the current data version."""
     snapshot = services().warehouse.snapshot()
     if snapshot is None:
-        return None, no_data()
+        return None, None, no_data()
     reader = current_reader()
     if reader.scope is None:  # an admin: say where their pages are
-        return None, message("Your role manages users, settings and the audit log: see the Admin page.",
-                             colour="info")
+        return None, None, message("Your role manages users, settings and the audit log: see the Admin page.",
+                                   colour="info")
     scope = reader.data_scope()
     own_name = None if scope.level == "department" else entity_path(snapshot, scope, scope.root)[-1].name
-    return data_as_of(snapshot.version), organisation_table(organisation_summary(snapshot, scope), scope, own_name)
+    return (data_as_of(snapshot.version), _summary(snapshot, reader, scope),
+            organisation_table(organisation_summary(snapshot, scope), scope, own_name))
+
+
+def _summary(snapshot, reader, scope):
+    """The reader's own scorecard this month, read as a meeting's suggestions read it, and the actions due."""
+    try:
+        card = heatmap(snapshot, scope, None, scope.root)
+    except ScorecardQueryError:  # no complete month yet, or a worker-level scope: the table below still shows
+        return None
+    today = dt.date.today()
+    version = snapshot.version
+    raised = suggestions(MeetingNumbers(version.version_id, version.as_of, card.month, card, {}), [])
+    due = actions_due(services().store, reader, today + dt.timedelta(days=DUE_DAYS))
+    return summary(card, raised, due, today)

@@ -699,6 +699,21 @@ def _settled_at(action: Action) -> dt.datetime | None:
     return at
 
 
+def actions_due(engine: Engine, reader: Reader, by: dt.date, limit: int = 50) -> list[Action]:
+    """The open actions of the meetings the reader may see that are due by `by` (overdue ones included), soonest
+    first: the home page's "actions due". Empty for a reader who reads no meetings."""
+    try:
+        scope = meeting_scope(reader)
+    except OutsideScope:
+        return []
+    query = (sa.select(actions).join(meetings, meetings.c.id == actions.c.meeting_id)
+             .where(actions.c.status == OPEN, actions.c.due <= by))
+    if scope.level != "department":
+        query = query.where(meetings.c[f"{scope.level}_id"] == scope.entity_id)
+    with engine.connect() as conn:
+        return _actions(conn, query.limit(limit))
+
+
 def actions_for_cell(engine: Engine, reader: Reader, indicator_id: str, entity: EntityRef) -> list[Action]:
     """The actions meant to move `indicator_id` for `entity` that the reader may see: the trend's annotations.
     Empty for a reader who reads no meetings."""

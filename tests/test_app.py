@@ -41,8 +41,8 @@ def test_create_app_connects_to_nothing(tmp_path):
 def test_home_before_any_load_says_what_to_run(app):
     from pages.home import show_home
     with as_user(app):
-        stamp, body = show_home(0)
-    assert stamp is None
+        stamp, summary, body = show_home(0)
+    assert stamp is None and summary is None
     assert "No data loaded yet" in _text(body) and "statboard load DIR" in _text(body)
 
 
@@ -51,7 +51,7 @@ def test_home_shows_the_organisation_and_data_as_of(app, tmp_path):
     load_extract(write_extract(tmp_path / "x"), Warehouse(settings.warehouse_url))
     from pages.home import show_home
     with as_user(app):
-        stamp, body = show_home(0)
+        stamp, _summary, body = show_home(0)
     assert _text(stamp).startswith("Data as of  30 June 2024  · version 1")
     text = _text(body)
     assert "North" in text and 'South, "Coastal"' in text and "All bureaus" in text

@@ -134,3 +134,34 @@ def test_a_managers_bare_scorecard_is_their_own_part(app):
         _crumbs, title, *_rest, note, table, _legend, download, _cls = show_scorecard({})
     assert title.startswith("Alder Office: units") and table["rows"][0]["entity"] == "office:O001"
     assert "parent=office:O001" in download and note is None
+
+
+def test_the_home_page_says_what_is_red_what_got_worse_and_which_actions_are_due(app, demo_snapshot):
+    import datetime as dt
+
+    from pages.home import show_home
+    from queries import meetings
+    from queries.access import reader_for
+    from queries.performance import heatmap
+    from queries.scope import EntityRef, Scope
+    from tests.test_app import _text
+    from tests.web import engine_of
+    card = heatmap(demo_snapshot, Scope(), None, None)
+    with as_user(app, "exec", "executive"):
+        _as_of, summary, _table = show_home(0)
+    said = _text(summary)
+    assert f"{int((card.cells.status == 'red').sum()):,} red cells" in said
+    assert "Got worse" in said and "turned red this month" in said and "No open action is due" in said
+    # An open action of a meeting the reader may see, overdue, is listed; another bureau's manager sees none.
+    north = reader_for("north-home", "manager", "bureau:B01")
+    meeting = meetings.create_meeting(engine_of(app), north, EntityRef("bureau", "B01"), "North Bureau",
+                                      {"bureau_id": "B01"}, card.month, demo_snapshot.version.version_id,
+                                      demo_snapshot.version.as_of, held_on=dt.date.today() - dt.timedelta(days=30))
+    meetings.add_action(engine_of(app), north, meeting.id, "Huddle on late responses", "Ana Diaz",
+                        dt.date.today() - dt.timedelta(days=1), "reentry", EntityRef("bureau", "B01"), "North Bureau")
+    with as_user(app, "north-home", "manager", "bureau:B01"):
+        said = _text(show_home(0)[1])
+    assert "Huddle on late responses (Ana Diaz" in said and "overdue" in said and "North Bureau and its offices" in said
+    with as_user(app, "south-home", "manager", "bureau:B02"):
+        said = _text(show_home(0)[1])
+    assert "Huddle" not in said and "South Bureau and its offices" in said

@@ -30,7 +30,9 @@ SCORECARD, INDICATOR, ENTITY = "scorecard-table.data", "indicator-ranking.figure
 MEMBERS = "members-grid.rowData"
 TARGETS = {
     # name: (kind, what), then who may: exec, mgr, mgr-peers, analyst, viewer, viewer-o1, admin
-    "scorecard of the department": ((SCORECARD, {"parent": ""}), "Y N Y Y Y N N"),
+    "scorecard of the department": ((SCORECARD, {"parent": "department"}), "Y N Y Y Y N N"),
+    # A bare scorecard (no parent) is the reader's own: the department's, or a manager's own part.
+    "a bare scorecard": ((SCORECARD, {"parent": ""}), "Y Y Y Y Y Y N"),
     "scorecard of office O001": ((SCORECARD, {"parent": "office:O001"}), "Y Y Y Y Y Y N"),
     "scorecard of bureau B01": ((SCORECARD, {"parent": "bureau:B01"}), "Y N Y Y Y N N"),
     "scorecard of office O002": ((SCORECARD, {"parent": "office:O002"}), "Y N N Y Y N N"),
