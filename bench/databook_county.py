@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.county import county_instance  # noqa: E402
 
 import databook  # noqa: E402
 from queries import meeting_numbers, meetings, store  # noqa: E402
@@ -36,19 +36,6 @@ from reviews.instrument import load_instrument  # noqa: E402
 
 ITEMS = 10
 TARGET_S = 20.0
-
-
-def county_instance(args, tmp: Path) -> Path:
-    if args.instance is not None:
-        return args.instance
-    extract = args.extract or tmp / "county"
-    if args.extract is None:
-        subprocess.run([sys.executable, "-m", "cli", "demo-data", str(extract), "--scale", "county"], cwd=ROOT,
-                       check=True)
-    instance = tmp / "instance"
-    subprocess.run([sys.executable, "-m", "cli", "load", str(extract)], cwd=ROOT, check=True,
-                   env={**os.environ, "STATBOARD_INSTANCE_DIR": str(instance)})
-    return instance
 
 
 def bureau_meeting(warehouse: Warehouse, engine, reader) -> int:

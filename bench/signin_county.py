@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.county import county_instance  # noqa: E402
+
 from queries import store  # noqa: E402
 from queries.users import add_user  # noqa: E402
 from queries.warehouse import Warehouse  # noqa: E402
@@ -65,19 +67,6 @@ return {html: nav.responseEnd, scripts: nav.domContentLoadedEventEnd,
         requests: answers.length};
 """
 PHASES = ("html", "scripts", "callbacks")
-
-
-def county_instance(args, tmp: Path) -> Path:
-    if args.instance is not None:
-        return args.instance
-    extract = args.extract or tmp / "county"
-    if args.extract is None:
-        subprocess.run([sys.executable, "-m", "cli", "demo-data", str(extract), "--scale", "county"], cwd=ROOT,
-                       check=True)
-    instance = tmp / "instance"
-    subprocess.run([sys.executable, "-m", "cli", "load", str(extract)], cwd=ROOT, check=True,
-                   env={**os.environ, "STATBOARD_INSTANCE_DIR": str(instance)})
-    return instance
 
 
 def free_port() -> int:
