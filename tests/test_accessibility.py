@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -165,3 +166,48 @@ def _blocking(violations: list[dict]) -> list[dict]:
 def _summary(node) -> str:
     """What axe-core says is wrong with one element, on one line."""
     return " ".join((node.get("failureSummary") or "").split())[:300]
+
+
+SIZES = [(1920, 1080), (1280, 720)]
+OVERFLOW_JS = "return document.documentElement.scrollWidth - window.innerWidth;"
+CHROME_JS = ("const bar = document.querySelector('nav.navbar');"
+             "return bar !== null && bar.getBoundingClientRect().height > 0 && getComputedStyle(bar).display !== 'none';")
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    """Where the screenshots go: STATBOARD_TEST_SHOTS, or a temporary folder (its path is printed)."""
+    import os
+    from pathlib import Path
+    folder = Path(os.environ.get("STATBOARD_TEST_SHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"screenshots in {folder}")
+    return folder
+
+
+@pytest.mark.parametrize("present", [False, True], ids=["normal", "presented"])
+@pytest.mark.parametrize("who, path, drawn", [p[1:] for p in PAGES if p[1] is not None],
+                         ids=[p[0] for p in PAGES if p[1] is not None])
+def test_every_page_at_both_sizes_normal_and_presented(browser, site, made, shots, who, path, drawn, present):
+    """Each page drawn at 1920×1080 and 1280×720, normal and presented: a screenshot of each (looked at by a
+    person; kept in `shots`), a clean console, the page itself never wider than the window (a wide table
+    scrolls inside its own box), and in presentation no navigation chrome."""
+    from tests.browser import console_errors
+    _as(browser, site, who)
+    address = path.format(**made)
+    address += ("&" if "?" in address else "?") + "present=1" if present else ""
+    console_errors(browser)
+    for width, height in SIZES:
+        browser.set_window_size(width, height)
+        browser.get(site + address)
+        wait = WebDriverWait(browser, WAIT_S)
+        wait.until(lambda d: any(e.text.strip() for e in d.find_elements(By.CSS_SELECTOR, drawn)),
+                   f"{address}: {drawn} never showed at {width}×{height}")
+        wait.until(lambda d: d.execute_script(SETTLED_JS), f"{address}: Dash's callbacks never settled")
+        name = "-".join(filter(None, [re.sub(r"[^A-Za-z0-9]+", "_", path.split("{")[0]).strip("_") or "home",
+                                      "presented" if present else "", f"{width}x{height}"]))
+        browser.save_screenshot(str(shots / f"{name}.png"))
+        assert browser.execute_script(OVERFLOW_JS) <= 1, f"{address} is wider than a {width}-px window"
+        assert browser.execute_script(CHROME_JS) is (not present), f"{address}: navigation shown {not present}"
+    browser.set_window_size(1600, 1100)
+    assert not console_errors(browser), f"{address}: the browser console logged errors"
