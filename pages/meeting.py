@@ -255,8 +255,8 @@ def show_meeting(query, _changed, present=None):
     numbers = book.numbers
     case_level = reader.data_scope().case_level
     agenda = [item_card(book, item, n, editable, case_level, present) for n, item in enumerate(book.items, start=1)] or \
-        [html.P("Nothing on the agenda yet: flag cells of the scorecard below, or accept suggestions.",
-                className="text-muted")]
+        [html.P("Nothing on the agenda yet." + ("" if present else " Flag cells of the scorecard below, or accept "
+                                                                   "suggestions."), className="text-muted")]
     figure, keys, offered = {}, {}, []
     if numbers is not None:
         figure = heatmap_figure(numbers.scorecard, ScorecardView(numbers.month, m.entity))
