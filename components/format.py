@@ -44,14 +44,15 @@ def format_value(kind: str, value, with_unit: bool = False) -> str:
     return _number(value, 0)
 
 
-def unit_of(indicator) -> str:
-    """What the value is measured in, for axis titles and hover text."""
+def unit_of(indicator, short: bool = False) -> str:
+    """What the value is measured in, for axis titles and hover text; `short`: the scorecard column's unit
+    line (%, per 100,000 days, days, count)."""
     if indicator.kind == "proportion":
-        return "percent"
+        return "%" if short else "percent"
     if indicator.kind == "rate":
-        return f"per {int(indicator.scale):,} days in care"
+        return f"per {int(indicator.scale):,} days" + ("" if short else " in care")
     if indicator.kind == "median":
-        return "days (median)"
+        return "days" if short else "days (median)"
     return "count"
 
 

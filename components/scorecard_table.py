@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from components.format import STATUS_STYLE, format_value, status_class, status_of
+from components.format import STATUS_STYLE, format_value, status_class, status_of, unit_of
 from components.heatmap import cell_href, hover_lines, row_href, unique_labels
 from components.links import IndicatorView, ScorecardView
 from queries.performance import Heatmap
@@ -51,17 +51,6 @@ def header_text(name: str) -> str:
     """A column's name as its narrow header shows it: long words may break at a syllable (hyphenated where
     they do), and after a slash. Chromium hyphenates by dictionary only where it has one; this does not wait."""
     return LONG_WORD.sub(lambda m: _hyphenated(m.group()), name).replace("/", "/\u200b")
-
-
-def unit_label(indicator) -> str:
-    """The short unit under a column's name: what its cells' numbers are."""
-    if indicator.kind == "proportion":
-        return "%"
-    if indicator.kind == "rate":
-        return f"per {int(indicator.scale):,} days"
-    if indicator.kind == "median":
-        return "days"
-    return "count"
 
 
 def cell_text(indicator, cell) -> str:
@@ -107,9 +96,9 @@ def scorecard_table(data: Heatmap, view: ScorecardView) -> dict:
                         "start": column in starts})
         column += span
     columns = [{"indicator": i.indicator_id, "domain": i.domain, "name": i.name, "text": header_text(i.name),
-                "unit": unit_label(i), "start": n in starts,
+                "unit": unit_of(i, short=True), "start": n in starts,
                 "href": IndicatorView(i.indicator_id, view.month, view.parent, view.level).href(),
-                "title": f"{i.name} ({unit_label(i)}): open the indicator"} for n, i in enumerate(indicators)]
+                "title": f"{i.name} ({unit_of(i, short=True)}): open the indicator"} for n, i in enumerate(indicators)]
     rows = []
     for n, (row, label) in enumerate(zip(data.rows.itertuples(index=False), labels)):
         line = []

@@ -36,7 +36,7 @@ from queries.meetings import AgendaItem, Meeting, MeetingError
 from queries.performance import (DEFAULT_TREND_MONTHS, Entity, Heatmap, IndicatorAcross, Trend, child_level,
                                  entity_path, heatmap, indicator_across, path_ids, resolve_month, trend)
 from queries.scope import EntityRef, Scope
-from queries.scorecard import OutsideScope, _check_indicators, indicator_catalogue
+from queries.scorecard import OutsideScope, _check_indicators
 from queries.warehouse import Snapshot, Warehouse
 
 RECORD_FORMAT = 1
@@ -375,16 +375,3 @@ def thaw(text: str) -> MeetingNumbers:
     # JSON object keys are text; agenda item ids are numbers
     return MeetingNumbers(**{**{f.name: getattr(numbers, f.name) for f in fields(numbers)},
                              "items": {int(k): v for k, v in numbers.items.items()}})
-
-
-def catalogue_questions(snapshot_or_numbers, indicator_id: str) -> list[str]:
-    """The catalogue's questions for a Stat meeting about an indicator."""
-    if isinstance(snapshot_or_numbers, MeetingNumbers):
-        for item in snapshot_or_numbers.items.values():
-            if item.indicator.indicator_id == indicator_id:
-                return list(item.indicator.questions)
-        frame = snapshot_or_numbers.scorecard.indicators
-    else:
-        frame = indicator_catalogue(snapshot_or_numbers)
-    found = frame[frame.indicator_id == indicator_id]
-    return list(found.iloc[0].questions) if len(found) else []

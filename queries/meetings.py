@@ -31,7 +31,7 @@ from sqlalchemy.engine import Engine
 
 from queries import store
 from queries.access import Reader
-from queries.scope import DEPARTMENT_ID, EntityRef, Scope
+from queries.scope import EntityRef, Scope
 from queries.scorecard import OutsideScope, ScorecardQueryError
 from queries.store import action_updates, actions, meeting_items, meetings, review_selections, utcnow
 
@@ -101,10 +101,6 @@ class Meeting:
     @property
     def is_open(self) -> bool:
         return self.status == OPEN
-
-    @property
-    def label(self) -> str:
-        return f"{self.title} ({self.held_on:%d %B %Y})"
 
 
 @dataclass(frozen=True)
@@ -230,10 +226,6 @@ def parse_attendees(text: str) -> tuple[Attendee, ...]:
     if len(found) > ATTENDEES_MAX:
         raise MeetingError(f"{len(found)} attendees: at most {ATTENDEES_MAX}")
     return tuple(found)
-
-
-def attendees_text(attendees) -> str:
-    return "\n".join(str(a) for a in attendees)
 
 
 def _day(name: str, value) -> dt.date:
@@ -729,6 +721,3 @@ def actions_for_cell(engine: Engine, reader: Reader, indicator_id: str, entity: 
     with engine.connect() as conn:
         return _actions(conn, query)
 
-
-def department_entity() -> EntityRef:
-    return EntityRef("department", DEPARTMENT_ID)

@@ -195,8 +195,8 @@ def test_a_scorecard_cell_says_its_status_value_and_unit_and_its_title_what_the_
     assert "Since 12 months ago: no value to compare" in title
     assert "fewer than 5 members" in cells[2]["title"] and "No members this month" in cells[3]["title"]
     assert [c["unit"] for c in table["columns"]] == ["%", "count"]
-    assert scorecard_table.unit_label(RATE) == "per 100,000 days"
-    assert scorecard_table.unit_label(SimpleNamespace(kind="median")) == "days"
+    assert fmt.unit_of(RATE, short=True) == "per 100,000 days"
+    assert fmt.unit_of(SimpleNamespace(kind="median"), short=True) == "days"
 
 
 def test_scorecard_links_drill_down_open_the_indicator_and_a_cell_opens_the_row_s_trend():
