@@ -18,39 +18,29 @@ from __future__ import annotations
 
 import re
 
+import pyphen
+
 from components.format import STATUS_STYLE, format_value, status_class, status_of, unit_of
 from components.heatmap import cell_href, hover_lines, row_href, unique_labels
 from components.links import IndicatorView, ScorecardView
 from queries.performance import Heatmap
 
 
-VOWELS = set("aeiouyAEIOUY")
-ONSETS = {"bl", "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "ph", "pl", "pr", "sh", "st", "th", "tr", "wh"}
 LONG_WORD = re.compile(r"[A-Za-z]{7,}")
 SOFT_HYPHEN = "\u00ad"
+# English hyphenation patterns (pyphen: LibreOffice's dictionaries), never after a word's first letter or within its last 3.
+HYPHENATOR = pyphen.Pyphen(lang="en_US", left=2, right=3)
 
 
-def _hyphenated(word: str) -> str:
-    """`word` with soft hyphens where a syllable may end: between two consonants that do not begin a syllable
-    together (mal-treat-ment), or before a consonant between vowels (reuni-fi-ca-tion); never within the
-    first 3 letters or the last 3. A rough rule, but it breaks a header at a syllable, not at any letter."""
-    breaks = []
-    for i in range(3, len(word) - 2):
-        before, here, after = word[i - 1], word[i], word[i + 1]
-        if here in VOWELS:
-            continue
-        between_consonants = before not in VOWELS and (before + here).lower() not in ONSETS
-        between_vowels = before in VOWELS and after in VOWELS
-        if between_consonants or between_vowels:
-            breaks.append(i)
-    pieces = [word[a:b] for a, b in zip([0, *breaks], [*breaks, len(word)])]
-    return SOFT_HYPHEN.join(pieces)
-
-
-def header_text(name: str) -> str:
-    """A column's name as its narrow header shows it: long words may break at a syllable (hyphenated where
-    they do), and after a slash. Chromium hyphenates by dictionary only where it has one; this does not wait."""
-    return LONG_WORD.sub(lambda m: _hyphenated(m.group()), name).replace("/", "/\u200b")
+def header_text(name: str, unit: str = "") -> str:
+    """A column's name as its narrow header shows it: long words may break between syllables (hyphenated where
+    they do), and after a slash; a closing parenthesis that only restates the unit line under it ("(victimizations
+    per 100,000 days)" over "per 100,000 days") is left to that line. Chromium hyphenates by dictionary only where
+    it has one, which a server without a network does not: this does not wait for it."""
+    if unit and unit not in ("%", "count"):
+        name = re.sub(r"\s*\([^()]*" + re.escape(unit) + r"[^()]*\)$", "", name) or name
+    hyphenated = LONG_WORD.sub(lambda m: HYPHENATOR.inserted(m.group(), hyphen=SOFT_HYPHEN), name)
+    return hyphenated.replace("/", "/\u200b")
 
 
 def cell_text(indicator, cell) -> str:
@@ -95,8 +85,8 @@ def scorecard_table(data: Heatmap, view: ScorecardView) -> dict:
         domains.append({"domain": domain, "text": header_text(domain) if span == 1 else domain, "span": span,
                         "start": column in starts})
         column += span
-    columns = [{"indicator": i.indicator_id, "domain": i.domain, "name": i.name, "text": header_text(i.name),
-                "unit": unit_of(i, short=True), "start": n in starts,
+    columns = [{"indicator": i.indicator_id, "domain": i.domain, "name": i.name,
+                "text": header_text(i.name, unit_of(i, short=True)), "unit": unit_of(i, short=True), "start": n in starts,
                 "href": IndicatorView(i.indicator_id, view.month, view.parent, view.level).href(),
                 "title": f"{i.name} ({unit_of(i, short=True)}): open the indicator"} for n, i in enumerate(indicators)]
     rows = []
