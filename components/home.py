@@ -78,6 +78,9 @@ def no_data(command: str = "statboard load DIR") -> dbc.Alert:
     ], color="info")
 
 
+SHOWN = 6  # items a summary card lists before "and N more"
+
+
 def summary(card, suggested: list, due: list, today) -> dbc.Row:
     """What an executive wants first: what is red, what got worse, which actions are due. `card` is the reader's
     own scorecard (queries.performance.Heatmap), `suggested` what the meeting suggestions would raise from it
@@ -88,16 +91,21 @@ def summary(card, suggested: list, due: list, today) -> dbc.Row:
     own_red = [r for r in own.itertuples(index=False) if r.status == "red"]
     red_items = [html.Li(dcc.Link(names.get(r.indicator_id, r.indicator_id),
                                   href=IndicatorView(r.indicator_id, card.month, _parent_of(card)).href()))
-                 for r in own_red[:6]]
+                 for r in own_red[:SHOWN]]
+    card_href = scorecard_href(card.parent.ref, card.month)
+    if len(own_red) > SHOWN:
+        red_items.append(html.Li(dcc.Link(f"and {len(own_red) - SHOWN} more: the scorecard", href=card_href)))
     red_body = [html.P(f"{len(reds):,} red cells in {card.parent.name} and its {card.level}s; "
                        f"{len(own_red)} of its own indicators:", className="mb-1"),
                 html.Ul(red_items) if red_items else html.P("none of its own.", className="text-muted")]
-    worse = [s for s in suggested if s.kind in ("red", "worse-month", "worse-year")][:6]
-    worse_body = html.Ul([html.Li([dcc.Link(f"{s.indicator_name} — {s.entity_name}",
-                                            href=IndicatorView(s.indicator_id, card.month,
-                                                               entity=s.entity).href()),
-                                   html.Span(f": {s.reason}", className="text-muted")]) for s in worse]) \
-        if worse else html.P("Nothing turned red or moved much the wrong way.", className="text-muted")
+    worse = [s for s in suggested if s.kind in ("red", "worse-month", "worse-year")]
+    worse_items = [html.Li([dcc.Link(f"{s.indicator_name} — {s.entity_name}",
+                                     href=IndicatorView(s.indicator_id, card.month, entity=s.entity).href()),
+                            html.Span(f": {s.reason}", className="text-muted")]) for s in worse[:SHOWN]]
+    if len(worse) > SHOWN:
+        worse_items.append(html.Li(dcc.Link(f"and {len(worse) - SHOWN} more: the scorecard", href=card_href)))
+    worse_body = html.Ul(worse_items) if worse else html.P("Nothing turned red or moved much the wrong way.",
+                                                           className="text-muted")
     due_body = html.Ul([html.Li([html.Span(f"{a.what[:80]} ({a.owner}, due {a.due:%d %b %Y})"),
                                  html.Span(" overdue", className="fw-bold text-danger") if a.due < today else "",
                                  " · ", dcc.Link("meeting", href=f"/meeting?id={a.meeting_id}")])

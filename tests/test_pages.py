@@ -152,6 +152,9 @@ def test_the_home_page_says_what_is_red_what_got_worse_and_which_actions_are_due
     said = _text(summary)
     assert f"{int((card.cells.status == 'red').sum()):,} red cells" in said
     assert "Got worse" in said and "turned red this month" in said and "No open action is due" in said
+    own = card.cells[(card.cells.level == "department") & (card.cells.status == "red")]
+    assert f"{len(own)} of its own indicators" in said and len(own) > 6  # the demo has more than a card lists
+    assert f"and {len(own) - 6} more: the scorecard" in said  # not silently cut at six
     # An open action of a meeting the reader may see, overdue, is listed; another bureau's manager sees none.
     north = reader_for("north-home", "manager", "bureau:B01")
     meeting = meetings.create_meeting(engine_of(app), north, EntityRef("bureau", "B01"), "North Bureau",
