@@ -69,6 +69,10 @@ def test_the_queue_and_the_review_are_for_readers_whose_scope_holds_the_case(app
         return json.dumps(post_callback(clients[name], "review-form.children",
                                         {"review-query.data": {"id": str(review_id)}}).get_json())
     assert "review-rating" in form("mgr") and "review-rating" not in form("mgr2")
+    facts = json.dumps(post_callback(clients["mgr"], "review-facts.children",
+                                     {"review-query.data": {"id": str(review_id)}}).get_json())
+    assert "Timely contacts: cases, October 2026, Alder Office" in facts  # names, not internal ids
+    assert "timely_contacts_cases" not in facts and "office:O001" not in facts
     assert "cannot be shown" in form("mgr2")
     refused = len(store.audit_entries(engine_of(app), None, "mgr2", "access-refused"))
     said = _save(clients["mgr2"], review_id, {"safety_assessment": ("strength", "")})
