@@ -131,6 +131,12 @@ def entity_label(name: str, level: str) -> str:
     return f"{name} · {level}"
 
 
+def place_text(ref, names: dict) -> str:
+    """`ref` (an EntityRef) by the name `names` gives it ('Alder Office'), else in words ('office O001')."""
+    name = names.get(ref)
+    return entity_label(name, ref.level) if name else f"{ref.level} {ref.entity_id}"
+
+
 def status_text(status: str) -> str:
     style = STATUS_STYLE[status]
     return f"{style['symbol']} {style['label']}".strip()

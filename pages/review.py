@@ -4,13 +4,13 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from components.common import message
-from components.format import entity_label
+from components.format import place_text
 from components.members import mask_id
 from components.review_form import QUESTION, RATING, RATIONALE, THEMES, answers_from, review_form
 from components.links import ViewError, record_id
 from queries import case_reviews
 from queries.runtime import current_reader, refused, services
-from queries.performance import entity_path
+from queries.performance import entity_names
 from queries.scorecard import ScorecardQueryError, indicator_catalogue
 from reviews.instrument import InstrumentError, load_instrument
 from web.present import presenting, store_data
@@ -49,10 +49,10 @@ def _instrument():
     return load_instrument(services().settings.instrument_path)
 
 
-def _facts(review, reader) -> html.Ul:
+def _facts(review) -> html.Ul:
     state = review.status + (f", by {review.completed_by} on {review.completed_at:%Y-%m-%d}" if review.completed_at
                              else "")
-    indicator, entity = _names(review, reader)
+    indicator, entity = _names(review)
     return html.Ul([
         html.Li(f"{review.member_type.replace('_', ' ').capitalize()} {mask_id(review.member_id)} (child "
                 f"{mask_id(review.child_id)}), draw {review.draw} of selection {review.selection_id}: "
@@ -61,23 +61,15 @@ def _facts(review, reader) -> html.Ul:
     ])
 
 
-def _names(review, reader) -> tuple[str, str]:
+def _names(review) -> tuple[str, str]:
     """The review's indicator and entity by name, as the latest data names them; by id when it no longer holds
     them (a selection outlives a load that renamed or removed its office)."""
-    indicator, entity = review.indicator_id, f"{review.entity.level} {review.entity.entity_id}"
     snapshot = services().warehouse.snapshot()
     if snapshot is None:
-        return indicator, entity
+        return review.indicator_id, place_text(review.entity, {})
     catalogue = indicator_catalogue(snapshot)
-    named = catalogue[catalogue.indicator_id == review.indicator_id]
-    if not named.empty:
-        indicator = named.name.iloc[0]
-    try:
-        path = entity_path(snapshot, reader.data_scope(), review.entity)
-        entity = entity_label(path[-1].name, path[-1].level)
-    except ScorecardQueryError:
-        pass
-    return indicator, entity
+    indicator = dict(zip(catalogue.indicator_id, catalogue.name)).get(review.indicator_id, review.indicator_id)
+    return indicator, place_text(review.entity, entity_names(snapshot, [review.entity]))
 
 
 @callback(Output(REVIEW_TITLE, "children"), Output(REVIEW_MESSAGE, "children"), Output(REVIEW_FACTS, "children"),
@@ -98,7 +90,7 @@ def show_review(query, present=None):
         return "Review", message(exc.summary, heading="The review instrument cannot be read"), None, None, hidden
     editable = (not presenting(present) and review.status != "completed" and not review.case_eliminated
                 and (reader.username == review.assignee or reader.role == "executive"))
-    return (f"Review {review.id}: {review.status}", None, _facts(review, reader),
+    return (f"Review {review.id}: {review.status}", None, _facts(review),
             review_form(instrument, review.answers, editable), None if editable else hidden)
 
 

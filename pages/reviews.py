@@ -6,11 +6,13 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
 from components.common import message
+from components.format import place_text
 from components.members import mask_id
 from queries import case_reviews, store
 from queries.runtime import current_reader, refused, services
 from components.links import FindingsView, ViewError
-from queries.scorecard import ScorecardQueryError
+from queries.performance import entity_names
+from queries.scorecard import ScorecardQueryError, indicator_catalogue
 from reviews.instrument import InstrumentError, load_instrument
 
 dash.register_page(__name__, path="/reviews", name="Reviews", title="Reviews · Statboard", nav=False)
@@ -55,16 +57,28 @@ def show_queue(query):
         return message(f"{exc}.", heading="No reviews to show"), None, None
     except InstrumentError as exc:
         return message(exc.summary, heading="The review instrument cannot be read"), None, None
+    indicators, places = _names([r.entity for r in queue] + [entity])
+    findings = findings_table(found, place_text(entity, places), since, until)
     if not queue:
         return message("No reviews yet: pick cases from a members list, then assign them on the selection's page.",
-                       colour="info"), None, findings_table(found, entity, since, until)
+                       colour="info"), None, findings
     head = ["Due", "Status", "Reviewer", "Indicator", "Month", "Where", "Case", ""]
-    rows = [html.Tr([html.Td(f"{r.due:%Y-%m-%d}"), html.Td(r.status), html.Td(r.assignee), html.Td(r.indicator_id),
-                     html.Td(f"{r.month:%Y-%m}"), html.Td(str(r.entity)), html.Td(mask_id(r.member_id)),
+    rows = [html.Tr([html.Td(f"{r.due:%Y-%m-%d}"), html.Td(r.status), html.Td(r.assignee),
+                     html.Td(indicators.get(r.indicator_id, r.indicator_id)), html.Td(f"{r.month:%b %Y}"),
+                     html.Td(place_text(r.entity, places)), html.Td(mask_id(r.member_id)),
                      html.Td(dcc.Link("Open", href=f"/review?id={r.id}"))])
             for r in queue]
     return None, dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)], hover=True,
-                           responsive=True, class_name="reviews-queue"), findings_table(found, entity, since, until)
+                           responsive=True, class_name="reviews-queue"), findings
+
+
+def _names(refs: list) -> tuple[dict, dict]:
+    """Indicator names by id and entity names by ref, as the latest data gives them (empty without data)."""
+    snapshot = services().warehouse.snapshot()
+    if snapshot is None:
+        return {}, {}
+    catalogue = indicator_catalogue(snapshot)
+    return dict(zip(catalogue.indicator_id, catalogue.name)), entity_names(snapshot, refs)
 
 
 def _findings_view(query, root):
@@ -74,9 +88,9 @@ def _findings_view(query, root):
     return view.entity or root, view.since or until - dt.timedelta(days=FINDINGS_DAYS), until
 
 
-def findings_table(found, entity, since, until) -> html.Div:
+def findings_table(found, place: str, since, until) -> html.Div:
     """Per item: Strengths of the reviews where it applied; then the themes most often named."""
-    period = html.P(f"{entity}, completed from {since:%Y-%m-%d} to {until:%Y-%m-%d} (change with ?entity=LEVEL:ID"
+    period = html.P(f"{place}, completed from {since:%Y-%m-%d} to {until:%Y-%m-%d} (change with ?entity=LEVEL:ID"
                     "&since=YYYY-MM-DD&until=YYYY-MM-DD).", className="small text-muted")
     if not found.reviews:
         return html.Div([period, html.P("No review completed in this period yet.", className="text-muted")])

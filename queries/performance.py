@@ -153,6 +153,19 @@ def entity_path(snapshot: Snapshot, scope: Scope, ref: EntityRef) -> list[Entity
     return path
 
 
+def entity_names(snapshot: Snapshot, refs) -> dict[EntityRef, str]:
+    """The names the data gives `refs` (records the caller already holds within the reader's scope: a review
+    queue, a selection), for a page to show instead of ids; a ref the data no longer holds is left out."""
+    wanted = set(refs)
+    if not wanted:
+        return {}
+    params = {f"id{n}": ident for n, ident in enumerate(sorted({r.entity_id for r in wanted}))}
+    rows = snapshot.read(f"select level, entity_id, entity_name from entities where entity_id in "
+                         f"({', '.join(':' + key for key in params)})", params)
+    return {ref: r.entity_name for r in rows.itertuples(index=False)
+            if (ref := EntityRef(r.level, r.entity_id)) in wanted}
+
+
 def path_ids(path: list[Entity]) -> dict:
     """The bureau_id, office_id and unit_id of the last entity of `path` (its `ancestry`)."""
     return {f"{e.level}_id": e.entity_id for e in path if e.level in ("bureau", "office", "unit")}

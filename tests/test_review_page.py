@@ -65,6 +65,8 @@ def test_the_queue_and_the_review_are_for_readers_whose_scope_holds_the_case(app
         return json.dumps(post_callback(clients[name], "reviews-table.children", {"reviews-query.data": {}}).get_json())
     assert f"/review?id={review_id}" in queue("mgr") and f"/review?id={review_id}" in queue("exec")
     assert f"/review?id={review_id}" not in queue("mgr2") and "No reviews to show" in queue("analyst")
+    assert "Timely contacts: cases" in queue("mgr") and "Alder Office" in queue("mgr")  # names, not ids
+    assert "timely_contacts_cases" not in queue("mgr") and "office:O001" not in queue("mgr")
     def form(name):
         return json.dumps(post_callback(clients[name], "review-form.children",
                                         {"review-query.data": {"id": str(review_id)}}).get_json())
@@ -112,6 +114,7 @@ def test_findings_for_an_entity_and_a_period_named_in_the_address(clients):
         return json.dumps(post_callback(clients[name], "reviews-findings.children",
                                         {"reviews-query.data": query}).get_json())
     assert "1 review completed." in said("exec", {"entity": "office:O001"})
+    assert "Alder Office, completed from" in said("exec", {"entity": "office:O001"})
     assert "No review completed in this period" in said("exec", {"entity": "office:O001", "since": "2020-01-01",
                                                                  "until": "2020-12-31"})
     assert "is outside what you may see" in said("mgr", {"entity": "office:O002"})
