@@ -6,12 +6,14 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from flask import request
 
 from components.common import message
+from components.format import place_text
 from components.members import mask_id
 from components.links import IndicatorView, ViewError, day, record_id
 from queries import case_reviews, reviews, store
 from queries.params import param_text
 from queries.runtime import current_reader, refused, services
-from queries.scorecard import ScorecardQueryError
+from queries.performance import entity_names
+from queries.scorecard import EntityRef, ScorecardQueryError, indicator_catalogue
 from web.present import presenting, store_data
 
 dash.register_page(__name__, path="/selection", name="Selection", title="Selection · Statboard", nav=False)
@@ -85,17 +87,23 @@ def layout(**query):
     ])
 
 
-def _picks_table(selection, shown: bool) -> dbc.Table:
+def _picks_table(selection, shown: bool, names: dict) -> dbc.Table:
+    """The picks, their workers and units by name; the case and child ids masked unless `shown`."""
     show = (lambda v: v or "") if shown else mask_id
+
+    def named(level, ident):
+        return names.get(EntityRef(level, ident), ident) if ident else ""
+    group = selection.criteria.stratify if selection.criteria.stratify in ("unit", "worker") else None
     head = ["Draw", "Group", "Case", "Child", "Met", "Worker", "Unit", "Eliminated"]
     rows = []
     for case in selection.picks:
         gone = (f"{case.elimination_label}: {case.elimination_note} ({case.eliminated_by}, "
                 f"{case.eliminated_at:%Y-%m-%d})" if case.eliminated else "")
         met = "" if case.met is None else ("yes" if case.met else "no")
-        rows.append(html.Tr([html.Td(case.draw), html.Td(case.stratum or "—"), html.Td(show(case.member_id)),
-                             html.Td(show(case.child_id)), html.Td(met), html.Td(case.worker_id or ""),
-                             html.Td(case.unit_id or ""), html.Td(gone)],
+        stratum = named(group, case.stratum) if group else case.stratum
+        rows.append(html.Tr([html.Td(case.draw), html.Td(stratum or "—"), html.Td(show(case.member_id)),
+                             html.Td(show(case.child_id)), html.Td(met), html.Td(named("worker", case.worker_id)),
+                             html.Td(named("unit", case.unit_id)), html.Td(gone)],
                             className="text-decoration-line-through text-muted" if case.eliminated else None))
     return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)], bordered=False,
                      hover=True, responsive=True, class_name="selection-picks")
@@ -128,9 +136,10 @@ def show_selection(query, reveal, _changed, present=None):
            + (f", only {criteria.only}" if criteria.only else "")
            + (f", leaving out children picked in the last {criteria.exclude_reviewed_within} months"
               if criteria.exclude_reviewed_within else "")) if criteria.n else "hand-picked"
+    indicator, names = _names(selection)
     facts = html.Ul([
         html.Li(["From the members behind ", dcc.Link(
-            f"{cell.indicator_id}, {cell.entity}, {cell.month:%B %Y}",
+            f"{indicator}, {place_text(cell.entity, names)}, {cell.month:%B %Y}",
             href=IndicatorView(cell.indicator_id, cell.month,
                                None if cell.entity.level == "department" else cell.entity).href())]),
         html.Li(f"Drawn {how}; seed {selection.seed}; data version {selection.version_id}."),
@@ -142,7 +151,21 @@ def show_selection(query, reveal, _changed, present=None):
     cases = [{"label": f"#{c.draw} {mask_id(c.member_id)}", "value": str(c.draw)} for c in active]
     reason_options = [{"label": label, "value": ident} for ident, label in reasons.reasons]
     title = f"Selection {selection.id}: {len(active)} cases for review"
-    return (title, None, facts, _picks_table(selection, shown), cases, reason_options, None if active else hidden)
+    return (title, None, facts, _picks_table(selection, shown, names), cases, reason_options, None if active else hidden)
+
+
+def _names(selection) -> tuple[str, dict]:
+    """The selection's indicator by name, and the names of its entity and its picks' workers and units, as the
+    latest data gives them (ids where it no longer holds them)."""
+    cell = selection.cells[0]
+    snapshot = services().warehouse.snapshot()
+    if snapshot is None:
+        return cell.indicator_id, {}
+    catalogue = indicator_catalogue(snapshot)
+    refs = [cell.entity] + [EntityRef(level, ident) for c in selection.picks
+                            for level, ident in (("worker", c.worker_id), ("unit", c.unit_id)) if ident]
+    return (dict(zip(catalogue.indicator_id, catalogue.name)).get(cell.indicator_id, cell.indicator_id),
+            entity_names(snapshot, refs))
 
 
 @callback(Output(SELECTION_SAID, "children"), Output(SELECTION_CHANGED, "data"),

@@ -56,6 +56,15 @@ def test_a_draw_on_the_page_is_the_cli_s_draw_saved_and_opened(app, clients, dem
     [entry] = [e for e in store.audit_entries(engine_of(app), None, "mgr") if e["detail"].get("via") == "page"
                and e["detail"].get("selection") == selection.id]
     assert entry["detail"]["picked"] == len(selection.picks)
+    # The page names the indicator, the office, the groups (units), workers and units: names, not ids.
+    _answer, text = _selection(clients["mgr"], selection.id)
+    assert "Timely contacts: cases, Alder Office, " in text and "timely_contacts_cases, " not in text
+    units = demo_snapshot.read("select entity_id, entity_name from entities where level = 'unit'")
+    workers = demo_snapshot.read("select entity_id, entity_name from entities where level = 'worker'")
+    for case in selection.picks:
+        for names, ident in ((units, case.unit_id), (workers, case.worker_id)):
+            name = names[names.entity_id == ident].entity_name.iloc[0]
+            assert f'"children":"{name}"' in text and f'"children":"{ident}"' not in text
 
 
 def test_a_blank_seed_is_made_and_recorded_and_bad_criteria_say_what_to_write(app, clients):
