@@ -28,7 +28,8 @@ from queries.performance import Heatmap
 
 LONG_WORD = re.compile(r"[A-Za-z]{7,}")
 SOFT_HYPHEN = "\u00ad"
-# English hyphenation patterns (pyphen: LibreOffice's dictionaries), never after a word's first letter or within its last 3.
+# English hyphenation patterns (pyphen: LibreOffice's dictionaries); never after a word's first letter, nor in
+# its last 3.
 HYPHENATOR = pyphen.Pyphen(lang="en_US", left=2, right=3)
 
 
@@ -86,7 +87,8 @@ def scorecard_table(data: Heatmap, view: ScorecardView) -> dict:
                         "start": column in starts})
         column += span
     columns = [{"indicator": i.indicator_id, "domain": i.domain, "name": i.name,
-                "text": header_text(i.name, unit_of(i, short=True)), "unit": unit_of(i, short=True), "start": n in starts,
+                "text": header_text(i.name, unit_of(i, short=True)), "unit": unit_of(i, short=True),
+                "start": n in starts,
                 "href": IndicatorView(i.indicator_id, view.month, view.parent, view.level).href(),
                 "title": f"{i.name} ({unit_of(i, short=True)}): open the indicator"} for n, i in enumerate(indicators)]
     rows = []

@@ -151,7 +151,8 @@ def show_selection(query, reveal, _changed, present=None):
     cases = [{"label": f"#{c.draw} {mask_id(c.member_id)}", "value": str(c.draw)} for c in active]
     reason_options = [{"label": label, "value": ident} for ident, label in reasons.reasons]
     title = f"Selection {selection.id}: {len(active)} cases for review"
-    return (title, None, facts, _picks_table(selection, shown, names), cases, reason_options, None if active else hidden)
+    return (title, None, facts, _picks_table(selection, shown, names), cases, reason_options,
+            None if active else hidden)
 
 
 def _names(selection) -> tuple[str, dict]:
