@@ -137,8 +137,7 @@ def ranking_figure(data: IndicatorAcross) -> dict:
     hover = [f"<b>{label}</b><br>{format_value(indicator.kind, v, True)} ({amount_text(indicator, n, d)})<br>"
              f"{status_text(s)}" for label, v, n, d, s in zip(labels, ranked.value, ranked.numerator,
                                                                ranked.denominator, statuses)]
-    bar = {"type": "bar", "x": _values(ranked.value), "y": labels, "orientation": "h", "text": text,
-           "textposition": "outside", "cliponaxis": False,
+    bar = {"type": "bar", "x": _values(ranked.value), "y": labels, "orientation": "h",
            "marker": {"color": [STATUS_STYLE[s]["colour"] for s in statuses], "line": {"color": "#333", "width": 1}},
            "customdata": [[level, entity_id] for level, entity_id in zip(ranked.level, ranked.entity_id)],
            "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>"}
@@ -148,13 +147,17 @@ def ranking_figure(data: IndicatorAcross) -> dict:
         data, f"{literal(data.parent.name)}: {format_value(indicator.kind, data.parent_cell.value)}"
         if data.parent_cell is not None else "", x_range)
     rows = _label_rows(data)
+    # Each value in a column right of the plot, level with its bar: printed at the bar's end, it was crossed by
+    # the lines of the standard and the parent, which sit where the values are.
+    values = [{"x": 1, "xref": "paper", "xanchor": "left", "xshift": 6, "y": label, "yref": "y", "text": t,
+               "showarrow": False, "font": {"size": TEXT_PX}} for label, t in zip(labels, text)]
     return {"data": [bar], "layout": {
         "yaxis": {"autorange": "reversed", "fixedrange": True, "automargin": True},
         "xaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True, "range": x_range},
         "height": 110 + LABEL_ROW_PX * rows + BAR_PX * len(ranked),
         "margin": {"t": 14 + LABEL_ROW_PX * rows, "l": 220, "r": 100, "b": 56},
-        "uniformtext": {"minsize": NOTE_PX, "mode": "show"},
-        "showlegend": False, "shapes": shapes + parent_shapes, "annotations": notes + parent_notes, **PLAIN}}
+        "showlegend": False, "shapes": shapes + parent_shapes, "annotations": notes + parent_notes + values,
+        **PLAIN}}
 
 
 def status_counts(data: IndicatorAcross) -> dict[str, int]:
@@ -193,46 +196,53 @@ def variation_figure(data: IndicatorAcross) -> dict:
 
 
 def peers_figure(data: IndicatorAcross) -> dict:
-    """Every office in scope beside the others of its peer group, with each group's median value."""
+    """Every office in scope beside the others of its peer group, with each group's median value.
+
+    One row per office, a group's rows together (best first) under the group's name, and the group's median a
+    line across them: a name never shares a row, so a group of any size reads (a row per office keeps twenty
+    names apart where dots in one row per group printed their names over each other from six)."""
     indicator = data.indicator
-    offices = data.offices.assign(group=data.offices.peer_group.fillna("no peer group"))
+    offices = data.offices.assign(group=data.offices.peer_group.fillna("no peer group"),
+                                  ungrouped=data.offices.peer_group.isna())
     if offices.empty:
         return empty_figure("No office has members this month")
-    traces = []
-    for plain_group, members in offices.groupby("group", sort=True):
-        group = literal(plain_group)
+    offices = offices.sort_values(["ungrouped", "group", "value"], ascending=[True, True,
+                                                                             indicator.direction != "higher"],
+                                  na_position="last", kind="stable").reset_index(drop=True)
+    labels = figure_labels(offices.entity_name.tolist(), offices.entity_id.tolist())
+    # The offices under this page's parent are named in bold and drawn as diamonds: the ones this meeting owns.
+    names = [f"<b>{label}</b>" if under else label for label, under in zip(labels, offices.under_parent)]
+    groups = [literal(g) for g in offices.group]
+    medians, shapes = {}, []
+    for plain_group, members in offices.groupby("group", sort=False):
         rated = members[~members.status.isin(["insufficient", "suppressed"])]
-        under = members.under_parent.tolist()
-        names = [literal(name) for name in members.entity_name]
-        # Names alternate above and below their dots, in order of value, so neighbours do not print over each other.
-        order = members.value.rank(method="first").fillna(0).astype(int).tolist()
-        traces.append({
-            "type": "scatter", "x": _values(members.value), "y": [group] * len(members), "mode": "markers+text",
-            "name": group, "text": names, "showlegend": False, "cliponaxis": False,
-            "textposition": ["top center" if n % 2 else "bottom center" for n in order],
-            "marker": {"size": [16 if u else 11 for u in under],
-                       "color": [STATUS_STYLE[s]["colour"] for s in members.status],
-                       "symbol": ["diamond" if u else "circle" for u in under], "line": {"color": "#333", "width": 1}},
-            "hovertext": [f"<b>{name}</b> ({group})<br>{format_value(indicator.kind, v, True)}<br>{status_text(s)}"
-                          for name, v, s in zip(names, members.value, members.status)],
-            "hovertemplate": "%{hovertext}<extra></extra>"})
-        if not rated.empty:
-            median = float(rated.value.median())
-            # The name goes in hovertext, not the template, where a "%{...}" in it would be substituted.
-            traces.append({
-                "type": "scatter", "x": [median], "y": [group], "mode": "markers", "showlegend": False,
-                # Short, so the names above and below the dots stay clear of it.
-                "marker": {"symbol": "line-ns", "size": 16, "line": {"color": "#111", "width": 4}},
-                "hovertext": [f"{group} median: {format_value(indicator.kind, median, True)}"],
-                "hovertemplate": "%{hovertext}<extra></extra>"})
+        if rated.empty:
+            continue
+        medians[plain_group] = median = float(rated.value.median())
+        # Across the group's rows (category axes place rows at 0, 1, 2...).
+        shapes.append({"type": "line", "xref": "x", "x0": median, "x1": median, "yref": "y",
+                       "y0": members.index.min() - 0.45, "y1": members.index.max() + 0.45,
+                       "line": {"color": "#111", "width": 4}})
+    hover = [f"<b>{label}</b> ({group})<br>{format_value(indicator.kind, v, True)}<br>{status_text(s)}"
+             + (f"<br>{group} median: {format_value(indicator.kind, medians[g], True)}" if g in medians else "")
+             for label, group, g, v, s in zip(labels, groups, offices.group, offices.value, offices.status)]
+    dots = {"type": "scatter", "x": _values(offices.value), "y": [groups, names], "mode": "markers",
+            "showlegend": False, "cliponaxis": False,
+            "marker": {"size": [16 if u else 12 for u in offices.under_parent],
+                       "color": [STATUS_STYLE[s]["colour"] for s in offices.status],
+                       "symbol": ["diamond" if u else "circle" for u in offices.under_parent],
+                       "line": {"color": "#333", "width": 1}},
+            "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>"}
     x_range = _fitted_range(indicator, offices.value)
-    shapes, notes = _standard_lines(indicator, "x", x_range)
-    return {"data": traces, "layout": {
+    standard_shapes, notes = _standard_lines(indicator, "x", x_range)
+    return {"data": [dots], "layout": {
         "xaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True, "range": x_range},
-        "yaxis": {"fixedrange": True, "type": "category", "automargin": True},
-        "height": 120 + 2 * LABEL_ROW_PX + 80 * offices.group.nunique(),
-        "margin": {"t": 14 + 2 * LABEL_ROW_PX, "l": 140, "r": 60, "b": 56},
-        "shapes": shapes, "annotations": notes, **PLAIN}}
+        # Two levels of labels: the group, and its offices; the first row at the top.
+        "yaxis": {"fixedrange": True, "type": "multicategory", "autorange": "reversed", "automargin": True,
+                  "dividercolor": "#999", "showgrid": True, "gridcolor": "#eee"},
+        "height": 110 + 2 * LABEL_ROW_PX + BAR_PX * len(offices),
+        "margin": {"t": 14 + 2 * LABEL_ROW_PX, "l": 20, "r": 60, "b": 56},
+        "shapes": standard_shapes + shapes, "annotations": notes, **PLAIN}}
 
 
 def trend_figure(data: Trend, actions=()) -> dict:
@@ -351,3 +361,54 @@ def _bands(indicator, series: pd.DataFrame, y_range: list[float] | None = None) 
               for status, y0, y1 in bands]
     line, note = _line("y", green, "#333", "solid", f"standard {standard_text(indicator).split(' · ')[0]}", "right")
     return shapes + [line], [note]
+
+
+PRESENT_FONT_PX = 20  # a chart's smallest text in presentation: read from the back of a room at 1280×720
+DRAWN_FONT_PX = NOTE_PX  # the text size the builders above lay their labels out for
+PRESENT_ROW_PX = 32  # a row of labels above a plot in presentation: 20 px text with room to spare
+PRESENT_TICKS = "M6"  # a date axis's ticks in presentation: six-monthly labels fit a 1280 px screen unslanted
+
+
+def presented(figure: dict, keep_height: bool = False) -> dict:
+    """`figure` for a projector: every text at least `PRESENT_FONT_PX`, the rows of labels above the plot and the
+    margins grown with it. Only the layout's sizes change; the builders above draw the figure.
+
+    Its height: with `keep_height` (a page that scrolls, such as the indicator page) the figure's own, grown with
+    its text, so a ranking of twenty keeps a row per bar; otherwise none, and the figure is as tall as the box it
+    is drawn in (assets/present.css sizes `.present-chart` to a share of the screen, as the meeting does)."""
+    layout = dict(figure.get("layout") or {})
+    grow = PRESENT_FONT_PX / DRAWN_FONT_PX
+    rows = PRESENT_ROW_PX / LABEL_ROW_PX
+    height = layout.pop("height", None)
+    if keep_height and height:
+        layout["height"] = int(height * grow)
+    layout["autosize"] = True
+    layout["font"] = {**(layout.get("font") or {}), "size": PRESENT_FONT_PX, "color": "#000"}
+    layout["hoverlabel"] = {**(layout.get("hoverlabel") or {}), "font": {"size": PRESENT_FONT_PX}}
+    for name in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
+        axis = dict(layout[name] or {})
+        axis["tickfont"] = {**(axis.get("tickfont") or {}), "size": PRESENT_FONT_PX}
+        axis["automargin"] = True
+        if axis.get("type") == "date":
+            axis.update(dtick=PRESENT_TICKS, tickangle=0)
+        layout[name] = axis
+    if isinstance(layout.get("title"), dict):
+        layout["title"] = {**layout["title"], "font": {**(layout["title"].get("font") or {}), "size": 24}}
+    if "legend" in layout:
+        layout["legend"] = {**layout["legend"], "font": {"size": PRESENT_FONT_PX}, "y": -0.2, "yanchor": "top"}
+    notes, right = [], 0
+    for note in layout.get("annotations") or []:
+        note = {**note, "font": {**(note.get("font") or {}), "size": PRESENT_FONT_PX}}
+        if note.get("yshift"):  # labels stacked in rows above the plot: rows as tall as the text
+            note["yshift"] = note["yshift"] * rows
+        if note.get("xref") == "paper" and note.get("x", 0) >= 1 and note.get("xanchor") == "left":
+            chars = len(str(note.get("text", "")))
+            right = max(right, int(chars * PRESENT_FONT_PX * 0.62) + 10 + note.get("xshift", 0))
+        notes.append(note)
+    layout["annotations"] = notes
+    margin = dict(layout.get("margin") or {})
+    margin["t"] = max(int(margin.get("t", 40) * rows), 50)
+    margin["r"] = max(margin.get("r", 20), right)
+    margin["b"] = max(margin.get("b", 40), 100 if "legend" in layout else 60)
+    layout["margin"] = margin
+    return {**figure, "layout": layout}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.charts import trend_figure, variation_figure
+from components.charts import presented, trend_figure, variation_figure
 from components.common import GRAPH_CONFIG
 from components.format import STATUS_STYLE, change_text, format_value, status_text
 from components.links import IndicatorView, MembersView
@@ -57,48 +57,6 @@ def _notes(item: AgendaItem, editable: bool, label: str) -> html.Div:
     ])
 
 
-PRESENT_FONT_PX = 20  # a chart's smallest text in presentation: read from the back of a room at 1280×720
-DRAWN_FONT_PX = 14  # the text size components/charts.py lays its labels out for
-PRESENT_TICKS = "M6"  # a date axis's ticks in presentation: six-monthly labels fit a 1280 px screen unslanted
-
-
-def presented(figure: dict) -> dict:
-    """`figure` for a projector: its text at least `PRESENT_FONT_PX`, as tall as the box it is drawn in
-    (assets/present.css sizes `.present-chart` to a share of the screen). components/charts.py draws it; only its layout's
-    sizes change here."""
-    layout = dict(figure.get("layout") or {})
-    layout.pop("height", None)
-    layout["autosize"] = True
-    layout["font"] = {**(layout.get("font") or {}), "size": PRESENT_FONT_PX, "color": "#000"}
-    for name in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
-        axis = dict(layout[name] or {})
-        axis["tickfont"] = {**(axis.get("tickfont") or {}), "size": PRESENT_FONT_PX}
-        axis["automargin"] = True
-        if axis.get("type") == "date":
-            axis.update(dtick=PRESENT_TICKS, tickangle=0)
-        layout[name] = axis
-    if isinstance(layout.get("title"), dict):
-        layout["title"] = {**layout["title"], "font": {**(layout["title"].get("font") or {}), "size": 24}}
-    if "legend" in layout:
-        layout["legend"] = {**layout["legend"], "font": {"size": PRESENT_FONT_PX}, "y": -0.2, "yanchor": "top"}
-    grow = PRESENT_FONT_PX / DRAWN_FONT_PX
-    notes, right = [], 0
-    for note in layout.get("annotations") or []:
-        note = {**note, "font": {**(note.get("font") or {}), "size": PRESENT_FONT_PX}}
-        if note.get("yshift"):  # labels stacked in rows above the plot: rows as tall as the text
-            note["yshift"] = note["yshift"] * grow
-        if note.get("xref") == "paper" and note.get("x", 0) >= 1 and note.get("xanchor") == "left":
-            right = max(right, int(len(str(note.get("text", ""))) * PRESENT_FONT_PX * 0.6) + 10)
-        notes.append(note)
-    layout["annotations"] = notes
-    margin = dict(layout.get("margin") or {})
-    margin["t"] = max(int(margin.get("t", 40) * grow), 50)
-    margin["r"] = max(margin.get("r", 20), right)
-    margin["b"] = max(margin.get("b", 40), 100 if "legend" in layout else 60)
-    layout["margin"] = margin
-    return {**figure, "layout": layout}
-
-
 def _graph(figure: dict, ident: str, present: bool) -> dcc.Graph:
     if not present:
         return dcc.Graph(figure=figure, config=GRAPH_CONFIG, id=ident)
@@ -140,37 +98,46 @@ def item_card(book: Book, item: AgendaItem, number: int, editable: bool, case_le
                                                                               else ""), className="text-muted"))
     if numbers is None:
         parts.append(html.P("Its numbers are not available: see the message at the top of the page."))
-    else:
-        indicator, cell = numbers.indicator, numbers.cell
-        parts.append(html.P([
-            status_chip(cell["status"], f"{STATUS_STYLE.get(cell['status'], STATUS_STYLE['none'])['symbol']} "
-                                        f"{format_value(indicator['kind'], cell['value'], True)}".strip()),
-            html.Span(f"  {month:%B %Y}. Since last month: "
-                      f"{change_text(indicator, cell['value'], cell['last_month'], cell['last_month_status'])}. "
-                      f"Since a year ago: "
-                      f"{change_text(indicator, cell['value'], cell['last_year'], cell['last_year_status'])}."),
-        ]))
-        actions = [a for a in (*book.carried, *book.new)
-                   if a.indicator_id == item.indicator_id and a.entity == item.entity]
-        graphs = [dbc.Col(_graph(trend_figure(numbers.trend, actions), f"meeting-trend-{item.id}", present),
-                          lg=7, width=7 if present else None)]
-        if numbers.variation is not None:
-            graphs.append(dbc.Col(_graph(variation_figure(numbers.variation), f"meeting-variation-{item.id}",
-                                         present), lg=5, width=5 if present else None))
-        parts.append(dbc.Row(graphs))
-        questions = list(indicator["questions"])
-        if questions:
-            parts.append(html.Div([html.H3("Questions for the meeting", className="h6"),
-                                   html.Ul([html.Li(q) for q in questions])]))
-        parent = None if item.entity.level == "department" else item.entity
-        members = [" · ", dcc.Link("Members", href=MembersView(item.indicator_id, month, parent).href())] \
-            if case_level else []
-        parts.append(html.P(className="present-hide", children=[
-            dcc.Link("Trend", href=IndicatorView(item.indicator_id, month, entity=item.entity).href()), " · ",
-            dcc.Link("Variation", href=IndicatorView(item.indicator_id, month, parent).href()), *members,
-            html.Span(" (today's data)", className="text-muted"),
-        ]))
-    parts.append(_notes(item, editable, "The story behind the data"))
+        parts.append(_notes(item, editable, "The story behind the data"))
+        return dbc.Card(dbc.CardBody(parts), class_name="mb-3 meeting-item", id=f"item-{item.id}")
+    indicator, cell = numbers.indicator, numbers.cell
+    said = html.P([
+        status_chip(cell["status"], f"{STATUS_STYLE.get(cell['status'], STATUS_STYLE['none'])['symbol']} "
+                                    f"{format_value(indicator['kind'], cell['value'], True)}".strip()),
+        html.Span(f"  {month:%B %Y}. Since last month: "
+                  f"{change_text(indicator, cell['value'], cell['last_month'], cell['last_month_status'])}. "
+                  f"Since a year ago: "
+                  f"{change_text(indicator, cell['value'], cell['last_year'], cell['last_year_status'])}."),
+    ])
+    actions = [a for a in (*book.carried, *book.new)
+               if a.indicator_id == item.indicator_id and a.entity == item.entity]
+    trend = _graph(trend_figure(numbers.trend, actions), f"meeting-trend-{item.id}", present)
+    variation = None if numbers.variation is None else \
+        _graph(variation_figure(numbers.variation), f"meeting-variation-{item.id}", present)
+    questions = list(indicator["questions"])
+    asked = html.Div([html.H3("Questions for the meeting", className="h6"),
+                      html.Ul([html.Li(q) for q in questions])]) if questions else None
+    notes = _notes(item, editable, "The story behind the data")
+    if present:
+        # One screen, no scrolling, at 1280×720 as at 1920×1080: the numbers and the trend on the left, the
+        # variation, the questions and any notes on the right; the charts take what the text leaves
+        # (assets/present.css), so the text keeps its size. Notes not written are not shown to the room.
+        side = [variation, asked, notes if item.notes else None]
+        parts.append(html.Div([html.Div([said, trend], className="present-item-main"),
+                               html.Div([p for p in side if p is not None], className="present-item-side")],
+                              className="present-item-body"))
+        return dbc.Card(dbc.CardBody(parts), class_name="mb-3 meeting-item", id=f"item-{item.id}")
+    graphs = [dbc.Col(trend, lg=7)] + ([dbc.Col(variation, lg=5)] if variation is not None else [])
+    parts += [said, dbc.Row(graphs)] + ([asked] if asked is not None else [])
+    parent = None if item.entity.level == "department" else item.entity
+    members = [" · ", dcc.Link("Members", href=MembersView(item.indicator_id, month, parent).href())] \
+        if case_level else []
+    parts.append(html.P(className="present-hide", children=[
+        dcc.Link("Trend", href=IndicatorView(item.indicator_id, month, entity=item.entity).href()), " · ",
+        dcc.Link("Variation", href=IndicatorView(item.indicator_id, month, parent).href()), *members,
+        html.Span(" (today's data)", className="text-muted"),
+    ]))
+    parts.append(notes)
     return dbc.Card(dbc.CardBody(parts), class_name="mb-3 meeting-item", id=f"item-{item.id}")
 
 

@@ -4,7 +4,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from components.charts import (empty_figure, peers_figure, ranking_figure, status_counts, trend_figure,
+from components.charts import (empty_figure, peers_figure, presented, ranking_figure, status_counts, trend_figure,
                                variation_figure)
 from components.common import GRAPH_CONFIG, breadcrumb, definition_card, message, month_options, unknown_indicator
 from components.format import STATUS_STYLE, entity_label, format_value, status_class, status_text
@@ -14,6 +14,7 @@ from queries.meetings import actions_for_cell
 from queries.performance import indicator_across, path_ids, trend
 from queries.runtime import current_reader, latest_month_now, refused, services
 from queries.scorecard import ScorecardQueryError, indicator_catalogue, report_months
+from web.present import presenting
 
 dash.register_page(__name__, path_template="/indicator/<indicator_id>", name="Indicator",
                    title="Indicator · Statboard", nav=False)
@@ -76,12 +77,14 @@ def layout(indicator_id=None, **query):
                     html.H2(id=INDICATOR_TREND_TITLE, className="h5 mt-3"),
                     graph(INDICATOR_TREND),
                     html.H2("Offices beside their peer group", className="h5 mt-3"),
-                    html.P("Each office with the other offices of its peer group; the bar is the group's median, "
-                           "diamonds are the offices under this page's parent.", className="text-muted small"),
+                    html.P("Each office on its own row, with the other offices of its peer group; the black line is the "
+                           "group's median; diamonds, named in bold, are the offices under this page's parent.",
+                           className="text-muted small"),
                     graph(INDICATOR_PEERS),
                 ], id=INDICATOR_CHARTS, className=CHARTS_WITHHELD),
-            ], lg=8),
-            dbc.Col(html.Div(id=INDICATOR_DEFINITION), lg=4),
+            ], lg=8, class_name="indicator-main"),
+            # In presentation the charts take the whole width and the definition follows them (assets/present.css).
+            dbc.Col(html.Div(id=INDICATOR_DEFINITION), lg=4, class_name="indicator-side"),
         ]),
     ])
 
@@ -155,9 +158,12 @@ def show_indicator(query):
                       f"{entity_label(history.entity.name, history.entity.level)}: there is nothing to chart. "
                       "The definition beside says who would be.", className="lead")
         return (*shown, None, said, *blank[7:12], definition_card(data.indicator), CHARTS_WITHHELD)
-    return (*shown, None, summary(data, members_links), ranking_figure(data), variation_figure(data),
-            peers_figure(data), trend_title, trend_figure(history, actions), definition_card(data.indicator),
-            CHARTS_SHOWN)
+    figures = [ranking_figure(data), variation_figure(data), peers_figure(data), trend_figure(history, actions)]
+    if presenting():  # read from the back of the room: larger text, each chart as tall as that needs
+        figures = [presented(figure, keep_height=True) for figure in figures]
+    ranking, variation, peers, trend_chart = figures
+    return (*shown, None, summary(data, members_links), ranking, variation, peers, trend_title, trend_chart,
+            definition_card(data.indicator), CHARTS_SHOWN)
 
 
 def _members_links(scope, view, data, history) -> list:

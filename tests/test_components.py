@@ -271,12 +271,14 @@ def test_ranking_colours_bars_by_status_and_draws_the_standard():
     assert charts.status_counts(_across([1.0, 6.0, 9.0], ["green", "yellow", "red"]))["red"] == 1
 
 
-def test_peers_group_offices_with_a_median_marker():
+def test_peers_give_each_office_a_row_under_its_group_and_each_group_its_median():
     figure = validated(charts.peers_figure(_across([1.0, 6.0, 9.0], ["green", "yellow", "red"])))
-    groups = [t.y[0] for t in figure.data if t.mode == "markers+text"]
-    assert groups == ["no peer group", "urban"]
-    medians = [t.x[0] for t in figure.data if t.mode == "markers"]
-    assert medians == [9.0, 3.5]
+    [dots] = figure.data
+    groups, names = dots.y  # one row per office, so names never share a row; offices without a group last
+    assert list(groups) == ["urban", "urban", "no peer group"]
+    assert sorted(names[:2]) == ["<b>Office 0</b>", "<b>Office 1</b>"] and names[2] == "<b>Office 2</b>"
+    medians = [(s.x0, s.y0, s.y1) for s in figure.layout.shapes if s.line.width == 4]  # across the group's rows
+    assert medians == [(3.5, -0.45, 1.45), (9.0, 1.55, 2.45)]
 
 
 def _trend(kind_indicator, statuses) -> Trend:
