@@ -10,6 +10,7 @@ from dash import Dash, _callback, dcc, html
 import web
 from web import present
 from components.links import scorecard_href
+from queries.cache import init_cache
 from queries.meetings import MEETING_ROLES
 from queries.runtime import EXTENSION, Services
 from settings import Settings
@@ -32,12 +33,14 @@ def create_app(config: dict | None = None) -> Dash:
         # are often offline or block CDNs, and no page should call out to a third party.
         title="Statboard",
         update_title=None,
+        compress=True,  # flask-compress: a scorecard's JSON is mostly repeated text
     )
     # The page's language, for screen readers and for axe's html-has-lang (Dash's template has none).
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     _own_page_callbacks(app)
     present.install()
     app.server.extensions[EXTENSION] = Services(settings)
+    init_cache(app.server, settings)
     web.install(app, settings)
     app.layout = shell
     return app

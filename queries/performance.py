@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from measures.catalogue import DOMAINS
+from queries.cache import answers
 from queries.disclosure import for_reader
 from queries.scope import DEPARTMENT_ID, LEVELS, SUPPRESSED, Scope, ancestry
 from queries.scorecard import (EntityRef, ScorecardQueryError, _check_found, _check_indicators, _check_listing,
@@ -191,6 +192,7 @@ def _check_level(parent: EntityRef, level: str | None) -> str:
     return level
 
 
+@answers("heatmap")
 def heatmap(snapshot: Snapshot, scope: Scope, month: dt.date | None, parent: EntityRef | None = None,
             level: str | None = None, tier: int | None = None, sort: str | None = None) -> Heatmap:
     """The scorecard of `parent` (default: the department) and its descendants at `level` (default: its children).
@@ -280,6 +282,7 @@ def _sorted_rows(rows: pd.DataFrame, cells: pd.DataFrame, indicators: pd.DataFra
     return keyed.drop(columns="_value").reset_index(drop=True)
 
 
+@answers("indicator_across")
 def indicator_across(snapshot: Snapshot, scope: Scope, indicator_id: str, month: dt.date | None,
                      parent: EntityRef | None = None, level: str | None = None) -> IndicatorAcross:
     """One indicator in one month for `parent` and its descendants at `level`, best first, and every office
@@ -329,6 +332,7 @@ def _best_first(frame: pd.DataFrame, direction: str | None) -> pd.DataFrame:
                              na_position="last", kind="stable")
 
 
+@answers("trend")
 def trend(snapshot: Snapshot, scope: Scope, indicator_id: str, entity: EntityRef, until: dt.date | None = None,
           months: int | None = DEFAULT_TREND_MONTHS) -> Trend:
     """The indicator for `entity` in the `months` months up to `until` (None: the whole history), with the
@@ -395,6 +399,7 @@ def trend(snapshot: Snapshot, scope: Scope, indicator_id: str, entity: EntityRef
     return Trend(indicator, this, path, peers, series[["month", "line", "value", "numerator", "denominator", "status"]])
 
 
+@answers("story")
 def story(snapshot: Snapshot, scope: Scope, entity: EntityRef, month: dt.date | None = None,
           months: int = DEFAULT_TREND_MONTHS) -> Story:
     """Every indicator for one entity: the cells of the `months` months up to `month`."""

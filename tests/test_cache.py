@@ -1,0 +1,214 @@
+"""The shared cache (queries/cache.py), on the real Redis and on files: one computation per data version, scope
+and question; a scope never gets another's answer; a load is never answered from the version before it;
+identical misses at the same moment compute once, across threads and processes; a failing cache costs speed,
+never an answer."""
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import threading
+import time
+
+import pandas as pd
+import pytest
+import redis
+
+from demodata.generate import generate
+from loader.load import load_extract
+from queries import cache as C
+from queries.performance import heatmap, indicator_across, story, trend
+from queries.runtime import services
+from queries.scope import EntityRef, Scope
+from queries.scorecard import OutsideScope
+from queries.warehouse import Warehouse
+from tests.web import make_app
+
+REDIS_URL = os.environ.get("STATBOARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+EXECUTIVE = Scope()
+VIEWER = Scope(case_level=False, small_cell_min=11)
+ALDER = Scope("office", "O001")
+
+
+def redis_or_skip() -> str:
+    """The Redis server the cache tests use; in CI a missing server fails the run."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis at {REDIS_URL} is required in CI and is not reachable: {exc}")
+        pytest.skip(f"Redis at {REDIS_URL} not reachable")
+    return REDIS_URL
+
+
+@pytest.fixture(scope="module")
+def extracts(tmp_path_factory):
+    """Two refreshes of one agency: the same organisation, other cases, so the numbers move."""
+    root = tmp_path_factory.mktemp("cache-extracts")
+    generate(root / "v1", "small", 42, dt.date(2026, 11, 10))
+    generate(root / "v2", "small", 43, dt.date(2026, 11, 15))
+    return root
+
+
+@pytest.fixture(params=["files", "redis"])
+def app(request, tmp_path, extracts):
+    """The app on a warehouse holding v1, its cache on files in the instance or on the real Redis."""
+    settings = {"cache_url": redis_or_skip()} if request.param == "redis" else {}
+    instance = tmp_path / "instance"
+    warehouse = Warehouse(f"duckdb:///{instance / 'warehouse.duckdb'}")
+    load_extract(extracts / "v1", warehouse)
+    warehouse.dispose()
+    app = make_app(instance, tmp_path / "store.db", **settings)
+    app.kind = request.param
+    return app
+
+
+def _ask(app, function, scope, *args):
+    with app.server.app_context():
+        return function(services().warehouse.snapshot(), scope, *args)
+
+
+def _uncached(app, function, scope, *args):
+    with app.server.app_context():
+        return function.uncached(services().warehouse.snapshot(), scope, *args)
+
+
+def _same(got, want) -> None:
+    """Two heat maps with the same numbers."""
+    assert (got.month, got.parent, got.level, got.total_rows) == (want.month, want.parent, want.level, want.total_rows)
+    for name in ("rows", "cells", "indicators"):
+        pd.testing.assert_frame_equal(_ordered(getattr(got, name)), _ordered(getattr(want, name)))
+
+
+def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
+    """In a fixed order: the warehouse returns a heat map's cells in no particular one."""
+    keys = [k for k in ("level", "entity_id", "indicator_id") if k in frame.columns]
+    return frame.sort_values(keys, kind="stable").reset_index(drop=True) if keys else frame.reset_index(drop=True)
+
+
+def test_an_answer_is_computed_once_and_then_read(app):
+    first = _ask(app, heatmap, EXECUTIVE, None)
+    with app.server.app_context():
+        key = C.cache_key(services().warehouse.snapshot(), EXECUTIVE, "heatmap",
+                          {"month": None, "parent": None, "level": None, "tier": None, "sort": None})
+        stored = C._get(app.server.extensions["statboard_cache"], key)
+    assert stored is not C._MISSING
+    _same(stored, first)
+    read = _ask(app, heatmap, EXECUTIVE, None)
+    assert read is not first  # read back from the cache (pickled), not kept in this process's memory
+    _same(read, first)
+
+
+def test_one_scope_never_gets_another_scopes_answer(app):
+    """The executive asks first; the viewer and an office's manager asking the same get their own."""
+    executive = _ask(app, heatmap, EXECUTIVE, None)
+    viewer = _ask(app, heatmap, VIEWER, None)
+    _same(viewer, _uncached(app, heatmap, VIEWER, None))
+    assert executive.cells.numerator.notna().any() and viewer.cells.numerator.isna().all()  # aggregates only
+    assert (viewer.cells.status == "suppressed").any()
+    with pytest.raises(OutsideScope):  # the department's scorecard, cached for the executive, is still refused
+        _ask(app, heatmap, ALDER, None)
+    mine = _ask(app, heatmap, ALDER, None, EntityRef("office", "O001"))
+    _same(mine, _uncached(app, heatmap, ALDER, None, EntityRef("office", "O001")))
+    assert list(mine.rows.level.unique()) == ["office", "unit"]  # its own office and units, nothing else
+
+
+def test_each_question_has_its_own_answer(app):
+    """Every argument is in the key: another month, tier, sort, parent, indicator or span is another answer."""
+    months = _ask(app, heatmap, EXECUTIVE, None).month
+    earlier = months.replace(year=months.year - 1)
+    for args in ((earlier,), (None, None, None, 1), (None, None, None, None, "-reentry"),
+                 (None, EntityRef("bureau", "B01"))):
+        _same(_ask(app, heatmap, EXECUTIVE, *args), _uncached(app, heatmap, EXECUTIVE, *args))
+    office = EntityRef("office", "O001")
+    for months_shown in (12, None):
+        got = _ask(app, trend, EXECUTIVE, "reentry", office, None, months_shown)
+        want = _uncached(app, trend, EXECUTIVE, "reentry", office, None, months_shown)
+        pd.testing.assert_frame_equal(got.series.sort_values(["line", "month"]).reset_index(drop=True),
+                                      want.series.sort_values(["line", "month"]).reset_index(drop=True))
+    a = _ask(app, indicator_across, EXECUTIVE, "reentry", None)
+    b = _ask(app, indicator_across, EXECUTIVE, "placement_with_relatives", None)
+    assert a.indicator["indicator_id"] == "reentry" and b.indicator["indicator_id"] == "placement_with_relatives"
+    pd.testing.assert_frame_equal(_ask(app, story, EXECUTIVE, office).cells,
+                                  _uncached(app, story, EXECUTIVE, office).cells)
+
+
+def test_a_load_is_never_answered_from_the_version_before(app, extracts):
+    before = _ask(app, heatmap, EXECUTIVE, None)
+    with app.server.app_context():
+        load_extract(extracts / "v2", services().warehouse)
+    after = _ask(app, heatmap, EXECUTIVE, None)
+    fresh = _uncached(app, heatmap, EXECUTIVE, None)
+    _same(after, fresh)
+    assert not before.cells.value.equals(after.cells.value)  # the numbers did move
+
+
+def test_identical_misses_at_the_same_moment_compute_once_across_threads(app):
+    calls, answers = [], []
+    start = threading.Barrier(8)
+
+    def compute():
+        calls.append(threading.get_ident())
+        time.sleep(0.3)
+        return {"answer": 42}
+
+    def ask():
+        with app.server.app_context():
+            snapshot = services().warehouse.snapshot()
+            start.wait()
+            answers.append(C.shared(snapshot, EXECUTIVE, "slow", {"n": 1}, compute))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and answers == [{"answer": 42}] * 8
+
+
+def _ask_in_process(app, marker, go):
+    with app.server.app_context():
+        snapshot = services().warehouse.snapshot()
+        go.wait()
+
+        def compute():
+            with open(marker, "a") as f:
+                f.write(f"{os.getpid()}\n")
+            time.sleep(0.5)
+            return "computed"
+        assert C.shared(snapshot, EXECUTIVE, "slow-across-processes", {"n": 2}, compute) == "computed"
+
+
+def test_identical_misses_compute_once_across_processes(app, tmp_path):
+    """gunicorn's workers are processes: the lock is the cache's (Redis, or a file lock), not a thread lock."""
+    marker = tmp_path / "computed"
+    context = multiprocessing.get_context("fork")
+    go = context.Event()
+    workers = [context.Process(target=_ask_in_process, args=(app, marker, go)) for _ in range(4)]
+    for w in workers:
+        w.start()
+    go.set()
+    for w in workers:
+        w.join(30)
+    assert [w.exitcode for w in workers] == [0] * 4
+    assert len(marker.read_text().split()) == 1
+
+
+def test_a_failing_cache_costs_speed_never_an_answer(tmp_path, extracts, caplog):
+    """Redis gone (nothing listens on the port): every answer is computed, and the failure is logged."""
+    instance = tmp_path / "instance"
+    warehouse = Warehouse(f"duckdb:///{instance / 'warehouse.duckdb'}")
+    load_extract(extracts / "v1", warehouse)
+    warehouse.dispose()
+    app = make_app(instance, tmp_path / "store.db", cache_url="redis://127.0.0.1:1/0")
+    C._last_warning[0] = 0.0
+    _same(_ask(app, heatmap, EXECUTIVE, None), _uncached(app, heatmap, EXECUTIVE, None))
+    assert "the shared cache could not" in caplog.text
+
+
+def test_outside_a_running_app_nothing_is_cached(app):
+    """The CLI and the benches read without an app: the query functions still answer."""
+    with app.server.app_context():
+        snapshot = services().warehouse.snapshot()
+    assert C._cache() is None
+    assert heatmap(snapshot, EXECUTIVE, None).rows.shape[0] > 0
