@@ -31,6 +31,7 @@ ENVIRONMENT = {
     "trusted_proxies": "STATBOARD_TRUSTED_PROXIES",
     "smtp_url": "STATBOARD_SMTP_URL",
     "mail_from": "STATBOARD_MAIL_FROM",
+    "live_seconds": "STATBOARD_LIVE_SECONDS",
 }
 ENVIRONMENTS = ("production", "development")
 MIN_SECRET_LENGTH = 32
@@ -108,6 +109,7 @@ class Settings:
     trusted_proxies: int = 0            # reverse proxies in front whose X-Forwarded-For is believed
     smtp_url: str | None = field(default=None, repr=False)  # None: no mail is sent; repr=False: its password
     mail_from: str = DEFAULT_MAIL_FROM
+    live_seconds: float = 60.0          # how often an open scorecard or home page checks for a new data version
 
     @property
     def smtp(self) -> SmtpServer | None:
@@ -158,6 +160,14 @@ class Settings:
                     raise SettingsError(f"{ENVIRONMENT[name]} must be {what}, not {given[name]!r}") from None
             if name in given and (given[name] < 0 or (name == "session_hours" and given[name] == 0)):
                 raise SettingsError(f"{ENVIRONMENT[name]} must be {what}, not {given[name]!r}")
+        if "live_seconds" in given:
+            try:
+                given["live_seconds"] = float(given["live_seconds"])
+            except (TypeError, ValueError):
+                given["live_seconds"] = -1.0
+            if not 1 <= given["live_seconds"] <= 3600:
+                raise SettingsError("STATBOARD_LIVE_SECONDS must be a number of seconds from 1 to 3600 (how often an "
+                                    "open scorecard checks for new data; default 60)")
         for name in ("secure_cookies", "managers_see_peers"):
             if isinstance(given.get(name), str):
                 text = given[name].strip().lower()

@@ -70,14 +70,16 @@
                 if (!box) {
                     return window.dash_clientside.no_update;
                 }
+                // A live redraw (a new data version, components/live.py) keeps the reader's place in the table.
+                var top = box.scrollTop, left = box.scrollLeft;
                 box.replaceChildren();
                 box.classList.toggle("scorecard-nothing", !spec || !spec.rows);  // no "Drawing…" under a message
                 if (!spec || !spec.rows) {
                     return 0;
                 }
                 box.appendChild(table(spec));
-                box.scrollTop = 0;
-                box.scrollLeft = 0;
+                box.scrollTop = spec.keep_place ? top : 0;
+                box.scrollLeft = spec.keep_place ? left : 0;
                 return spec.rows.length;
             }
         }

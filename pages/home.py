@@ -5,6 +5,7 @@ import datetime as dt
 import dash
 from dash import Input, Output, callback, dcc, html
 
+from components import live
 from components.home import data_as_of, no_data, organisation_table, summary
 from queries.org import organisation_summary
 from queries.meeting_numbers import MeetingNumbers, suggestions
@@ -20,9 +21,8 @@ HOME_AS_OF = "home-as-of"
 HOME_ORGANISATION = "home-organisation"
 HOME_SUMMARY = "home-summary"
 DUE_DAYS = 14  # actions due within two weeks (and overdue ones) are listed
-HOME_REFRESH = "home-refresh"
-
-REFRESH_MS = 5 * 60 * 1000  # a screen left open picks up the monthly load without a reload
+LIVE = "home"  # components/live.py: a screen left open picks up the monthly load without a reload
+LIVE_TICK, LIVE_SHOWN, LIVE_NEWER = live.ids(LIVE)
 
 
 def layout(**query):
@@ -32,25 +32,29 @@ def layout(**query):
         html.Div(id=HOME_AS_OF, className="mb-3"),
         html.Div(id=HOME_SUMMARY),
         html.Div(id=HOME_ORGANISATION),
-        dcc.Interval(id=HOME_REFRESH, interval=REFRESH_MS),
+        *live.parts(LIVE),
     ])
 
 
 @callback(Output(HOME_AS_OF, "children"), Output(HOME_SUMMARY, "children"), Output(HOME_ORGANISATION, "children"),
-          Input(HOME_REFRESH, "n_intervals"))
-def show_home(_n_intervals):
-    """Fill the stamp, the summary and the organisation table from the current data version."""
+          Output(LIVE_SHOWN, "data"), Input(LIVE_NEWER, "data"))
+def show_home(_newer):
+    """Fill the stamp, the summary and the organisation table from the current data version; again when a new
+    version lands (components/live.py)."""
     snapshot = services().warehouse.snapshot()
     if snapshot is None:
-        return None, None, no_data()
+        return None, None, no_data(), None
     reader = current_reader()
     if reader.scope is None:  # an admin: say where their pages are
         return None, None, message("Your role manages users, settings and the audit log: see the Admin page.",
-                                   colour="info")
+                                   colour="info"), live.shown(snapshot)
     scope = reader.data_scope()
     own_name = None if scope.level == "department" else entity_path(snapshot, scope, scope.root)[-1].name
     return (data_as_of(snapshot.version), _summary(snapshot, reader, scope),
-            organisation_table(organisation_summary(snapshot, scope), scope, own_name))
+            organisation_table(organisation_summary(snapshot, scope), scope, own_name), live.shown(snapshot))
+
+
+live.watch(LIVE)
 
 
 def _summary(snapshot, reader, scope):

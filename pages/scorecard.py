@@ -3,8 +3,10 @@ from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash.exceptions import MissingCallbackContextException
 
+from components import live
 from components.common import breadcrumb, legend, message, month_options
 from components.home import data_as_of, no_data
 from components.links import ScorecardView, ViewError, picked_month
@@ -29,6 +31,8 @@ SCORECARD_TABLE = "scorecard-table"       # what the table shows (components/sco
 SCORECARD_DRAWN = "scorecard-drawn"       # the rows drawn
 SCORECARD_LEGEND = "scorecard-legend"
 SCORECARD_DOWNLOAD = "scorecard-download"
+LIVE = "scorecard"                        # components/live.py: redrawn when a new data version lands
+LIVE_TICK, LIVE_SHOWN, LIVE_NEWER = live.ids(LIVE)
 
 TIER_OPTIONS = [{"label": "Tier I and II", "value": "both"}, {"label": "Tier I", "value": "1"},
                 {"label": "Tier II", "value": "2"}]
@@ -42,7 +46,7 @@ def layout(**query):
     return html.Div([
         dcc.Location(id=SCORECARD_URL, refresh="callback-nav"),
         dcc.Store(id=SCORECARD_QUERY, data=query),
-        dcc.Store(id=SCORECARD_TABLE), dcc.Store(id=SCORECARD_DRAWN),
+        dcc.Store(id=SCORECARD_TABLE), dcc.Store(id=SCORECARD_DRAWN), *live.parts(LIVE),
         html.Div(id=SCORECARD_BREADCRUMB),
         html.Div([html.H1(id=SCORECARD_TITLE, className="h4 me-auto mb-0"), html.Div(id=SCORECARD_AS_OF)],
                  className="d-flex flex-wrap align-items-baseline gap-3 mb-1"),
@@ -88,13 +92,15 @@ def sort_options(indicators) -> list[dict]:
           Output(SCORECARD_MESSAGE, "children"),
           Output(SCORECARD_TABLE, "data"),
           Output(SCORECARD_LEGEND, "children"), Output(SCORECARD_DOWNLOAD, "href"),
-          Output(SCORECARD_DOWNLOAD, "className"),
-          Input(SCORECARD_QUERY, "data"))
-def show_scorecard(query):
-    """Read the view from the URL and draw its scorecard, or say what was wrong with the URL."""
+          Output(SCORECARD_DOWNLOAD, "className"), Output(LIVE_SHOWN, "data"),
+          Input(SCORECARD_QUERY, "data"), Input(LIVE_NEWER, "data"))
+def show_scorecard(query, _newer=None):
+    """Read the view from the URL and draw its scorecard, or say what was wrong with the URL; drawn again from
+    the same URL when a new data version lands (`_newer`, components/live.py), keeping the reader's place."""
     hidden_download = "btn btn-sm btn-outline-secondary d-none"
-    blank = (None, "Scorecard", None, [], None, [], None, None, None, legend(), None, hidden_download)
     snapshot = services().warehouse.snapshot()
+    blank = (None, "Scorecard", None, [], None, [], None, None, None, legend(), None, hidden_download,
+             live.shown(snapshot))
     if snapshot is None:
         return (*blank[:7], no_data(), *blank[8:])
     try:
@@ -110,11 +116,23 @@ def show_scorecard(query):
         note = message(f"Showing the first {MAX_HEATMAP_ROWS} of {data.total_rows:,} {data.level}s in this order; "
                        "choose a parent lower down to see them all.", colour="info")
     title = f"{data.parent.name}: {data.level}s, {data.month:%B %Y}"
+    table = scorecard_table(data, view)
+    table["keep_place"] = _live_redraw()  # a live redraw keeps the table's scroll
     return (breadcrumb(data.path, view.month, view.tier), title, data_as_of(snapshot.version),
             month_options(report_months(snapshot)), f"{data.month:%Y-%m}", sort_options(data.indicators),
-            view.sort or "name", note,
-            scorecard_table(data, view), legend(hidden=bool(scope.small_cell_min)),
-            scorecard_download_href(data, view), "btn btn-sm btn-outline-secondary")
+            view.sort or "name", note, table, legend(hidden=bool(scope.small_cell_min)),
+            scorecard_download_href(data, view), "btn btn-sm btn-outline-secondary", live.shown(snapshot))
+
+
+def _live_redraw() -> bool:
+    """Whether this drawing is the live check's (a new data version), not the reader's own navigation."""
+    try:
+        return ctx.triggered_id == LIVE_NEWER
+    except MissingCallbackContextException:  # called as a plain function (tests)
+        return False
+
+
+live.watch(LIVE)
 
 
 clientside_callback(ClientsideFunction("scorecard", "draw"), Output(SCORECARD_DRAWN, "data"),

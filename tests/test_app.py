@@ -9,7 +9,7 @@ import pytest
 from app import create_app
 from loader.load import load_extract
 from queries.warehouse import Warehouse
-from settings import ENVIRONMENT, Settings
+from settings import ENVIRONMENT, Settings, SettingsError
 from tests.extracts import write_extract
 from tests.web import as_user, make_app, signed_in_client
 
@@ -41,7 +41,7 @@ def test_create_app_connects_to_nothing(tmp_path):
 def test_home_before_any_load_says_what_to_run(app):
     from pages.home import show_home
     with as_user(app):
-        stamp, summary, body = show_home(0)
+        stamp, summary, body, _shown = show_home(None)
     assert stamp is None and summary is None
     assert "No data loaded yet" in _text(body) and "statboard load DIR" in _text(body)
 
@@ -51,7 +51,7 @@ def test_home_shows_the_organisation_and_data_as_of(app, tmp_path):
     load_extract(write_extract(tmp_path / "x"), Warehouse(settings.warehouse_url))
     from pages.home import show_home
     with as_user(app):
-        stamp, _summary, body = show_home(0)
+        stamp, _summary, body, _shown = show_home(None)
     assert _text(stamp).startswith("Data as of  30 June 2024  · version 1")
     text = _text(body)
     assert "North" in text and 'South, "Coastal"' in text and "All bureaus" in text
@@ -71,6 +71,15 @@ def test_settings_layering(tmp_path):
     assert settings.warehouse_url == f"duckdb:///{tmp_path / 'warehouse.duckdb'}"
     assert settings.database_url == f"sqlite:///{tmp_path / 'statboard.db'}"
     assert settings.cache_url == "redis://127.0.0.1:6379/0" and settings.query_timeout_ms == 500
+
+
+def test_the_live_check_interval_is_seconds_from_1_to_3600(tmp_path):
+    env = {"STATBOARD_INSTANCE_DIR": str(tmp_path)}
+    assert Settings.from_env(environ=env).live_seconds == 60
+    assert Settings.from_env(environ={**env, "STATBOARD_LIVE_SECONDS": "2.5"}).live_seconds == 2.5
+    for bad in ("0", "soon", "nan", "inf", "86400", "-5"):
+        with pytest.raises(SettingsError, match="STATBOARD_LIVE_SECONDS must be a number of seconds from 1 to 3600"):
+            Settings.from_env(environ={**env, "STATBOARD_LIVE_SECONDS": bad})
 
 
 def test_every_setting_is_documented_in_the_readme():

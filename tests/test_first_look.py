@@ -155,7 +155,7 @@ def test_the_home_page_links_only_what_the_reader_may_open(app, role, scope, lin
     from pages.home import show_home
     from tests.web import as_user
     with as_user(app, f"home-{role}-{str(scope).replace(':', '-')}", role, scope):
-        table = show_home(0)[2]
+        table = show_home(None)[2]
     found = {}
 
     def walk(node):

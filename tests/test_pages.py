@@ -34,7 +34,7 @@ def test_layouts_need_no_arguments_and_read_no_data(tmp_path):
 
 def test_scorecard_callback_draws_the_view_in_the_url(request_context):
     from pages.scorecard import show_scorecard
-    crumbs, title, as_of, months, month, sorts, sort, note, table, _legend, download, _cls = show_scorecard(
+    crumbs, title, as_of, months, month, sorts, sort, note, table, _legend, download, _cls, _shown = show_scorecard(
         {"parent": "bureau:B01", "month": "2025-06", "sort": "-reentry"})
     assert download == "/export/scorecard.csv?month=2025-06&level=office&parent=bureau:B01"
     assert title == "North Bureau: offices, June 2025" and month == "2025-06" and sort == "-reentry"
@@ -131,7 +131,7 @@ def test_a_listing_longer_than_the_scorecard_shows_says_where_it_was_cut(request
 def test_a_managers_bare_scorecard_is_their_own_part(app):
     from pages.scorecard import show_scorecard
     with as_user(app, "alder-manager", "manager", "office:O001"):
-        _crumbs, title, *_rest, note, table, _legend, download, _cls = show_scorecard({})
+        _crumbs, title, *_rest, note, table, _legend, download, _cls, _shown = show_scorecard({})
     assert title.startswith("Alder Office: units") and table["rows"][0]["entity"] == "office:O001"
     assert "parent=office:O001" in download and note is None
 
@@ -148,7 +148,7 @@ def test_the_home_page_says_what_is_red_what_got_worse_and_which_actions_are_due
     from tests.web import engine_of
     card = heatmap(demo_snapshot, Scope(), None, None)
     with as_user(app, "exec", "executive"):
-        _as_of, summary, _table = show_home(0)
+        _as_of, summary, _table, _shown = show_home(None)
     said = _text(summary)
     assert f"{int((card.cells.status == 'red').sum()):,} red cells" in said
     assert "Got worse" in said and "turned red this month" in said and "No open action is due" in said
@@ -163,8 +163,8 @@ def test_the_home_page_says_what_is_red_what_got_worse_and_which_actions_are_due
     meetings.add_action(engine_of(app), north, meeting.id, "Huddle on late responses", "Ana Diaz",
                         dt.date.today() - dt.timedelta(days=1), "reentry", EntityRef("bureau", "B01"), "North Bureau")
     with as_user(app, "north-home", "manager", "bureau:B01"):
-        said = _text(show_home(0)[1])
+        said = _text(show_home(None)[1])
     assert "Huddle on late responses (Ana Diaz" in said and "overdue" in said and "North Bureau and its offices" in said
     with as_user(app, "south-home", "manager", "bureau:B02"):
-        said = _text(show_home(0)[1])
+        said = _text(show_home(None)[1])
     assert "Huddle" not in said and "South Bureau and its offices" in said
