@@ -25,13 +25,14 @@ def ids(prefix: str) -> tuple[str, str, str]:
     return f"{prefix}-live-tick", f"{prefix}-live-shown", f"{prefix}-live-newer"
 
 
-def parts(prefix: str) -> list:
+def parts(prefix: str, shown_now: dict | None = None) -> list:
     """The interval and the two stores a live page's layout holds (read inside a request: the settings say how
-    often to check)."""
+    often to check); `shown_now`, what the page shows when its layout already knows (else its callback writes
+    it)."""
     tick, shown_id, newer = ids(prefix)
     seconds = services().settings.live_seconds if has_app_context() else DEFAULT_SECONDS
     return [dcc.Interval(id=tick, interval=int(seconds * 1000)),
-            dcc.Store(id=shown_id), dcc.Store(id=newer)]
+            dcc.Store(id=shown_id, data=shown_now), dcc.Store(id=newer)]
 
 
 def version_key(version) -> str:

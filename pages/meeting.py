@@ -9,6 +9,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
+from components import live
 from components.common import GRAPH_CONFIG, legend, message
 from components.heatmap import cell_keys, clicked_cell, heatmap_figure
 from components.links import ScorecardView, ViewError, record_id
@@ -68,6 +69,9 @@ FOLLOWUP_LINKS = "meeting-followup-links"
 CLOSE = "meeting-close"
 MOVE = "meeting-move"
 DOWNLOADS = "meeting-downloads"
+NEWER_NOTICE = "meeting-newer-notice"
+LIVE = "meeting"  # components/live.py: the meeting keeps its numbers; it only says that newer data landed
+LIVE_TICK, LIVE_SHOWN, LIVE_NEWER = live.ids(LIVE)
 
 STATUS_OPTIONS = [{"label": s, "value": s} for s in meetings.ACTION_STATUSES]
 
@@ -88,6 +92,7 @@ def layout(**query):
         html.H1(id=TITLE, className="h3"),
         html.Div(id=FACTS, className="mb-2 present-hide"),
         html.Div(id=BANNER),
+        html.Div(id=NEWER_NOTICE), *live.parts(LIVE, _current_version()),
         html.Div(id=DOWNLOADS, className="mb-3 present-hide"),
         html.Div(id=SAID, role="status", **{"aria-live": "polite"}),
         html.Div([html.H2("Carried over from earlier meetings", className="h4"), html.Div(id=CARRIED)],
@@ -206,6 +211,28 @@ def _banner(book) -> list:
         parts.append(message(f"{len(overdue)} carried-over action{'s are' if len(overdue) != 1 else ' is'} overdue.",
                              colour="warning"))
     return parts
+
+
+def _current_version() -> dict | None:
+    """The data version current when the page opens (a meeting's own banner already says if it is newer)."""
+    try:
+        return live.shown(services().warehouse.snapshot())
+    except RuntimeError:  # outside a request (Dash checking the layout)
+        return None
+
+
+@callback(Output(NEWER_NOTICE, "children"), Input(LIVE_NEWER, "data"), prevent_initial_call=True)
+def newer_landed(_newer):
+    """A load landed while the meeting was open: its numbers stay as they are (pinned), and it says so."""
+    snapshot = services().warehouse.snapshot()
+    if snapshot is None:
+        return no_update
+    version = snapshot.version
+    return message(f"New data landed while this page was open: version {version.version_id}, as of "
+                   f"{version.as_of:%d %B %Y}. This meeting keeps the numbers it was prepared on.", colour="info")
+
+
+live.watch(LIVE)
 
 
 def _cells(book) -> list[dict]:

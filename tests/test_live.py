@@ -16,6 +16,7 @@ from loader.load import load_extract
 from queries.warehouse import Warehouse
 from tests.browser import chromium_or_skip, console_errors, serving, sign_in_with_the_form
 from tests.scorecard_dom import TABLE_JS
+from tests.test_meeting_pages import new_meeting
 from tests.web import ensure_user, make_app, post_callback, signed_in_client
 
 LIVE_S = 1  # the check's interval here (a minute in production)
@@ -26,7 +27,7 @@ REDRAWN_S = 30  # how long the page may take to show a load that landed
 def extracts(tmp_path_factory):
     root = tmp_path_factory.mktemp("live-extracts")
     for version, (seed, as_of) in {1: (42, dt.date(2026, 11, 10)), 2: (43, dt.date(2026, 11, 15)),
-                                   3: (44, dt.date(2026, 11, 20))}.items():
+                                   3: (44, dt.date(2026, 11, 20)), 4: (45, dt.date(2026, 11, 25))}.items():
         generate(root / f"v{version}", "small", seed, as_of)
     return root
 
@@ -93,6 +94,23 @@ def test_the_home_page_redraws_when_a_load_lands(live, driver, extracts):
                                            "the home page did not notice the new version")
     assert "20 November 2026" in driver.find_element(By.ID, "home-as-of").text
     assert driver.current_url == url + "/" and console_errors(driver) == []
+
+
+def test_an_open_meeting_keeps_its_numbers_and_says_new_data_landed(live, driver, extracts):
+    app, url, warehouse = live
+    client = signed_in_client(app, "exec", "executive")
+    meeting_id = new_meeting(client)
+    driver.get(f"{url}/meeting?id={meeting_id}")
+    WebDriverWait(driver, REDRAWN_S).until(lambda d: d.find_element(By.ID, "meeting-title").text,
+                                           "the meeting was never drawn")
+    facts = driver.find_element(By.ID, "meeting-facts").text
+    assert driver.find_element(By.ID, "meeting-newer-notice").text == ""
+    load_extract(extracts / "v4", warehouse)
+    WebDriverWait(driver, REDRAWN_S).until(
+        lambda d: "New data landed while this page was open: version 4, as of 25 November 2026"
+        in d.find_element(By.ID, "meeting-newer-notice").text, "the meeting did not say new data landed")
+    assert driver.find_element(By.ID, "meeting-facts").text == facts  # still its own version's
+    assert "Data version 3" in facts and console_errors(driver) == []
 
 
 def test_the_check_answers_only_when_the_version_changed(live):
