@@ -32,6 +32,7 @@ ENVIRONMENT = {
     "smtp_url": "STATBOARD_SMTP_URL",
     "mail_from": "STATBOARD_MAIL_FROM",
     "live_seconds": "STATBOARD_LIVE_SECONDS",
+    "server_timing": "STATBOARD_SERVER_TIMING",
 }
 ENVIRONMENTS = ("production", "development")
 MIN_SECRET_LENGTH = 32
@@ -110,6 +111,7 @@ class Settings:
     smtp_url: str | None = field(default=None, repr=False)  # None: no mail is sent; repr=False: its password
     mail_from: str = DEFAULT_MAIL_FROM
     live_seconds: float = 60.0          # how often an open scorecard or home page checks for a new data version
+    server_timing: bool = False         # a Server-Timing header (warehouse and total ms) on each answer: benchmarks
 
     @property
     def smtp(self) -> SmtpServer | None:
@@ -168,7 +170,7 @@ class Settings:
             if not 1 <= given["live_seconds"] <= 3600:
                 raise SettingsError("STATBOARD_LIVE_SECONDS must be a number of seconds from 1 to 3600 (how often an "
                                     "open scorecard checks for new data; default 60)")
-        for name in ("secure_cookies", "managers_see_peers"):
+        for name in ("secure_cookies", "managers_see_peers", "server_timing"):
             if isinstance(given.get(name), str):
                 text = given[name].strip().lower()
                 if text not in TRUE + FALSE:

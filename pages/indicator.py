@@ -4,7 +4,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from components.charts import (empty_figure, peers_figure, presented, ranking_figure, status_counts, trend_figure,
+from components.charts import (compact, empty_figure, peers_figure, presented, ranking_figure, status_counts, trend_figure,
                                variation_figure)
 from components.common import GRAPH_CONFIG, breadcrumb, definition_card, message, month_options, unknown_indicator
 from components.format import STATUS_STYLE, entity_label, format_value, status_class, status_text
@@ -161,7 +161,7 @@ def show_indicator(query):
     figures = [ranking_figure(data), variation_figure(data), peers_figure(data), trend_figure(history, actions)]
     if presenting():  # read from the back of the room: larger text, each chart as tall as that needs
         figures = [presented(figure, keep_height=True) for figure in figures]
-    ranking, variation, peers, trend_chart = figures
+    ranking, variation, peers, trend_chart = [compact(figure) for figure in figures]  # numbers packed
     return (*shown, None, summary(data, members_links), ranking, variation, peers, trend_title, trend_chart,
             definition_card(data.indicator), CHARTS_SHOWN)
 

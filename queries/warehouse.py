@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pandas as pd
+from flask import g, has_request_context
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -90,7 +91,10 @@ class Snapshot:
                 if timer is not None:
                     timer.cancel()
             conn.rollback()
-        log.debug("query %.1f ms: %s", (time.perf_counter() - started) * 1000, sql.split("\n", 1)[0])
+        elapsed = (time.perf_counter() - started) * 1000
+        log.debug("query %.1f ms: %s", elapsed, sql.split("\n", 1)[0])
+        if has_request_context():  # the request's warehouse time (web/headers.py: Server-Timing)
+            g.statboard_sql_ms = g.get("statboard_sql_ms", 0.0) + elapsed
         return frame
 
     @property

@@ -212,3 +212,23 @@ def test_outside_a_running_app_nothing_is_cached(app):
         snapshot = services().warehouse.snapshot()
     assert C._cache() is None
     assert heatmap(snapshot, EXECUTIVE, None).rows.shape[0] > 0
+
+
+def test_server_timing_says_the_warehouse_time_and_the_total_only_when_asked(app, tmp_path):
+    """STATBOARD_SERVER_TIMING: what the benchmarks read; off by default (a cache hit shows in it)."""
+    import re
+
+    from tests.web import post_callback, signed_in_client
+    client = signed_in_client(app, "exec", "executive")
+    answer = post_callback(client, "scorecard-table.data", {"scorecard-query.data": {}})
+    assert answer.status_code == 200 and "Server-Timing" not in answer.headers
+    timed = make_app(app.server.extensions["statboard"].settings.instance_dir, tmp_path / "timed.db",
+                     server_timing=True)
+    client = signed_in_client(timed, "exec", "executive")
+    header = post_callback(client, "scorecard-table.data", {"scorecard-query.data": {"parent": "office:O002"}}
+                           ).headers["Server-Timing"]
+    sql, total = map(float, re.fullmatch(r"sql;dur=([\d.]+), app;dur=([\d.]+)", header).groups())
+    assert 0 < sql < total
+    again = post_callback(client, "scorecard-table.data", {"scorecard-query.data": {"parent": "office:O002"}})
+    sql_again = float(re.match(r"sql;dur=([\d.]+)", again.headers["Server-Timing"]).group(1))
+    assert sql_again < sql  # the scorecard came from the shared cache: only the version's pointer is read

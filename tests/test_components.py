@@ -347,3 +347,20 @@ def test_each_status_is_drawn_in_its_own_colour():
         position = (index - trace["zmin"]) / (trace["zmax"] - trace["zmin"])
         band = [colour for (low, colour), (high, _) in zip(scale[::2], scale[1::2]) if low <= position <= high]
         assert band and set(band) == {fmt.STATUS_STYLE[status]["colour"]}, status
+
+
+def test_compact_packs_long_numeric_arrays_and_leaves_the_rest():
+    import base64
+
+    import numpy as np
+    values = [1.5, None, 3.25] + list(range(10))
+    figure = {"data": [{"x": [f"2026-{m:02d}-01" for m in range(1, 14)], "y": values},
+                       {"x": [1.0, 2.0], "y": ["Alder Office", "Bayview Office"]}, {"y": [True] * 9}],
+              "layout": {"height": 300}}
+    packed = charts.compact(figure)
+    assert packed["data"][0]["x"] == figure["data"][0]["x"]  # dates stay text
+    assert packed["data"][0]["y"]["dtype"] == "f8"
+    back = np.frombuffer(base64.b64decode(packed["data"][0]["y"]["bdata"]), dtype="<f8")
+    assert back[0] == 1.5 and np.isnan(back[1]) and back.tolist()[2:] == [3.25, *map(float, range(10))]
+    assert packed["data"][1] == figure["data"][1] and packed["data"][2] == figure["data"][2]  # short, or not numbers
+    assert packed["layout"] == figure["layout"] and figure["data"][0]["y"] is values  # the figure is not changed

@@ -6,14 +6,16 @@
   forms post only here; nothing loads from another site.
 - Styles may be inline (Plotly and Dash set them); images may be data: URIs (the sparklines).
 - Data never lingers in caches: every response but the static assets is `no-store`.
+- With `server_timing` (STATBOARD_SERVER_TIMING), a `Server-Timing` header: the warehouse's ms and the total.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
 import re
+import time
 
-from flask import Flask, request
+from flask import Flask, g, request
 
 from settings import Settings
 
@@ -30,6 +32,11 @@ def _script_hashes(body: bytes) -> str:
 
 
 def install(server: Flask, settings: Settings) -> None:
+    if settings.server_timing:
+        @server.before_request
+        def start_timing():
+            g.statboard_started = time.perf_counter()
+
     @server.after_request
     def security_headers(response):
         hashes = ""
@@ -44,4 +51,7 @@ def install(server: Flask, settings: Settings) -> None:
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
         if request.endpoint not in STATIC:
             response.headers["Cache-Control"] = "no-store"
+        if settings.server_timing and g.get("statboard_started") is not None:
+            total = (time.perf_counter() - g.statboard_started) * 1000
+            response.headers["Server-Timing"] = f"sql;dur={g.get('statboard_sql_ms', 0.0):.1f}, app;dur={total:.1f}"
         return response
