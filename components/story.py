@@ -16,23 +16,31 @@ def story_rows(data: Story) -> list[dict]:
     """One record per indicator (case-flow order) with what the table shows; tested on its own."""
     months = pd.date_range(pd.Timestamp(add_months(data.month, 1 - data.months)), pd.Timestamp(data.month),
                            freq="MS")
-    by_indicator = {i: frame.set_index("month") for i, frame in data.cells.groupby("indicator_id")}
+    # One wide frame per column (months down, indicators across), read once: per-indicator frames cost
+    # most of the page's time.
+    wide = {column: (data.cells.pivot(index="month", columns="indicator_id", values=column).reindex(months)
+                     if not data.cells.empty else pd.DataFrame(index=months))
+            for column in ("value", "status", "numerator", "denominator")}
+
+    def column(name, ident):
+        frame = wide[name]
+        return frame[ident] if ident in frame.columns else pd.Series([None] * len(months), index=months,
+                                                                    dtype=object if name == "status" else float)
     records = []
     for indicator in data.indicators.itertuples(index=False):
-        cells = by_indicator.get(indicator.indicator_id, pd.DataFrame(columns=["value", "status"]))
-        cells = cells.reindex(months)
-        now = cells.iloc[-1]
-        status = now.status if isinstance(now.status, str) else "no data"
-        last = cells.iloc[-2] if len(cells) > 1 else None
+        ident = indicator.indicator_id
+        values, statuses = column("value", ident), column("status", ident)
+        status = statuses.iloc[-1] if isinstance(statuses.iloc[-1], str) else "no data"
+        before = len(months) > 1
         records.append({
             "indicator": indicator, "status": status,
-            "value": format_value(indicator.kind, now.value, with_unit=True),
-            "amount": "" if indicator.kind == "count" else amount_text(indicator, now.get("numerator"),
-                                                                       now.get("denominator")),
+            "value": format_value(indicator.kind, values.iloc[-1], with_unit=True),
+            "amount": "" if indicator.kind == "count" else amount_text(
+                indicator, column("numerator", ident).iloc[-1], column("denominator", ident).iloc[-1]),
             "standard": standard_text(indicator),
-            "change": change_text(indicator, now.value, None if last is None else last.value,
-                                  None if last is None else last.status),
-            "values": cells.value, "statuses": cells.status,
+            "change": change_text(indicator, values.iloc[-1], values.iloc[-2] if before else None,
+                                  statuses.iloc[-2] if before else None),
+            "values": values, "statuses": statuses,
         })
     return records
 

@@ -182,7 +182,8 @@ def _single_flight(cache: Cache, key: str):
     if folder is None:  # a backend without a place for locks: each computes its own
         yield
         return
-    path = Path(folder) / "locks" / f"{key.split(':')[-1][:32]}.lock"
+    # Beside the cache's folder, not in it: the cache clears its folder of files.
+    path = Path(f"{folder}-locks") / f"{key.split(':')[-1][:32]}.lock"
     try:
         path.parent.mkdir(exist_ok=True)
         handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
