@@ -93,8 +93,9 @@ def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("statboard serve did not answer within 60 s")
 
 
-def new_browser():
-    """A headless Chromium with a fresh profile (ChromeDriver makes a new temporary one each time)."""
+def new_browser(performance_log: bool = False):
+    """A headless Chromium with a fresh profile (ChromeDriver makes a new temporary one each time); with
+    `performance_log`, its network events can be read (bench/meeting_county.py records the callbacks)."""
     missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not (os.path.exists(p) or shutil.which(p))]
     if missing:
         raise SystemExit(f"{', '.join(missing)} not found: apt-get install chromium chromium-driver")
@@ -105,6 +106,8 @@ def new_browser():
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1920,1080",
                      "--disable-gpu", "--lang=en-US"):
         options.add_argument(argument)
+    if performance_log:
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
 

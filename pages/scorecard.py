@@ -11,6 +11,7 @@ from components.common import breadcrumb, legend, message, month_options
 from components.home import data_as_of, no_data
 from components.links import ScorecardView, ViewError, picked_month
 from components.scorecard_table import scorecard_table
+from queries.cache import shared
 from queries.performance import MAX_HEATMAP_ROWS, heatmap
 from queries.runtime import current_scope, latest_month_now, refused, services
 from queries.scorecard import ScorecardQueryError, report_months
@@ -116,8 +117,11 @@ def show_scorecard(query, _newer=None):
         note = message(f"Showing the first {MAX_HEATMAP_ROWS} of {data.total_rows:,} {data.level}s in this order; "
                        "choose a parent lower down to see them all.", colour="info")
     title = f"{data.parent.name}: {data.level}s, {data.month:%B %Y}"
-    table = scorecard_table(data, view)
-    table["keep_place"] = _live_redraw()  # a live redraw keeps the table's scroll
+    # What the browser draws, built once per scope, view and data version (queries/cache.py): a meeting room
+    # opening the same scorecard shares it.
+    table = {**shared(snapshot, scope, "scorecard-table", {"view": view, "max_rows": MAX_HEATMAP_ROWS},
+                      lambda: scorecard_table(data, view)),
+             "keep_place": _live_redraw()}  # a live redraw keeps the table's scroll
     return (breadcrumb(data.path, view.month, view.tier), title, data_as_of(snapshot.version),
             month_options(report_months(snapshot)), f"{data.month:%Y-%m}", sort_options(data.indicators),
             view.sort or "name", note, table, legend(hidden=bool(scope.small_cell_min)),

@@ -7,10 +7,12 @@ one answer: `shared(snapshot, scope, name, args, compute)`.
 
 - The backend is Flask-Caching's: Redis when `STATBOARD_CACHE_URL` is set (shared by every server process and
   machine), else a filesystem cache in the instance folder (shared by the processes of one machine).
-- The key is a SHA-256 of the warehouse, the data version (its number and when it was loaded: a warehouse
-  rebuilt from nothing restarts at version 1), the scope, the question's name and its arguments. A load
-  makes a new version, so a new load can never be answered from the old one, and `forget_versions` drops
-  what older versions left behind. One scope's answer can never be found under another's key.
+- The key is a SHA-256 of the code's release (`RELEASE`: a new release never reads an older one's answers),
+  the warehouse, the data version (its number and when it was loaded: a warehouse rebuilt from nothing
+  restarts at version 1), the scope, the question's name and its arguments. A load
+  makes a new version, so a new load can never be answered from the old one; what older versions left
+  expires (`TIMEOUT_S`, and the filesystem cache keeps at most `FILES_KEPT` entries). One scope's answer
+  can never be found under another's key.
 - Identical misses at the same moment compute once: the first takes a lock (a Redis lock, or an exclusive
   lock on a file beside the cache, which holds between threads too); the rest wait for it and read its
   answer. A lock is given up after `LOCK_WAIT_S`, and its holder's after `LOCK_HOLD_S`, so a crashed worker
@@ -87,10 +89,24 @@ def _plain(value):
     raise TypeError(f"a cache key cannot hold a {type(value).__name__}")
 
 
+def _release() -> str:
+    """A fingerprint of the code that computes and draws the answers: a new release (a changed query, rule or
+    drawing) never reads what the one before it cached for the same data version."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(p for folder in ("queries", "components", "measures", "pages")
+                       for p in (root / folder).rglob("*") if p.suffix in (".py", ".toml")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+RELEASE = _release()
+
+
 def cache_key(snapshot, scope, name: str, args) -> str:
     """The key of question `name` with `args`, asked in `scope` of `snapshot`'s data version."""
     version = snapshot.version
-    what = [SCHEMA, snapshot.key, version.version_id, version.loaded_at.isoformat(), _plain(scope), name,
+    what = [SCHEMA, RELEASE, snapshot.key, version.version_id, version.loaded_at.isoformat(), _plain(scope), name,
             _plain(args)]
     return "answer:" + hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
 
@@ -116,9 +132,10 @@ def shared(snapshot, scope, name: str, args, compute):
     return value
 
 
-def answers(name: str):
+def answers(name: str, depends=None):
     """Decorate a query function `f(snapshot, scope, ...)` so that its answer is `shared`: keyed by every
-    argument it was called with (bound to its signature, defaults filled in), so no call can leave one out."""
+    argument it was called with (bound to its signature, defaults filled in), so no call can leave one out, and
+    by what `depends()` returns (a setting the answer also depends on)."""
     def decorate(function):
         signature = inspect.signature(function)
 
@@ -127,6 +144,8 @@ def answers(name: str):
             bound = signature.bind(snapshot, scope, *args, **kwargs)
             bound.apply_defaults()
             asked = {k: v for k, v in bound.arguments.items() if k not in ("snapshot", "scope")}
+            if depends is not None:
+                asked["depends"] = depends()
             return shared(snapshot, scope, name, asked, lambda: function(snapshot, scope, *args, **kwargs))
 
         cached.uncached = function

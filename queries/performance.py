@@ -192,7 +192,7 @@ def _check_level(parent: EntityRef, level: str | None) -> str:
     return level
 
 
-@answers("heatmap")
+@answers("heatmap", depends=lambda: {"max_rows": MAX_HEATMAP_ROWS})
 def heatmap(snapshot: Snapshot, scope: Scope, month: dt.date | None, parent: EntityRef | None = None,
             level: str | None = None, tier: int | None = None, sort: str | None = None) -> Heatmap:
     """The scorecard of `parent` (default: the department) and its descendants at `level` (default: its children).

@@ -17,7 +17,7 @@ import redis
 from demodata.generate import generate
 from loader.load import load_extract
 from queries import cache as C
-from queries.performance import heatmap, indicator_across, story, trend
+from queries.performance import MAX_HEATMAP_ROWS, heatmap, indicator_across, story, trend
 from queries.runtime import services
 from queries.scope import EntityRef, Scope
 from queries.scorecard import OutsideScope
@@ -90,7 +90,8 @@ def test_an_answer_is_computed_once_and_then_read(app):
     first = _ask(app, heatmap, EXECUTIVE, None)
     with app.server.app_context():
         key = C.cache_key(services().warehouse.snapshot(), EXECUTIVE, "heatmap",
-                          {"month": None, "parent": None, "level": None, "tier": None, "sort": None})
+                          {"month": None, "parent": None, "level": None, "tier": None, "sort": None,
+                           "depends": {"max_rows": MAX_HEATMAP_ROWS}})
         stored = C._get(app.server.extensions["statboard_cache"], key)
     assert stored is not C._MISSING
     _same(stored, first)
