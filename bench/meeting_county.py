@@ -110,6 +110,9 @@ def sign_in(site: str, username: str, password: str) -> requests.Session:
 
 def replay(session: requests.Session, site: str, bodies: list[tuple[str, str]], start_at: float, out: dict) -> None:
     """Post the recorded requests in order from `start_at` (time.monotonic); each one's ms, the whole, errors."""
+    # A fresh connection, as a browser opening the page makes: the server has closed the idle one left by the
+    # sign-in (gunicorn keeps a connection open 2 s), and a POST on a connection found closed is not retried.
+    session.close()
     delay = start_at - time.monotonic()
     if delay > 0:
         time.sleep(delay)
@@ -119,12 +122,13 @@ def replay(session: requests.Session, site: str, bodies: list[tuple[str, str]], 
         try:
             answer = session.post(site + path, data=body, timeout=120,
                                   headers={"Content-Type": "application/json", "Accept-Encoding": "gzip, br"})
-            ok = answer.status_code in (200, 204)
-        except requests.RequestException:
-            ok = False
+            failure = None if answer.status_code in (200, 204) else f"HTTP {answer.status_code}"
+        except requests.RequestException as exc:
+            failure = type(exc).__name__
         out["times"].append((time.perf_counter() - started) * 1000)
-        if not ok:
+        if failure:
             out["errors"] += 1
+            out["failures"][failure] = out["failures"].get(failure, 0) + 1
     out["wholes"].append((time.monotonic() - began) * 1000)
 
 
@@ -134,7 +138,7 @@ def percentile(values, p):
 
 
 def run(site: str, clients: list[tuple[requests.Session, list[str]]], spread_s: float, seed: int) -> dict:
-    out = {"times": [], "wholes": [], "errors": 0}
+    out = {"times": [], "wholes": [], "errors": 0, "failures": {}}
     rng = random.Random(seed)
     zero = time.monotonic() + 0.5
     threads = [threading.Thread(target=replay, args=(session, site, bodies,
@@ -152,8 +156,8 @@ def report(label: str, out: dict, target_ms: float | None) -> None:
     p95 = percentile(times, 95)
     verdict = "" if target_ms is None else f" ({'meets' if p95 < target_ms else 'MISSES'} the {target_ms:.0f} ms target)"
     print(f"  {label:<14} p50 {statistics.median(times):6.0f} ms  p95 {p95:6.0f} ms{verdict}  max {max(times):6.0f} ms"
-          f"  slowest open-and-drill {max(out['wholes']) / 1000:5.2f} s  errors {out['errors']}  "
-          f"({len(times)} requests)", flush=True)
+          f"  slowest open-and-drill {max(out['wholes']) / 1000:5.2f} s  errors {out['errors']}"
+          f"{' ' + str(out['failures']) if out['failures'] else ''}  ({len(times)} requests)", flush=True)
 
 
 def main() -> None:
