@@ -45,3 +45,4 @@ bench: $(STAMP) browser
 	$(BIN)/python bench/pages_county.py --extract $(COUNTY)
 	$(BIN)/python bench/databook_county.py --extract $(COUNTY)
 	$(BIN)/python bench/signin_county.py --extract $(COUNTY)
+	$(BIN)/python bench/meeting_county.py --extract $(COUNTY)
