@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.county import county_instance  # noqa: E402
-from bench.signin_county import free_port, new_browser, sign_in_and_time, start_server  # noqa: E402
+from bench.signin_county import free_port, new_browser, percentile, sign_in_and_time, start_server  # noqa: E402
 
 from queries import store  # noqa: E402
 from queries.users import add_user  # noqa: E402
@@ -132,11 +132,6 @@ def replay(session: requests.Session, site: str, bodies: list[tuple[str, str]], 
     out["wholes"].append((time.monotonic() - began) * 1000)
 
 
-def percentile(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
-
-
 def run(site: str, clients: list[tuple[requests.Session, list[str]]], spread_s: float, seed: int) -> dict:
     out = {"times": [], "wholes": [], "errors": 0, "failures": {}}
     rng = random.Random(seed)
@@ -154,7 +149,8 @@ def run(site: str, clients: list[tuple[requests.Session, list[str]]], spread_s: 
 def report(label: str, out: dict, target_ms: float | None) -> None:
     times = out["times"]
     p95 = percentile(times, 95)
-    verdict = "" if target_ms is None else f" ({'meets' if p95 < target_ms else 'MISSES'} the {target_ms:.0f} ms target)"
+    verdict = "" if target_ms is None else (
+        f" ({'meets' if p95 < target_ms else 'MISSES'} the {target_ms:.0f} ms target)")
     print(f"  {label:<14} p50 {statistics.median(times):6.0f} ms  p95 {p95:6.0f} ms{verdict}  max {max(times):6.0f} ms"
           f"  slowest open-and-drill {max(out['wholes']) / 1000:5.2f} s  errors {out['errors']}"
           f"{' ' + str(out['failures']) if out['failures'] else ''}  ({len(times)} requests)", flush=True)
