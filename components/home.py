@@ -88,7 +88,9 @@ def summary(card, suggested: list, due: list, today) -> dbc.Row:
     names = dict(zip(card.indicators.indicator_id, card.indicators.name))
     own = card.cells[(card.cells.level == card.parent.level) & (card.cells.entity_id == card.parent.entity_id)]
     reds = card.cells[card.cells.status == "red"]
-    own_red = [r for r in own.itertuples(index=False) if r.status == "red"]
+    order = {ident: n for n, ident in enumerate(card.indicators.indicator_id)}  # the scorecard's column order
+    own_red = sorted((r for r in own.itertuples(index=False) if r.status == "red"),
+                     key=lambda r: order.get(r.indicator_id, len(order)))
     red_items = [html.Li(dcc.Link(names.get(r.indicator_id, r.indicator_id),
                                   href=IndicatorView(r.indicator_id, card.month, _parent_of(card)).href()))
                  for r in own_red[:SHOWN]]

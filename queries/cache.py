@@ -76,8 +76,8 @@ def _plain(value):
     """`value` as JSON can hold it, the same text for the same value: dates, refs, scopes, sets."""
     if is_dataclass(value):
         return {"__type": type(value).__name__, **{k: _plain(v) for k, v in asdict(value).items()}}
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
+    if isinstance(value, (date, datetime)):  # tagged: never the same text as a string that reads alike
+        return {"__type": type(value).__name__, "iso": value.isoformat()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, (set, frozenset)):
@@ -106,8 +106,12 @@ RELEASE = _release()
 def cache_key(snapshot, scope, name: str, args) -> str:
     """The key of question `name` with `args`, asked in `scope` of `snapshot`'s data version."""
     version = snapshot.version
-    what = [SCHEMA, RELEASE, snapshot.key, version.version_id, version.loaded_at.isoformat(), _plain(scope), name,
-            _plain(args)]
+    # The warehouse by its address (without a password) and the version's file or schema: two deployments
+    # sharing one Redis never read each other's answers, even with equal schema names and version numbers.
+    engine = getattr(snapshot, "engine", None)
+    warehouse = engine.url.render_as_string(hide_password=True) if engine is not None else None
+    what = [SCHEMA, RELEASE, warehouse, snapshot.key, version.version_id, version.loaded_at.isoformat(),
+            _plain(scope), name, _plain(args)]
     return "answer:" + hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
 
 

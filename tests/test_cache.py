@@ -233,3 +233,9 @@ def test_server_timing_says_the_warehouse_time_and_the_total_only_when_asked(app
     again = post_callback(client, "scorecard-table.data", {"scorecard-query.data": {"parent": "office:O002"}})
     sql_again = float(re.match(r"sql;dur=([\d.]+)", again.headers["Server-Timing"]).group(1))
     assert sql_again < sql  # the scorecard came from the shared cache: only the version's pointer is read
+
+
+def test_values_that_print_alike_are_different_keys():
+    """A date and the text of that date, a ref and a dict with its fields: never the same key part."""
+    assert C._plain(dt.date(2026, 10, 1)) != C._plain("2026-10-01")
+    assert C._plain(EntityRef("office", "O001")) != C._plain({"level": "office", "entity_id": "O001"})
