@@ -3,7 +3,7 @@
 import datetime as dt
 
 import dash
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, callback, html
 
 from components import live
 from components.home import data_as_of, no_data, organisation_table, summary
