@@ -10,15 +10,14 @@ import re
 import shutil
 
 import pytest
-import redis
 
 from queries import cache as C
 from queries.performance import heatmap
 from queries.runtime import services
 from queries.scope import EntityRef, Scope
+from tests.test_cache import redis_or_skip
 from tests.web import callback_body, make_app, post_callback, signed_in_client
 
-REDIS_URL = os.environ.get("STATBOARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TABLE = "scorecard-table.data"
 CHECK = "scorecard-live-newer.data"
 
@@ -30,16 +29,6 @@ READERS = {"exec": ("executive", None), "analyst": ("analyst", None), "alder": (
 QUERIES = [{}, {"parent": "office:O001"}, {"parent": "bureau:B01"}, {"parent": "bureau:B01", "level": "office"},
            {"parent": "office:O001", "sort": "-reentry"}, {"parent": "department", "level": "office"},
            {"parent": "office:O004"}, {"tier": "1"}]
-
-
-def redis_or_skip() -> str:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis at {REDIS_URL} is required in CI and is not reachable: {exc}")
-        pytest.skip(f"Redis at {REDIS_URL} not reachable")
-    return REDIS_URL
 
 
 def copy_instance(demo_instance, where):

@@ -23,7 +23,14 @@ FONT_PX = "return parseFloat(getComputedStyle(arguments[0]).fontSize)"
 def site(demo_instance, tmp_path_factory):
     app = make_app(demo_instance, tmp_path_factory.mktemp("store") / "statboard.db")
     ensure_user(app, "exec", "executive")
-    client = signed_in_client(app, "exec", "executive")
+    meeting_id = meeting_with_agenda(signed_in_client(app, "exec", "executive"))
+    with serving(app.server) as url:
+        yield url, meeting_id
+
+
+def meeting_with_agenda(client) -> int:
+    """A meeting of North Bureau with two cells (Alder Office's and the bureau's re-entry) and a kudos on its
+    agenda; its id."""
     meeting_id = new_meeting(client)
     keys = {"rows": {"A": ["office", "O001"], "N": ["bureau", "B01"]}, "columns": {"R": "reentry"}}
     for row in ("A", "N"):
@@ -32,8 +39,7 @@ def site(demo_instance, tmp_path_factory):
     assert "added" in text_of(act(client, meeting_id, "meeting-text-add.n_clicks", **{
         "meeting-text-add.n_clicks": 1, "meeting-text-kind.value": "kudos",
         "meeting-text-body.value": "Alder Office held every first safety plan on time"}))
-    with serving(app.server) as url:
-        yield url, meeting_id
+    return meeting_id
 
 
 @pytest.fixture(scope="module")

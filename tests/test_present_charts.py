@@ -21,7 +21,7 @@ from queries.warehouse import Warehouse
 from tests.agency import Agency
 from tests.browser import WAIT_S, chromium_or_skip, console_errors, serving, sign_in_with_the_form
 from tests.extracts import write_extract
-from tests.test_meeting_pages import act, new_meeting, text_of
+from tests.test_present_browser import meeting_with_agenda
 from tests.web import ensure_user, make_app, signed_in_client
 
 SIZES = [(1920, 1080, 20), (1280, 720, 16)]  # window, and the smallest text allowed there (as the scorecard's)
@@ -97,15 +97,7 @@ def site(demo_instance, tmp_path_factory):
     """The small demo, and a meeting of North Bureau with two cells and a kudos on its agenda."""
     app = make_app(demo_instance, tmp_path_factory.mktemp("store") / "statboard.db")
     ensure_user(app, "exec", "executive")
-    client = signed_in_client(app, "exec", "executive")
-    meeting_id = new_meeting(client)
-    keys = {"rows": {"A": ["office", "O001"], "N": ["bureau", "B01"]}, "columns": {"R": "reentry"}}
-    for row in ("A", "N"):
-        assert "added to the agenda" in text_of(act(client, meeting_id, "meeting-heatmap.clickData", **{
-            "meeting-heatmap.clickData": {"points": [{"x": "R", "y": row}]}, "meeting-keys.data": keys}))
-    assert "added" in text_of(act(client, meeting_id, "meeting-text-add.n_clicks", **{
-        "meeting-text-add.n_clicks": 1, "meeting-text-kind.value": "kudos",
-        "meeting-text-body.value": "Alder Office held every first safety plan on time"}))
+    meeting_id = meeting_with_agenda(signed_in_client(app, "exec", "executive"))
     with serving(app.server) as url:
         yield url, meeting_id
 
