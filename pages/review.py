@@ -10,8 +10,8 @@ from components.review_form import QUESTION, RATING, RATIONALE, THEMES, answers_
 from components.links import ViewError, record_id
 from queries import case_reviews
 from queries.runtime import current_reader, refused, services
-from queries.performance import entity_names
-from queries.scorecard import ScorecardQueryError, indicator_catalogue
+from queries.performance import entity_names, indicator_names
+from queries.scorecard import ScorecardQueryError
 from reviews.instrument import InstrumentError, load_instrument
 from web.present import presenting, store_data
 
@@ -67,8 +67,7 @@ def _names(review) -> tuple[str, str]:
     snapshot = services().warehouse.snapshot()
     if snapshot is None:
         return review.indicator_id, place_text(review.entity, {})
-    catalogue = indicator_catalogue(snapshot)
-    indicator = dict(zip(catalogue.indicator_id, catalogue.name)).get(review.indicator_id, review.indicator_id)
+    indicator = indicator_names(snapshot).get(review.indicator_id, review.indicator_id)
     return indicator, place_text(review.entity, entity_names(snapshot, [review.entity]))
 
 

@@ -11,8 +11,8 @@ from components.members import mask_id
 from queries import case_reviews, store
 from queries.runtime import current_reader, refused, services
 from components.links import FindingsView, ViewError
-from queries.performance import entity_names
-from queries.scorecard import ScorecardQueryError, indicator_catalogue
+from queries.performance import entity_names, indicator_names
+from queries.scorecard import ScorecardQueryError
 from reviews.instrument import InstrumentError, load_instrument
 
 dash.register_page(__name__, path="/reviews", name="Reviews", title="Reviews · Statboard", nav=False)
@@ -77,8 +77,7 @@ def _names(refs: list) -> tuple[dict, dict]:
     snapshot = services().warehouse.snapshot()
     if snapshot is None:
         return {}, {}
-    catalogue = indicator_catalogue(snapshot)
-    return dict(zip(catalogue.indicator_id, catalogue.name)), entity_names(snapshot, refs)
+    return indicator_names(snapshot), entity_names(snapshot, refs)
 
 
 def _findings_view(query, root):

@@ -12,8 +12,8 @@ from components.links import IndicatorView, ViewError, day, record_id
 from queries import case_reviews, reviews, store
 from queries.params import param_text
 from queries.runtime import current_reader, refused, services
-from queries.performance import entity_names
-from queries.scorecard import EntityRef, ScorecardQueryError, indicator_catalogue
+from queries.performance import entity_names, indicator_names
+from queries.scorecard import EntityRef, ScorecardQueryError
 from web.present import presenting, store_data
 
 dash.register_page(__name__, path="/selection", name="Selection", title="Selection · Statboard", nav=False)
@@ -162,10 +162,9 @@ def _names(selection) -> tuple[str, dict]:
     snapshot = services().warehouse.snapshot()
     if snapshot is None:
         return cell.indicator_id, {}
-    catalogue = indicator_catalogue(snapshot)
     refs = [cell.entity] + [EntityRef(level, ident) for c in selection.picks
                             for level, ident in (("worker", c.worker_id), ("unit", c.unit_id)) if ident]
-    return (dict(zip(catalogue.indicator_id, catalogue.name)).get(cell.indicator_id, cell.indicator_id),
+    return (indicator_names(snapshot).get(cell.indicator_id, cell.indicator_id),
             entity_names(snapshot, refs))
 
 

@@ -154,6 +154,12 @@ def entity_path(snapshot: Snapshot, scope: Scope, ref: EntityRef) -> list[Entity
     return path
 
 
+def indicator_names(snapshot: Snapshot) -> dict[str, str]:
+    """Each indicator's name by its id, as the data version's catalogue gives it."""
+    catalogue = indicator_catalogue(snapshot)
+    return dict(zip(catalogue.indicator_id, catalogue.name))
+
+
 def entity_names(snapshot: Snapshot, refs) -> dict[EntityRef, str]:
     """The names the data gives `refs` (records the caller already holds within the reader's scope: a review
     queue, a selection), for a page to show instead of ids; a ref the data no longer holds is left out."""
