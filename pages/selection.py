@@ -176,6 +176,7 @@ def eliminate_case(clicks, query, case, reason, note, changed):
     """Eliminate one pick for a listed reason with a note; its replacement comes in (both audited)."""
     if not clicks:
         return no_update, no_update
+    count = _eliminations_counted(changed)
     try:
         selection_id = record_id(query, "selection", "/selection")
         if not case or not reason:
@@ -198,8 +199,16 @@ def eliminate_case(clicks, query, case, reason, note, changed):
         return message(f"{exc}.", heading="Nothing was eliminated"), no_update
     said = (f"Eliminated; #{replacement.draw} {mask_id(replacement.member_id)} takes its place."
             if replacement else "Eliminated; its group has no replacement left.")
-    count = changed.get("eliminated", 0) if isinstance(changed, dict) else 0
-    return dbc.Alert(said, color="success", class_name="mb-0"), {"eliminated": int(count) + 1}
+    return dbc.Alert(said, color="success", class_name="mb-0"), {"eliminated": count + 1}
+
+
+def _eliminations_counted(changed) -> int:
+    """The count `SELECTION_CHANGED` holds, read before anything is written (read after, a bad one would fail
+    the answer to an elimination made). Only this page writes it, a whole number from 0 that the browser's
+    JavaScript holds exactly; anything else was crafted and counts as 0: the count only has to change for
+    `show_selection` to redraw."""
+    count = changed.get("eliminated") if isinstance(changed, dict) else None
+    return count if isinstance(count, int) and not isinstance(count, bool) and 0 <= count < 2 ** 53 - 1 else 0
 
 
 @callback(Output(SELECTION_ASSIGNED, "children"), Input(SELECTION_ASSIGN, "n_clicks"), State(SELECTION_QUERY, "data"),

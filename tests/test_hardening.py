@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import logging
 import os
+import re
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -225,6 +227,32 @@ def test_json_nested_thousands_deep_answers_400(clients):
     for body in ("[" * 5000, "[" * 5000 + "]" * 5000, '{"output": ' + "[" * 5000 + "]" * 5000 + "}"):
         response = clients["viewer-o1"].post("/_dash-update-component", data=body, content_type="application/json")
         assert response.status_code == 400, body[:20]
+
+
+UNKNOWN_SUITE_FILES = ["/_dash-component-suites/nope/x.js", "/_dash-component-suites/dash/nope.js",
+                       "/_dash-component-suites/plotly/package_data/plotly.min.js.map",
+                       "/_dash-component-suites/dash/../../settings.py", "/_dash-component-suites/dash/%2e%2e/app.py",
+                       "/_dash-component-suites/dash/deps/..%2f..%2f..%2fdash.py",
+                       "/_dash-component-suites/dash_bootstrap_components/%00.js",
+                       "/_dash-component-suites/dash", "/_dash-component-suites/"]
+
+
+def test_an_unknown_component_suite_file_is_a_short_404_listing_nothing(clients, caplog):
+    client = clients["viewer-o1"]
+    page = client.get("/").get_data(as_text=True)  # Dash registers the files it serves as it writes its page
+    scripts = re.findall(r'src="(/_dash-component-suites/[^"]+)"', page)
+    assert scripts
+    for path in UNKNOWN_SUITE_FILES:
+        with caplog.at_level("INFO"):
+            response = client.get(path)
+        said = response.get_data(as_text=True)
+        assert response.status_code == 404 and response.mimetype == "text/plain", (path, said[:200])
+        assert said.startswith("Not found: ") and len(said) < 200 and "dash_core_components" not in said
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "registered" not in caplog.text and "dash_core_components" not in caplog.text
+    for script in scripts:  # the files the page loads still load
+        response = client.get(script)
+        assert response.status_code == 200 and response.data, script
 
 
 def test_a_line_break_in_next_neither_breaks_sign_in_nor_sets_a_header(app):

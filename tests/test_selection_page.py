@@ -113,6 +113,27 @@ def test_the_selection_is_masked_until_revealed_and_an_elimination_brings_the_ne
     assert "needs a note" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("crafted", ["x", "1e999", -1, True, 2 ** 60, None, ["1"]])
+def test_a_crafted_redraw_counter_is_taken_as_0_and_the_case_is_eliminated_once(app, clients, crafted):
+    engine = engine_of(app)
+    href = _pick(clients["mgr"], stratify="none", n="2", seed=f"counter-{crafted}")["members-url"]["href"]
+    selection_id = int(href.split("=")[1])
+    first = reviews.load_selection(engine, Scope(), selection_id).picks[0]
+    response = post_callback(clients["mgr"], "selection-said.children", {
+        "selection-query.data": {"id": str(selection_id)}, "selection-eliminate.n_clicks": 1,
+        "selection-case.value": str(first.draw), "selection-reason.value": "sibling_in_sample",
+        "selection-note.value": "a sister is already in the sample", "selection-changed.data": {"eliminated": crafted}})
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    answer = response.get_json()["response"]
+    assert "takes its place" in json.dumps(answer["selection-said"])
+    assert answer["selection-changed"]["data"] == {"eliminated": 1}
+    after = reviews.load_selection(engine, Scope(), selection_id)
+    assert [c.draw for c in after.picks if c.eliminated] == [first.draw]
+    eliminated = [e for e in store.audit_entries(engine, None, "mgr", reviews.ELIMINATED)
+                  if e["detail"]["selection"] == selection_id]
+    assert [e["detail"]["draw"] for e in eliminated] == [first.draw]
+
+
 def test_rows_ticked_in_the_list_are_picked_by_hand_without_their_ids_leaving_the_server(app, clients, demo_snapshot):
     from queries.scorecard import EntityRef, members_behind_cell, parse_month
     from tests.web import callback_body

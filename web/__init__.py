@@ -1,5 +1,5 @@
 """The Flask side of the app, around the Dash pages: sign-in and sessions (auth), what a request may carry
-(limits), downloads, security headers.
+(limits), downloads, security headers, and a 404 for a script or style Dash does not serve (suites).
 
 `install(app, settings)` wires them into a Dash app; `create_app` calls it.
 """
@@ -11,8 +11,9 @@ from settings import Settings
 
 
 def install(app: Dash, settings: Settings) -> None:
-    from web import auth, downloads, headers, limits
+    from web import auth, downloads, headers, limits, suites
     auth.install(app.server, settings)
     limits.install(app)
+    suites.install(app)
     downloads.install(app.server)
     headers.install(app.server, settings)

@@ -18,12 +18,13 @@ import time
 from flask import Flask, g, request
 
 from settings import Settings
+from web.suites import SUITES_ENDPOINT
 
 INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
 POLICY = ("default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
           "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
           "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-STATIC = {"_dash_assets.static", "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>"}
+STATIC = {"_dash_assets.static", SUITES_ENDPOINT}
 
 
 def _script_hashes(body: bytes) -> str:
