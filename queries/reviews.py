@@ -30,6 +30,7 @@ from queries.scope import EntityRef, Scope
 from queries.scorecard import (OutsideScope, ScorecardQueryError, _check_entity, indicator_catalogue,
                                members_behind_cell)
 from queries.store import review_cases, review_selection_cells, review_selections, utcnow
+from queries.text_rule import text_problem
 from queries.warehouse import Snapshot
 
 STRATIFY = ("unit", "worker", "met")
@@ -425,6 +426,9 @@ def eliminate(engine: Engine, scope: Scope, selection_id: int, member_id: str, r
         raise ReviewError("an elimination needs a note saying why the reason applies")
     if len(note) > 2000:
         raise ReviewError("the note is longer than 2,000 characters: say it in fewer")
+    problem = text_problem("the note", note, one_line=False)
+    if problem:
+        raise ReviewError(problem)
     selection = load_selection(engine, scope, selection_id)
     member_type, _, bare_id = member_id.rpartition(":")
     found = [c for c in selection.picks if c.member_id == bare_id and member_type in ("", c.member_type)]

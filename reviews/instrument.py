@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from queries.text_rule import text_problem
+
 DEFAULT_PATH = Path(__file__).with_name("instrument.toml")
 STRENGTH, ANI, NA = RATING_IDS = ("strength", "ani", "na")
 RATIONALE = ("required", "optional")
@@ -36,7 +38,8 @@ HEADERS = {section: re.compile(rf"^\s*\[\[\s*{pattern}\s*\]\]") for section, pat
     ("theme", "theme"), ("question", "question"))}
 ANSWER_KEYS = ("items", "themes", "questions")
 ITEM_ANSWER_KEYS = ("rating", "rationale")
-# A review's text is kept in the app store: bounded, and without NUL (PostgreSQL's text refuses it).
+# A review's text is kept in the app store and shown to others: bounded, and as queries/text_rule.py allows
+# (no NUL, which PostgreSQL's text refuses, nor anything that shows other than it is).
 MAX_ANSWER_CHARS = 10_000
 
 
@@ -418,11 +421,9 @@ def check_answers(instrument: Instrument, answers, complete: bool = True) -> lis
 def _text_problem(label: str, value) -> str | None:
     if not isinstance(value, str):
         return f"{label} must be text, not {type(value).__name__}"
-    if "\x00" in value:
-        return f"{label} contains a NUL character; remove it"
     if len(value) > MAX_ANSWER_CHARS:
         return f"{label} is {len(value):,} characters long; at most {MAX_ANSWER_CHARS:,}"
-    return None
+    return text_problem(label, value, one_line=False)
 
 
 def _choices(instrument: Instrument, rating_ids) -> str:

@@ -266,6 +266,28 @@ def test_completion_needs_every_item_rated_and_every_ani_explained_all_said_at_o
             change(engine, READERS["eve"], review.id, done("strength", "na"), instrument)
 
 
+@pytest.mark.parametrize("bad, found", [
+    ("a\x1bb", "a control character (U+001B) at character 2"),
+    ("\ud800", "a broken character (U+D800) at character 1"),
+    ("Seen by \u202edays 3\u202c in time", "a right-to-left override (U+202E) at character 9"),
+    ("in\u200b time", "a zero-width space (U+200B) at character 3")])
+def test_a_rationale_or_an_answer_that_shows_other_than_written_is_refused_with_nothing_written(
+        engine, two_offices, instrument, bad, found):
+    review = two_offices[0][0]
+    before = store.audit_entries(engine, None)
+    named = [f"item 1 (Timely response): the rationale holds {found}",
+             f"item 2 (Relative placement): the rationale holds {found}", f"'What went well' holds {found}"]
+    for fill in (save_answers, complete_review):
+        with pytest.raises(AnswersRefused) as caught:
+            fill(engine, READERS["mo1"], review.id, answers(timely="strength", relative="na", rationale=bad,
+                                                            went_well=bad), instrument)
+        assert [p[:len(n)] for p, n in zip(caught.value.problems, named)] == named
+        assert len(caught.value.problems) == 3 and all(bad not in p for p in caught.value.problems)
+    kept = load_review(engine, READERS["mo1"], review.id)
+    assert (kept.status, kept.answers, kept.saved_at) == ("assigned", None, None)
+    assert store.audit_entries(engine, None) == before
+
+
 def test_a_review_of_an_eliminated_case_is_closed(engine, two_offices, instrument):
     review = two_offices[0][0]
     eliminate(engine, Scope.everything(), review.selection_id, review.member_id, "sibling_in_sample", "a brother",

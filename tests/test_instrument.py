@@ -269,7 +269,8 @@ def test_every_fault_of_a_filled_review_is_named_at_once_in_the_form_s_order():
         "strength, ani, na",
         "item 7 (Placed with brothers and sisters): unknown field 'score'; an answer has: rating, rationale",
         "item 7 (Placed with brothers and sisters): the rationale must be text, not int",
-        "item 8 (Visits with parents and siblings): the rationale contains a NUL character; remove it",
+        "item 8 (Visits with parents and siblings): the rationale holds a control character (U+0000) at character 2: "
+        "write it without it",
         "item 8 (Visits with parents and siblings): rated Area Needing Improvement, which needs a rationale: "
         "write what the case showed",
         "item 9 (Keeping connections): the answer must be an object of rating, rationale",

@@ -256,6 +256,24 @@ def test_an_elimination_needs_a_listed_reason_a_note_and_a_stratum_can_run_out(d
     assert gone.eliminated and replacement is None  # all 4 were picked: none left to replace it
 
 
+@pytest.mark.parametrize("note, found", [
+    ("a\x1bb", "a control character (U+001B) at character 2"),
+    ("\ud800", "a broken character (U+D800) at character 1"),
+    ("her brother is draw \u202e3", "a right-to-left override (U+202E) at character 21"),
+    ("\u200dsibling", "a zero-width joiner (U+200D) at character 1")])
+def test_an_elimination_note_that_shows_other_than_written_is_refused_with_nothing_written(
+        demo_snapshot, sqlite_store, note, found):
+    saved = save_selection(sqlite_store, draw_cases(demo_snapshot, EVERYTHING, [SMALL], "x", Criteria(n=2)), "ana")
+    before = store.audit_entries(sqlite_store, None)
+    with pytest.raises(ReviewError) as caught:
+        eliminate(sqlite_store, EVERYTHING, saved.id, saved.picks[0].member_id, "sibling_in_sample", note, "ben",
+                  load_elimination_reasons())
+    assert str(caught.value).startswith(f"the note holds {found}") and note not in str(caught.value)
+    kept = load_selection(sqlite_store, EVERYTHING, saved.id)
+    assert keys(kept.picks) == keys(saved.picks) and not [c for c in kept.cases if c.eliminated]
+    assert store.audit_entries(sqlite_store, None) == before
+
+
 def test_children_reviewed_recently_are_left_out_unless_eliminated_or_long_ago(demo_snapshot, any_store):
     reasons = load_elimination_reasons()
     criteria = Criteria(n=5, stratify="unit", exclude_reviewed_within=6)
