@@ -691,8 +691,11 @@ def _meetings_reader():
 @click.option("--month", metavar="YYYY-MM", help="The data month it discusses.")
 @click.option("--title", help="Default: \"<entity> Stat, <month>\".")
 @click.option("--date", "held_on", metavar="YYYY-MM-DD", help="The day it is held (default: today).")
+@click.option("--attendee", "attendees", multiple=True, metavar="'NAME <ADDRESS>'",
+              help="Someone who attends: a name, an address, or both as Name <name@agency.gov>; repeat for each.")
+@click.option("--by", metavar="USERNAME", help="Open it as this user, with their role and scope.")
 @reasons
-def meetings_new(entity, month, title, held_on):
+def meetings_new(entity, month, title, held_on, attendees, by):
     """Open a meeting of --entity on --month, pinned to the current data version; print its id."""
     from queries import meetings
     from queries.meeting_numbers import prepare
@@ -700,11 +703,17 @@ def meetings_new(entity, month, title, held_on):
     if entity is None or month is None:
         raise Failure("give --entity LEVEL:ID (e.g. bureau:B01) and --month YYYY-MM")
     where, when = parse_entity(entity), parse_month(month)
-    reader = _meetings_reader()
+    engine = _store()
+    reader, via = _reader_acting_as(engine, by)
     snapshot = _snapshot()
-    name, ancestry, when = prepare(snapshot, reader.data_scope(), where, when)
-    meeting = meetings.create_meeting(_store(), reader, where, name, ancestry, when, snapshot.version.version_id,
-                                      snapshot.version.as_of, held_on, title, via="cli")
+    name, ancestry, when = prepare(snapshot, meetings.meeting_scope(reader), where, when)
+    # each --attendee is one line of the page's attendees box, so one attendee cannot smuggle in a second
+    if any(";" in a or len(a.splitlines()) != 1 for a in attendees):
+        raise Failure("each --attendee is one person on one line, without ';': give a name, an address, or "
+                      "Name <address>, and repeat --attendee for the next")
+    people = meetings.parse_attendees("\n".join(attendees)) if attendees else ""
+    meeting = meetings.create_meeting(engine, reader, where, name, ancestry, when, snapshot.version.version_id,
+                                      snapshot.version.as_of, held_on, title, people, via=via)
     click.echo(meeting.id)
     click.echo(f"opened meeting {meeting.id}: {meeting.title}, {meeting.held_on}, on data version "
                f"{meeting.version_id} (as of {meeting.as_of})", err=True)
@@ -753,6 +762,38 @@ def meetings_databook(meeting_id, fmt, out):
     meetings.record_export(engine, reader, book.meeting, fmt, via=f"cli, to {out}")
     _write_private(data, out)
     click.echo(f"wrote the {fmt.upper()} data book of meeting {number} ({len(data):,} bytes) to {out}", err=True)
+
+
+@meetings_group.command("followup")
+@click.argument("meeting_id")
+@click.option("--send", is_flag=True, help="Mail it to the attendees as the meeting page's Send does (its checks, "
+              "its limit and its log); without it, only print it.")
+@click.option("--by", metavar="USERNAME", help="As this user, with their role and scope.")
+@reasons
+def meetings_followup(meeting_id, send, by):
+    """Print MEETING_ID's follow-up (the saved edit, else the one drawn from the meeting); --send mails it."""
+    from queries.meeting_book import assemble
+    from queries.warehouse import Warehouse
+    from reviews.instrument import load_instrument
+    from web.mail import MailError, send_and_record
+    from queries.followup import followup_for
+    number = _whole_number("MEETING_ID", meeting_id, "the id `meetings new` printed, e.g. 3")
+    engine = _store()
+    reader, via = _reader_acting_as(engine, by)
+    settings = Settings.from_env()
+    warehouse = Warehouse(settings.warehouse_url)
+    try:
+        book = assemble(warehouse, engine, reader, number, load_instrument(settings.instrument_path))
+    finally:
+        warehouse.dispose()
+    text = followup_for(book)
+    click.echo(text, nl=False)
+    if send:
+        try:
+            sent = send_and_record(settings, engine, reader, book, via=via)
+        except MailError as exc:
+            raise Failure(f"the follow-up of meeting {number} was not sent: {exc}") from None
+        click.echo(f"{sent} (meeting {number})", err=True)
 
 
 def _write_private(data: bytes, out: Path) -> None:

@@ -69,11 +69,14 @@ FOLLOWUP_LINKS = "meeting-followup-links"
 CLOSE = "meeting-close"
 MOVE = "meeting-move"
 DOWNLOADS = "meeting-downloads"
+LOG = "meeting-log"
+CHAIR_NOTE = "meeting-chair-note"
 NEWER_NOTICE = "meeting-newer-notice"
 LIVE = "meeting"  # components/live.py: the meeting keeps its numbers; it only says that newer data landed
 LIVE_TICK, LIVE_SHOWN, LIVE_NEWER = live.ids(LIVE)
 
 STATUS_OPTIONS = [{"label": s, "value": s} for s in meetings.ACTION_STATUSES]
+TEXT_KINDS = [{"label": "Best practice", "value": "practice"}, {"label": "Kudos", "value": "kudos"}]
 
 
 def _area(label: str, ident: str, rows: int = 3, maxlength: int = 5000) -> html.Div:
@@ -113,9 +116,7 @@ def layout(**query):
             html.Div(id=SUGGESTIONS),
             dbc.Card(dbc.CardBody([
                 html.H3("Best practice or kudos", className="h5"),
-                dbc.RadioItems(id=TEXT_KIND, options=[{"label": "Best practice", "value": "practice"},
-                                                      {"label": "Kudos", "value": "kudos"}],
-                               value="practice", inline=True),
+                dbc.RadioItems(id=TEXT_KIND, options=TEXT_KINDS, value="practice", inline=True),
                 dbc.Label("What to share", html_for=TEXT_BODY, class_name="mt-2 mb-0"),
                 dbc.Textarea(id=TEXT_BODY, rows=2, maxLength=5000, class_name="my-2",
                              placeholder="What worked, who to thank"),
@@ -167,8 +168,18 @@ def layout(**query):
         html.Div([
             dbc.Button("Move to the newest data", id=MOVE, color="warning", class_name="me-2"),
             dbc.Button("Close the meeting", id=CLOSE, color="danger", outline=True),
-        ], className="mb-5"),
+            html.Span(id=CHAIR_NOTE, className="text-muted"),
+        ], className="mb-4"),
+        html.Details([html.Summary("Changes to this meeting: who made each, and when", className="h5"),
+                      html.Div(id=LOG)], className="mb-5"),
     ])])
+
+
+def _log(engine, reader, meeting_id) -> html.Ol:
+    """The meeting's log, oldest first, for everyone who may see the meeting."""
+    entries = meetings.change_log(engine, reader, meeting_id)
+    return html.Ol([html.Li(f"{e.at:%d %b %Y %H:%M} UTC · {e.actor}: {e.change}") for e in entries],
+                   className="small") if entries else html.P("No change yet.", className="text-muted")
 
 
 def _reader_book(query):
@@ -261,13 +272,14 @@ def _cells(book) -> list[dict]:
           Output(ACTION_CELL, "options"), Output(UPDATE_ACTION, "options"), Output(HIGHLIGHTS, "value"),
           Output(LESSONS, "value"), Output(NEXT_STEPS, "value"), Output("meeting-summary-area", "style"),
           Output(FOLLOWUP, "value"), Output(FOLLOWUP_SEND, "style"), Output(FOLLOWUP_LINKS, "children"),
-          Output(MOVE, "style"), Output(CLOSE, "style"),
+          Output(MOVE, "style"), Output(CLOSE, "style"), Output(TEXT_KIND, "options"), Output(CHAIR_NOTE, "children"),
+          Output(LOG, "children"),
           Input(Q, "data"), Input(CHANGED, "data"), State(PRESENT, "data"))
 def show_meeting(query, _changed, present=None):
     """The meeting for a reader whose scope owns its entity, or why not; in presentation, not editable."""
     hidden = {"display": "none"}
     blank = (None, None, None, None, {}, hidden, None, hidden, hidden, [], None, hidden, [], [], None, None, None,
-             hidden, None, hidden, None, hidden, hidden)
+             hidden, None, hidden, None, hidden, hidden, TEXT_KINDS, None, None)
     try:
         reader, book = _reader_book(query)
     except (ViewError, ScorecardQueryError) as exc:
@@ -304,6 +316,7 @@ def show_meeting(query, _changed, present=None):
         dcc.Link("All meetings", href="/meetings"),
     ])
     smtp = bool(services().settings.smtp_url)
+    chair = meetings.may_chair(reader)
     links = [html.A("Download the follow-up (.txt)", href=f"/export/meeting/{m.id}/followup.txt"),
              html.Span(f" · sent {m.followup_sent_at:%d %b %Y %H:%M} UTC" if m.followup_sent_at else "",
                        className="text-muted")]
@@ -315,8 +328,12 @@ def show_meeting(query, _changed, present=None):
             None if editable and reader.data_scope().case_level else hidden, selections,
             actions_table(list(book.new), m.held_on, "None yet."), None if editable else hidden,
             _cells(book), update_options, m.highlights, m.lessons, m.next_steps, None if editable else hidden,
-            followup_for(book), None if smtp else hidden, links,
-            None if editable and book.newer is not None else hidden, None if editable else hidden)
+            followup_for(book), None if smtp and chair else hidden, links,
+            None if editable and book.newer is not None else hidden, None if editable and chair else hidden,
+            TEXT_KINDS if chair else [{**k, "disabled": k["value"] == "kudos"} for k in TEXT_KINDS],
+            None if chair or not editable else "You prepare this meeting: kudos, closing it and sending the follow-up "
+                                               "are the chair's (its manager's, or an executive's).",
+            _log(services().store, reader, m.id))
 
 
 def _clicked():
@@ -480,6 +497,7 @@ def _do(trigger, click, query, keys, text_kind, text_body, selection, what, owne
         return "Follow-up saved."
     if trigger == FOLLOWUP_SEND:
         from web.mail import MailError, send_and_record
+        meetings.check_chair(reader, "sending the follow-up")  # before the edit is saved: nothing changes
         text = _text("the follow-up", followup)
         meetings.update_meeting(engine, reader, meeting.id, followup=text)
         book = assemble(warehouse, engine, reader, meeting.id, load_instrument(services().settings.instrument_path))

@@ -13,9 +13,11 @@ action carries over to every later meeting of the same entity until it is done o
 of status is logged with its date.
 
 Who may: executives, every meeting; managers, the meetings of their own subtree; analysts (the planning
-group) every meeting, without case-level content (the case-review selections). Viewers and admins read no
-meetings. A meeting that does not exist and one outside the reader's scope are refused alike
-(`OutsideScope`). Creating, closing, moving and exporting a meeting are written to the audit log.
+group) every meeting, without case-level content (the case-review selections), to prepare them: kudos, closing,
+sending the follow-up and settling an action someone else agreed are the chair's (`CHAIR_ROLES`). Viewers and
+admins read no meetings. A meeting that does not exist and one outside the reader's scope are refused alike
+(`OutsideScope`). Creating, closing, moving and exporting a meeting are written to the audit log; every change
+to a meeting is written to its own log (`meeting_log`: who, when, what), which the meeting page shows.
 """
 from __future__ import annotations
 
@@ -23,7 +25,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -33,13 +34,19 @@ from queries import store
 from queries.access import Reader
 from queries.scope import EntityRef, Scope
 from queries.scorecard import OutsideScope, ScorecardQueryError
-from queries.store import action_updates, actions, meeting_items, meetings, review_selections, utcnow
+from queries.store import action_updates, actions, meeting_items, meeting_log, meetings, review_selections, utcnow
+from queries.text_rule import text_problem
 
 OPEN, CLOSED = "open", "closed"
 ACTION_STATUSES = ("open", "done", "dropped")
 MEETING_LEVELS = ("department", "bureau", "office")
 ITEM_KINDS = ("indicator", "practice", "kudos", "reviews")
 MEETING_ROLES = ("executive", "manager", "analyst")
+# Who chairs a meeting: an executive, or a manager whose scope holds its entity (a bureau's manager chairs its
+# offices' meetings too). Analysts prepare meetings (the agenda, suggestions, notes, the follow-up's draft); what
+# speaks for the chair or commits the meeting is the chair's: kudos, closing, sending the follow-up, and settling
+# (done or dropped) an action someone else agreed.
+CHAIR_ROLES = ("executive", "manager")
 SOURCES = ("flagged", "red", "worse-month", "worse-year", "spread", "due")
 
 TITLE_MAX = 300
@@ -179,6 +186,48 @@ def _id(value) -> int:
     return 0
 
 
+def check_chair(reader: Reader, what: str) -> None:
+    """Refuse what only the meeting's chair (or an executive) may do to a reader who prepares meetings."""
+    if reader.role not in CHAIR_ROLES:
+        raise OutsideScope(f"{what} is for the meeting's chair (the manager whose office or bureau it is) or an "
+                           f"executive; as an {reader.role} you prepare the meeting: ask the chair to do it")
+
+
+def may_chair(reader: Reader) -> bool:
+    """Whether the page offers the chair's buttons (the functions below check it again)."""
+    return reader.role in CHAIR_ROLES
+
+
+def log_change(conn, meeting_id: int, actor: str, change: str, case_level: bool = False) -> None:
+    """One line of a meeting's log, in the caller's transaction (it stands or falls with the change); a line
+    about a case-review item is shown only to readers with case-level access."""
+    conn.execute(meeting_log.insert().values(meeting_id=meeting_id, at=utcnow(), actor=actor[:200],
+                                             change=change[:300], case_level=case_level))
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    at: dt.datetime
+    actor: str
+    change: str
+
+
+def change_log(engine: Engine, reader: Reader, meeting_id: int) -> list[LogEntry]:
+    """Every change to a meeting the reader may see, oldest first."""
+    scope = meeting_scope(reader)
+    meeting = load_meeting(engine, reader, meeting_id)
+    query = sa.select(meeting_log).where(meeting_log.c.meeting_id == meeting.id).order_by(meeting_log.c.id)
+    if not scope.case_level:
+        query = query.where(meeting_log.c.case_level.is_(False))
+    with engine.connect() as conn:
+        return [LogEntry(r.at, r.actor, r.change) for r in conn.execute(query)]
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _refused(meeting_id, scope: Scope) -> OutsideScope:
     return OutsideScope(f"there is no meeting {str(meeting_id)[:40]} that you may see ({scope.describe()})")
 
@@ -195,12 +244,9 @@ def _text(name: str, value, limit: int, required: bool = False, one_line: bool =
         raise MeetingError(f"{name} is empty: write it")
     if len(value) > limit:
         raise MeetingError(f"{name} is {len(value):,} characters long: at most {limit:,}")
-    # as queries/params.py: C0 and C1 controls and DEL (a terminal's escapes among them), and broken text
-    bad = [c for c in value if unicodedata.category(c) in ("Cc", "Cs") and c not in ("\n", "\t")]
-    # one line: no break of any kind (U+2028, U+2029, U+0085 ... end a line too, and a mail header)
-    if bad or (one_line and ("\t" in value or len(value.splitlines()) > 1)):
-        raise MeetingError(f"{name} holds a control character" + (" or a line break" if one_line else "")
-                           + ": write it without one")
+    problem = text_problem(name, value, one_line=one_line)
+    if problem:
+        raise MeetingError(problem)
     return value
 
 
@@ -292,6 +338,8 @@ def create_meeting(engine: Engine, reader: Reader, entity: EntityRef, entity_nam
         store.record_in(conn, reader.username, CREATED, {
             "meeting": meeting_id, "entity": str(entity), "month": f"{month:%Y-%m}", "held_on": str(held_on),
             "version_id": version_id, "via": via})
+        log_change(conn, meeting_id, reader.username, f"opened it on data version {version_id}"
+                   + (f" with {len(people)} attendee{'' if len(people) == 1 else 's'}" if people else ""))
     return load_meeting(engine, reader, meeting_id)
 
 
@@ -336,6 +384,10 @@ def _open_meeting(conn, scope: Scope, meeting_id: int, what: str):
     return row
 
 
+FIELD_WORDS = {"title": "the title", "held_on": "the date", "attendees": "the attendees", "highlights": "the highlights",
+               "lessons": "the lessons", "next_steps": "the next steps", "followup": "the follow-up"}
+
+
 def update_meeting(engine: Engine, reader: Reader, meeting_id: int, **changes) -> Meeting:
     """Change an open meeting's title, held_on, attendees (text), highlights, lessons or next_steps.
     The follow-up (`followup`) may be edited after the meeting is closed too."""
@@ -369,7 +421,12 @@ def update_meeting(engine: Engine, reader: Reader, meeting_id: int, **changes) -
                                    "keep the meeting's date on or before it")
             conn.execute(actions.update().where(actions.c.meeting_id == meeting_id)
                          .values(agreed_on=values["held_on"]))
+        current = conn.execute(sa.select(meetings).where(meetings.c.id == meeting_id)).first()
+        changed = [name for name, value in values.items() if getattr(current, name) != value]
         conn.execute(meetings.update().where(meetings.c.id == meeting_id).values(updated_at=utcnow(), **values))
+        if changed:
+            log_change(conn, meeting_id, reader.username,
+                       "changed " + ", ".join(FIELD_WORDS.get(name, name) for name in changed))
     return load_meeting(engine, reader, meeting_id)
 
 
@@ -377,6 +434,8 @@ def close_meeting(engine: Engine, reader: Reader, meeting_id: int, record: str, 
     """Close an open meeting, keeping `record` (the frozen numbers it showed, queries.meeting_numbers.freeze):
     its agenda is then fixed, its pinned version no longer kept for it, and its actions carry over."""
     scope = meeting_scope(reader)
+    load_meeting(engine, reader, meeting_id)  # one outside the reader's scope is refused as one that is not there
+    check_chair(reader, "closing a meeting")
     now = utcnow()
     with engine.begin() as conn:
         row = _open_meeting(conn, scope, meeting_id, "it is closed")
@@ -389,6 +448,7 @@ def close_meeting(engine: Engine, reader: Reader, meeting_id: int, record: str, 
         store.record_in(conn, reader.username, CLOSED_ACTION, {
             "meeting": row.id, "entity": f"{row.entity_level}:{row.entity_id}", "version_id": row.version_id,
             "actions_agreed": opened, "via": via})
+        log_change(conn, row.id, reader.username, "closed it, keeping the numbers it showed")
     return load_meeting(engine, reader, meeting_id)
 
 
@@ -415,6 +475,7 @@ def move_to_version(engine: Engine, reader: Reader, meeting_id: int, version_id:
             version_id=version_id, as_of=as_of, updated_at=utcnow(), **moved))
         store.record_in(conn, reader.username, MOVED, {"meeting": row.id, "from_version": row.version_id,
                                                        "to_version": version_id, "via": via})
+        log_change(conn, row.id, reader.username, f"moved it from data version {row.version_id} to {version_id}")
     return load_meeting(engine, reader, meeting_id)
 
 
@@ -427,26 +488,43 @@ def record_export(engine: Engine, reader: Reader, meeting: Meeting, fmt: str, vi
 FOLLOWUP_SENDS_MAX = 5  # sends of one meeting's follow-up: a correction or two, never a mailing list
 
 
-def check_followup_send(engine: Engine, meeting: Meeting) -> None:
-    """Refuse a send of a meeting's follow-up that would make the app a bulk mailer: at most `FOLLOWUP_SENDS_MAX`
-    sends per meeting (each to its attendees only)."""
-    sent = [e for e in store.audit_entries(engine, None, action=FOLLOWUP_SENT)
-            if e["detail"].get("meeting") == meeting.id] if meeting.followup_sent_at else []
-    if len(sent) >= FOLLOWUP_SENDS_MAX:
-        raise MeetingError(f"this follow-up was sent {len(sent)} times already, the most it may be: copy or download "
-                           "it to pass it on")
+def take_followup_send(engine: Engine, reader: Reader, meeting_id: int) -> Meeting:
+    """Take one of the meeting's `FOLLOWUP_SENDS_MAX` sends before mailing, in one conditional update (so ten
+    clicks at once take at most the sends left), or refuse: the chair's, and not past the limit. The meeting
+    as it is now (attendees added since the page was drawn get it too). `give_back_followup_send` when the mail
+    did not go."""
+    meeting = load_meeting(engine, reader, meeting_id)
+    check_chair(reader, "sending the follow-up")
+    with engine.begin() as conn:
+        taken = conn.execute(meetings.update().where(meetings.c.id == meeting.id,
+                                                     meetings.c.followup_sends < FOLLOWUP_SENDS_MAX)
+                             .values(followup_sends=meetings.c.followup_sends + 1))
+    if taken.rowcount != 1:
+        raise MeetingError(f"this follow-up was sent {FOLLOWUP_SENDS_MAX} times already, the most it may be: copy or "
+                           "download it to pass it on")
+    return meeting
+
+
+def give_back_followup_send(engine: Engine, meeting: Meeting) -> None:
+    with engine.begin() as conn:
+        conn.execute(meetings.update().where(meetings.c.id == meeting.id, meetings.c.followup_sends > 0)
+                     .values(followup_sends=meetings.c.followup_sends - 1))
 
 
 def record_followup_sent(engine: Engine, reader: Reader, meeting: Meeting, recipients: int,
-                         text: str | None = None) -> None:
+                         text: str | None = None, via: str | None = None) -> None:
     """Record a send: the time on the meeting, and an audit entry with how many got it and the SHA-256 of what
     they got (the text may be edited afterwards)."""
     detail = {"meeting": meeting.id, "recipients": recipients}
     if text is not None:
         detail["sha256"] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    if via is not None:
+        detail["via"] = via
     with engine.begin() as conn:
         conn.execute(meetings.update().where(meetings.c.id == meeting.id).values(followup_sent_at=utcnow()))
         store.record_in(conn, reader.username, FOLLOWUP_SENT, detail)
+        log_change(conn, meeting.id, reader.username,
+                   f"sent the follow-up to {recipients} attendee{'' if recipients == 1 else 's'}")
 
 
 def pinned_versions(engine: Engine) -> set[int]:
@@ -495,6 +573,9 @@ def add_item(engine: Engine, reader: Reader, meeting_id: int, kind: str, *, indi
         raise MeetingError(f"an agenda item is one of {', '.join(ITEM_KINDS)}, not {str(kind)[:40]!r}")
     if source not in SOURCES:
         raise MeetingError(f"an item's source is one of {', '.join(SOURCES)}")
+    if kind == "kudos":
+        load_meeting(engine, reader, meeting_id)  # outside the scope is refused as not there, before this
+        check_chair(reader, "giving kudos")
     notes = _text("the notes" if kind == "indicator" else f"the {kind}", notes, TEXT_MAX,
                   required=kind in ("practice", "kudos"))
     reason = _text("the reason", reason, 500)
@@ -529,7 +610,18 @@ def add_item(engine: Engine, reader: Reader, meeting_id: int, kind: str, *, indi
             created_at=utcnow(), created_by=reader.username, **values)).inserted_primary_key[0]
         conn.execute(meetings.update().where(meetings.c.id == row.id).values(updated_at=utcnow()))
         item = conn.execute(sa.select(meeting_items).where(meeting_items.c.id == item_id)).first()
+        log_change(conn, row.id, reader.username, f"added {_item_words(item)} to the agenda",
+                   case_level=kind == "reviews")
     return _item(item)
+
+
+def _item_words(item) -> str:
+    """An agenda item in a few words, for the meeting's log."""
+    if item.kind == "indicator":
+        return f"{item.indicator_id} for {item.entity_name or item.entity_id}"
+    if item.kind == "reviews":
+        return f"the case reviews of selection {item.selection_id}"
+    return f"{'kudos' if item.kind == 'kudos' else 'a best practice'} ('{_short(item.notes, 40)}')"
 
 
 def _under_meeting(meeting_row, row) -> bool:
@@ -554,8 +646,12 @@ def set_notes(engine: Engine, reader: Reader, meeting_id: int, item_id: int, not
     scope = meeting_scope(reader)
     with engine.begin() as conn:
         _, item = _item_row(conn, scope, meeting_id, item_id)
+        if item.kind == "kudos":
+            check_chair(reader, "changing kudos")
         notes = _text("the notes", notes, TEXT_MAX, required=item.kind in ("practice", "kudos"))
         conn.execute(meeting_items.update().where(meeting_items.c.id == item.id).values(notes=notes))
+        log_change(conn, item.meeting_id, reader.username, f"wrote the notes of {_item_words(item)}",
+                   case_level=item.kind == "reviews")
 
 
 def move_item(engine: Engine, reader: Reader, meeting_id: int, item_id: int, step: int) -> None:
@@ -577,13 +673,19 @@ def move_item(engine: Engine, reader: Reader, meeting_id: int, item_id: int, ste
             ordered[i], ordered[j] = ordered[j], ordered[i]
             for position, each in enumerate(ordered, start=1):
                 conn.execute(meeting_items.update().where(meeting_items.c.id == each).values(position=position))
+            log_change(conn, row.id, reader.username, f"moved {_item_words(item)} {'up' if step < 0 else 'down'}",
+                       case_level=item.kind == "reviews")
 
 
 def remove_item(engine: Engine, reader: Reader, meeting_id: int, item_id: int) -> None:
     scope = meeting_scope(reader)
     with engine.begin() as conn:
         _, item = _item_row(conn, scope, meeting_id, item_id)
+        if item.kind == "kudos":
+            check_chair(reader, "removing kudos")
         conn.execute(meeting_items.delete().where(meeting_items.c.id == item.id))
+        log_change(conn, item.meeting_id, reader.username, f"removed {_item_words(item)} from the agenda",
+                   case_level=item.kind == "reviews")
 
 
 # -- actions --------------------------------------------------------------------------------------------
@@ -624,6 +726,7 @@ def add_action(engine: Engine, reader: Reader, meeting_id: int, what: str, owner
             created_by=reader.username, updated_at=now)).inserted_primary_key[0]
         conn.execute(action_updates.insert().values(action_id=action_id, at=now, by=reader.username, status=OPEN,
                                                     note="agreed"))
+        log_change(conn, row.id, reader.username, f"agreed action {action_id} ('{_short(what, 40)}', {owner})")
         return _actions(conn, sa.select(actions).where(actions.c.id == action_id))[0]
 
 
@@ -642,6 +745,8 @@ def update_action(engine: Engine, reader: Reader, action_id: int, status: str, n
                                          {"bureau_id": row.bureau_id, "office_id": row.office_id,
                                           "unit_id": row.unit_id}):
             raise OutsideScope(f"there is no action {str(action_id)[:40]} that you may see ({scope.describe()})")
+        if status != row.status and row.created_by != reader.username:
+            check_chair(reader, f"marking an action someone else agreed {status}")
         if status == row.status and not note:
             raise MeetingError(f"action {action_id} is already {status}: write a note to log an update")
         logged = conn.execute(sa.select(sa.func.count()).select_from(action_updates)
@@ -653,6 +758,8 @@ def update_action(engine: Engine, reader: Reader, action_id: int, status: str, n
         conn.execute(actions.update().where(actions.c.id == row.id).values(status=status, updated_at=now))
         conn.execute(action_updates.insert().values(action_id=row.id, at=now, by=reader.username, status=status,
                                                     note=note))
+        log_change(conn, row.meeting_id, reader.username,
+                   f"marked action {row.id} {status}" if status != row.status else f"noted on action {row.id}")
         return _actions(conn, sa.select(actions).where(actions.c.id == row.id))[0]
 
 

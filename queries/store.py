@@ -55,6 +55,15 @@ users = sa.Table(
     sa.Column("last_sign_in_at", sa.DateTime),
 )
 
+# Failed sign-ins from one address in the current window: counted before a password is checked (a slot taken
+# with one conditional update), so parallel guesses cannot pass the limit between a count and a write.
+sign_in_failures = sa.Table(
+    "sign_in_failures", metadata,
+    sa.Column("remote_addr", sa.String(100), primary_key=True),
+    sa.Column("window_start", sa.DateTime, nullable=False),  # UTC; a window lasts users.LOCK_MINUTES
+    sa.Column("failures", sa.Integer, nullable=False),       # failed, or being checked now
+)
+
 sessions = sa.Table(
     "sessions", metadata,
     sa.Column("token_hash", sa.String(64), primary_key=True),  # sha256 of the cookie's token, never the token
@@ -170,6 +179,8 @@ meetings = sa.Table(
     sa.Column("next_steps", sa.Text, nullable=False, default=""),
     sa.Column("followup", sa.Text),                    # the follow-up as edited; NULL: not written yet
     sa.Column("followup_sent_at", sa.DateTime),        # UTC
+    # sends taken (reserved before mailing, given back if it failed): the limit is one conditional update
+    sa.Column("followup_sends", sa.Integer, nullable=False, default=0),
     sa.Column("record", sa.Text),                      # JSON: the numbers it showed, frozen when it closed
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("created_by", sa.String(200), nullable=False),
@@ -178,6 +189,18 @@ meetings = sa.Table(
     sa.Column("closed_by", sa.String(200)),
     sa.Index("meetings_entity_held_on", "entity_level", "entity_id", "held_on"),
     sa.Index("meetings_status", "status"),
+)
+
+# Every change to a meeting, who made it and when, in the order made: the meeting page shows it.
+meeting_log = sa.Table(
+    "meeting_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id"), nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),  # UTC
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("change", sa.String(300), nullable=False),  # in words: "closed it", "moved 'Kudos' up" ...
+    sa.Column("case_level", sa.Boolean, nullable=False, default=False),  # about a case-review item
+    sa.Index("meeting_log_meeting", "meeting_id", "id"),
 )
 
 meeting_items = sa.Table(

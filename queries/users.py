@@ -8,7 +8,11 @@ account locked or disabled; the audit log (for admins) says which.
 
 Repeated failures: an account is locked for `LOCK_MINUTES` after `LOCK_AFTER`
 wrong passwords in a row; an address is refused for the same time after
-`ADDRESS_LIMIT` failures. Setting a new password unlocks an account.
+`ADDRESS_LIMIT` failures. Setting a new password unlocks an account. Both
+limits are counted in the store before a password is checked, each with one
+conditional update, so they hold across parallel requests, workers and
+servers (Flask-Limiter counts requests, not a lock that a right password
+resets and `set-password` lifts, and keeps no shared count without Redis).
 
 Sessions live here, not only in the cookie: the cookie carries a random token,
 the store its SHA-256; signing out, disabling a user or setting their password
@@ -24,12 +28,14 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from queries import store
 from queries.access import check_role
-from queries.store import sessions, users, utcnow
+from queries.store import sessions, sign_in_failures, users, utcnow
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 1024
@@ -167,9 +173,14 @@ def set_password(engine: Engine, username: str, password: str, actor: str) -> Us
 
 
 def authenticate(engine: Engine, username: str, password: str, remote_addr: str | None) -> User:
-    """The user these credentials sign in, or `SignInRefused`; every outcome is in the audit log."""
-    since = utcnow() - timedelta(minutes=LOCK_MINUTES)
-    if remote_addr and store.count_entries(engine, "sign-in-failed", since, remote_addr) >= ADDRESS_LIMIT:
+    """The user these credentials sign in, or `SignInRefused`; every outcome is in the audit log.
+
+    Both limits are taken before a password is checked, each with one conditional update that every worker and
+    server shares through the store: a slot of the address's `ADDRESS_LIMIT` failures, and one of the account's
+    `LOCK_AFTER` wrong passwords in a row. A success gives them back; a failure keeps them. So ten guesses sent
+    at once are ten slots asked for, and no more than the limit are ever checked.
+    """
+    if remote_addr and not _take_address_slot(engine, remote_addr):
         raise SignInRefused(f"Too many failed sign-ins from your address: try again in {LOCK_MINUTES} minutes.",
                             status=429)
     try:
@@ -179,28 +190,31 @@ def authenticate(engine: Engine, username: str, password: str, remote_addr: str 
     with engine.connect() as conn:
         row = conn.execute(sa.select(users).where(users.c.username == name)).first() if name else None
     user = None if row is None else _user(row)
-    matches = check_password_hash(_decoy_hash() if row is None else row.password_hash, password or "")
-    too_often = (user is not None and matches
-                 and store.count_entries(engine, "sign-in", since, actor=user.username) >= SIGN_IN_LIMIT)
+    checked = user is not None and _take_account_slot(engine, user.id)
+    # A refused account is checked against the decoy all the same: a lock shows in neither the answer nor its time.
+    matches = check_password_hash(row.password_hash if checked else _decoy_hash(), password or "")
+    matches = matches and checked
+    since = utcnow() - timedelta(minutes=LOCK_MINUTES)
+    too_often = matches and store.count_entries(engine, "sign-in", since, actor=user.username) >= SIGN_IN_LIMIT
     reason = refused_for = None
     with engine.begin() as conn:  # written whatever the outcome: the refusal is raised after the commit
         if user is None:
             # An unknown name is not written down: people type their password into the username box.
             store.record_in(conn, "unknown user", "sign-in-failed", {"reason": "no such user"}, remote_addr)
             reason = "no such user"
-        elif user.locked:
-            reason = "locked"
+        elif not checked:
+            current = conn.execute(sa.select(users.c.disabled, users.c.locked_until)
+                                   .where(users.c.id == user.id)).first()
+            reason = ("disabled" if current.disabled else
+                      "locked" if current.locked_until is not None and current.locked_until > utcnow() else
+                      f"locked: {LOCK_AFTER} sign-ins were being checked at once")
         elif user.disabled:
             reason = "disabled"
-        elif _locked_now(conn, user.id):  # locked by a guess running alongside this one
-            reason = "locked"
         elif too_often:
             refused_for = "signed in too often"  # a script signing in over and over: nothing more is written
         elif not matches:
             reason = "wrong password"
-            failures = conn.execute(users.update().where(users.c.id == user.id)
-                                    .values(failed_sign_ins=users.c.failed_sign_ins + 1)
-                                    .returning(users.c.failed_sign_ins)).scalar_one()
+            failures = conn.execute(sa.select(users.c.failed_sign_ins).where(users.c.id == user.id)).scalar_one()
             if failures >= LOCK_AFTER:
                 conn.execute(users.update().where(users.c.id == user.id).values(
                     failed_sign_ins=0, locked_until=utcnow() + timedelta(minutes=LOCK_MINUTES)))
@@ -211,6 +225,10 @@ def authenticate(engine: Engine, username: str, password: str, remote_addr: str 
             conn.execute(users.update().where(users.c.id == user.id).values(failed_sign_ins=0,
                                                                             last_sign_in_at=utcnow()))
             store.record_in(conn, user.username, "sign-in", {}, remote_addr)
+    if checked and (matches or refused_for):  # not a wrong password: the slot it took goes back
+        _give_back_account_slot(engine, user.id)
+    if remote_addr and not reason:
+        _give_back_address_slot(engine, remote_addr)
     if reason:
         raise SignInRefused()
     if refused_for:
@@ -219,12 +237,46 @@ def authenticate(engine: Engine, username: str, password: str, remote_addr: str 
     return user
 
 
-def _locked_now(conn, user_id: int) -> bool:
-    query = sa.select(users.c.locked_until).where(users.c.id == user_id)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    until = conn.execute(query).scalar_one()
-    return until is not None and until > utcnow()
+def _take_account_slot(engine: Engine, user_id: int) -> bool:
+    """Count a password check against the account before it is made: False (nothing counted) when the account is
+    locked, disabled, or already has `LOCK_AFTER` wrong or unfinished checks in a row."""
+    now = utcnow()
+    with engine.begin() as conn:
+        taken = conn.execute(users.update().where(
+            users.c.id == user_id, users.c.failed_sign_ins < LOCK_AFTER, users.c.disabled.is_(False),
+            sa.or_(users.c.locked_until.is_(None), users.c.locked_until <= now))
+            .values(failed_sign_ins=users.c.failed_sign_ins + 1))
+        return taken.rowcount == 1
+
+
+def _give_back_account_slot(engine: Engine, user_id: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(users.update().where(users.c.id == user_id, users.c.failed_sign_ins > 0)
+                     .values(failed_sign_ins=users.c.failed_sign_ins - 1))
+
+
+def _take_address_slot(engine: Engine, remote_addr: str) -> bool:
+    """Count a sign-in against its address before anything is checked: False (nothing counted) when the address
+    has had `ADDRESS_LIMIT` failures (or attempts under way) in its window of `LOCK_MINUTES`. One statement:
+    a new window when there is none or the last is over, else one more in this one, if there is room."""
+    now, addr = utcnow(), remote_addr[:100]
+    over = sign_in_failures.c.window_start <= now - timedelta(minutes=LOCK_MINUTES)
+    with engine.begin() as conn:
+        insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(sign_in_failures).values(remote_addr=addr, window_start=now, failures=1)
+        statement = statement.on_conflict_do_update(
+            index_elements=[sign_in_failures.c.remote_addr],
+            set_={"window_start": sa.case((over, now), else_=sign_in_failures.c.window_start),
+                  "failures": sa.case((over, 1), else_=sign_in_failures.c.failures + 1)},
+            where=sa.or_(over, sign_in_failures.c.failures < ADDRESS_LIMIT))
+        return conn.execute(statement.returning(sign_in_failures.c.failures)).first() is not None
+
+
+def _give_back_address_slot(engine: Engine, remote_addr: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(sign_in_failures.update().where(sign_in_failures.c.remote_addr == remote_addr[:100],
+                                                     sign_in_failures.c.failures > 0)
+                     .values(failures=sign_in_failures.c.failures - 1))
 
 
 def _token_hash(token: str) -> str:

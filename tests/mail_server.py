@@ -16,11 +16,12 @@ def free_port() -> int:
 
 
 class Inbox:
-    """Keeps what it is sent; `refuse_at` ("RCPT" or "DATA") answers that command 550 instead, and so does RCPT
-    for the addresses in `unknown`."""
+    """Keeps what it is sent (parsed in `received`, as the bytes it took in `raw`); `refuse_at` ("RCPT" or
+    "DATA") answers that command 550 instead, and so does RCPT for the addresses in `unknown`."""
 
     def __init__(self, refuse_at: str | None = None, unknown: tuple[str, ...] = ()):
         self.refuse_at, self.unknown, self.received = refuse_at, unknown, []
+        self.raw: list[bytes] = []  # each message's bytes exactly as the server took them, headers and all
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse_at == "RCPT" or address in self.unknown:
@@ -31,6 +32,7 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         if self.refuse_at == "DATA":
             return "550 5.7.1 message refused by policy"
+        self.raw.append(envelope.original_content)
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos),
                               email.message_from_bytes(envelope.original_content, policy=email.policy.default)))
         return "250 Message accepted"

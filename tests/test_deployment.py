@@ -115,11 +115,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(tmp_path, **env):
-    """`statboard serve` in production on a free port, on an instance of its own."""
+def serving(tmp_path, workers: int = 1, **env):
+    """`statboard serve` in production on a free port, on an instance of its own (`tmp_path`/instance)."""
     port = _free_port()
     command = [sys.executable, "-c", "from cli import main; main()", "serve", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", "1"]
+               "--port", str(port), "--workers", str(workers)]
     server = subprocess.Popen(command, env=statboard_env(tmp_path / "instance") | {"STATBOARD_SECRET_KEY": SECRET} | env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:

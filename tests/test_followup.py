@@ -197,7 +197,7 @@ def test_the_followup_reaches_each_attendee_with_an_address_once_per_send(wareho
         assert f"Owner: {action.owner} · due {action.due.day} {action.due:%B %Y}" in body
     assert M.load_meeting(engine, EVE, meeting.id).followup_sent_at is not None
     [entry] = sent_entries(engine)
-    assert entry["detail"] == {"meeting": meeting.id, "recipients": 2,
+    assert entry["detail"] == {"meeting": meeting.id, "recipients": 2, "via": "page",
                                "sha256": hashlib.sha256(followup_for(book_of(warehouse, engine, meeting)).encode())
                                .hexdigest()}
 

@@ -44,7 +44,7 @@ READERS = {
 }
 EXEC = READERS["executive"][0]
 ANALYST = READERS["analyst"][0]
-TABLES = (store.meetings, store.meeting_items, store.actions, store.action_updates, store.audit_log)
+TABLES = (store.meetings, store.meeting_items, store.actions, store.action_updates, store.audit_log, store.meeting_log)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -145,8 +145,19 @@ def test_who_may_see_list_and_change_which_meeting(engine, who, clock):
             assert M.load_meeting(engine, reader, meeting.id) == meeting
             assert M.list_meetings(engine, reader, PLACES[place][0]) == [meeting]
             assert M.update_meeting(engine, reader, meeting.id, title="Renamed").title == "Renamed"
+            mine = agree(engine, meeting, reader=reader)
+            if reader.role not in M.CHAIR_ROLES:  # an analyst prepares; the chair's acts are refused, unwritten
+                before_chair = counts(engine)
+                for chairs in (lambda: M.add_item(engine, reader, meeting.id, "kudos", notes="Well done"),
+                               lambda: M.update_action(engine, reader, action_of[place].id, "dropped", "no"),
+                               lambda: M.close_meeting(engine, reader, meeting.id, "{}")):
+                    with pytest.raises(OutsideScope, match="is for the meeting's chair .* or an executive"):
+                        chairs()
+                assert counts(engine) == before_chair
+                assert M.update_action(engine, reader, mine.id, "done", "own action").status == "done"
+                assert M.update_action(engine, reader, action_of[place].id, "open", "a note").status == "open"
+                reader = EXEC
             M.add_item(engine, reader, meeting.id, "kudos", notes="Alder answered every call in time")
-            agree(engine, meeting, reader=reader)
             assert M.update_action(engine, reader, action_of[place].id, "done", "called").status == "done"
             M.close_meeting(engine, reader, meeting.id, "{}")
             M.update_meeting(engine, reader, meeting.id, followup="Thanks all")
@@ -394,12 +405,16 @@ def test_a_refused_change_is_not_audited(engine):
 
 BAD_MEETINGS = [
     ({"title": "x" * 301}, "the title is 301 characters long: at most 300"),
-    ({"title": "Line\nbreak"}, "the title holds a control character or a line break"),
+    ({"title": "Line\nbreak"}, "the title holds a line break (U+000A) at character 5: write it on one line"),
     ({"title": "Bell\x07"}, "the title holds a control character"),
     ({"title": "Delete\x7f"}, "the title holds a control character"),
     ({"title": "Next\x85line"}, "the title holds a control character"),
     ({"title": "Escape \x9b31m"}, "the title holds a control character"),
-    ({"title": "Broken \ud800"}, "the title holds a control character"),
+    ({"title": "Broken \ud800"}, "the title holds a broken character (U+D800) at character 8"),
+    ({"title": "Budget \u202e6202"}, "the title holds a right-to-left override (U+202E) at character 8, which "
+     "changes the order text is shown in: write it without it"),
+    ({"title": "Zero\u200bwidth"}, "the title holds a zero-width space (U+200B) at character 5"),
+    ({"title": "Two\u2028lines"}, "the title holds a line separator (U+2028) at character 4"),
     ({"held_on": "2026-02-30"}, "the meeting's date '2026-02-30' is not a day: write YYYY-MM-DD"),
     ({"held_on": "01/12/2026"}, "is not a day: write YYYY-MM-DD"),
     ({"held_on": "1999-12-31"}, "is not a day"),
@@ -417,6 +432,8 @@ BAD_MEETINGS = [
     ({"attendees": "Ann <ann@agency.gov>, Bob <bob@agency.gov>"}, "attendee 1 ('Ann <ann@agency.gov>, Bob "
      "<bob@agency.gov>') holds more than one address: write one attendee per line, or separate them with ;"),
     ({"attendees": "Ann\x00"}, "the attendees holds a control character"),
+    ({"attendees": "Ann Lee <ann@agency.gov>\nBob \u202eeeL"}, "the attendees holds a right-to-left override (U+202E)"),
+    ({"attendees": "Ann\u200d Lee"}, "the attendees holds a zero-width joiner (U+200D) at character 4"),
     ({"attendees": "x" * 201}, "attendee 1's name is longer than 200 characters"),
     ({"attendees": "\n".join(f"P{n}" for n in range(61))}, "61 attendees: at most 60"),
 ]
@@ -447,6 +464,10 @@ BAD_CHANGES = [
     (lambda e, m: M.update_meeting(e, EXEC, m.id, highlights="x" * 5001), "highlights is 5,001 characters long"),
     (lambda e, m: M.update_meeting(e, EXEC, m.id, lessons="a\x1bb"), "lessons holds a control character"),
     (lambda e, m: M.update_meeting(e, EXEC, m.id, next_steps="a\x9bb"), "next steps holds a control character"),
+    (lambda e, m: M.update_meeting(e, EXEC, m.id, highlights="Kudos to \u2067Alder\u2069"),
+     "highlights holds a right-to-left isolate (U+2067) at character 10"),
+    (lambda e, m: M.update_meeting(e, EXEC, m.id, followup="Done.\n\ufeffNext"),
+     "the follow-up holds a byte order mark (U+FEFF) at character 7, which cannot be seen"),
     (lambda e, m: M.update_meeting(e, EXEC, m.id, attendees="Ann\x7f"), "the attendees holds a control character"),
     (lambda e, m: M.update_meeting(e, EXEC, m.id, followup="x" * 50_001), "the follow-up is 50,001 characters"),
     (lambda e, m: M.update_meeting(e, EXEC, m.id, title=""), "the title is empty"),
@@ -456,6 +477,10 @@ BAD_CHANGES = [
     (lambda e, m: M.add_item(e, EXEC, m.id, "kudos", notes=""), "the kudos is empty"),
     (lambda e, m: M.add_item(e, EXEC, m.id, "practice", notes="x" * 5001), "the practice is 5,001 characters"),
     (lambda e, m: M.add_item(e, EXEC, m.id, "indicator", notes="a\x00"), "the notes holds a control character"),
+    (lambda e, m: M.add_item(e, EXEC, m.id, "indicator", notes="up\u200bdate"),
+     "the notes holds a zero-width space (U+200B) at character 3"),
+    (lambda e, m: M.add_item(e, EXEC, m.id, "kudos", notes="Thanks, Ana\u00ad"),
+     "the kudos holds a soft hyphen (U+00AD) at character 12"),
     (lambda e, m: M.add_item(e, EXEC, m.id, "indicator"), "an indicator item needs the indicator and the entity"),
     (lambda e, m: M.add_item(e, EXEC, m.id, "kudos", notes="x", reason="r" * 501), "the reason is 501 characters"),
     (lambda e, m: agree(e, m, what=""), "what is to be done is empty"),
@@ -464,7 +489,11 @@ BAD_CHANGES = [
     (lambda e, m: agree(e, m, due="2026-13-01"), "the due date '2026-13-01' is not a day"),
     (lambda e, m: agree(e, m, due=None), "the due date 'None' is not a day"),
     (lambda e, m: M.add_action(e, EXEC, m.id, "x", "Ana\nDiaz", "2026-12-31", "reentry", m.entity, "x"),
-     "the owner holds a control character or a line break"),
+     "the owner holds a line break (U+000A) at character 4: write it on one line"),
+    (lambda e, m: M.add_action(e, EXEC, m.id, "x", "Ana \u202eDiaz", "2026-12-31", "reentry", m.entity, "x"),
+     "the owner holds a right-to-left override (U+202E) at character 5"),
+    (lambda e, m: agree(e, m, what="Call\u2060 every family"), "what is to be done holds a word joiner (U+2060)"),
+    (lambda e, m: agree(e, m, what="Call \x1b[8mevery family"), "what is to be done holds a control character"),
     (lambda e, m: M.move_item(e, EXEC, m.id, 1, 2), "an item moves one place up (-1) or down (+1)"),
 ]
 
@@ -476,6 +505,21 @@ def test_a_bad_change_is_refused_with_nothing_written(engine, change, message):
     with pytest.raises(M.MeetingError, match=re.escape(message)):
         change(engine, meeting)
     assert counts(engine) == before and M.load_meeting(engine, EXEC, meeting.id) == meeting
+
+
+@pytest.mark.parametrize("note, message", [
+    ("called \u202e3 of 5", "the note holds a right-to-left override (U+202E) at character 8"),
+    ("called\u200b", "the note holds a zero-width space (U+200B) at character 7"),
+    ("a\x1bb", "the note holds a control character (U+001B) at character 2"),
+    ("half \ud800", "the note holds a broken character (U+D800) at character 6")])
+def test_an_action_update_s_note_is_refused_with_nothing_written(engine, note, message):
+    meeting = meeting_at(engine, "B1")
+    agree(engine, meeting)
+    before, agreed = counts(engine), M.meeting_actions(engine, EXEC, meeting)
+    [action] = agreed[1]
+    with pytest.raises(M.MeetingError, match=re.escape(message)):
+        M.update_action(engine, EXEC, action.id, "done", note)
+    assert counts(engine) == before and M.meeting_actions(engine, EXEC, meeting) == agreed
 
 
 def test_the_agenda_keeps_its_order_and_each_cell_once(engine):

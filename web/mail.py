@@ -15,10 +15,12 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
+import unicodedata
+from email import message_from_bytes
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, default
 from email.utils import formatdate, make_msgid
 
 from sqlalchemy.engine import Engine
@@ -27,11 +29,12 @@ from queries import meetings
 from queries.access import Reader
 from queries.followup import followup_for
 from queries.meeting_book import Book
-from queries.meetings import FOLLOWUP_MAX, Meeting
+from queries.meetings import EMAIL, FOLLOWUP_MAX, Meeting
 from settings import Settings, SmtpServer
 
 TIMEOUT_SECONDS = 20  # long enough for a slow relay, short enough that the page does not seem to hang
 REPLY_MAX = 200       # of a server's refusal, quoted in the message
+HEADERS = ("Subject", "From", "To", "Date", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding")
 
 
 class MailError(Exception):
@@ -56,6 +59,25 @@ class Sent:
         return said
 
 
+def header_text(text: str) -> str:
+    """App-made text (an entity's name, a month) made fit for a header: one line of printable characters, with no
+    encoded word in it. A header value is parsed by the email package, which decodes RFC 2047 encoded words
+    (`=?utf-8?b?...?=`) and, before CVE-2024-6923 was fixed, wrote what they decode to (a CR LF and a header
+    after it) back raw; so no `=?` reaches a header, and nothing a person typed is put in one."""
+    text = " ".join(str(text).split())  # every line end and space Unicode knows, folded to one space
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+    return text.replace("=?", "= ?")
+
+
+def _display_name(attendee) -> str:
+    """An attendee's name for the To header when it is plain text (as `header_text` leaves it, and short);
+    otherwise none: the address alone reaches them, and a name that could turn into something else never goes."""
+    name = attendee.name
+    if name == attendee.email or name != header_text(name) or len(name) > 100:
+        return ""
+    return name
+
+
 def recipients(meeting: Meeting) -> tuple[list[Address], list[tuple[str, str]]]:
     """The attendees who have an e-mail address, each once (compared without regard to case), and the addresses
     a mail header cannot carry (an attendee's address is checked loosely when it is typed), with why."""
@@ -65,15 +87,20 @@ def recipients(meeting: Meeting) -> tuple[list[Address], list[tuple[str, str]]]:
             continue
         seen.add(attendee.email.lower())
         try:
-            found.append(Address(display_name=attendee.name if attendee.name != attendee.email else "",
-                                 addr_spec=attendee.email))
+            address = Address(display_name=_display_name(attendee), addr_spec=attendee.email)
         except (ValueError, HeaderParseError):
+            address = None
+        if address is None or address.addr_spec != attendee.email or not EMAIL.match(address.addr_spec):
             unusable.append((attendee.email, "not an address mail can carry: write it in plain ASCII letters"))
+        else:
+            found.append(address)
     return found, unusable
 
 
 def subject(meeting: Meeting) -> str:
-    return f"Follow-up: {meeting.title} ({meeting.held_on.day} {meeting.held_on:%B %Y})"
+    """Built from what the app knows, not the title people type: the entity, the data month and the day."""
+    return header_text(f"Follow-up: {meeting.entity_name} Stat, {meeting.month:%B %Y} "
+                       f"({meeting.held_on.day} {meeting.held_on:%B %Y})")
 
 
 def followup_message(settings: Settings, meeting: Meeting, text: str, to: list[Address]) -> EmailMessage:
@@ -87,6 +114,37 @@ def followup_message(settings: Settings, meeting: Meeting, text: str, to: list[A
     message["Message-ID"] = make_msgid("statboard.followup", domain=settings.mail_from.rpartition("@")[2])
     message.set_content(text, charset="utf-8")
     return message
+
+
+def verified_bytes(message: EmailMessage, subject_text: str, to: list[str], text: str) -> bytes:
+    """The message as it will cross the wire, once it is read back and found to be exactly what was written:
+    our headers, each once, and no other; the subject as made; addressed to `to` and no one else; one plain-text
+    part holding `text`. Anything else is a `MailError` and nothing is sent: a header the email package wrote
+    otherwise than it was given (as unpatched Pythons do with encoded words) is caught here, whatever caused it.
+    """
+    def refuse(why: str) -> MailError:
+        return MailError(f"the follow-up was not sent: the message came out other than written ({why}); correct "
+                         "the meeting's attendees (one Name <address> a line) and try again, or copy or download "
+                         "the follow-up")
+    try:
+        raw = message.as_bytes(policy=SMTP)
+    except Exception as exc:  # a patched Python refuses to write a header holding a line break (HeaderWriteError)
+        raise refuse(f"a header would hold a line break: {type(exc).__name__}") from None
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    names = [line.split(b":", 1)[0].decode("ascii", "replace") for line in head if line[:1] not in (b" ", b"\t")]
+    if sorted(n.lower() for n in names) != sorted(n.lower() for n in HEADERS):
+        extra = sorted(set(names) - set(HEADERS)) or sorted(n for n in names if names.count(n) > 1)
+        raise refuse("headers " + ", ".join(extra) if extra else "a header is missing")
+    parsed = message_from_bytes(raw, policy=default)
+    if parsed["Subject"] != subject_text:
+        raise refuse("the Subject header")
+    if [a.addr_spec for a in parsed["To"].addresses] != list(to) or parsed.defects:
+        raise refuse("addressed to other than the attendees")
+    if parsed.is_multipart() or parsed.get_content_type() != "text/plain":
+        raise refuse("not one text/plain part")
+    if parsed.get_content().replace("\r\n", "\n") != text.replace("\r\n", "\n"):
+        raise refuse("the body is not the follow-up")
+    return raw
 
 
 def _reply(code, text) -> str:
@@ -133,15 +191,16 @@ def send_followup(settings: Settings, meeting: Meeting, text: str) -> Sent:
                         "follow-up")
     try:
         message = followup_message(settings, meeting, text + "\n", to)
-    except (ValueError, HeaderParseError) as exc:  # a title a header cannot carry (kept from before it was checked)
-        raise MailError(f"the meeting's title or an address cannot go in a mail header ({exc}): correct the title "
-                        "and the attendees; the follow-up was not sent") from None
+    except (ValueError, HeaderParseError) as exc:
+        raise MailError(f"an attendee's address cannot go in a mail header ({exc}): correct the attendees; the "
+                        "follow-up was not sent") from None
+    raw = verified_bytes(message, subject(meeting), [a.addr_spec for a in to], text + "\n")
     where = f"the mail server {server.address}"
     try:
         with _connect(server) as client:
             if server.username:
                 client.login(server.username, server.password or "")
-            refused = client.send_message(message)
+            refused = client.sendmail(settings.mail_from, [a.addr_spec for a in to], raw)
     except MailError:
         raise
     except smtplib.SMTPAuthenticationError as exc:
@@ -185,15 +244,21 @@ def _silent(where: str) -> MailError:
                      "check STATBOARD_SMTP_URL and that the server is up; the follow-up was not sent")
 
 
-def send_and_record(settings: Settings, engine: Engine, reader: Reader, book: Book, text: str | None = None) -> Sent:
-    """Mail the follow-up of `book`'s meeting and record that it went (the audit log and the time sent).
+def send_and_record(settings: Settings, engine: Engine, reader: Reader, book: Book, text: str | None = None,
+                    via: str = "page") -> Sent:
+    """Mail the follow-up of `book`'s meeting and record that it went (the audit log, the meeting's log and the
+    time sent): the chair's, within the meeting's limit of sends (one is taken before mailing, and given back if
+    nothing went).
 
     `text` is what the page shows, edited or not; None sends `followup_for(book)`. The meeting is read afresh
     (the reader must still be allowed to see it, and attendees added since the book was drawn get it too).
     """
-    meeting = meetings.load_meeting(engine, reader, book.meeting.id)
-    meetings.check_followup_send(engine, meeting)
+    meeting = meetings.take_followup_send(engine, reader, book.meeting.id)
     text = followup_for(book) if text is None else text
-    sent = send_followup(settings, meeting, text)
-    meetings.record_followup_sent(engine, reader, meeting, len(sent.recipients), text)
+    try:
+        sent = send_followup(settings, meeting, text)
+    except BaseException:
+        meetings.give_back_followup_send(engine, meeting)
+        raise
+    meetings.record_followup_sent(engine, reader, meeting, len(sent.recipients), text, via)
     return sent
