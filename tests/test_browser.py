@@ -337,7 +337,7 @@ def test_a_bureau_and_its_offices_fit_1920_by_1080_with_readable_headers_and_uni
         assert not layout["nameClipped"], "the first row's name is clipped"
     units = {h["label"]: h["unit"] for h in layout["headers"]}
     assert units["Median days in care"] == "days" and units["Foster care entry (removal)"] == "count"
-    assert units["No maltreatment in foster care (victimizations per 100,000 days)"] == "per 100,000 days"
+    assert units["Maltreatment in foster care (victimizations per 100,000 days)"] == "per 100,000 days"
 
 
 def test_the_first_rows_are_above_the_fold_of_a_1280_by_720_projector(page, driver, viewport):

@@ -234,9 +234,9 @@ def test_long_header_words_break_at_syllables_with_soft_hyphens():
 
 
 def test_a_header_leaves_to_its_unit_line_only_what_restates_the_unit():
-    rate = "No maltreatment in foster care (victimizations per 100,000 days)"
+    rate = "Maltreatment in foster care (victimizations per 100,000 days)"
     assert scorecard_table.header_text(rate, "per 100,000 days").replace("\u00ad", "") == (
-        "No maltreatment in foster care")
+        "Maltreatment in foster care")
     for name, unit in (("Foster care entry (removal)", "count"), ("Exit to reunification (entry cohort)", "%")):
         assert scorecard_table.header_text(name, unit).replace("\u00ad", "") == name
 
