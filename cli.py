@@ -706,14 +706,16 @@ def meetings_new(entity, month, title, held_on, attendees, by):
     engine = _store()
     reader, via = _reader_acting_as(engine, by)
     snapshot = _snapshot()
-    name, ancestry, when = prepare(snapshot, meetings.meeting_scope(reader), where, when)
+    name, ancestry, when = _refused_if_outside(engine, reader.username, "statboard meetings new", via,
+                                               lambda: prepare(snapshot, meetings.meeting_scope(reader), where, when))
     # each --attendee is one line of the page's attendees box, so one attendee cannot smuggle in a second
     if any(";" in a or len(a.splitlines()) != 1 for a in attendees):
         raise Failure("each --attendee is one person on one line, without ';': give a name, an address, or "
                       "Name <address>, and repeat --attendee for the next")
     people = meetings.parse_attendees("\n".join(attendees)) if attendees else ""
-    meeting = meetings.create_meeting(engine, reader, where, name, ancestry, when, snapshot.version.version_id,
-                                      snapshot.version.as_of, held_on, title, people, via=via)
+    meeting = _refused_if_outside(engine, reader.username, "statboard meetings new", via, lambda: (
+        meetings.create_meeting(engine, reader, where, name, ancestry, when, snapshot.version.version_id,
+                                snapshot.version.as_of, held_on, title, people, via=via)))
     click.echo(meeting.id)
     click.echo(f"opened meeting {meeting.id}: {meeting.title}, {meeting.held_on}, on data version "
                f"{meeting.version_id} (as of {meeting.as_of})", err=True)
@@ -782,15 +784,18 @@ def meetings_followup(meeting_id, send, by):
     reader, via = _reader_acting_as(engine, by)
     settings = Settings.from_env()
     warehouse = Warehouse(settings.warehouse_url)
+    where = f"statboard meetings followup {number}" + (" --send" if send else "")
     try:
-        book = assemble(warehouse, engine, reader, number, load_instrument(settings.instrument_path))
+        book = _refused_if_outside(engine, reader.username, where, via, lambda: assemble(
+            warehouse, engine, reader, number, load_instrument(settings.instrument_path)))
     finally:
         warehouse.dispose()
     text = followup_for(book)
     click.echo(text, nl=False)
     if send:
         try:
-            sent = send_and_record(settings, engine, reader, book, via=via)
+            sent = _refused_if_outside(engine, reader.username, where, via,
+                                       lambda: send_and_record(settings, engine, reader, book, via=via))
         except MailError as exc:
             raise Failure(f"the follow-up of meeting {number} was not sent: {exc}") from None
         click.echo(f"{sent} (meeting {number})", err=True)

@@ -373,16 +373,22 @@ def act(click, *args):
     trigger = _clicked()
     if trigger is None:
         return no_update, no_update
+    count = changed.get("n", 0) if isinstance(changed, dict) and isinstance(changed.get("n"), int) else 0
     try:
         said = _do(trigger, click, query, keys, text_kind, text_body, selection, what, owner, due, cell, update_id,
                    update_status, update_note, highlights, lessons, next_steps, followup)
+    except SavedNotSent as exc:  # the edit is kept: the page redraws with it
+        return message(str(exc), heading="The follow-up was saved but not sent"), {"n": count + 1}
     except (ViewError, ScorecardQueryError) as exc:
         refused(exc, "/meeting (change)")
         return message(f"{exc}.", heading="Nothing was changed"), no_update
     except InstrumentError as exc:
         return message(exc.summary, heading="Nothing was changed"), no_update
-    count = changed.get("n", 0) if isinstance(changed, dict) and isinstance(changed.get("n"), int) else 0
     return dbc.Alert(said, color="success", dismissable=True, duration=8000), {"n": count + 1}
+
+
+class SavedNotSent(Exception):
+    """Send saved the follow-up's edit, then the mail did not go (the limit, or the mail server): both are said."""
 
 
 def _text(name, value):
@@ -503,8 +509,8 @@ def _do(trigger, click, query, keys, text_kind, text_body, selection, what, owne
         book = assemble(warehouse, engine, reader, meeting.id, load_instrument(services().settings.instrument_path))
         try:
             sent = send_and_record(services().settings, engine, reader, book, text)
-        except MailError as exc:
-            raise ViewError(f"the follow-up was saved but not sent: {exc}") from None
+        except (MailError, meetings.MeetingError) as exc:
+            raise SavedNotSent(f"{exc}.") from None
         return f"{sent}."  # who got it, and whom the mail server refused
     if trigger == CLOSE:
         items = meetings.agenda(engine, reader, meeting.id)

@@ -55,12 +55,12 @@ users = sa.Table(
     sa.Column("last_sign_in_at", sa.DateTime),
 )
 
-# Failed sign-ins from one address in the current window: counted before a password is checked (a slot taken
+# Failed sign-ins from one address since it last went quiet: counted before a password is checked (a slot taken
 # with one conditional update), so parallel guesses cannot pass the limit between a count and a write.
 sign_in_failures = sa.Table(
     "sign_in_failures", metadata,
     sa.Column("remote_addr", sa.String(100), primary_key=True),
-    sa.Column("window_start", sa.DateTime, nullable=False),  # UTC; a window lasts users.LOCK_MINUTES
+    sa.Column("last_failure_at", sa.DateTime, nullable=False),  # UTC; LOCK_MINUTES after it, the count restarts
     sa.Column("failures", sa.Integer, nullable=False),       # failed, or being checked now
 )
 

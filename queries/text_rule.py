@@ -45,6 +45,17 @@ INVISIBLE = {
     "\u2062": "an invisible times", "\u2063": "an invisible separator", "\u2064": "an invisible plus",
 }
 JOINERS = {"\u200c": "a zero-width non-joiner", "\u200d": "a zero-width joiner"}
+# Unicode's Default_Ignorable_Code_Point characters that are not of category Cf (DerivedCoreProperties.txt):
+# shown as nothing, whatever their category (a combining grapheme joiner, Hangul fillers, Khmer inherent vowels,
+# Mongolian free variation selectors, variation selectors, unassigned ignorables).
+IGNORABLE = ((0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x3164, 0x3164),
+             (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+             (0xE0000, 0xE0FFF))
+# A variation selector is kept right after the one kind of character it chooses a form of: text or emoji
+# presentation (U+FE0E, U+FE0F) after a symbol; an ideographic variant (U+E0100-E01EF) after a CJK ideograph.
+EMOJI_SELECTORS = ("\ufe0e", "\ufe0f")
+IDEOGRAPHIC_SELECTORS = (0xE0100, 0xE01EF)
+CJK = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
 SEPARATORS = {"\u2028": "a line separator", "\u2029": "a paragraph separator"}
 # In a one-line text: what each is, and what to do.
 ONE_LINE_BREAKS = {"\n": ("a line break", "write it on one line"), "\r": ("a line break", "write it on one line"),
@@ -59,7 +70,7 @@ def text_problem(field: str, value: str, *, one_line: bool) -> str | None:
     for at, char in enumerate(value):
         # Every character refused is one Python calls unprintable (categories C and Z but the space): a cheap
         # first look, as a follow-up runs to 50,000 characters.
-        found = None if char.isprintable() else _refused(value, at, one_line)
+        found = _refused(value, at, one_line) if not char.isprintable() or _within(ord(char), IGNORABLE) else None
         if found is not None:
             what, why, advice = found
             return f"{field} holds {what} (U+{ord(char):04X}) at character {at + 1}{why}: {advice}"
@@ -93,7 +104,26 @@ def _refused(value: str, at: int, one_line: bool) -> tuple[str, str, str] | None
         return "a soft hyphen", ", which shows only where a line wraps", WITHOUT
     if char in INVISIBLE or category == "Cf":
         return INVISIBLE.get(char, "a format character"), ", which cannot be seen", WITHOUT
+    if _within(ord(char), IGNORABLE):
+        if at > 0 and _selects(value, at):
+            return None
+        return "an invisible character", ", which cannot be seen", WITHOUT
     return None
+
+
+def _within(code: int, ranges) -> bool:
+    return any(low <= code <= high for low, high in ranges)
+
+
+def _selects(value: str, at: int) -> bool:
+    """The variation selector at `at` chooses a form of the character before it: an emoji's (a symbol, or a
+    keycap's digit, # or * when U+20E3 follows) or a CJK ideograph's. One only: a second one follows a selector,
+    not a base, and is refused."""
+    base, selector = value[at - 1], value[at]
+    if selector in EMOJI_SELECTORS:
+        return unicodedata.category(base) in ("So", "Sk") or (base in "0123456789#*"
+                                                               and value[at + 1:at + 2] == "\u20e3")
+    return _within(ord(selector), (IDEOGRAPHIC_SELECTORS,)) and _within(ord(base), CJK)
 
 
 def _joinable(char: str) -> bool:

@@ -7,8 +7,9 @@ about the same time, whether the username is unknown, the password wrong, the
 account locked or disabled; the audit log (for admins) says which.
 
 Repeated failures: an account is locked for `LOCK_MINUTES` after `LOCK_AFTER`
-wrong passwords in a row; an address is refused for the same time after
-`ADDRESS_LIMIT` failures. Setting a new password unlocks an account. Both
+wrong passwords in a row; an address is refused after `ADDRESS_LIMIT` failures
+that came less than that long after one another, until it has gone that long
+without one. Setting a new password unlocks an account. Both
 limits are counted in the store before a password is checked, each with one
 conditional update, so they hold across parallel requests, workers and
 servers (Flask-Limiter counts requests, not a lock that a right password
@@ -257,18 +258,19 @@ def _give_back_account_slot(engine: Engine, user_id: int) -> None:
 
 def _take_address_slot(engine: Engine, remote_addr: str) -> bool:
     """Count a sign-in against its address before anything is checked: False (nothing counted) when the address
-    has had `ADDRESS_LIMIT` failures (or attempts under way) in its window of `LOCK_MINUTES`. One statement:
-    a new window when there is none or the last is over, else one more in this one, if there is room."""
+    has `ADDRESS_LIMIT` failures (or attempts under way) since it last went `LOCK_MINUTES` without one. One
+    statement: a fresh count when there is none or the last failure is that old, else one more if there is room.
+    So no span of `LOCK_MINUTES` holds more than the limit (a fixed window would let a burst either side of its
+    edge through twice), and a refusal does not lengthen the wait."""
     now, addr = utcnow(), remote_addr[:100]
-    over = sign_in_failures.c.window_start <= now - timedelta(minutes=LOCK_MINUTES)
+    quiet = sign_in_failures.c.last_failure_at <= now - timedelta(minutes=LOCK_MINUTES)
     with engine.begin() as conn:
         insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(sign_in_failures).values(remote_addr=addr, window_start=now, failures=1)
+        statement = insert(sign_in_failures).values(remote_addr=addr, last_failure_at=now, failures=1)
         statement = statement.on_conflict_do_update(
             index_elements=[sign_in_failures.c.remote_addr],
-            set_={"window_start": sa.case((over, now), else_=sign_in_failures.c.window_start),
-                  "failures": sa.case((over, 1), else_=sign_in_failures.c.failures + 1)},
-            where=sa.or_(over, sign_in_failures.c.failures < ADDRESS_LIMIT))
+            set_={"last_failure_at": now, "failures": sa.case((quiet, 1), else_=sign_in_failures.c.failures + 1)},
+            where=sa.or_(quiet, sign_in_failures.c.failures < ADDRESS_LIMIT))
         return conn.execute(statement.returning(sign_in_failures.c.failures)).first() is not None
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from queries.text_rule import text_problem
+from queries.text_rule import IGNORABLE, text_problem
 
 # The characters the rule refuses by name, as the review listed them: written out here, not read from the module.
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
@@ -24,14 +24,31 @@ PROPERTIES = settings(max_examples=300, deadline=None, derandomize=True, databas
 FIELD = st.sampled_from(["the title", "the note", "highlights", "item 1 (Timely response): the rationale"])
 ONE_LINE = st.booleans()
 # Text that shows as it is: no control, surrogate, format or separator character but a line break and a tab.
-SHOWN = st.text(st.characters(exclude_categories=("Cc", "Cs", "Cf", "Zl", "Zp")) | st.sampled_from("\n\t"),
-                max_size=40)
-ONE_LINE_SHOWN = st.text(st.characters(exclude_categories=("Cc", "Cs", "Cf", "Zl", "Zp")), max_size=40)
+def _visible(char: str) -> bool:
+    return not any(low <= ord(char) <= high for low, high in IGNORABLE)
+
+
+# (and no default-ignorable character of another category: a Hangul filler, a variation selector ...)
+VISIBLE = st.characters(exclude_categories=("Cc", "Cs", "Cf", "Zl", "Zp")).filter(_visible)
+SHOWN = st.text(VISIBLE | st.sampled_from("\n\t"), max_size=40)
+ONE_LINE_SHOWN = st.text(VISIBLE, max_size=40)
+# Invisible characters of other categories than Cf (Unicode's Default_Ignorable_Code_Point), with no base before
+# them that a variation selector could choose a form of.
+IGNORED = st.sampled_from([chr(c) for low, high in IGNORABLE for c in range(low, min(high, low + 40) + 1)
+                           if not 0xFE00 <= c <= 0xFE0F])
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("\u2764\ufe0f", True), ("1\ufe0f\u20e3", True), ("\u6f22\U000E0100", True),  # emoji, keycap, CJK variant
+    ("a\ufe00", False), ("1\ufe0f", False), ("a\U000E0100", False), ("\u2764\ufe0f\ufe0f", False),  # no base, doubled
+    ("Caseload\u034f down", False), ("x\u3164", False), ("\ufe0fstart", False)])
+def test_a_variation_selector_is_kept_only_after_what_it_chooses_a_form_of(text, kept):
+    assert (text_problem("the title", text, one_line=True) is None) is kept
 REFUSED = st.one_of(
     st.sampled_from(BIDI), st.sampled_from(ZERO_WIDTH), st.sampled_from(SEPARATORS),
     st.characters(categories=("Cc",)).filter(lambda c: c not in "\n\t\r"),  # \r: see the CR LF test below
     st.characters(categories=("Cs",)),
-    st.characters(categories=("Cf",)).filter(lambda c: c not in JOINERS))
+    st.characters(categories=("Cf",)).filter(lambda c: c not in JOINERS), IGNORED)
 
 
 def _clean(message: str) -> bool:

@@ -201,6 +201,7 @@ def send_followup(settings: Settings, meeting: Meeting, text: str) -> Sent:
             if server.username:
                 client.login(server.username, server.password or "")
             refused = client.sendmail(settings.mail_from, [a.addr_spec for a in to], raw)
+            _hang_up(client)
     except MailError:
         raise
     except smtplib.SMTPAuthenticationError as exc:
@@ -237,6 +238,15 @@ def send_followup(settings: Settings, meeting: Meeting, text: str) -> Sent:
                         "the follow-up was not sent") from None
     accepted = tuple(a.addr_spec for a in to if a.addr_spec not in refused)
     return Sent(accepted, tuple(unusable) + tuple((a, _reply(*why)) for a, why in refused.items()))
+
+
+def _hang_up(client: smtplib.SMTP) -> None:
+    """Say goodbye once the server has taken the message. Whatever it answers now (a 421 from a relay shutting
+    down, a dropped connection) changes nothing: the mail went, and is recorded as sent, its send counted."""
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()
 
 
 def _silent(where: str) -> MailError:

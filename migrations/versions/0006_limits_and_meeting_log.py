@@ -39,7 +39,7 @@ def upgrade() -> None:
     op.create_table(
         "sign_in_failures",
         sa.Column("remote_addr", sa.String(100), primary_key=True),
-        sa.Column("window_start", sa.DateTime, nullable=False),
+        sa.Column("last_failure_at", sa.DateTime, nullable=False),
         sa.Column("failures", sa.Integer, nullable=False),
     )
 
