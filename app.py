@@ -11,8 +11,8 @@ import web
 from web import present
 from components.links import scorecard_href
 from queries.cache import init_cache
-from queries.meetings import MEETING_ROLES
-from queries.runtime import EXTENSION, Services
+from store.meetings import MEETING_ROLES
+from web.runtime import EXTENSION, Services
 from settings import Settings
 from web.auth import csrf_token
 
@@ -81,7 +81,7 @@ def shell() -> html.Div:
 
 
 def _reader():
-    from queries.runtime import NotSignedIn, current_reader
+    from web.runtime import NotSignedIn, current_reader
     try:
         return current_reader()
     except (NotSignedIn, RuntimeError):  # RuntimeError: outside a request (Dash checking the layout)

@@ -100,21 +100,21 @@ def load(directory: Path):
     """
     from loader.load import load_extract
     from measures.catalogue import load_catalogue
-    from queries import store
+    from store import db
     from queries.warehouse import Warehouse
     settings = Settings.from_env()
     catalogue = load_catalogue(settings.catalogue_path)
     # The audit log must be writable before the warehouse changes, so no load goes unrecorded.
-    engine = store.store_engine(settings.database_url)
-    store.upgrade(engine)
-    from queries.meetings import pinned_versions
+    engine = db.store_engine(settings.database_url)
+    db.upgrade(engine)
+    from store.meetings import pinned_versions
     warehouse = Warehouse(settings.warehouse_url)
     try:
         # The versions open Stat meetings are pinned to are kept, whatever loads land after them.
         result = load_extract(directory, warehouse, catalogue=catalogue, keep_versions=pinned_versions(engine))
     finally:
         warehouse.dispose()
-    store.record(engine, _cli_actor(), "load",
+    db.record(engine, _cli_actor(), "load",
                  {"version_id": result.version_id, "as_of": result.as_of, "source": str(directory.resolve()),
                   "rows": result.rows})
     click.echo(f"loaded data version {result.version_id}: as of {result.as_of}, {result.rows:,} rows, "
@@ -215,7 +215,7 @@ def _emit(frame, out: Path | None) -> None:
 @reasons
 def export_scorecard(month: str, level: str, parent: str | None, indicator_ids: tuple[str, ...], out: Path | None):
     """One month's scorecard cells for every entity of LEVEL, as CSV."""
-    from queries.scope import Scope
+    from access.scope import Scope
     from queries.scorecard import parse_entity, parse_month, scorecard
     frame = scorecard(_snapshot(), Scope.everything(), parse_month(month), level,
                       parse_entity(parent) if parent else None, list(indicator_ids) or None)
@@ -230,16 +230,16 @@ def export_scorecard(month: str, level: str, parent: str | None, indicator_ids: 
 @reasons
 def export_members(indicator_id: str, month: str, entity: str | None, out: Path | None):
     """The members behind one indicator's cell in one month (case-level: child and worker ids), as CSV."""
-    from queries.scope import Scope
+    from access.scope import Scope
     from queries.scorecard import members_behind_cell, parse_entity, parse_month
-    from queries import store
+    from store import db
     month_date = parse_month(month)
     frame = members_behind_cell(_snapshot(), Scope.everything(), indicator_id, month_date,
                                 parse_entity(entity) if entity else None)
     # Case-level records leave the warehouse: written down first (if the log cannot be written, nothing is).
-    engine = store.store_engine(Settings.from_env().database_url)
-    store.upgrade(engine)
-    store.record(engine, _cli_actor(), "members-listed",
+    engine = db.store_engine(Settings.from_env().database_url)
+    db.upgrade(engine)
+    db.record(engine, _cli_actor(), "members-listed",
                  {"indicator": indicator_id, "month": f"{month_date:%Y-%m}", "entity": entity or "department",
                   "rows": len(frame), "via": "cli" if out is None else f"cli, to {out}"})
     _emit(frame, out)
@@ -254,9 +254,9 @@ def users_group():
 
 
 def _store():
-    from queries import store
-    engine = store.store_engine(Settings.from_env().database_url)
-    store.upgrade(engine)
+    from store import db
+    engine = db.store_engine(Settings.from_env().database_url)
+    db.upgrade(engine)
     return engine
 
 
@@ -277,8 +277,9 @@ def _check_scope_exists(scope: str | None) -> None:
     """A scope must name a place in the loaded data (a typo would give a manager nothing)."""
     if not scope:
         return
-    from queries.scorecard import ScorecardQueryError, _check_entity, parse_entity
-    from queries.scope import Scope
+    from access.scope import ScorecardQueryError
+    from queries.scorecard import _check_entity, parse_entity
+    from access.scope import Scope
     from queries.warehouse import Warehouse
     warehouse = Warehouse(Settings.from_env().warehouse_url)
     try:
@@ -304,8 +305,8 @@ def _check_scope_exists(scope: str | None) -> None:
 @reasons
 def users_add(username: str, role: str, scope: str | None):
     """Add USERNAME with ROLE; the password is read from stdin or a prompt."""
-    from queries.access import check_role
-    from queries.users import add_user, check_password, normalise_username
+    from access.roles import check_role
+    from store.users import add_user, check_password, normalise_username
     name = normalise_username(username)
     scope = check_role(role, scope)
     _check_scope_exists(scope)
@@ -319,7 +320,7 @@ def users_add(username: str, role: str, scope: str | None):
 @reasons
 def users_list():
     """List the users: name, role, scope, status and last sign-in."""
-    from queries.users import list_users
+    from store.users import list_users
     rows = list_users(_store())
     if not rows:
         click.echo("no users yet: `statboard users add USERNAME --role ROLE`")
@@ -336,7 +337,7 @@ def users_list():
 @reasons
 def users_disable(username: str):
     """Stop USERNAME signing in, and end their sessions now."""
-    from queries.users import set_disabled
+    from store.users import set_disabled
     user = set_disabled(_store(), username, True, _cli_actor())
     click.echo(f"disabled {user.username}; their sessions have ended")
 
@@ -346,7 +347,7 @@ def users_disable(username: str):
 @reasons
 def users_enable(username: str):
     """Let a disabled USERNAME sign in again."""
-    from queries.users import set_disabled
+    from store.users import set_disabled
     user = set_disabled(_store(), username, False, _cli_actor())
     click.echo(f"enabled {user.username}")
 
@@ -356,7 +357,7 @@ def users_enable(username: str):
 @reasons
 def users_set_password(username: str):
     """Set USERNAME's password (stdin or a prompt); ends their sessions and unlocks a locked account."""
-    from queries.users import get_user, set_password
+    from store.users import get_user, set_password
     engine = _store()
     if get_user(engine, username) is None:
         raise Failure(f"there is no user {username!r}: `statboard users list` shows them")
@@ -371,7 +372,7 @@ DEMO_PASSWORD = "statboard-demo"
 @reasons
 def users_demo():
     """Development only: one user of each role, all with the password statboard-demo (reset if present)."""
-    from queries.users import add_user, get_user, set_password
+    from store.users import add_user, get_user, set_password
     if Settings.from_env().environment != "development":
         raise Failure("demo users have a published password: they are made only with STATBOARD_ENV=development")
     office = _first_office()
@@ -411,13 +412,13 @@ def _first_office() -> str:
 @reasons
 def export_audit(since, until, actor, action, out):
     """The audit log (newest first) as CSV: at, actor, action, detail, remote_addr."""
-    from queries import store
+    from store import db
     from queries.exports import audit_csv, write_export
     try:  # the same reading of the filters as the Admin page and the download (9999-12-31: to the end)
-        chosen = store.audit_filter(actor, action, since, until)
-    except store.AuditQueryError as exc:
+        chosen = db.audit_filter(actor, action, since, until)
+    except db.AuditQueryError as exc:
         raise Failure(str(exc)) from None
-    entries = store.audit_entries(_store(), None, **chosen)
+    entries = db.audit_entries(_store(), None, **chosen)
     text = audit_csv(entries)
     if out is None:
         click.echo(text, nl=False)
@@ -444,9 +445,9 @@ def _acting_as(engine, by: str | None):
 def _reader_acting_as(engine, by: str | None):
     """Who is acting, as the query layer sees them: without --by, the command line with an executive's reach
     (the whole department, as the other commands); with --by, that user. Returns (reader, via)."""
-    from queries.access import Reader, reader_for
-    from queries.scope import Scope
-    from queries.users import get_user
+    from access.roles import Reader, reader_for
+    from access.scope import Scope
+    from store.users import get_user
     if by is None:
         return Reader(_cli_actor(), "executive", Scope.everything()), "cli"
     user = get_user(engine, by.strip().lower())
@@ -461,12 +462,12 @@ def _reader_acting_as(engine, by: str | None):
 
 def _refused_if_outside(engine, actor: str, where: str, via: str, action):
     """Run `action()`; a read outside the actor's scope is written to the audit log, then refused."""
-    from queries import store
-    from queries.scorecard import OutsideScope
+    from store import db
+    from access.scope import OutsideScope
     try:
         return action()
     except OutsideScope as exc:
-        store.record(engine, actor, "access-refused", {"where": where, "reason": str(exc), "via": via})
+        db.record(engine, actor, "access-refused", {"where": where, "reason": str(exc), "via": via})
         raise Failure(str(exc)) from None
 
 
@@ -479,7 +480,7 @@ def _whole_number(option: str, text: str | None, what: str) -> int | None:
 
 
 def _elimination_reasons(path: Path | None = None):
-    from queries.reviews import ReasonsError, load_elimination_reasons
+    from store.reviews import ReasonsError, load_elimination_reasons
     try:
         return load_elimination_reasons(path or Settings.from_env().elimination_reasons_path)
     except ReasonsError as exc:
@@ -511,7 +512,7 @@ def reviews_pick(indicator_id, month, entity, n_text, seed, stratify, only, with
     median or count), stratum (empty when not stratified). The selection is saved (its id on stderr)
     unless --dry-run.
     """
-    from queries import reviews
+    from store import reviews
     from queries.exports import to_csv
     from queries.scorecard import parse_entity, parse_month
     for option, value in (("--indicator ID", indicator_id), ("--month YYYY-MM", month),
@@ -554,7 +555,7 @@ def reviews_eliminate(selection_id, member_id, reason, note, by):
     The next case of its stratum's replacement list takes its place; it is printed as CSV (the columns of
     `reviews pick`), with nothing but the header when the stratum has none left.
     """
-    from queries import reviews
+    from store import reviews
     from queries.exports import to_csv
     number = _whole_number("SELECTION_ID", selection_id, "the id `reviews pick` said, e.g. 3")
     if reason is None or note is None:
@@ -583,7 +584,7 @@ def reviews_show(selection_id, by):
     Columns: those of `reviews pick`, then rank (in its stratum's order), replaces_draw (the eliminated pick
     a replacement took the place of), eliminated_at (UTC), eliminated_by, reason and note.
     """
-    from queries import reviews, store
+    from store import db, reviews
     from queries.exports import to_csv
     number = _whole_number("SELECTION_ID", selection_id, "the id `reviews pick` said, e.g. 3")
     engine = _store()
@@ -591,7 +592,7 @@ def reviews_show(selection_id, by):
                                             lambda: _acting_as(engine, by))
     selection = _refused_if_outside(engine, actor, "statboard reviews show", via,
                                     lambda: reviews.load_selection(engine, scope, number))
-    store.record(engine, actor, "review-selection-shown", {"selection": number, "via": via})
+    db.record(engine, actor, "review-selection-shown", {"selection": number, "via": via})
     click.echo(to_csv(reviews.selection_frame(selection)), nl=False)
     cells = ", ".join(f"{c.indicator_id} {c.month:%Y-%m}" for c in selection.cells)
     click.echo(f"selection {number}: {selection.entity}, {cells}, seed {selection.seed}, data version "
@@ -621,7 +622,7 @@ def _reviews_frame(found):
 def reviews_assign(selection_id, reviewer, due, by):
     """Open a review of each case picked (and not eliminated) in a saved selection that has none yet,
     assigned to --reviewer and due on --due; print them as CSV (the columns of `reviews queue`)."""
-    from queries import case_reviews
+    from store import case_reviews
     from queries.exports import to_csv
     number = _whole_number("SELECTION_ID", selection_id, "the id `reviews pick` said, e.g. 3")
     if reviewer is None or due is None:
@@ -650,14 +651,14 @@ def reviews_queue(assignee, status, by):
     """The reviews of picked cases, the soonest due first, as CSV: review, selection, draw, indicator_id, month,
     entity, member_type, member_id, child_id, worker_id, unit_id, assignee, due, status, completed_at (UTC),
     completed_by."""
-    from queries import case_reviews, store
+    from store import case_reviews, db
     from queries.exports import to_csv
     engine = _store()
     reader, via = _refused_if_outside(engine, by or _cli_actor(), "statboard reviews queue", "cli",
                                       lambda: _reader_acting_as(engine, by))
     found = _refused_if_outside(engine, reader.username, "statboard reviews queue", via,
                                 lambda: case_reviews.list_queue(engine, reader, assignee, status))
-    store.record(engine, reader.username, "case-review-queue-shown",
+    db.record(engine, reader.username, "case-review-queue-shown",
                  {"assignee": assignee, "status": status, "reviews": len(found), "via": via})
     click.echo(to_csv(_reviews_frame(found)), nl=False)
     click.echo(f"{len(found)} review(s)", err=True)
@@ -681,8 +682,8 @@ def meetings_group():
 
 
 def _meetings_reader():
-    from queries.access import Reader
-    from queries.scope import Scope
+    from access.roles import Reader
+    from access.scope import Scope
     return Reader(_cli_actor(), "executive", Scope.everything())
 
 
@@ -697,8 +698,8 @@ def _meetings_reader():
 @reasons
 def meetings_new(entity, month, title, held_on, attendees, by):
     """Open a meeting of --entity on --month, pinned to the current data version; print its id."""
-    from queries import meetings
-    from queries.meeting_numbers import prepare
+    from store import meetings
+    from store.meeting_numbers import prepare
     from queries.scorecard import parse_entity, parse_month
     if entity is None or month is None:
         raise Failure("give --entity LEVEL:ID (e.g. bureau:B01) and --month YYYY-MM")
@@ -725,7 +726,7 @@ def meetings_new(entity, month, title, held_on, attendees, by):
 @reasons
 def meetings_list():
     """The meetings, newest first: id, date, status, entity, data month and version, title."""
-    from queries import meetings
+    from store import meetings
     found = meetings.list_meetings(_store(), _meetings_reader())
     if not found:
         click.echo("no meetings yet: `statboard meetings new --entity LEVEL:ID --month YYYY-MM`", err=True)
@@ -743,8 +744,8 @@ def meetings_list():
 def meetings_databook(meeting_id, fmt, out):
     """Write MEETING_ID's data book: title, scorecard, agenda items with their charts, actions."""
     import databook
-    from queries import meetings
-    from queries.meeting_book import assemble
+    from store import meetings
+    from store.meeting_book import assemble
     from queries.warehouse import Warehouse
     from reviews.instrument import load_instrument
     number = _whole_number("MEETING_ID", meeting_id, "the id `meetings new` printed, e.g. 3")
@@ -774,11 +775,11 @@ def meetings_databook(meeting_id, fmt, out):
 @reasons
 def meetings_followup(meeting_id, send, by):
     """Print MEETING_ID's follow-up (the saved edit, else the one drawn from the meeting); --send mails it."""
-    from queries.meeting_book import assemble
+    from store.meeting_book import assemble
     from queries.warehouse import Warehouse
     from reviews.instrument import load_instrument
     from web.mail import MailError, send_and_record
-    from queries.followup import followup_for
+    from store.followup import followup_for
     number = _whole_number("MEETING_ID", meeting_id, "the id `meetings new` printed, e.g. 3")
     engine = _store()
     reader, via = _reader_acting_as(engine, by)
@@ -817,17 +818,17 @@ def _write_private(data: bytes, out: Path) -> None:
 
 
 @main.group("db")
-def db():
+def db_group():
     """The app's own store (users, reviews, actions, audit log)."""
 
 
-@db.command("upgrade")
+@db_group.command("upgrade")
 @reasons
 def db_upgrade():
     """Create or migrate the app store's tables to the latest schema."""
-    from queries import store
+    from store import db
     settings = Settings.from_env()
-    store.upgrade(store.store_engine(settings.database_url))
+    db.upgrade(db.store_engine(settings.database_url))
     click.echo("app store is up to date")
 
 
@@ -838,11 +839,11 @@ def db_upgrade():
 def dev(host: str, port: int):
     """Run the development server (one process, reloads nothing; not for production)."""
     from app import create_app
-    from queries import store
+    from store import db
     # Development: the development secret key is allowed and cookies go over plain HTTP (this machine only).
     overrides = {} if os.environ.get("STATBOARD_ENV") else {"environment": "development"}
     app = create_app(overrides)
-    store.upgrade(store.store_engine(Settings.from_env().database_url))
+    db.upgrade(db.store_engine(Settings.from_env().database_url))
     click.echo(f"Statboard is running at http://{host}:{port}/  (Ctrl-C to stop)")
     app.run(host=host, port=port, debug=False)
 
@@ -858,10 +859,10 @@ def serve(host: str, port: int, workers: int):
     from gunicorn.app.base import BaseApplication
 
     from app import create_app
-    from queries import store
+    from store import db
     settings = Settings.from_env()
     settings.check_for_app()  # refuse here, with the reason, not in each worker
-    store.upgrade(store.store_engine(settings.database_url))
+    db.upgrade(db.store_engine(settings.database_url))
 
     class Server(BaseApplication):
         def load_config(self):

@@ -27,10 +27,11 @@ sys.path.insert(0, str(ROOT))
 from bench.county import county_instance  # noqa: E402
 
 import databook  # noqa: E402
-from queries import meeting_numbers, meetings, store  # noqa: E402
-from queries.access import reader_for  # noqa: E402
-from queries.meeting_book import assemble  # noqa: E402
-from queries.scope import EntityRef  # noqa: E402
+from store import meeting_numbers  # noqa: E402
+from store import db, meetings  # noqa: E402
+from access.roles import reader_for  # noqa: E402
+from store.meeting_book import assemble  # noqa: E402
+from access.scope import EntityRef  # noqa: E402
 from queries.warehouse import Warehouse  # noqa: E402
 from reviews.instrument import load_instrument  # noqa: E402
 
@@ -78,8 +79,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="statboard-bench-") as tmp:
         instance = county_instance(args, Path(tmp))
         warehouse = Warehouse(f"duckdb:///{instance / 'warehouse.duckdb'}")
-        engine = store.store_engine(f"sqlite:///{Path(tmp) / 'store.db'}")
-        store.upgrade(engine)
+        engine = db.store_engine(f"sqlite:///{Path(tmp) / 'store.db'}")
+        db.upgrade(engine)
         reader = reader_for("bench", "executive", None)
         meeting_id = bureau_meeting(warehouse, engine, reader)
         started = time.perf_counter()

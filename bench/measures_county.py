@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from measures.build import cells_sql, compute_measures  # noqa: E402
 from measures.catalogue import load_catalogue  # noqa: E402
-from queries.scope import LEVELS, Scope  # noqa: E402
+from access.scope import LEVELS, Scope  # noqa: E402
 from queries.scorecard import report_months, scorecard  # noqa: E402
 from queries.warehouse import Warehouse  # noqa: E402
 

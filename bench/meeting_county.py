@@ -45,8 +45,8 @@ sys.path.insert(0, str(ROOT))
 from bench.county import county_instance  # noqa: E402
 from bench.signin_county import free_port, new_browser, percentile, sign_in_and_time, start_server  # noqa: E402
 
-from queries import store  # noqa: E402
-from queries.users import add_user  # noqa: E402
+from store import db  # noqa: E402
+from store.users import add_user  # noqa: E402
 from queries.warehouse import Warehouse  # noqa: E402
 
 TARGET_INSTANT_MS, TARGET_SPREAD_MS = 1000, 300
@@ -176,8 +176,8 @@ def main() -> None:
             "select entity_id from entities where level = 'bureau' order by entity_id").entity_id.tolist()
         warehouse.dispose()
         database_url = f"sqlite:///{tmp / 'store.db'}"
-        engine = store.store_engine(database_url)
-        store.upgrade(engine)
+        engine = db.store_engine(database_url)
+        db.upgrade(engine)
         password = secrets.token_urlsafe(16)
         readers = []  # (username, role, scope)
         for n in range(args.clients):

@@ -44,10 +44,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
-from queries import store  # noqa: E402
-from queries.scope import LEVELS  # noqa: E402
+from store import db  # noqa: E402
+from access.scope import LEVELS  # noqa: E402
 from queries.scorecard import indicator_catalogue  # noqa: E402
-from queries.users import add_user  # noqa: E402
+from store.users import add_user  # noqa: E402
 
 PAGES = {"scorecard": "scorecard-query", "indicator": "indicator-query", "entity": "entity-query"}
 
@@ -69,7 +69,7 @@ def signed_in(app, role: str = "executive"):
     """A test client signed in through the real form: every timed request includes the session lookup a
     real one makes."""
     engine = app.server.extensions["statboard"].store
-    store.upgrade(engine)
+    db.upgrade(engine)
     password = secrets.token_urlsafe(16)
     add_user(engine, "bench", role, None, password, "bench")
     client = app.server.test_client()

@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.county import county_instance  # noqa: E402
 
-from queries import store  # noqa: E402
-from queries.users import add_user  # noqa: E402
+from store import db  # noqa: E402
+from store.users import add_user  # noqa: E402
 from queries.warehouse import Warehouse  # noqa: E402
 
 TARGET_S = 1.5
@@ -170,8 +170,8 @@ def main() -> None:
         bureau = bureau.entity_id.iloc[0]
         warehouse.dispose()
         database_url = f"sqlite:///{tmp / 'store.db'}"
-        engine = store.store_engine(database_url)
-        store.upgrade(engine)
+        engine = db.store_engine(database_url)
+        db.upgrade(engine)
         password = secrets.token_urlsafe(16)
         add_user(engine, "bench-exec", "executive", None, password, "bench")
         add_user(engine, "bench-bureau", "manager", f"bureau:{bureau}", password, "bench")

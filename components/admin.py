@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 from sqlalchemy.engine import make_url
 
-from queries.users import User
+from store.users import User
 from settings import Settings
 
 SECRET_SETTINGS = {"secret_key"}

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from components.figure_text import literal
-from components.format import (STATUS_STYLE, amount_text, format_value, standard_text, status_text, threshold,
+from display.format import (STATUS_STYLE, amount_text, format_value, standard_text, status_text, threshold,
                                unit_of)
 from components.heatmap import figure_labels
 from queries.performance import IndicatorAcross, Trend
@@ -250,7 +250,7 @@ def peers_figure(data: IndicatorAcross) -> dict:
 def trend_figure(data: Trend, actions=()) -> dict:
     """The entity's monthly values with the parent's and the peers' lines, on green/yellow/red bands.
 
-    Each of `actions` (queries.meetings.Action) meant to move this indicator for this entity is marked where it
+    Each of `actions` (store.meetings.Action) meant to move this indicator for this entity is marked where it
     was agreed, so a room sees whether the curve moved after it; the others are left out, so a caller may pass a
     meeting's actions whole.
     """

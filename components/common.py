@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from components.format import STATUS_STYLE, standard_text, status_class, threshold
+from display.format import STATUS_STYLE, standard_text, status_class, threshold
 from components.links import scorecard_href
 from queries.performance import Entity
 

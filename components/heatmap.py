@@ -12,11 +12,11 @@ from __future__ import annotations
 import pandas as pd
 
 from components.figure_text import literal
-from components.format import (STATUS_STYLE, TEXT_COLOUR, amount_text, change_text, format_value, standard_text,
+from display.format import (STATUS_STYLE, TEXT_COLOUR, amount_text, change_text, format_value, standard_text,
                                status_of, status_text)
 from components.links import EntityView, IndicatorView, ScorecardView, scorecard_href
 from queries.performance import Heatmap
-from queries.scorecard import EntityRef
+from access.scope import EntityRef
 
 # One z value per display status, drawn with a discrete colour scale (no blending between statuses).
 ORDER = ["green", "yellow", "red", "insufficient", "none", "suppressed", "no data"]

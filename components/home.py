@@ -9,7 +9,7 @@ from dash import dcc, html
 from components.links import IndicatorView
 
 from components.links import scorecard_href
-from queries.scope import EntityRef, Scope
+from access.scope import EntityRef, Scope
 from queries.warehouse import DataVersion
 
 ORGANISATION_COLUMNS = {
@@ -84,7 +84,7 @@ SHOWN = 6  # items a summary card lists before "and N more"
 def summary(card, suggested: list, due: list, today) -> dbc.Row:
     """What an executive wants first: what is red, what got worse, which actions are due. `card` is the reader's
     own scorecard (queries.performance.Heatmap), `suggested` what the meeting suggestions would raise from it
-    (queries.meeting_numbers.suggestions), `due` the open actions due (queries.meetings.actions_due)."""
+    (store.meeting_numbers.suggestions), `due` the open actions due (store.meetings.actions_due)."""
     names = dict(zip(card.indicators.indicator_id, card.indicators.name))
     own = card.cells[(card.cells.level == card.parent.level) & (card.cells.entity_id == card.parent.entity_id)]
     reds = card.cells[card.cells.status == "red"]

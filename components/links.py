@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import quote, urlencode
 
-from queries.params import param_text, shown
-from queries.scope import LEVELS
-from queries.scorecard import EntityRef, ScorecardQueryError, parse_entity, parse_month
+from access.params import param_text, shown
+from access.scope import EntityRef, LEVELS, ScorecardQueryError
+from queries.scorecard import parse_entity, parse_month
 
 TREND_MONTHS = (12, 24, 36)
 MAX_TREND_MONTHS = 1200  # a century: longer than any agency's history, short enough to count back from
@@ -26,7 +26,7 @@ class ViewError(ValueError):
 
 
 def _text(name: str, value) -> str | None:
-    """Every parameter is one line of text, of bounded length (queries/params.py), or absent."""
+    """Every parameter is one line of text, of bounded length (access/params.py), or absent."""
     return param_text(name, value, ViewError)
 
 

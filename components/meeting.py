@@ -1,6 +1,6 @@
 """The meeting page's pieces: an agenda item's card, the actions' table, the suggestions' list.
 
-Pure: a `queries.meeting_book.Book` (and its parts) in, Dash components out. Buttons inside repeated parts
+Pure: a `store.meeting_book.Book` (and its parts) in, Dash components out. Buttons inside repeated parts
 carry pattern-matching ids (`{"type": ..., "item": "<id>"}`), so one callback serves them all.
 """
 from __future__ import annotations
@@ -10,10 +10,10 @@ from dash import dcc, html
 
 from components.charts import presented, trend_figure, variation_figure
 from components.common import GRAPH_CONFIG
-from components.format import STATUS_STYLE, change_text, format_value, status_text
+from display.format import STATUS_STYLE, change_text, format_value, status_text
 from components.links import IndicatorView, MembersView
-from queries.meeting_book import Book
-from queries.meetings import Action, AgendaItem
+from store.meeting_book import Book
+from store.meetings import Action, AgendaItem
 
 ITEM_UP, ITEM_DOWN, ITEM_REMOVE = "meeting-item-up", "meeting-item-down", "meeting-item-remove"
 ITEM_NOTES, ITEM_SAVE = "meeting-item-notes", "meeting-item-save"

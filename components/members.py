@@ -5,7 +5,8 @@ import math
 
 import pandas as pd
 
-MASK = "••••"
+from display.mask import mask_id
+
 
 # What a member is called, and what its key dates are, by member type.
 MEMBER_WORDS = {
@@ -14,16 +15,6 @@ MEMBER_WORDS = {
     "in_home_case": ("In-home case", "Opened", "Closed"),
     "child": ("Child", None, None),
 }
-
-
-def mask_id(value) -> str:
-    """An id as the screen shows it until revealed: its last characters only (`••••1979`), never more than
-    half of it, at most four."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    text = str(value)
-    keep = min(4, len(text) // 2)
-    return MASK + (text[-keep:] if keep else "")
 
 
 def result_columns(kind: str) -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ import re
 
 import pyphen
 
-from components.format import STATUS_STYLE, format_value, status_class, status_of, unit_of
+from display.format import STATUS_STYLE, format_value, status_class, status_of, unit_of
 from components.heatmap import cell_href, hover_lines, row_href, unique_labels
 from components.links import IndicatorView, ScorecardView
 from queries.performance import Heatmap

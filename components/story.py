@@ -6,7 +6,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components.common import sparkline
-from components.format import (STATUS_STYLE, amount_text, change_text, format_value, standard_text,
+from display.format import (STATUS_STYLE, amount_text, change_text, format_value, standard_text,
                                status_class)
 from components.links import IndicatorView
 from queries.performance import Story, add_months

@@ -3,13 +3,15 @@ PowerPoint deck or a PDF to hand round (issue 14).
 
     databook.build(book, "pptx") -> bytes
 
-`book` is a `queries.meeting_book.Book`, the object the meeting page draws from: the book shows what the page
+`book` is a `store.meeting_book.Book`, the object the meeting page draws from: the book shows what the page
 shows. The plan of the slides is made once (databook/slides.py), its charts drawn in one batch
 (databook/figures.py), and the plan laid out by either writer.
+
+Below web (whose downloads hand it out) and above components (whose charts it draws) and the app store.
 """
 from __future__ import annotations
 
-from queries.meeting_book import Book
+from store.meeting_book import Book
 
 FORMATS = ("pptx", "pdf")
 MEDIA_TYPES = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",

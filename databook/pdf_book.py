@@ -22,7 +22,7 @@ from reportlab.platypus import Frame, KeepInFrame, Paragraph
 from reportlab.platypus import Table as PdfTable
 from reportlab.platypus import TableStyle
 
-from components.format import TEXT_COLOUR
+from display.format import TEXT_COLOUR
 from databook.slides import (BODY_TOP_IN, FIGURE_WIDTH_IN, HEIGHT_IN, MARGIN_IN, SIDE_LEFT_IN, SIDE_SMALLER, SIZES,
                              BESIDE_TABLE_IN, COVER_LARGER, COVER_LINES_LARGER,
                              TITLE_HEIGHT_IN, TITLE_TOP_IN, WIDTH_IN, Deck, Line, Slide, Table)

@@ -12,7 +12,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches, Pt
 
-from components.format import TEXT_COLOUR
+from display.format import TEXT_COLOUR
 from databook.slides import (BODY_TOP_IN, FIGURE_WIDTH_IN, HEIGHT_IN, MARGIN_IN, SIDE_LEFT_IN, SIDE_SMALLER, SIZES,
                              BESIDE_TABLE_IN, COVER_LARGER, COVER_LINES_LARGER,
                              TITLE_HEIGHT_IN, TITLE_TOP_IN, WIDTH_IN, Deck, Line, Slide, Table)

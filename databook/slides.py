@@ -3,8 +3,8 @@ slides and the pages cannot disagree.
 
 The plan is plain data (titles, paragraphs, tables with coloured cells, the figures each slide shows); the two
 writers (databook/pptx_book.py, databook/pdf_book.py) only place it. Everything is read from a
-`queries.meeting_book.Book`, the object the meeting page draws from too; the figures come from the page's own
-builders (components/charts.py), and statuses are written with the pages' symbols (components/format.py), never
+`store.meeting_book.Book`, the object the meeting page draws from too; the figures come from the page's own
+builders (components/charts.py), and statuses are written with the pages' symbols (display/format.py), never
 by colour alone, since a projector washes colours out and a printed copy may be grey.
 """
 from __future__ import annotations
@@ -14,11 +14,11 @@ import math
 from dataclasses import dataclass, field
 
 from components.charts import ranking_figure, trend_figure, variation_figure
-from components.format import (STATUS_STYLE, amount_text, change_text, format_value, standard_text, status_of,
+from display.format import (STATUS_STYLE, amount_text, change_text, format_value, standard_text, status_of,
                                status_text, unit_of)
 from components.heatmap import legend_items, unique_labels
-from queries.meeting_book import Book, ReviewSection
-from queries.meetings import Action, AgendaItem
+from store.meeting_book import Book, ReviewSection
+from store.meetings import Action, AgendaItem
 
 DOMAINS = ("Safety", "Permanency", "Well-Being", "Self-Sufficiency")
 SCORECARD_CHILDREN = 6       # entity columns beside the meeting's own entity on one slide

@@ -23,7 +23,7 @@ from loader.validate import build_tables, infer_as_of, stage, validate
 from measures.build import compute_measures, prepare_measures
 from measures.catalogue import Catalogue, load_catalogue
 from queries.dialects.duckdb import quiet
-from queries.private_files import private_umask
+from access.private_files import private_umask
 from queries.warehouse import Warehouse
 
 log = logging.getLogger(__name__)

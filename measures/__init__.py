@@ -9,5 +9,6 @@
   with its exact status against the catalogue's standard.
 - `status.py` holds the status rule in exact arithmetic (the SQL is generated from it).
 
-Reading the results is `queries/scorecard.py`'s job.
+Reading the results is `queries/scorecard.py`'s job. It imports nothing of Statboard's: the loader and the
+warehouse's queries stand on it.
 """

@@ -7,10 +7,10 @@ from dash import Input, Output, callback, dcc, html
 
 from components.admin import audit_table, settings_table, users_table
 from components.common import message, refusal
-from queries import store
-from queries.runtime import REFUSED_CROSS_SITE, REFUSED_LIMIT, current_reader, refused, services
-from queries.scorecard import OutsideScope
-from queries.users import list_users
+from store import db
+from web.runtime import REFUSED_CROSS_SITE, REFUSED_LIMIT, current_reader, refused, services
+from access.scope import OutsideScope
+from store.users import list_users
 
 dash.register_page(__name__, path="/admin", name="Admin", title="Admin · Statboard", nav=False)
 
@@ -74,11 +74,11 @@ def show_admin(actor, action, since, until):
         return (refusal(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", heading="This page is for admins"),
                 None, None, None, "/export/audit.csv", True)
     try:
-        chosen = store.audit_filter(actor, action, since, until)
-    except store.AuditQueryError as exc:
+        chosen = db.audit_filter(actor, action, since, until)
+    except db.AuditQueryError as exc:
         return message(f"{exc}.", heading="This filter cannot be used"), None, None, None, "/export/audit.csv", False
     engine = services().store
-    entries = store.audit_entries(engine, AUDIT_ROWS, **chosen)
+    entries = db.audit_entries(engine, AUDIT_ROWS, **chosen)
     params = {k: v for k, v in (("since", since), ("until", until), ("actor", chosen["actor"]),
                                 ("action", action)) if v}
     href = "/export/audit.csv" + (f"?{urlencode(params)}" if params else "")

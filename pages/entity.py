@@ -4,13 +4,14 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components.common import breadcrumb, legend, message, month_options
-from components.format import entity_label
+from display.format import entity_label
 from components.home import data_as_of, no_data
 from components.links import EntityView, ScorecardView, ViewError, picked_month, scorecard_href
 from components.story import story_table
 from queries.performance import child_level, story
-from queries.runtime import current_scope, latest_month_now, refused, services
-from queries.scorecard import ScorecardQueryError, report_months
+from web.runtime import current_scope, latest_month_now, refused, services
+from access.scope import ScorecardQueryError
+from queries.scorecard import report_months
 
 dash.register_page(__name__, path_template="/entity/<level>/<entity_id>", name="Entity",
                    title="Entity · Statboard", nav=False)

@@ -5,15 +5,15 @@ import datetime as dt
 import dash
 from dash import Input, Output, callback, html
 
-from components import live
+from web import live
 from components.home import data_as_of, no_data, organisation_table, summary
 from queries.org import organisation_summary
-from queries.meeting_numbers import MeetingNumbers, suggestions
-from queries.meetings import actions_due
+from store.meeting_numbers import MeetingNumbers, suggestions
+from store.meetings import actions_due
 from queries.performance import entity_path, heatmap
-from queries.scorecard import ScorecardQueryError
+from access.scope import ScorecardQueryError
 from components.common import message
-from queries.runtime import current_reader, services
+from web.runtime import current_reader, services
 
 dash.register_page(__name__, path="/", name="Home", title="Statboard", order=0)
 
@@ -21,7 +21,7 @@ HOME_AS_OF = "home-as-of"
 HOME_ORGANISATION = "home-organisation"
 HOME_SUMMARY = "home-summary"
 DUE_DAYS = 14  # actions due within two weeks (and overdue ones) are listed
-LIVE = "home"  # components/live.py: a screen left open picks up the monthly load without a reload
+LIVE = "home"  # web/live.py: a screen left open picks up the monthly load without a reload
 LIVE_TICK, LIVE_SHOWN, LIVE_NEWER = live.ids(LIVE)
 
 
@@ -40,7 +40,7 @@ def layout(**query):
           Output(LIVE_SHOWN, "data"), Input(LIVE_NEWER, "data"))
 def show_home(_newer):
     """Fill the stamp, the summary and the organisation table from the current data version; again when a new
-    version lands (components/live.py)."""
+    version lands (web/live.py)."""
     snapshot = services().warehouse.snapshot()
     if snapshot is None:
         return None, None, no_data(), None

@@ -7,13 +7,14 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from components.charts import (compact, empty_figure, peers_figure, presented, ranking_figure, status_counts, trend_figure,
                                variation_figure)
 from components.common import GRAPH_CONFIG, breadcrumb, definition_card, message, month_options, unknown_indicator
-from components.format import STATUS_STYLE, entity_label, format_value, status_class, status_text
+from display.format import STATUS_STYLE, entity_label, format_value, status_class, status_text
 from components.home import data_as_of, no_data
 from components.links import TREND_MONTHS, IndicatorView, MembersView, ViewError, picked_month
-from queries.meetings import actions_for_cell
+from store.meetings import actions_for_cell
 from queries.performance import indicator_across, path_ids, trend
-from queries.runtime import current_reader, latest_month_now, refused, services
-from queries.scorecard import ScorecardQueryError, indicator_catalogue, report_months
+from web.runtime import current_reader, latest_month_now, refused, services
+from access.scope import ScorecardQueryError
+from queries.scorecard import indicator_catalogue, report_months
 from web.present import presenting
 
 dash.register_page(__name__, path_template="/indicator/<indicator_id>", name="Indicator",

@@ -1,30 +1,32 @@
 """One Stat meeting: its agenda (flagged from the scorecard, or accepted from the suggestions), the numbers it
 was prepared on, the actions carried over and agreed, the follow-up, and the data book.
 
-Everything the page shows comes from one `queries.meeting_book.Book`, the same object the data book is drawn
-from. Every change goes through one callback (`act`), which checks the cell, item or action against the
-meeting's own data version and the reader's scope before anything is written.
+Everything the page shows comes from one `store.meeting_book.Book`, the same object the data book is drawn
+from. Each form has a callback of its own, which hands what was typed to the app store's deed for it
+(store/meeting_acts.py, store/meetings.py, web/mail.py), where the cell, item or action is checked against the
+meeting's own data version and the reader's scope and role before anything is written; then the page redraws.
 """
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from components import live
+from access.params import param_text
+from access.scope import EntityRef, ScorecardQueryError
 from components.common import GRAPH_CONFIG, legend, message
 from components.heatmap import cell_keys, clicked_cell, heatmap_figure
 from components.links import ScorecardView, ViewError, record_id
 from components.meeting import (ACCEPT, ITEM_DOWN, ITEM_NOTES, ITEM_REMOVE, ITEM_SAVE, ITEM_UP, actions_table,
                                 item_card, suggestions_list)
-from queries import meetings
-from queries.meeting_book import assemble
-from queries.meeting_numbers import check_cell, freeze, numbers_for, prepare_move, suggestions
-from queries.params import param_text
-from queries.reviews import list_selections
-from queries.runtime import current_reader, refused, services
-from queries.scope import EntityRef
-from queries.scorecard import ScorecardQueryError, indicator_catalogue, parse_entity
-from web.present import presenting, store_data
+from queries.scorecard import parse_entity
 from reviews.instrument import InstrumentError, load_instrument
+from store import meeting_acts, meetings
+from store.meeting_book import assemble
+from store.meeting_numbers import suggestions
+from store.reviews import list_selections
+from web import live
+from web.mail import SavedNotSent, save_and_send
+from web.present import presenting, store_data
+from web.runtime import current_reader, refused, services
 
 dash.register_page(__name__, path="/meeting", name="Meeting", title="Meeting · Statboard", nav=False)
 
@@ -72,7 +74,7 @@ DOWNLOADS = "meeting-downloads"
 LOG = "meeting-log"
 CHAIR_NOTE = "meeting-chair-note"
 NEWER_NOTICE = "meeting-newer-notice"
-LIVE = "meeting"  # components/live.py: the meeting keeps its numbers; it only says that newer data landed
+LIVE = "meeting"  # web/live.py: the meeting keeps its numbers; it only says that newer data landed
 LIVE_TICK, LIVE_SHOWN, LIVE_NEWER = live.ids(LIVE)
 
 STATUS_OPTIONS = [{"label": s, "value": s} for s in meetings.ACTION_STATUSES]
@@ -287,7 +289,7 @@ def show_meeting(query, _changed, present=None):
         return ("Meeting", None, message(f"{exc}.", heading="This meeting cannot be shown"), *blank)
     except InstrumentError as exc:
         return ("Meeting", None, message(exc.summary, heading="The review instrument cannot be read"), *blank)
-    from queries.followup import followup_for
+    from store.followup import followup_for
     m = book.meeting
     present = presenting(present)
     editable = m.is_open and not present
@@ -336,49 +338,21 @@ def show_meeting(query, _changed, present=None):
             _log(services().store, reader, m.id))
 
 
-def _clicked():
-    """The id and value of what was clicked, when it was really clicked (not drawn)."""
+def _clicked() -> bool:
+    """Whether the callback runs because something was really clicked (not because the page drew it)."""
     trigger = ctx.triggered[0] if ctx.triggered else None
-    if trigger is None or not trigger.get("value"):
-        return None
-    return ctx.triggered_id
+    return trigger is not None and bool(trigger.get("value"))
 
 
-def _pattern_value(states, wanted_id):
-    for state in states or []:
-        if state.get("id") == wanted_id:
-            return state.get("value")
-    return None
-
-
-@callback(Output(SAID, "children"), Output(CHANGED, "data"),
-          Input(HEATMAP, "clickData"), Input({"type": ACCEPT, "cell": ALL}, "n_clicks"),
-          Input({"type": ITEM_UP, "item": ALL}, "n_clicks"), Input({"type": ITEM_DOWN, "item": ALL}, "n_clicks"),
-          Input({"type": ITEM_REMOVE, "item": ALL}, "n_clicks"), Input({"type": ITEM_SAVE, "item": ALL}, "n_clicks"),
-          Input(TEXT_ADD, "n_clicks"), Input(SELECTION_ADD, "n_clicks"), Input(ACTION_ADD, "n_clicks"),
-          Input(UPDATE_SAVE, "n_clicks"), Input(SUMMARY_SAVE, "n_clicks"), Input(FOLLOWUP_SAVE, "n_clicks"),
-          Input(FOLLOWUP_SEND, "n_clicks"), Input(CLOSE, "n_clicks"), Input(MOVE, "n_clicks"),
-          State(Q, "data"), State(KEYS, "data"), State({"type": ITEM_NOTES, "item": ALL}, "value"),
-          State(TEXT_KIND, "value"), State(TEXT_BODY, "value"), State(SELECTION, "value"),
-          State(ACTION_WHAT, "value"), State(ACTION_OWNER, "value"), State(ACTION_DUE, "value"),
-          State(ACTION_CELL, "value"), State(UPDATE_ACTION, "value"), State(UPDATE_STATUS, "value"),
-          State(UPDATE_NOTE, "value"), State(HIGHLIGHTS, "value"), State(LESSONS, "value"), State(NEXT_STEPS, "value"),
-          State(FOLLOWUP, "value"), State(CHANGED, "data"), prevent_initial_call=True)
-def act(click, *args):
-    """Do what was clicked: flag a cell, accept a suggestion, reorder or remove an item, save notes, add a
-    practice or a case-review selection, agree or update an action, save the summary or the follow-up, send it,
-    close the meeting or move it to the newest data. Then redraw."""
-    (query, keys, _notes, text_kind, text_body, selection, what, owner, due, cell, update_id, update_status,
-     update_note, highlights, lessons, next_steps, followup, changed) = args[14:]
-    trigger = _clicked()
-    if trigger is None:
-        return no_update, no_update
+def _answer(deed, changed):
+    """Do `deed` (a function returning what to say), then redraw: (what the page says, the redraw counter)."""
     count = changed.get("n", 0) if isinstance(changed, dict) and isinstance(changed.get("n"), int) else 0
+    if not _clicked():
+        return no_update, no_update
     try:
-        said = _do(trigger, click, query, keys, text_kind, text_body, selection, what, owner, due, cell, update_id,
-                   update_status, update_note, highlights, lessons, next_steps, followup)
+        said = deed()
     except SavedNotSent as exc:  # the edit is kept: the page redraws with it
-        return message(str(exc), heading="The follow-up was saved but not sent"), {"n": count + 1}
+        return message(f"{exc}.", heading="The follow-up was saved but not sent"), {"n": count + 1}
     except (ViewError, ScorecardQueryError) as exc:
         refused(exc, "/meeting (change)")
         return message(f"{exc}.", heading="Nothing was changed"), no_update
@@ -387,8 +361,11 @@ def act(click, *args):
     return dbc.Alert(said, color="success", dismissable=True, duration=8000), {"n": count + 1}
 
 
-class SavedNotSent(Exception):
-    """Send saved the follow-up's edit, then the mail did not go (the limit, or the mail server): both are said."""
+def _on(*inputs_and_states):
+    """A change callback: it says what happened (SAID) and redraws the meeting (CHANGED), from the meeting's
+    address (Q) and the redraw counter, the form's own inputs and states between them."""
+    return callback(Output(SAID, "children", allow_duplicate=True), Output(CHANGED, "data", allow_duplicate=True),
+                    *inputs_and_states, State(Q, "data"), State(CHANGED, "data"), prevent_initial_call=True)
 
 
 def _text(name, value):
@@ -399,6 +376,13 @@ def _text(name, value):
     return value
 
 
+def _number(name, value) -> int:
+    text = param_text(name, value, ViewError)
+    if not text or not (text.isascii() and text.isdigit()):
+        raise ViewError(f"choose {name}")
+    return int(text)
+
+
 def _cell(value) -> tuple[str, EntityRef]:
     text = param_text("the cell", value, ViewError)
     if not text or "|" not in text:
@@ -407,126 +391,164 @@ def _cell(value) -> tuple[str, EntityRef]:
     return indicator_id, parse_entity(entity)
 
 
-def _do(trigger, click, query, keys, text_kind, text_body, selection, what, owner, due, cell, update_id,
-        update_status, update_note, highlights, lessons, next_steps, followup) -> str:
-    meeting_id = record_id(query, "meeting", "/meeting")
-    reader = current_reader()
-    engine = services().store
-    meeting = meetings.load_meeting(engine, reader, meeting_id)
-    warehouse = services().warehouse
+def _where(query):
+    """The meeting the page shows, and who is acting on it."""
+    return record_id(query, "meeting", "/meeting"), current_reader(), services()
 
-    def pinned():
-        snapshot = warehouse.snapshot_of(meeting.version_id)
-        if snapshot is None:
-            raise meetings.MeetingError(f"data version {meeting.version_id} is gone: move the meeting to the newest "
-                                        "data first")
-        return snapshot
 
-    def flag(indicator_id, entity, source="flagged", reason=""):
-        snapshot = pinned()
-        name = check_cell(snapshot, meeting, indicator_id, entity)
-        meetings.add_item(engine, reader, meeting.id, "indicator", indicator_id=indicator_id, entity=entity,
-                          entity_name=name, source=source, reason=reason)
-        catalogue = indicator_catalogue(snapshot).set_index("indicator_id").name
-        return f"{catalogue.get(indicator_id, indicator_id)} for {name} added to the agenda."
+def _flagged(item, indicator_name) -> str:
+    return f"{indicator_name} for {item.entity_name} added to the agenda."
 
-    if trigger == HEATMAP:
+
+@_on(Input(HEATMAP, "clickData"), State(KEYS, "data"))
+def flag(click, keys, query, changed):
+    """A cell of the meeting's scorecard clicked: put it on the agenda."""
+    def deed():
+        meeting_id, reader, run = _where(query)
         found = clicked_cell(click, keys)
         if found is None:
             raise ViewError("that click names no cell: click a coloured cell")
         indicator_id, level, entity_id = (param_text("the cell", v, ViewError) for v in found)
-        return flag(indicator_id, EntityRef(level, entity_id))
-    if isinstance(trigger, dict):
-        kind, key = trigger.get("type"), param_text("the item", trigger.get("item") or trigger.get("cell"), ViewError)
-        if kind == ACCEPT:
-            parts = (key or "").split("|", 3)
-            source, indicator_id, level, entity_id = parts if len(parts) == 4 else ("", "", "", "")
-            if source not in meetings.SOURCES or not entity_id:
-                raise ViewError("that suggestion is not one this page offered: reload the page")
-            pinned()  # refuses a meeting whose version is gone, with what to do
-            items = meetings.agenda(engine, reader, meeting.id)
-            carried, _new = meetings.meeting_actions(engine, reader, meeting)
-            numbers = numbers_for(warehouse, meeting, items, None).numbers
-            offered = {(s.kind, s.indicator_id, s.entity.level, s.entity.entity_id): s
-                       for s in suggestions(numbers, items, carried, meeting.held_on)} if numbers else {}
-            chosen = offered.get((source, indicator_id, level, entity_id))
-            if chosen is None:
-                raise ViewError("that suggestion is no longer offered (it is on the agenda already, or the data "
-                                "moved): reload the page")
-            return flag(indicator_id, EntityRef(level, entity_id), source, chosen.reason)
+        return _flagged(*meeting_acts.flag_cell(run.warehouse, run.store, reader, meeting_id, indicator_id,
+                                                EntityRef(level, entity_id)))
+    return _answer(deed, changed)
+
+
+@_on(Input({"type": ACCEPT, "cell": ALL}, "n_clicks"))
+def accept(_clicks, query, changed):
+    """A suggestion accepted: put its cell on the agenda with the suggestion's reason."""
+    def deed():
+        meeting_id, reader, run = _where(query)
+        parts = (param_text("the suggestion", ctx.triggered_id.get("cell"), ViewError) or "").split("|", 3)
+        if len(parts) != 4 or not parts[3]:
+            raise ViewError("that suggestion is not one this page offered: reload the page")
+        source, indicator_id, level, entity_id = parts
+        return _flagged(*meeting_acts.accept_suggestion(run.warehouse, run.store, reader, meeting_id, source,
+                                                        indicator_id, EntityRef(level, entity_id)))
+    return _answer(deed, changed)
+
+
+@_on(Input({"type": ITEM_UP, "item": ALL}, "n_clicks"), Input({"type": ITEM_DOWN, "item": ALL}, "n_clicks"),
+     Input({"type": ITEM_REMOVE, "item": ALL}, "n_clicks"), Input({"type": ITEM_SAVE, "item": ALL}, "n_clicks"),
+     State({"type": ITEM_NOTES, "item": ALL}, "value"))
+def change_item(_up, _down, _remove, _save, _notes, query, changed):
+    """An agenda item moved up or down, removed, or its notes saved."""
+    def deed():
+        meeting_id, reader, run = _where(query)
+        kind, key = ctx.triggered_id.get("type"), param_text("the item", ctx.triggered_id.get("item"), ViewError)
         if not key or not (key.isascii() and key.isdigit()):
             raise ViewError("that item is not on this meeting's agenda: reload the page")
-        item_id = int(key)
         if kind in (ITEM_UP, ITEM_DOWN):
-            meetings.move_item(engine, reader, meeting.id, item_id, -1 if kind == ITEM_UP else 1)
+            meetings.move_item(run.store, reader, meeting_id, int(key), -1 if kind == ITEM_UP else 1)
             return "Moved."
         if kind == ITEM_REMOVE:
-            meetings.remove_item(engine, reader, meeting.id, item_id)
+            meetings.remove_item(run.store, reader, meeting_id, int(key))
             return "Removed from the agenda."
-        if kind == ITEM_SAVE:
-            notes = _pattern_value(ctx.states_list[2], {"type": ITEM_NOTES, "item": key})
-            meetings.set_notes(engine, reader, meeting.id, item_id, _text("the notes", notes))
-            return "Notes saved."
-        raise ViewError("that button is not one of this page's")
-    if trigger == TEXT_ADD:
-        kind = param_text("the kind", text_kind, ViewError)
-        if kind not in ("practice", "kudos"):
+        notes = next((s.get("value") for s in ctx.states_list[0] or [] if s.get("id") == {"type": ITEM_NOTES,
+                                                                                          "item": key}), None)
+        meetings.set_notes(run.store, reader, meeting_id, int(key), _text("the notes", notes))
+        return "Notes saved."
+    return _answer(deed, changed)
+
+
+@_on(Input(TEXT_ADD, "n_clicks"), State(TEXT_KIND, "value"), State(TEXT_BODY, "value"))
+def add_text(_click, kind, body, query, changed):
+    """A best practice or kudos added to the agenda."""
+    def deed():
+        meeting_id, reader, run = _where(query)
+        chosen = param_text("the kind", kind, ViewError)
+        if chosen not in ("practice", "kudos"):
             raise ViewError("choose best practice or kudos")
-        meetings.add_item(engine, reader, meeting.id, kind, notes=_text("the text", text_body))
-        return f"{'Best practice' if kind == 'practice' else 'Kudos'} added to the agenda."
-    if trigger == SELECTION_ADD:
-        chosen = param_text("the selection", selection, ViewError)
-        if not chosen or not (chosen.isascii() and chosen.isdigit()):
-            raise ViewError("choose a saved selection of cases")
-        meetings.add_item(engine, reader, meeting.id, "reviews", selection_id=int(chosen))
+        meetings.add_item(run.store, reader, meeting_id, chosen, notes=_text("the text", body))
+        return f"{'Best practice' if chosen == 'practice' else 'Kudos'} added to the agenda."
+    return _answer(deed, changed)
+
+
+@_on(Input(SELECTION_ADD, "n_clicks"), State(SELECTION, "value"))
+def add_selection(_click, selection, query, changed):
+    """A saved selection's case reviews put on the agenda."""
+    def deed():
+        meeting_id, reader, run = _where(query)
+        chosen = _number("a saved selection of cases", selection)
+        meetings.add_item(run.store, reader, meeting_id, "reviews", selection_id=chosen)
         return f"Selection {chosen}'s reviews added to the agenda."
-    if trigger == ACTION_ADD:
+    return _answer(deed, changed)
+
+
+@_on(Input(ACTION_ADD, "n_clicks"), State(ACTION_WHAT, "value"), State(ACTION_OWNER, "value"),
+     State(ACTION_DUE, "value"), State(ACTION_CELL, "value"))
+def agree(_click, what, owner, due, cell, query, changed):
+    """An action agreed."""
+    def deed():
+        meeting_id, reader, run = _where(query)
         indicator_id, entity = _cell(cell)
-        name = check_cell(pinned(), meeting, indicator_id, entity)
-        action = meetings.add_action(engine, reader, meeting.id, _text("what", what), _text("the owner", owner),
-                                     param_text("the due date", due, ViewError) or "", indicator_id, entity, name)
+        action = meeting_acts.agree_action(run.warehouse, run.store, reader, meeting_id, _text("what", what),
+                                           _text("the owner", owner),
+                                           param_text("the due date", due, ViewError) or "", indicator_id, entity)
         return f"Action {action.id} agreed: {action.owner}, due {action.due:%d %b %Y}."
-    if trigger == UPDATE_SAVE:
-        chosen = param_text("the action", update_id, ViewError)
-        if not chosen or not (chosen.isascii() and chosen.isdigit()):
-            raise ViewError("choose the action to update")
-        action = meetings.update_action(engine, reader, int(chosen), param_text("the status", update_status,
-                                                                                ViewError) or "",
-                                        _text("the note", update_note))
+    return _answer(deed, changed)
+
+
+@_on(Input(UPDATE_SAVE, "n_clicks"), State(UPDATE_ACTION, "value"), State(UPDATE_STATUS, "value"),
+     State(UPDATE_NOTE, "value"))
+def update(_click, action_id, status, note, query, changed):
+    """An action's update logged: its status after it, and a note."""
+    def deed():
+        _meeting_id, reader, run = _where(query)
+        action = meetings.update_action(run.store, reader, _number("the action to update", action_id),
+                                        param_text("the status", status, ViewError) or "", _text("the note", note))
         return f"Action {action.id} is {action.status}."
-    if trigger == SUMMARY_SAVE:
-        meetings.update_meeting(engine, reader, meeting.id, highlights=_text("the highlights", highlights),
+    return _answer(deed, changed)
+
+
+@_on(Input(SUMMARY_SAVE, "n_clicks"), State(HIGHLIGHTS, "value"), State(LESSONS, "value"),
+     State(NEXT_STEPS, "value"))
+def save_summary(_click, highlights, lessons, next_steps, query, changed):
+    """The highlights, lessons learned and next steps saved."""
+    def deed():
+        meeting_id, reader, run = _where(query)
+        meetings.update_meeting(run.store, reader, meeting_id, highlights=_text("the highlights", highlights),
                                 lessons=_text("the lessons", lessons), next_steps=_text("the next steps", next_steps))
         return "Summary saved."
-    if trigger == FOLLOWUP_SAVE:
-        meetings.update_meeting(engine, reader, meeting.id, followup=_text("the follow-up", followup))
-        return "Follow-up saved."
-    if trigger == FOLLOWUP_SEND:
-        from web.mail import MailError, send_and_record
-        meetings.check_chair(reader, "sending the follow-up")  # before the edit is saved: nothing changes
-        text = _text("the follow-up", followup)
-        meetings.update_meeting(engine, reader, meeting.id, followup=text)
-        book = assemble(warehouse, engine, reader, meeting.id, load_instrument(services().settings.instrument_path))
-        try:
-            sent = send_and_record(services().settings, engine, reader, book, text)
-        except (MailError, meetings.MeetingError) as exc:
-            raise SavedNotSent(f"{exc}.") from None
-        return f"{sent}."  # who got it, and whom the mail server refused
-    if trigger == CLOSE:
-        items = meetings.agenda(engine, reader, meeting.id)
-        numbers = numbers_for(warehouse, meeting, items, None).numbers
-        if numbers is None:
-            raise meetings.MeetingError(f"data version {meeting.version_id} is gone, so the numbers cannot be kept: "
-                                        "move the meeting to the newest data first")
-        meetings.close_meeting(engine, reader, meeting.id, freeze(numbers), via="page")
-        return "Closed: its numbers are kept as they were; its open actions carry over to the next meeting."
-    if trigger == MOVE:
-        current = warehouse.snapshot()
-        if current is None or current.version.version_id <= meeting.version_id:
-            raise ViewError("there is no newer data to move to")
-        name, ids = prepare_move(current, reader.data_scope(), meeting, meetings.agenda(engine, reader, meeting.id))
-        moved = meetings.move_to_version(engine, reader, meeting.id, current.version.version_id,
-                                         current.version.as_of, via="page", entity_name=name, entity_ids=ids)
-        return f"Moved to data version {moved.version_id}, as of {moved.as_of:%d %B %Y}."
-    raise ViewError("that button is not one of this page's")
+    return _answer(deed, changed)
 
+
+@_on(Input(FOLLOWUP_SAVE, "n_clicks"), State(FOLLOWUP, "value"))
+def save_followup(_click, followup, query, changed):
+    """The follow-up's edit saved."""
+    def deed():
+        meeting_id, reader, run = _where(query)
+        meetings.update_meeting(run.store, reader, meeting_id, followup=_text("the follow-up", followup))
+        return "Follow-up saved."
+    return _answer(deed, changed)
+
+
+@_on(Input(FOLLOWUP_SEND, "n_clicks"), State(FOLLOWUP, "value"))
+def send(_click, followup, query, changed):
+    """The follow-up, as edited, saved and mailed to the attendees (the chair's)."""
+    def deed():
+        meeting_id, reader, run = _where(query)
+        sent = save_and_send(run.settings, run.warehouse, run.store, reader, meeting_id,
+                             _text("the follow-up", followup), load_instrument(run.settings.instrument_path))
+        return f"{sent}."  # who got it, and whom the mail server refused
+    return _answer(deed, changed)
+
+
+@_on(Input(CLOSE, "n_clicks"))
+def close(_click, query, changed):
+    """The meeting closed (the chair's): its numbers kept as they were shown."""
+    def deed():
+        meeting_id, reader, run = _where(query)
+        meeting_acts.close(run.warehouse, run.store, reader, meeting_id, via="page")
+        return "Closed: its numbers are kept as they were; its open actions carry over to the next meeting."
+    return _answer(deed, changed)
+
+
+@_on(Input(MOVE, "n_clicks"))
+def move(_click, query, changed):
+    """The meeting moved to the newest data, its agenda checked against it first."""
+    def deed():
+        meeting_id, reader, run = _where(query)
+        moved = meeting_acts.move_to_newest(run.warehouse, run.store, reader, meeting_id, via="page")
+        return f"Moved to data version {moved.version_id}, as of {moved.as_of:%d %B %Y}."
+    return _answer(deed, changed)

@@ -11,11 +11,12 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components.common import message
 from components.links import ViewError
-from queries import meetings
-from queries.meeting_numbers import prepare
-from queries.params import param_text
-from queries.runtime import current_reader, refused, services
-from queries.scorecard import ScorecardQueryError, parse_entity, parse_month, report_months
+from store import meetings
+from store.meeting_numbers import prepare
+from access.params import param_text
+from web.runtime import current_reader, refused, services
+from access.scope import ScorecardQueryError
+from queries.scorecard import parse_entity, parse_month, report_months
 
 dash.register_page(__name__, path="/meetings", name="Meetings", title="Meetings · Statboard", nav=False)
 

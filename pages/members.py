@@ -12,11 +12,11 @@ from components.common import breadcrumb, message
 from components.home import data_as_of, no_data
 from components.links import IndicatorView, MembersView, ViewError
 from components.members import column_defs, filter_model, member_rows, summary_text
-from queries import reviews, store
+from store import db, reviews
 from queries.performance import entity_path, resolve_month
-from queries.runtime import current_reader, refused, services
-from queries.scope import DEPARTMENT
-from queries.scorecard import ScorecardQueryError, indicator_catalogue, members_behind_cell
+from web.runtime import current_reader, refused, services
+from access.scope import DEPARTMENT, ScorecardQueryError
+from queries.scorecard import indicator_catalogue, members_behind_cell
 from web.present import presenting, store_data
 
 dash.register_page(__name__, path="/members", name="Members", title="Members · Statboard", nav=False)
@@ -222,7 +222,7 @@ def show_members(query, reveal, present=None):
     present = presenting(present)
     shown = reveal == "shown" and not present
     # Written before the rows leave: if the audit log cannot be written, nothing is sent.
-    store.record(services().store, reader.username, "members-revealed" if shown else "members-listed",
+    db.record(services().store, reader.username, "members-revealed" if shown else "members-listed",
                  {"indicator": view.indicator_id, "month": f"{month:%Y-%m}", "entity": str(view.entity or DEPARTMENT),
                   "rows": len(frame), "via": "page"}, request.remote_addr)
     catalogue = indicator_catalogue(snapshot).set_index("indicator_id")

@@ -4,14 +4,14 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from components.common import message
-from components.format import place_text
-from components.members import mask_id
+from display.format import place_text
+from display.mask import mask_id
 from components.review_form import QUESTION, RATING, RATIONALE, THEMES, answers_from, review_form
 from components.links import ViewError, record_id
-from queries import case_reviews
-from queries.runtime import current_reader, refused, services
+from store import case_reviews
+from web.runtime import current_reader, refused, services
 from queries.performance import entity_names, indicator_names
-from queries.scorecard import ScorecardQueryError
+from access.scope import ScorecardQueryError
 from reviews.instrument import InstrumentError, load_instrument
 from web.present import presenting, store_data
 

@@ -6,13 +6,13 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
 from components.common import message
-from components.format import place_text
-from components.members import mask_id
-from queries import case_reviews, store
-from queries.runtime import current_reader, refused, services
+from display.format import place_text
+from display.mask import mask_id
+from store import case_reviews, db
+from web.runtime import current_reader, refused, services
 from components.links import FindingsView, ViewError
 from queries.performance import entity_names, indicator_names
-from queries.scorecard import ScorecardQueryError
+from access.scope import ScorecardQueryError
 from reviews.instrument import InstrumentError, load_instrument
 
 dash.register_page(__name__, path="/reviews", name="Reviews", title="Reviews · Statboard", nav=False)
@@ -83,7 +83,7 @@ def _names(refs: list) -> tuple[dict, dict]:
 def _findings_view(query, root):
     """The findings' entity and period: the URL's, or the reader's own part and the last year."""
     view = FindingsView.from_query(query if isinstance(query, dict) else {})
-    until = view.until or store.utcnow().date()
+    until = view.until or db.utcnow().date()
     return view.entity or root, view.since or until - dt.timedelta(days=FINDINGS_DAYS), until
 
 

@@ -6,15 +6,16 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import MissingCallbackContextException
 
-from components import live
+from web import live
 from components.common import breadcrumb, legend, message, month_options
 from components.home import data_as_of, no_data
 from components.links import ScorecardView, ViewError, picked_month
 from components.scorecard_table import scorecard_table
 from queries.cache import shared
 from queries.performance import MAX_HEATMAP_ROWS, heatmap
-from queries.runtime import current_scope, latest_month_now, refused, services
-from queries.scorecard import ScorecardQueryError, report_months
+from web.runtime import current_scope, latest_month_now, refused, services
+from access.scope import ScorecardQueryError
+from queries.scorecard import report_months
 
 dash.register_page(__name__, path="/scorecard", name="Scorecard", title="Scorecard · Statboard", order=1)
 
@@ -32,7 +33,7 @@ SCORECARD_TABLE = "scorecard-table"       # what the table shows (components/sco
 SCORECARD_DRAWN = "scorecard-drawn"       # the rows drawn
 SCORECARD_LEGEND = "scorecard-legend"
 SCORECARD_DOWNLOAD = "scorecard-download"
-LIVE = "scorecard"                        # components/live.py: redrawn when a new data version lands
+LIVE = "scorecard"                        # web/live.py: redrawn when a new data version lands
 LIVE_TICK, LIVE_SHOWN, LIVE_NEWER = live.ids(LIVE)
 
 TIER_OPTIONS = [{"label": "Tier I and II", "value": "both"}, {"label": "Tier I", "value": "1"},
@@ -97,7 +98,7 @@ def sort_options(indicators) -> list[dict]:
           Input(SCORECARD_QUERY, "data"), Input(LIVE_NEWER, "data"))
 def show_scorecard(query, _newer=None):
     """Read the view from the URL and draw its scorecard, or say what was wrong with the URL; drawn again from
-    the same URL when a new data version lands (`_newer`, components/live.py), keeping the reader's place."""
+    the same URL when a new data version lands (`_newer`, web/live.py), keeping the reader's place."""
     hidden_download = "btn btn-sm btn-outline-secondary d-none"
     snapshot = services().warehouse.snapshot()
     blank = (None, "Scorecard", None, [], None, [], None, None, None, legend(), None, hidden_download,

@@ -6,14 +6,14 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from flask import request
 
 from components.common import message
-from components.format import place_text
-from components.members import mask_id
+from display.format import place_text
+from display.mask import mask_id
 from components.links import IndicatorView, ViewError, day, record_id
-from queries import case_reviews, reviews, store
-from queries.params import param_text
-from queries.runtime import current_reader, refused, services
+from store import case_reviews, db, reviews
+from access.params import param_text
+from web.runtime import current_reader, refused, services
 from queries.performance import entity_names, indicator_names
-from queries.scorecard import EntityRef, ScorecardQueryError
+from access.scope import EntityRef, ScorecardQueryError
 from web.present import presenting, store_data
 
 dash.register_page(__name__, path="/selection", name="Selection", title="Selection · Statboard", nav=False)
@@ -127,7 +127,7 @@ def show_selection(query, reveal, _changed, present=None):
         refused(exc, "/selection")
         return "Selection", message(f"{exc}.", heading="This selection cannot be shown"), None, None, [], [], hidden
     shown = reveal == "shown" and not presenting(present)
-    store.record(services().store, reader.username, "selection-revealed" if shown else "selection-shown",
+    db.record(services().store, reader.username, "selection-revealed" if shown else "selection-shown",
                  {"selection": selection.id, "via": "page"}, request.remote_addr)
     cell = selection.cells[0]
     criteria = selection.criteria

@@ -32,12 +32,12 @@ import numpy as np
 import pandas as pd
 
 from measures.definitions import DENOMINATOR_FAMILIES
-from queries.scope import DEPARTMENT_ID, LEVELS, Scope
+from access.scope import DEPARTMENT_ID, LEVELS, Scope
 from queries.warehouse import Snapshot
 
 PARENT_LEVEL = {"worker": "unit", "unit": "office", "office": "bureau", "bureau": "department"}
 
-# Decimal places of a value as pages show it (components/format.py), by kind. A median of whole days is
+# Decimal places of a value as pages show it (display/format.py), by kind. A median of whole days is
 # a whole number or a half.
 PRECISION = {"proportion": 1, "rate": 2, "median": 1, "count": 0}
 

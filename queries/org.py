@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from queries.scope import Scope
+from access.scope import Scope
 from queries.warehouse import Snapshot
 
 

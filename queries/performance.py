@@ -15,9 +15,9 @@ import pandas as pd
 from measures.catalogue import DOMAINS
 from queries.cache import answers
 from queries.disclosure import for_reader
-from queries.scope import DEPARTMENT_ID, LEVELS, SUPPRESSED, Scope, ancestry
-from queries.scorecard import (EntityRef, ScorecardQueryError, _check_found, _check_indicators, _check_listing,
-                               _check_month, indicator_catalogue, report_months)
+from access.scope import DEPARTMENT_ID, EntityRef, LEVELS, SUPPRESSED, Scope, ScorecardQueryError, ancestry
+from queries.scorecard import (_check_found, _check_indicators, _check_listing, _check_month, indicator_catalogue,
+                               report_months)
 from queries.warehouse import Snapshot
 
 DEFAULT_TREND_MONTHS = 24

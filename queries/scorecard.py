@@ -14,8 +14,9 @@ import pandas as pd
 
 from measures.build import members_sql
 from queries.disclosure import for_reader
-from queries.params import param_text, shown
-from queries.scope import DEPARTMENT, DEPARTMENT_ID, LEVELS, EntityRef, Scope, ancestry
+from access.params import param_text, shown
+from access.scope import (DEPARTMENT, DEPARTMENT_ID, LEVELS, EntityRef, OutsideScope, Scope, ScorecardQueryError,
+                          ancestry)
 from queries.warehouse import Snapshot
 
 SCORECARD_COLUMNS = ["indicator_id", "month", "level", "entity_id", "entity_name", "numerator", "denominator",
@@ -24,14 +25,6 @@ MEMBER_COLUMNS = ["indicator_id", "month", "member_type", "member_id", "child_id
                   "denominator"]
 DETAIL_COLUMNS = ["worker_name", "unit_id", "unit_name", "start_date", "end_date"]
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-class ScorecardQueryError(ValueError):
-    """A request for something the data version does not have; the message says what it has."""
-
-
-class OutsideScope(ScorecardQueryError):
-    """A request for data outside the reader's scope."""
 
 
 def parse_month(text: str) -> dt.date:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from queries.text_rule import text_problem
+from display.typed_text import text_problem
 
 DEFAULT_PATH = Path(__file__).with_name("instrument.toml")
 STRENGTH, ANI, NA = RATING_IDS = ("strength", "ani", "na")
@@ -38,7 +38,7 @@ HEADERS = {section: re.compile(rf"^\s*\[\[\s*{pattern}\s*\]\]") for section, pat
     ("theme", "theme"), ("question", "question"))}
 ANSWER_KEYS = ("items", "themes", "questions")
 ITEM_ANSWER_KEYS = ("rating", "rationale")
-# A review's text is kept in the app store and shown to others: bounded, and as queries/text_rule.py allows
+# A review's text is kept in the app store and shown to others: bounded, and as display/typed_text.py allows
 # (no NUL, which PostgreSQL's text refuses, nor anything that shows other than it is).
 MAX_ANSWER_CHARS = 10_000
 

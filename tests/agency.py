@@ -10,8 +10,8 @@ import datetime as dt
 from pathlib import Path
 
 from loader.load import load_extract
-from queries.scope import Scope
-from queries.scorecard import EntityRef, members_behind_cell, parse_month, scorecard
+from access.scope import EntityRef, Scope
+from queries.scorecard import members_behind_cell, parse_month, scorecard
 from queries.warehouse import Snapshot, Warehouse
 from tests.extracts import write_extract
 

@@ -6,10 +6,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from queries.access import AccessError, check_role, reader_for
+from access.roles import AccessError, check_role, reader_for
 from queries.performance import entity_path, heatmap, indicator_across, story, trend
-from queries.scope import EntityRef, Scope, ScopeError, ancestry
-from queries.scorecard import OutsideScope
+from access.scope import EntityRef, OutsideScope, Scope, ScopeError, ancestry
 
 OFFICE_1 = EntityRef("office", "O1")
 UNIT_IN_1 = ancestry("unit", "U1", {"bureau_id": "B1", "office_id": "O1"})

@@ -16,8 +16,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from queries import case_reviews
-from queries.access import reader_for
+from store import case_reviews
+from access.roles import reader_for
 from tests.browser import WAIT_S, chromium_or_skip, serving, sign_in_with_the_form
 from tests.web import callback_body, ensure_user, make_app, post_callback, signed_in_client
 

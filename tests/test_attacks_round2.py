@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from queries import meetings as M
-from queries import store
-from queries import users as U
-from queries.store import meeting_log, meetings
+from store import meetings as M
+from store import db
+from store import users as U
+from store.db import meeting_log, meetings
 from tests.mail_server import Inbox, free_port
 from tests.test_cli_meetings import cli  # noqa: F401 (the fixture)
 from tests.test_meeting_pages import act, new_meeting, rows, text_of
@@ -61,7 +61,7 @@ def test_a_followup_the_mail_server_took_is_not_reported_unsent_nor_its_send_giv
     meeting_id = new_meeting(north, attendees="Ann <ann@example.org>")
     said = [send(north, meeting_id) for _ in range(M.FOLLOWUP_SENDS_MAX + 2)]
     delivered = len(inbox.raw)
-    audited = len(store.audit_entries(engine_of(app), None, action=M.FOLLOWUP_SENT))
+    audited = len(db.audit_entries(engine_of(app), None, action=M.FOLLOWUP_SENT))
     with engine_of(app).connect() as conn:
         counted = conn.execute(sa.select(meetings.c.followup_sends)).scalar()
     assert delivered <= M.FOLLOWUP_SENDS_MAX and delivered == audited == counted, (
@@ -70,7 +70,7 @@ def test_a_followup_the_mail_server_took_is_not_reported_unsent_nor_its_send_giv
 
 def test_the_address_limit_holds_over_any_fifteen_minutes_not_only_inside_one_fixed_window(demo_instance, tmp_path,
                                                                                           monkeypatch):
-    """LOW. "20 failures per address per 15 minutes" became a fixed window (queries/users.py _take_address_slot):
+    """LOW. "20 failures per address per 15 minutes" became a fixed window (store/users.py _take_address_slot):
     the window starts at an address's first failure and, once 15 minutes have passed since then, the count
     starts again at 1, however recent the last 19 were. One failure at 00:00, 19 at 14:59 and 20 more at 15:01
     are 39 passwords checked within two seconds, where the old count (failures in the last 15 minutes, from the
@@ -137,7 +137,7 @@ INVISIBLE_NOT_CF = {
 
 
 def test_the_text_rule_refuses_invisible_characters_that_are_not_of_category_cf(demo_instance, tmp_path):
-    """LOW. queries/text_rule.py promises that nothing invisible is kept ("two texts that look the same would
+    """LOW. display/typed_text.py promises that nothing invisible is kept ("two texts that look the same would
     differ"), but it decides invisibility by category Cf (and a few named characters). Unicode's
     Default_Ignorable_Code_Point characters of other categories pass: variation selectors (U+FE00-FE0F,
     U+E0100-E01EF) after any letter, the combining grapheme joiner U+034F, the Hangul fillers U+115F, U+1160,
@@ -168,12 +168,12 @@ def test_the_text_rule_refuses_invisible_characters_that_are_not_of_category_cf(
 def test_a_refusal_of_the_new_meeting_commands_by_is_in_the_audit_log_as_the_pages_are(cli):
     """LOW (audit gap). The new `--by USER` of `statboard meetings new` and `meetings followup` acts as a user, but
     a refusal (a meeting outside their scope, a chair's act by an analyst) leaves no `access-refused` entry, where
-    the same attempt on the meeting page does (queries.runtime.refused) and the other `--by` commands
+    the same attempt on the meeting page does (web.runtime.refused) and the other `--by` commands
     (`reviews pick/show/assign/queue`) do (cli.py `_refused_if_outside`). So probing other bureaus' meetings, or an
     analyst trying to send, from the command line is invisible to the admins who read the audit log.
 
     Fix: run these commands' reads and changes through `_refused_if_outside(engine, reader.username, ...)`."""
-    from queries.users import add_user
+    from store.users import add_user
     add_user(cli.engine, "south", "manager", "bureau:B02", "a long enough passphrase", "test")
     add_user(cli.engine, "ana", "analyst", None, "a long enough passphrase", "test")
     made = cli("meetings", "new", "--entity", "bureau:B01", "--month", "2026-10", "--attendee", "Ann <ann@agency.gov>")
@@ -182,6 +182,6 @@ def test_a_refusal_of_the_new_meeting_commands_by_is_in_the_audit_log_as_the_pag
                 cli("meetings", "new", "--entity", "bureau:B01", "--month", "2026-10", "--by", "south"),
                 cli("meetings", "followup", meeting_id, "--send", "--by", "ana")]
     assert [a.exit_code for a in attempts] == [1, 1, 1], [a.stderr for a in attempts]
-    refusals = store.audit_entries(cli.engine, None, action="access-refused")
+    refusals = db.audit_entries(cli.engine, None, action="access-refused")
     assert len(refusals) == len(attempts), f"{len(refusals)} of {len(attempts)} refusals audited: " + " | ".join(
         a.stderr.strip() for a in attempts)

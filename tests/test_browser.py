@@ -15,8 +15,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from queries.performance import heatmap, ordered_catalogue
-from queries.scope import Scope
-from queries.scorecard import EntityRef
+from access.scope import EntityRef, Scope
 from tests.browser import WAIT_S, chromium_or_skip, console_errors, serving, sign_in_with_the_form
 from tests.scorecard_dom import table_ready
 from tests.web import ensure_user, make_app

@@ -14,7 +14,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from queries.performance import heatmap
-from queries.scope import Scope
+from access.scope import Scope
 from tests.browser import WAIT_S, chromium_or_skip, console_errors, serving, sign_in_with_the_form
 from tests.scorecard_dom import TABLE_JS, table_ready
 from tests.web import PASSWORD, ensure_user, make_app

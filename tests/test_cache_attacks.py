@@ -13,8 +13,8 @@ import pytest
 
 from queries import cache as C
 from queries.performance import heatmap
-from queries.runtime import services
-from queries.scope import EntityRef, Scope
+from web.runtime import services
+from access.scope import EntityRef, Scope
 from tests.test_cache import redis_or_skip
 from tests.web import callback_body, make_app, post_callback, signed_in_client
 
@@ -198,7 +198,7 @@ def test_the_live_check_answers_crafted_values_harmlessly(demo_instance, tmp_pat
     app = build(demo_instance, tmp_path, "inst", "files")
     client = signed_in_client(app, "alder", "manager", "office:O001")
     with app.server.app_context():
-        from components.live import current
+        from web.live import current
         key = current()
     for shown in CRAFTED_SHOWN:
         for tick in CRAFTED_TICKS[:3] if shown is not None else CRAFTED_TICKS:

@@ -11,15 +11,14 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from queries import store
-from queries.access import reader_for
-from queries.case_reviews import (AnswersRefused, complete_review, findings, list_queue, load_review, open_reviews,
+from store import db
+from access.roles import reader_for
+from store.case_reviews import (AnswersRefused, complete_review, findings, list_queue, load_review, open_reviews,
                                   save_answers)
-from queries.reviews import (Cell, Criteria, ReviewError, draw_cases, eliminate, load_elimination_reasons,
+from store.reviews import (Cell, Criteria, ReviewError, draw_cases, eliminate, load_elimination_reasons,
                              save_selection)
-from queries.scope import DEPARTMENT, EntityRef, Scope
-from queries.scorecard import OutsideScope
-from queries.users import add_user, set_disabled
+from access.scope import DEPARTMENT, EntityRef, OutsideScope, Scope
+from store.users import add_user, set_disabled
 from reviews.instrument import load_instrument
 
 OCTOBER = dt.date(2026, 10, 1)
@@ -28,7 +27,7 @@ PASSWORD = "a-long-password-1"
 USERS = [("eve", "executive", None), ("mo1", "manager", "office:O001"), ("mo2", "manager", "office:O002"),
          ("bb1", "manager", "bureau:B01"), ("ana", "analyst", None), ("vic", "viewer", None), ("adm", "admin", None)]
 READERS = {name: reader_for(name, role, scope) for name, role, scope in USERS}
-DUE = store.utcnow().date() + dt.timedelta(days=30)
+DUE = db.utcnow().date() + dt.timedelta(days=30)
 
 INSTRUMENT = '''version = 1
 name = "A small review"
@@ -91,8 +90,8 @@ required = true
 def engine(request, tmp_path):
     url = (f"sqlite:///{tmp_path / 'store' / 'statboard.db'}" if request.param == "sqlite"
            else request.getfixturevalue("postgres_url"))
-    engine = store.store_engine(url)
-    store.upgrade(engine)
+    engine = db.store_engine(url)
+    db.upgrade(engine)
     for name, role, scope in USERS:
         add_user(engine, name, role, scope, PASSWORD, "test")
     yield engine
@@ -156,13 +155,13 @@ def test_a_review_goes_to_someone_who_may_read_the_case_by_a_day_not_past(engine
         ("ana", DUE, "ana's role, analyst, does not read case records: a review is assigned to a manager"),
         ("vic", DUE, "vic's role, viewer, does not read case records"),
         ("nobody", DUE, "there is no user 'nobody'"),
-        ("mo1", store.utcnow().date() - dt.timedelta(days=1), "has passed: give today"),
+        ("mo1", db.utcnow().date() - dt.timedelta(days=1), "has passed: give today"),
         ("mo1", "2030-01-01", "the due date must be a day"),
     ]:
         with pytest.raises(ReviewError, match=says):
             open_reviews(engine, READERS["eve"], saved.id, reviewer, due)
     assert list_queue(engine, READERS["eve"]) == []
-    today = store.utcnow().date()
+    today = db.utcnow().date()
     assert [r.assignee for r in open_reviews(engine, READERS["bb1"], saved.id, "bb1", today)] == ["bb1"] * 2
 
 
@@ -231,7 +230,7 @@ def test_a_draft_is_checked_as_a_draft_and_keeps_the_instruments_digest(engine, 
     assert (saved.status, saved.answers, saved.instrument_digest) == ("in progress", draft, instrument.digest)
     assert saved.completed_at is None and saved.saved_by == "mo1"
     with engine.connect() as conn:
-        row = conn.execute(sa.select(store.case_reviews).where(store.case_reviews.c.id == review.id)).one()
+        row = conn.execute(sa.select(db.case_reviews).where(db.case_reviews.c.id == review.id)).one()
     assert json.loads(row.answers) == draft and row.instrument_digest == instrument.digest
     with pytest.raises(AnswersRefused) as caught:
         save_answers(engine, READERS["mo1"], review.id, {"items": {"timely": {"rating": "good"}}, "themes": ["x"]},
@@ -274,7 +273,7 @@ def test_completion_needs_every_item_rated_and_every_ani_explained_all_said_at_o
 def test_a_rationale_or_an_answer_that_shows_other_than_written_is_refused_with_nothing_written(
         engine, two_offices, instrument, bad, found):
     review = two_offices[0][0]
-    before = store.audit_entries(engine, None)
+    before = db.audit_entries(engine, None)
     named = [f"item 1 (Timely response): the rationale holds {found}",
              f"item 2 (Relative placement): the rationale holds {found}", f"'What went well' holds {found}"]
     for fill in (save_answers, complete_review):
@@ -285,7 +284,7 @@ def test_a_rationale_or_an_answer_that_shows_other_than_written_is_refused_with_
         assert len(caught.value.problems) == 3 and all(bad not in p for p in caught.value.problems)
     kept = load_review(engine, READERS["mo1"], review.id)
     assert (kept.status, kept.answers, kept.saved_at) == ("assigned", None, None)
-    assert store.audit_entries(engine, None) == before
+    assert db.audit_entries(engine, None) == before
 
 
 def test_a_review_of_an_eliminated_case_is_closed(engine, two_offices, instrument):
@@ -320,9 +319,9 @@ def test_findings_roll_up_the_completed_reviews_of_an_entity_and_a_period(engine
     complete_review(engine, READERS["mo2"], other[0].id, done("ani", "ani", ["teaming"]), instrument)
     last_year = dt.datetime(2025, 6, 15, 12)
     with engine.begin() as conn:  # the first review was completed a year before the others
-        conn.execute(store.case_reviews.update().where(store.case_reviews.c.id == first[0].id)
+        conn.execute(db.case_reviews.update().where(db.case_reviews.c.id == first[0].id)
                      .values(completed_at=last_year))
-    today = store.utcnow().date()
+    today = db.utcnow().date()
 
     def figures(reader, entity, since, until):
         found = findings(engine, READERS[reader], instrument, entity, since, until)
@@ -357,7 +356,7 @@ def test_findings_of_a_unit_are_refused_to_another_offices_manager(engine, demo_
     unit = EntityRef("unit", unit_id)
     save_selection(engine, draw_cases(demo_snapshot, Scope.everything(),
                                       [Cell("placement_with_relatives", OCTOBER, unit)], "u", Criteria(n=1)), "eve")
-    today = store.utcnow().date()
+    today = db.utcnow().date()
     assert findings(engine, READERS["mo1"], instrument, unit, today, today).reviews == 0
     with pytest.raises(OutsideScope, match=f"unit:{unit_id} is outside what you may see"):
         findings(engine, READERS["mo2"], instrument, unit, today, today)
@@ -369,7 +368,7 @@ def test_every_change_is_audited_and_no_entry_names_a_case_or_child(engine, two_
     own, _ = two_offices
     save_answers(engine, READERS["mo1"], own[0].id, answers("strength"), instrument, via="web")
     complete_review(engine, READERS["mo1"], own[0].id, done("strength", "na"), instrument)
-    entries = store.audit_entries(engine, None)
+    entries = db.audit_entries(engine, None)
     mine = [(e["actor"], e["action"], e["detail"]) for e in reversed(entries) if e["action"].startswith("case-review")]
     assert [(actor, action) for actor, action, _ in mine] == [
         ("eve", "case-reviews-opened"), ("eve", "case-reviews-opened"), ("mo1", "case-review-saved"),
@@ -380,7 +379,7 @@ def test_every_change_is_audited_and_no_entry_names_a_case_or_child(engine, two_
                           "instrument": instrument.digest, "items_rated": 1, "via": "web"}
     assert (mine[3][2]["status"], mine[3][2]["items_rated"]) == ("completed", 2)
     with engine.connect() as conn:
-        ids = {v for row in conn.execute(sa.select(store.review_cases.c.member_id, store.review_cases.c.child_id))
+        ids = {v for row in conn.execute(sa.select(db.review_cases.c.member_id, db.review_cases.c.child_id))
                for v in row if v}
     text = json.dumps([e["detail"] for e in entries])
     assert ids and not [i for i in ids if i in text]
@@ -393,8 +392,8 @@ def cli(run, demo_instance, tmp_path, monkeypatch):
     """`statboard` on the demo warehouse, with an app store of its own holding the test users."""
     monkeypatch.setenv("STATBOARD_WAREHOUSE_URL", f"duckdb:///{demo_instance / 'warehouse.duckdb'}")
     monkeypatch.setenv("STATBOARD_DATABASE_URL", f"sqlite:///{tmp_path / 'store' / 'statboard.db'}")
-    engine = store.store_engine(f"sqlite:///{tmp_path / 'store' / 'statboard.db'}")
-    store.upgrade(engine)
+    engine = db.store_engine(f"sqlite:///{tmp_path / 'store' / 'statboard.db'}")
+    db.upgrade(engine)
     for name, role, scope in USERS[:3]:
         add_user(engine, name, role, scope, PASSWORD, "test")
     run.engine = engine
@@ -427,7 +426,7 @@ def test_assign_opens_the_reviews_and_queue_lists_them_by_scope(cli):
     assert cli("reviews", "queue", "--status", "completed").stdout.strip() == ",".join(
         ["review", "selection", "draw", "indicator_id", "month", "entity", "member_type", "member_id", "child_id",
          "worker_id", "unit_id", "assignee", "due", "status", "completed_at", "completed_by"])
-    shown = store.audit_entries(cli.engine, 1, action="case-review-queue-shown")[0]
+    shown = db.audit_entries(cli.engine, 1, action="case-review-queue-shown")[0]
     assert shown["detail"]["reviews"] == 0
 
 
@@ -436,7 +435,7 @@ def test_a_manager_cannot_assign_another_offices_cases_and_the_refusal_is_audite
     result = cli("reviews", "assign", 1, "--reviewer", "mo1", "--due", f"{DUE}", "--by", "mo1")
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr == "statboard: there is no selection 1 that you may see (office O001 and everything in it)\n"
-    refusal = store.audit_entries(cli.engine, 1, action="access-refused")[0]
+    refusal = db.audit_entries(cli.engine, 1, action="access-refused")[0]
     assert (refusal["actor"], refusal["detail"]["where"]) == ("mo1", "statboard reviews assign")
     wrong = cli("reviews", "assign", 1, "--reviewer", "mo1", "--due", f"{DUE}")
     assert wrong.exit_code == 1 and "mo1 manages office:O001, which does not cover office:O002" in wrong.stderr
@@ -459,5 +458,5 @@ def test_the_migrations_make_the_case_reviews_table_as_declared(engine):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
     with engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), store.metadata) == []
+        assert compare_metadata(MigrationContext.configure(conn), db.metadata) == []
         assert "case_reviews" in sa.inspect(conn).get_table_names()

@@ -32,7 +32,7 @@ def test_demo_data_then_load_then_versions(run, tmp_path):
 
 
 def test_a_load_is_written_to_the_audit_log(run, tmp_path):
-    from queries.store import audit_entries, store_engine
+    from store.db import audit_entries, store_engine
     run("load", write_extract(tmp_path / "x"))
     entries = audit_entries(store_engine(f"sqlite:///{tmp_path / 'instance' / 'statboard.db'}"))
     assert [(e["action"], e["detail"]["version_id"], e["detail"]["as_of"]) for e in entries] == [("load", 1, "2024-06-30")]
@@ -138,8 +138,8 @@ def test_users_from_the_command_line(run, tmp_path):
     assert lines[2].split() == ["ben", "admin", "-", "active", "never"]
     assert run("users", "enable", "ana").exit_code == 0
     assert run("users", "set-password", "ana", input="a new passphrase too\n").exit_code == 0
-    from queries.store import store_engine
-    from queries.users import authenticate
+    from store.db import store_engine
+    from store.users import authenticate
     engine = store_engine(f"sqlite:///{tmp_path / 'instance' / 'statboard.db'}")
     assert authenticate(engine, "ana", "a new passphrase too", None).status == "active"
     log = run("export", "audit", "--actor", "cli:" + __import__("getpass").getuser()).stdout

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from queries import meetings as M
-from queries import store
-from queries.access import reader_for
-from queries.users import add_user
+from store import meetings as M
+from store import db
+from access.roles import reader_for
+from store.users import add_user
 from tests.test_cli_meetings import cli  # noqa: F401 (the fixture)
 from tests.test_mail_headers import EVE_ATTENDEE, TITLE, assert_only_our_headers
 
@@ -46,7 +46,7 @@ def test_a_script_prepares_prints_and_sends_a_followup(mailing):
     [raw] = mailing.inbox.raw
     assert_only_our_headers(raw, ["ann@agency.gov", "bob@agency.gov"])
     assert mailing.inbox.received[0][2].get_content().replace("\r\n", "\n") == printed.stdout
-    [entry] = store.audit_entries(mailing.engine, None, action=M.FOLLOWUP_SENT)
+    [entry] = db.audit_entries(mailing.engine, None, action=M.FOLLOWUP_SENT)
     assert entry["detail"]["via"] == "cli" and entry["detail"]["recipients"] == 2
     assert [e.change for e in M.change_log(mailing.engine, EXEC, meeting_id)][-1] == \
         "sent the follow-up to 2 attendees"
@@ -89,7 +89,7 @@ def test_a_mail_server_refusal_is_one_line_and_gives_the_send_back(cli, smtp_ser
     refused = cli("meetings", "followup", str(meeting_id), "--send")
     assert refused.exit_code == 1 and refused.stderr.count("\n") == 1
     assert f"the follow-up of meeting {meeting_id} was not sent: the mail server" in refused.stderr
-    assert "550" in refused.stderr and store.audit_entries(cli.engine, None, action=M.FOLLOWUP_SENT) == []
+    assert "550" in refused.stderr and db.audit_entries(cli.engine, None, action=M.FOLLOWUP_SENT) == []
     assert M.load_meeting(cli.engine, EXEC, meeting_id).followup_sent_at is None
     with cli.engine.connect() as conn:
-        assert conn.execute(store.meetings.select()).first().followup_sends == 0
+        assert conn.execute(db.meetings.select()).first().followup_sends == 0

@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from queries import store
+from store import db
 from tests.test_databook import chromium_or_skip
 
 
@@ -18,8 +18,8 @@ def cli(run, demo_instance, tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'store' / 'statboard.db'}"
     monkeypatch.setenv("STATBOARD_WAREHOUSE_URL", f"duckdb:///{demo_instance / 'warehouse.duckdb'}")
     monkeypatch.setenv("STATBOARD_DATABASE_URL", url)
-    engine = store.store_engine(url)
-    store.upgrade(engine)
+    engine = db.store_engine(url)
+    db.upgrade(engine)
     run.engine = engine
     yield run
     engine.dispose()
@@ -38,7 +38,7 @@ def test_new_prints_the_meetings_id_and_pins_it_to_the_current_version(cli):
     lines = listed.stdout.splitlines()
     assert "department:all" in lines[0] and "2026-09" in lines[0] and "Department Stat" in lines[0]
     assert "bureau:B01" in lines[1] and "2026-11-30" in lines[1] and "v1" in lines[1]
-    entries = store.audit_entries(cli.engine, None, action="meeting-created")
+    entries = db.audit_entries(cli.engine, None, action="meeting-created")
     assert {e["detail"]["via"] for e in entries} == {"cli"}
 
 
@@ -77,7 +77,7 @@ def test_databook_writes_a_private_file_and_audits_the_export(cli, tmp_path):
     pdf = tmp_path / "book.pdf"
     assert cli("meetings", "databook", "1", "--format", "pdf", "--out", pdf).exit_code == 0
     assert len(PdfReader(pdf).pages) == len(slides)
-    entries = store.audit_entries(cli.engine, None, action="meeting-exported")
+    entries = db.audit_entries(cli.engine, None, action="meeting-exported")
     assert sorted((e["detail"]["meeting"], e["detail"]["format"], e["detail"]["version_id"]) for e in entries) == [
         (1, "pdf", 1), (1, "pptx", 1)]
 
@@ -93,5 +93,5 @@ def test_databook_refuses_in_one_line(cli, tmp_path, args, reason):
     result = cli("meetings", "databook", *(a.format(tmp=tmp_path) for a in args))
     assert result.exit_code != 0
     assert reason in result.stderr
-    assert not store.audit_entries(cli.engine, None, action="meeting-exported")
+    assert not db.audit_entries(cli.engine, None, action="meeting-exported")
     assert not list(tmp_path.glob("**/b.pdf"))

@@ -11,7 +11,7 @@ import pytest
 
 from components import charts, common, format as fmt, heatmap, links, scorecard_table, story
 from queries.performance import Entity, Heatmap, IndicatorAcross, Story, Trend
-from queries.scorecard import EntityRef
+from access.scope import EntityRef
 
 def validated(figure: dict) -> go.Figure:
     """The builders return plain dicts for speed; plotly checks them here against its schema (it raises)."""

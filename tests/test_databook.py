@@ -18,13 +18,14 @@ from plotly import graph_objects as go
 
 from components.charts import trend_figure
 from components.figure_text import literal
-from queries import meeting_numbers, meetings, store
-from queries.access import reader_for
-from queries.case_reviews import complete_review, open_reviews
-from queries.meeting_book import assemble
-from queries.reviews import Cell, Criteria, pick, save_selection
-from queries.scope import EntityRef
-from queries.users import add_user
+from store import meeting_numbers
+from store import db, meetings
+from access.roles import reader_for
+from store.case_reviews import complete_review, open_reviews
+from store.meeting_book import assemble
+from store.reviews import Cell, Criteria, pick, save_selection
+from access.scope import EntityRef
+from store.users import add_user
 from queries.warehouse import Warehouse
 from reviews.instrument import load_instrument
 
@@ -61,8 +62,8 @@ def complete_answers(instrument) -> dict:
 def meeting_store(demo_instance, tmp_path_factory):
     """The app store with the bureau's two meetings; the warehouse; the selection's full ids."""
     root = tmp_path_factory.mktemp("databook")
-    engine = store.store_engine(f"sqlite:///{root / 'app.sqlite'}")
-    store.upgrade(engine)
+    engine = db.store_engine(f"sqlite:///{root / 'app.sqlite'}")
+    db.upgrade(engine)
     add_user(engine, "eve", "executive", None, "a-long-password-1", "test")
     warehouse = Warehouse(f"duckdb:///{demo_instance / 'warehouse.duckdb'}")
     snapshot = warehouse.snapshot()

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 import pytest
 
 from loader.load import load_extract
-from queries import store
+from store import db
 from queries.warehouse import Warehouse
 from settings import Settings
 from tests.extracts import write_extract
@@ -70,9 +70,9 @@ def test_the_app_store_and_every_load_are_private_under_a_permissive_umask(tmp_p
     instance = tmp_path / "instance"
     settings = Settings.from_env({"instance_dir": str(instance)}, environ={})
     with umask(0o022):
-        engine = store.store_engine(settings.database_url)
-        store.upgrade(engine)
-        store.record(engine, "test", "load", {})
+        engine = db.store_engine(settings.database_url)
+        db.upgrade(engine)
+        db.record(engine, "test", "load", {})
         engine.dispose()
         assert assert_private(instance) == ["statboard.db"]
         warehouse = Warehouse(settings.warehouse_url)
@@ -91,9 +91,9 @@ def test_a_warehouse_folder_of_its_own_is_made_private_too(tmp_path):
 
 def test_an_app_store_made_before_is_made_private_when_opened(tmp_path):
     path = tmp_path / "statboard.db"
-    store.upgrade(store.store_engine(f"sqlite:///{path}"))
+    db.upgrade(db.store_engine(f"sqlite:///{path}"))
     path.chmod(0o644)
-    store.store_engine(f"sqlite:///{path}").dispose()
+    db.store_engine(f"sqlite:///{path}").dispose()
     assert mode(path) == 0o600
 
 

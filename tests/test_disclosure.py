@@ -17,7 +17,7 @@ import pytest
 from measures.definitions import DENOMINATOR_FAMILIES
 from queries.disclosure import PRECISION, complementary, rounded
 from queries.performance import heatmap, indicator_across, story, trend
-from queries.scope import LEVELS, EntityRef, Scope
+from access.scope import LEVELS, EntityRef, Scope
 from queries.scorecard import indicator_catalogue, report_months, scorecard
 
 VIEWER = Scope(case_level=False, small_cell_min=11)

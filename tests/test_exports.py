@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from queries.exports import format_value
-from queries.scope import Scope
-from queries.scorecard import EntityRef, OutsideScope, members_behind_cell, scorecard
+from access.scope import EntityRef, OutsideScope, Scope
+from queries.scorecard import members_behind_cell, scorecard
 from tests.agency import Agency
 from tests.test_catalogue import write as write_catalogue
 

@@ -7,8 +7,7 @@ import pytest
 
 from components.links import ScorecardView
 from queries.performance import heatmap
-from queries.scope import EntityRef, Scope
-from queries.scorecard import OutsideScope
+from access.scope import EntityRef, OutsideScope, Scope
 
 
 def test_a_bare_scorecard_is_the_readers_own(demo_snapshot):
@@ -95,7 +94,7 @@ def test_an_unknown_indicator_is_said_plainly_with_the_scorecard_and_a_few_close
 
 
 def test_titles_name_an_entity_once_with_its_level_in_words_only_where_it_helps(app):
-    from components.format import entity_label
+    from display.format import entity_label
     from pages.entity import show_entity
     from pages.indicator import show_indicator
     from tests.web import as_user
@@ -125,7 +124,7 @@ def _contrast(a: float, b: float) -> float:
 def test_the_three_unrated_kinds_of_cell_differ_beyond_a_shade_of_grey():
     from pathlib import Path
 
-    from components.format import STATUS_STYLE, TEXT_COLOUR, status_class
+    from display.format import STATUS_STYLE, TEXT_COLOUR, status_class
     unrated = ("insufficient", "none", "no data")
     marks = [STATUS_STYLE[s]["symbol"] or STATUS_STYLE[s].get("sample") for s in unrated]
     assert len(set(marks)) == 3 and all(marks)

@@ -11,17 +11,17 @@ import socket
 import pytest
 
 from components.admin import settings_table
-from components.members import mask_id
-from queries import meeting_numbers as N
-from queries import meetings as M
-from queries import store
-from queries.access import reader_for
-from queries.case_reviews import open_reviews
-from queries.followup import NONE_RECORDED, followup_for, followup_text
-from queries.meeting_book import assemble
-from queries.reviews import Cell, Criteria, draw_cases, load_selection, save_selection
-from queries.scope import EntityRef, Scope
-from queries.users import add_user
+from display.mask import mask_id
+from store import meeting_numbers as N
+from store import meetings as M
+from store import db
+from access.roles import reader_for
+from store.case_reviews import open_reviews
+from store.followup import NONE_RECORDED, followup_for, followup_text
+from store.meeting_book import assemble
+from store.reviews import Cell, Criteria, draw_cases, load_selection, save_selection
+from access.scope import EntityRef, Scope
+from store.users import add_user
 from queries.warehouse import Warehouse
 from reviews.instrument import load_instrument
 from settings import Settings, SettingsError
@@ -48,8 +48,8 @@ def warehouse(demo_instance):
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = store.store_engine(f"sqlite:///{tmp_path}/app.sqlite")
-    store.upgrade(engine)
+    engine = db.store_engine(f"sqlite:///{tmp_path}/app.sqlite")
+    db.upgrade(engine)
     yield engine
     engine.dispose()
 
@@ -144,7 +144,7 @@ def test_the_followup_leaves_case_reviews_out_entirely(warehouse, engine, meetin
     drawn = draw_cases(warehouse.snapshot(), Scope.everything(), [Cell("placement_with_relatives", OCTOBER, O001)],
                        "fu", Criteria(n=3))
     saved = save_selection(engine, drawn, "eve")
-    open_reviews(engine, EVE, saved.id, "mo1", store.utcnow().date() + dt.timedelta(days=30))
+    open_reviews(engine, EVE, saved.id, "mo1", db.utcnow().date() + dt.timedelta(days=30))
     M.add_item(engine, EVE, meeting.id, "reviews", selection_id=saved.id)
     book = book_of(warehouse, engine, meeting)
     text = followup_text(book)
@@ -173,7 +173,7 @@ def mail_settings(url: str | None, **more) -> Settings:
 
 
 def sent_entries(engine):
-    return store.audit_entries(engine, action=M.FOLLOWUP_SENT)
+    return db.audit_entries(engine, action=M.FOLLOWUP_SENT)
 
 
 def test_the_followup_reaches_each_attendee_with_an_address_once_per_send(warehouse, engine, meeting, smtp_server):

@@ -19,10 +19,10 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from queries import store
-from queries.params import MAX_LENGTH
-from queries.runtime import REFUSALS_WRITTEN, REFUSED, REFUSED_CROSS_SITE, REFUSED_LIMIT
-from queries.users import ADDRESS_LIMIT
+from store import db
+from access.params import MAX_LENGTH
+from web.runtime import REFUSALS_WRITTEN, REFUSED, REFUSED_CROSS_SITE, REFUSED_LIMIT
+from store.users import ADDRESS_LIMIT
 from tests.web import PASSWORD, csrf_of, engine_of, ensure_user, make_app, post_callback, sign_in, signed_in_client
 from web.limits import MAX_BODY
 
@@ -85,7 +85,7 @@ def _page_message(client, store_input: str, query: dict) -> str:
 
 
 def _refusals(app, username: str) -> list[dict]:
-    return [e for e in store.audit_entries(engine_of(app), None, username)
+    return [e for e in db.audit_entries(engine_of(app), None, username)
             if e["action"] in (REFUSED, REFUSED_CROSS_SITE, REFUSED_LIMIT)]
 
 
@@ -115,22 +115,22 @@ def test_a_megabyte_parameter_is_refused_unread_and_never_reaches_the_audit_log(
     longest = "office:" + "x" * (MAX_LENGTH - len("office:"))
     assert "outside what you may see" in _page_message(mgr, SCORECARD, {"parent": longest})
     [entry] = _refusals(app, "mgr")
-    assert len(json.dumps(entry["detail"])) <= store.DETAIL_MAX
+    assert len(json.dumps(entry["detail"])) <= db.DETAIL_MAX
     assert _store_size(app) - before < 64 * 1024
 
 
 def test_an_entry_s_detail_is_cut_to_a_bounded_size(tmp_path):
-    engine = store.store_engine(f"sqlite:///{tmp_path / 'store.db'}")
-    store.upgrade(engine)
-    store.record(engine, "ana", REFUSED, {"where": "/scorecard", "reason": "y" * 1_000_000,
+    engine = db.store_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    db.upgrade(engine)
+    db.record(engine, "ana", REFUSED, {"where": "/scorecard", "reason": "y" * 1_000_000,
                                           "more": ["\u2603" * 1000] * 100}, "1" * 500)
     with engine.connect() as conn:
-        stored = conn.execute(sa.select(store.audit_log.c.detail, store.audit_log.c.remote_addr)).one()
-    assert len(stored.detail) <= store.DETAIL_MAX and "cut" in json.loads(stored.detail)
+        stored = conn.execute(sa.select(db.audit_log.c.detail, db.audit_log.c.remote_addr)).one()
+    assert len(stored.detail) <= db.DETAIL_MAX and "cut" in json.loads(stored.detail)
     assert len(stored.remote_addr) == 100
-    store.record(engine, "ana", REFUSED, {"where": "/scorecard", "reason": "z" * 1000})
-    reason = store.audit_entries(engine, 1)[0]["detail"]["reason"]
-    assert reason == "z" * store.DETAIL_VALUE_MAX + "… (cut: 1,000 characters in all)"
+    db.record(engine, "ana", REFUSED, {"where": "/scorecard", "reason": "z" * 1000})
+    reason = db.audit_entries(engine, 1)[0]["detail"]["reason"]
+    assert reason == "z" * db.DETAIL_VALUE_MAX + "… (cut: 1,000 characters in all)"
 
 
 def test_refusals_beyond_the_limit_are_answered_but_not_written(demo_instance, tmp_path, monkeypatch):
@@ -399,7 +399,7 @@ def _value(name: str):
 
 def _store_bound(readers: int) -> int:
     """What the store may grow by: each reader's refusals in two windows, one address's sign-in failures."""
-    entry = store.DETAIL_MAX * 2 + 1024  # the detail (JSON-escaped at worst), the row and its indexes
+    entry = db.DETAIL_MAX * 2 + 1024  # the detail (JSON-escaped at worst), the row and its indexes
     return (readers * 2 * (REFUSALS_WRITTEN + 1) + ADDRESS_LIMIT) * entry + 128 * 1024
 
 

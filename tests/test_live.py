@@ -1,4 +1,4 @@
-"""Live pages (components/live.py): with the scorecard and the home page open in a real Chromium, a load lands;
+"""Live pages (web/live.py): with the scorecard and the home page open in a real Chromium, a load lands;
 each redraws with the new version's numbers and "data as of" stamp, without a reload, and the scorecard keeps the
 reader's place (its address and its scroll). The check answers only when the version changed, and a meeting
 pinned to its version still shows its own numbers, saying newer data exists."""

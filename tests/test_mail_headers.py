@@ -11,8 +11,8 @@ import email.policy
 import pytest
 import sqlalchemy as sa
 
-from queries import meetings as M
-from queries import store
+from store import meetings as M
+from store import db
 from tests.test_followup import EVE, book_of, engine, mail_settings, new_meeting, sent_entries, warehouse  # noqa: F401
 from web.mail import MailError, send_and_record, verified_bytes
 
@@ -59,7 +59,7 @@ def store_raw(engine, meeting_id: int, **values):
     """Write a meeting's fields as they are, unchecked: what a store kept from before a check, or a warehouse's
     name, may hold."""
     with engine.begin() as conn:
-        conn.execute(store.meetings.update().where(store.meetings.c.id == meeting_id).values(**values))
+        conn.execute(db.meetings.update().where(db.meetings.c.id == meeting_id).values(**values))
 
 
 def test_the_reported_title_adds_no_header_and_no_html(warehouse, engine, smtp_server):

@@ -12,8 +12,8 @@ import pytest
 from demodata.generate import generate
 from loader.load import load_extract
 from queries.exports import to_csv
-from queries.scope import LEVELS, Scope
-from queries.scorecard import EntityRef, indicator_catalogue, members_behind_cell, report_months, scorecard
+from access.scope import EntityRef, LEVELS, Scope
+from queries.scorecard import indicator_catalogue, members_behind_cell, report_months, scorecard
 from queries.warehouse import Warehouse
 from tests.conftest import fresh_postgres_database
 

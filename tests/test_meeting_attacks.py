@@ -7,11 +7,11 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from queries import store
+from store import db
 from queries.performance import resolve_month
-from queries.reviews import Cell, Criteria, draw_cases, save_selection
-from queries.scope import EntityRef, Scope
-from queries.store import action_updates, actions, meeting_items, meetings
+from store.reviews import Cell, Criteria, draw_cases, save_selection
+from access.scope import EntityRef, Scope
+from store.db import action_updates, actions, meeting_items, meetings
 from tests.test_meeting_pages import READERS, act, new_meeting, post, rows, shown, text_of
 from tests.web import engine_of, make_app, signed_in_client
 
@@ -280,7 +280,7 @@ def test_one_user_cannot_mail_any_text_to_any_address_again_and_again(demo_insta
     for _ in range(20):
         said = text_of(act(north, meeting_id, "meeting-followup-send.n_clicks", **{
             "meeting-followup-send.n_clicks": 1, "meeting-followup.value": "Your account is locked: http://x.example"}))
-    from queries.meetings import FOLLOWUP_SENDS_MAX
+    from store.meetings import FOLLOWUP_SENDS_MAX
     delivered = sum(len(recipients) for _sender, recipients, _message in inbox.received)
     assert len(inbox.received) == FOLLOWUP_SENDS_MAX and delivered == 60 * FOLLOWUP_SENDS_MAX, delivered
     assert "the most it may be" in said
@@ -319,7 +319,7 @@ def test_an_analyst_neither_adds_nor_touches_a_case_review_item(app, clients):
             assert body.status_code == 200
             assert b"Selection" not in body.data and b"\xe2\x80\xa2\xe2\x80\xa2" not in body.data
     picks = [c for c in selection.picks]
-    audit = json.dumps(store.audit_entries(engine_of(app), None), default=str)
+    audit = json.dumps(db.audit_entries(engine_of(app), None), default=str)
     for case in picks:
         for value in (case.child_id, case.member_id):
             assert value not in audit
@@ -362,7 +362,7 @@ def test_preparing_a_meeting_does_not_tell_an_existing_entity_of_another_subtree
 def test_another_site_cannot_drive_the_meeting_page_nor_its_downloads(app, clients):
     from tests.web import callback_body
     meeting_id = new_meeting(clients["north"])
-    body = callback_body(clients["north"], "meeting-said", {})
+    body = callback_body(clients["north"], "meeting-said", {}, "meeting-close.n_clicks")
     for part in ("inputs", "state"):
         body[part] = [[] if i["id"].startswith("{") else i for i in body[part]]
     for i in body["inputs"] + body["state"]:
@@ -379,7 +379,7 @@ def test_another_site_cannot_drive_the_meeting_page_nor_its_downloads(app, clien
     for site in ("cross-site", "same-site"):
         response = clients["north"].get(f"/export/meeting/{meeting_id}/databook.pdf", headers={"Sec-Fetch-Site": site})
         assert response.status_code == 403
-    assert not [e for e in store.audit_entries(engine_of(app), None) if e["action"] == "meeting-exported"]
+    assert not [e for e in db.audit_entries(engine_of(app), None) if e["action"] == "meeting-exported"]
 
 
 # -- the organisation changes under an open meeting ------------------------------------------------------------

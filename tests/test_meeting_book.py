@@ -5,15 +5,14 @@ import datetime as dt
 
 import pytest
 
-from components.members import mask_id
-from queries import meeting_numbers as N
-from queries import meetings as M
-from queries import store
-from queries.access import reader_for
-from queries.meeting_book import assemble
-from queries.reviews import Cell, Criteria, draw_cases, save_selection
-from queries.scope import EntityRef, Scope
-from queries.scorecard import OutsideScope
+from display.mask import mask_id
+from store import meeting_numbers as N
+from store import meetings as M
+from store import db
+from access.roles import reader_for
+from store.meeting_book import assemble
+from store.reviews import Cell, Criteria, draw_cases, save_selection
+from access.scope import EntityRef, OutsideScope, Scope
 from queries.warehouse import Warehouse
 from reviews.instrument import load_instrument
 
@@ -23,8 +22,8 @@ B01, O001 = EntityRef("bureau", "B01"), EntityRef("office", "O001")
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = store.store_engine(f"sqlite:///{tmp_path / 'statboard.db'}")
-    store.upgrade(engine)
+    engine = db.store_engine(f"sqlite:///{tmp_path / 'statboard.db'}")
+    db.upgrade(engine)
     yield engine
     engine.dispose()
 

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from queries import meetings as M
-from queries.access import reader_for
-from queries.store import action_updates, actions, meeting_items, meeting_log, meetings
+from store import meetings as M
+from access.roles import reader_for
+from store.db import action_updates, actions, meeting_items, meeting_log, meetings
 from tests.test_meeting_attacks import agree, log_update
 from tests.test_meeting_pages import act, new_meeting, rows, shown, text_of
 from tests.web import engine_of, make_app, signed_in_client

@@ -7,8 +7,8 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from queries import store
-from queries.store import action_updates, actions, meeting_items, meetings
+from store import db
+from store.db import action_updates, actions, meeting_items, meetings
 from tests.web import callback_body, engine_of, make_app, signed_in_client
 
 READERS = {"exec": ("executive", None), "north": ("manager", "bureau:B01"), "south": ("manager", "bureau:B02"),
@@ -28,7 +28,7 @@ def clients(app):
 
 def post(client, output_part: str, values: dict, changed: str | None = None):
     """Post a callback; `changed` names the one input the click came from (a browser names only that one)."""
-    body = callback_body(client, output_part, values)
+    body = callback_body(client, output_part, values, changed)
     for part in ("inputs", "state"):  # a pattern's input is the list of the components it matched
         body[part] = [values.get(f"{i['id']}.{i['property']}", []) if i["id"].startswith("{") else i
                       for i in body[part]]
@@ -200,7 +200,7 @@ def test_the_meeting_keeps_the_numbers_it_was_closed_with(app, clients):
     # The same figures, drawn from the record instead of the data version.
     figure = lambda page: page[page.index('"meeting-trend-'):][:4000]  # noqa: E731
     assert figure(before) == figure(after)
-    actions_audited = [e["action"] for e in store.audit_entries(engine_of(app), None)]
+    actions_audited = [e["action"] for e in db.audit_entries(engine_of(app), None)]
     assert "meeting-created" in actions_audited and "meeting-closed" in actions_audited
 
 
@@ -216,7 +216,7 @@ def test_the_follow_up_and_the_data_book_download_only_for_those_who_may_see_the
     assert clients["north"].get(f"/export/meeting/{meeting_id}/databook.pptx?junk=1").status_code == 400
     assert clients["north"].get(f"/export/meeting/{meeting_id}/databook.docx").status_code == 400
     assert clients["north"].get("/export/meeting/999/followup.txt").status_code == 403
-    exported = [e for e in store.audit_entries(engine_of(app), None) if e["action"] == "meeting-exported"]
+    exported = [e for e in db.audit_entries(engine_of(app), None) if e["action"] == "meeting-exported"]
     assert exported == []  # nothing was handed over yet
 
 

@@ -10,12 +10,12 @@ import pytest
 
 from demodata.generate import generate
 from loader.load import load_extract
-from queries import meeting_numbers as N
-from queries import meetings as M
-from queries import store
-from queries.access import reader_for
-from queries.meeting_book import assemble
-from queries.scope import EntityRef
+from store import meeting_numbers as N
+from store import meetings as M
+from store import db
+from access.roles import reader_for
+from store.meeting_book import assemble
+from access.scope import EntityRef
 from queries.warehouse import Warehouse
 from reviews.instrument import load_instrument
 
@@ -116,8 +116,8 @@ def load(warehouse, refreshes, version, engine):
 
 @pytest.fixture
 def store_engine(tmp_path):
-    engine = store.store_engine(f"sqlite:///{tmp_path / 'store' / 'statboard.db'}")
-    store.upgrade(engine)
+    engine = db.store_engine(f"sqlite:///{tmp_path / 'store' / 'statboard.db'}")
+    db.upgrade(engine)
     yield engine
     engine.dispose()
 
@@ -222,7 +222,7 @@ def test_two_open_meetings_on_different_versions_are_both_kept(tmp_path, refresh
 def test_statboard_load_keeps_the_versions_open_meetings_are_pinned_to(run, tmp_path, refreshes):
     assert run("load", refreshes[1]).exit_code == 0
     instance = tmp_path / "instance"
-    engine = store.store_engine(f"sqlite:///{instance / 'statboard.db'}")
+    engine = db.store_engine(f"sqlite:///{instance / 'statboard.db'}")
     warehouse = Warehouse(f"duckdb:///{instance / 'warehouse.duckdb'}")
     try:
         meeting, items, at_v1 = open_meeting_on_current(warehouse, engine, EXEC)

@@ -5,11 +5,11 @@ import datetime as dt
 
 import pytest
 
-from queries import meeting_numbers as N
-from queries import meetings as M
-from queries import store
-from queries.access import reader_for
-from queries.scope import EntityRef
+from store import meeting_numbers as N
+from store import meetings as M
+from store import db
+from access.roles import reader_for
+from access.scope import EntityRef
 
 EXEC = reader_for("ex", "executive", None)
 RATED = ("green", "yellow", "red")
@@ -17,8 +17,8 @@ RATED = ("green", "yellow", "red")
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = store.store_engine(f"sqlite:///{tmp_path / 'statboard.db'}")
-    store.upgrade(engine)
+    engine = db.store_engine(f"sqlite:///{tmp_path / 'statboard.db'}")
+    db.upgrade(engine)
     yield engine
     engine.dispose()
 

@@ -9,18 +9,17 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from queries import meetings as M
-from queries import store
-from queries.access import reader_for
-from queries.meeting_book import assemble
-from queries.scope import EntityRef
-from queries.scorecard import OutsideScope
+from store import meetings as M
+from store import db
+from access.roles import reader_for
+from store.meeting_book import assemble
+from access.scope import EntityRef, OutsideScope
 from queries.warehouse import Warehouse
 from reviews.instrument import load_instrument
 
 MONTH, VERSION, AS_OF = dt.date(2026, 10, 1), 7, dt.date(2026, 11, 10)
 
-# The places meetings are held: their ref, name and ancestry, as queries.meeting_numbers.prepare gives them.
+# The places meetings are held: their ref, name and ancestry, as store.meeting_numbers.prepare gives them.
 PLACES = {
     "department": (EntityRef("department", "all"), "The Department", {"bureau_id": None, "office_id": None,
                                                                       "unit_id": None}),
@@ -44,7 +43,7 @@ READERS = {
 }
 EXEC = READERS["executive"][0]
 ANALYST = READERS["analyst"][0]
-TABLES = (store.meetings, store.meeting_items, store.actions, store.action_updates, store.audit_log, store.meeting_log)
+TABLES = (db.meetings, db.meeting_items, db.actions, db.action_updates, db.audit_log, db.meeting_log)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -53,8 +52,8 @@ def engine(request, tmp_path):
         url = f"sqlite:///{tmp_path / 'store' / 'statboard.db'}"
     else:
         url = request.getfixturevalue("postgres_url")
-    engine = store.store_engine(url)
-    store.upgrade(engine)
+    engine = db.store_engine(url)
+    db.upgrade(engine)
     yield engine
     engine.dispose()
 
@@ -195,7 +194,7 @@ def test_an_action_outside_scope_is_refused_like_one_that_does_not_exist(engine)
 def _selection(engine, place: str) -> int:
     ref, _, ids = PLACES[place]
     with engine.begin() as conn:
-        return conn.execute(store.review_selections.insert().values(
+        return conn.execute(db.review_selections.insert().values(
             created_at=dt.datetime(2026, 11, 20), created_by="ex", version_id=VERSION, entity_level=ref.level,
             entity_id=ref.entity_id, seed="s", criteria="{}", **ids)).inserted_primary_key[0]
 
@@ -235,7 +234,7 @@ def test_a_selection_from_outside_the_meeting_is_refused(engine):
 
 
 def test_check_cell_refuses_entities_outside_the_meetings_entity(engine, demo_snapshot):
-    from queries.meeting_numbers import check_cell, prepare
+    from store.meeting_numbers import check_cell, prepare
     office = EntityRef("office", "O001")
     name, ids, month = prepare(demo_snapshot, EXEC.data_scope(), office, None)
     meeting = M.create_meeting(engine, EXEC, office, name, ids, month, demo_snapshot.version.version_id,
@@ -367,7 +366,7 @@ def test_create_close_move_and_export_are_audited_without_child_ids(engine):
     M.move_to_version(engine, EXEC, meeting.id, VERSION + 2, dt.date(2026, 11, 20), via="web")
     M.record_export(engine, EXEC, M.load_meeting(engine, EXEC, meeting.id), "xlsx", via="web")
     M.close_meeting(engine, EXEC, meeting.id, json.dumps({"child_id": "000123"}), via="web")
-    entries = [e for e in store.audit_entries(engine) if e["action"].startswith("meeting-")]
+    entries = [e for e in db.audit_entries(engine) if e["action"].startswith("meeting-")]
     assert [(e["action"], e["actor"]) for e in reversed(entries)] == [
         (M.CREATED, "ex"), (M.MOVED, "ex"), (M.EXPORTED, "ex"), (M.CLOSED_ACTION, "ex")]
     created, moved, exported, closed = reversed(entries)

@@ -5,8 +5,9 @@ import json
 
 import pytest
 
-from components.members import column_defs, filter_model, mask_id
-from queries import store
+from components.members import column_defs, filter_model
+from display.mask import mask_id
+from store import db
 from tests.web import engine_of, make_app, post_callback, signed_in_client
 
 ROWS = "members-grid.rowData"
@@ -38,8 +39,9 @@ def test_an_id_is_masked_to_its_last_characters_never_more_than_half():
 
 
 def test_members_are_listed_masked_and_the_opening_is_audited(app, clients, demo_snapshot):
-    from queries.scope import Scope
-    from queries.scorecard import EntityRef, members_behind_cell, parse_month
+    from access.scope import Scope
+    from access.scope import EntityRef
+    from queries.scorecard import members_behind_cell, parse_month
     truth = members_behind_cell(demo_snapshot, Scope(), QUERY["indicator"], parse_month("2026-10"),
                                 EntityRef("office", "O001"))
     answer, text = _open(clients["exec"])
@@ -49,27 +51,27 @@ def test_members_are_listed_masked_and_the_opening_is_audited(app, clients, demo
     # No whole id leaves the server while masked, in any output of the answer.
     assert not [i for i in list(truth.member_id) + list(truth.child_id) if i in text]
     assert {r["met"] for r in rows} <= {"yes", "no"} and all(r["start_date"] and r["worker"] and r["unit"] for r in rows)
-    [entry] = store.audit_entries(engine_of(app), 1, "exec", "members-listed")
+    [entry] = db.audit_entries(engine_of(app), 1, "exec", "members-listed")
     assert entry["detail"] == {"indicator": QUERY["indicator"], "month": "2026-10", "entity": "office:O001",
                                "rows": len(truth), "via": "page"}
 
 
 def test_revealing_shows_the_ids_and_is_audited(app, clients, demo_snapshot):
     engine = engine_of(app)
-    before = len(store.audit_entries(engine, None, "mgr", "members-revealed"))
+    before = len(db.audit_entries(engine, None, "mgr", "members-revealed"))
     answer, _ = _open(clients["mgr"], reveal="shown")
     rows = answer["members-grid"]["rowData"]
     assert rows and not any(r["member_id"].startswith("••••") for r in rows)
-    assert len(store.audit_entries(engine, None, "mgr", "members-revealed")) == before + 1
+    assert len(db.audit_entries(engine, None, "mgr", "members-revealed")) == before + 1
 
 
 def test_a_manager_gets_no_member_of_another_office_and_the_try_is_audited(app, clients):
     engine = engine_of(app)
-    before = len(store.audit_entries(engine, None, "mgr", "access-refused"))
+    before = len(db.audit_entries(engine, None, "mgr", "access-refused"))
     answer, text = _open(clients["mgr"], {**QUERY, "entity": "office:O002"}, reveal="shown")
     assert answer["members-grid"]["rowData"] == [] and "is outside what you may see" in json.dumps(answer["members-message"])
     assert "R000" not in text
-    assert len(store.audit_entries(engine, None, "mgr", "access-refused")) == before + 1
+    assert len(db.audit_entries(engine, None, "mgr", "access-refused")) == before + 1
 
 
 def test_the_indicator_page_links_to_the_members_only_for_readers_who_may_see_them(clients):

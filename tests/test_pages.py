@@ -140,10 +140,10 @@ def test_the_home_page_says_what_is_red_what_got_worse_and_which_actions_are_due
     import datetime as dt
 
     from pages.home import show_home
-    from queries import meetings
-    from queries.access import reader_for
+    from store import meetings
+    from access.roles import reader_for
     from queries.performance import heatmap
-    from queries.scope import EntityRef, Scope
+    from access.scope import EntityRef, Scope
     from tests.test_app import _text
     from tests.web import engine_of
     card = heatmap(demo_snapshot, Scope(), None, None)

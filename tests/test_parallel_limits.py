@@ -14,12 +14,12 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from queries import meeting_numbers as N
-from queries import meetings as M
-from queries import store
-from queries.access import reader_for
-from queries.scope import EntityRef
-from queries.users import ADDRESS_LIMIT, LOCK_AFTER, add_user, get_user
+from store import meeting_numbers as N
+from store import meetings as M
+from store import db
+from access.roles import reader_for
+from access.scope import EntityRef
+from store.users import ADDRESS_LIMIT, LOCK_AFTER, add_user, get_user
 from queries.warehouse import Warehouse
 from tests.test_deployment import serving
 from tests.web import CSRF, PASSWORD, callback_body
@@ -60,8 +60,8 @@ def server(demo_instance, tmp_path_factory, request):
     from tests.mail_server import smtp_server_fixture
     root = tmp_path_factory.mktemp("parallel")
     shutil.copytree(demo_instance, root / "instance", ignore=shutil.ignore_patterns("cache*", "statboard.db*"))
-    engine = store.store_engine(f"sqlite:///{root / 'instance' / 'statboard.db'}")
-    store.upgrade(engine)
+    engine = db.store_engine(f"sqlite:///{root / 'instance' / 'statboard.db'}")
+    db.upgrade(engine)
     add_user(engine, "north", "manager", "bureau:B01", PASSWORD, "test")
     add_user(engine, "ana", "analyst", None, PASSWORD, "test")
     warehouse = Warehouse(f"duckdb:///{root / 'instance' / 'warehouse.duckdb'}")
@@ -84,7 +84,7 @@ def server(demo_instance, tmp_path_factory, request):
 def send_body(browser: Browser, meeting_id: int) -> dict:
     values = {"meeting-query.data": {"id": str(meeting_id)}, "meeting-changed.data": {"n": 0},
               "meeting-followup-send.n_clicks": 1, "meeting-followup.value": "Thank you all."}
-    body = callback_body(browser, "meeting-said", values)
+    body = callback_body(browser, "meeting-said", values, "meeting-followup-send.n_clicks")
     for part in ("inputs", "state"):  # each pattern matched no component: an empty list, as a browser sends
         body[part] = [[] if i["id"].startswith("{") else i for i in body[part]]
     body["changedPropIds"] = ["meeting-followup-send.n_clicks"]
@@ -113,9 +113,9 @@ def test_ten_send_clicks_at_once_send_no_more_than_the_limit(server):
     assert len(sent) == M.FOLLOWUP_SENDS_MAX - 1, said
     assert all("sent 5 times already, the most it may be" in s for s in said if s not in sent)
     assert len(inbox.raw) == M.FOLLOWUP_SENDS_MAX
-    assert len([e for e in store.audit_entries(engine, None, action=M.FOLLOWUP_SENT)]) == M.FOLLOWUP_SENDS_MAX
+    assert len([e for e in db.audit_entries(engine, None, action=M.FOLLOWUP_SENT)]) == M.FOLLOWUP_SENDS_MAX
     with engine.connect() as conn:
-        assert conn.execute(sa.select(store.meetings.c.followup_sends)).scalar() == M.FOLLOWUP_SENDS_MAX
+        assert conn.execute(sa.select(db.meetings.c.followup_sends)).scalar() == M.FOLLOWUP_SENDS_MAX
 
 
 def test_eleven_wrong_passwords_at_once_check_no_more_than_the_lock_allows(server):
@@ -123,7 +123,7 @@ def test_eleven_wrong_passwords_at_once_check_no_more_than_the_lock_allows(serve
     browsers = [Browser(url) for _ in range(11)]
     statuses = at_once(11, lambda k: browsers[k].sign_in("ana", f"wrong guess number {k}"))
     assert statuses == [401] * 11
-    reasons = [e["detail"]["reason"] for e in store.audit_entries(engine, None, "ana", "sign-in-failed")]
+    reasons = [e["detail"]["reason"] for e in db.audit_entries(engine, None, "ana", "sign-in-failed")]
     checked = [r for r in reasons if r.startswith("wrong password")]
     assert len(reasons) == 11 and len(checked) == LOCK_AFTER, reasons
     assert sum(r.startswith("wrong password; locked") for r in reasons) == 1
@@ -135,7 +135,7 @@ def test_an_address_that_failed_twelve_times_gets_no_more_than_its_limit_from_a_
     url, engine, _meeting_id, _inbox = server
 
     def failures() -> int:
-        return len([e for e in store.audit_entries(engine, None, action="sign-in-failed")
+        return len([e for e in db.audit_entries(engine, None, action="sign-in-failed")
                     if e["remote_addr"] == "127.0.0.1"])
     while failures() < 12:
         assert Browser(url).sign_in("nobody", "not a password at all") == 401

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from queries import performance as perf
-from queries.scope import Scope
-from queries.scorecard import EntityRef, OutsideScope, ScorecardQueryError, report_months, scorecard
+from access.scope import EntityRef, OutsideScope, Scope, ScorecardQueryError
+from queries.scorecard import report_months, scorecard
 
 EVERYONE = Scope.everything()
 B01 = EntityRef("bureau", "B01")

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from queries import reviews
-from queries.scope import Scope
-from queries.scorecard import EntityRef, members_behind_cell, parse_month
+from store import reviews
+from access.scope import EntityRef, Scope
+from queries.scorecard import members_behind_cell, parse_month
 from tests.web import engine_of, make_app, post_callback, signed_in_client
 
 QUERY = {"indicator": "timely_response_immediate", "month": "2026-10", "entity": "office:O001"}

@@ -6,11 +6,10 @@ import json
 
 import pytest
 
-from queries import case_reviews, reviews, store
+from store import case_reviews, db, reviews
 from reviews.instrument import load_instrument
-from queries.access import reader_for
-from queries.scope import Scope
-from queries.scorecard import EntityRef
+from access.roles import reader_for
+from access.scope import EntityRef, Scope
 from tests.web import callback_body, engine_of, make_app, post_callback, signed_in_client
 
 RATING, RATIONALE = '{"item":["ALL"],"type":"review-rating"}', '{"item":["ALL"],"type":"review-rationale"}'
@@ -76,10 +75,10 @@ def test_the_queue_and_the_review_are_for_readers_whose_scope_holds_the_case(app
     assert "Timely contacts: cases, October 2026, Alder Office" in facts  # names, not internal ids
     assert "timely_contacts_cases" not in facts and "office:O001" not in facts
     assert "cannot be shown" in form("mgr2")
-    refused = len(store.audit_entries(engine_of(app), None, "mgr2", "access-refused"))
+    refused = len(db.audit_entries(engine_of(app), None, "mgr2", "access-refused"))
     said = _save(clients["mgr2"], review_id, {"safety_assessment": ("strength", "")})
     assert "Nothing was saved" in said
-    assert len(store.audit_entries(engine_of(app), None, "mgr2", "access-refused")) == refused + 1
+    assert len(db.audit_entries(engine_of(app), None, "mgr2", "access-refused")) == refused + 1
 
 
 def test_a_draft_saves_and_completing_lists_every_problem_at_once(app, clients, review_id):

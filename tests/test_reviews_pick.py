@@ -13,12 +13,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from queries import store
-from queries.reviews import (Cell, Criteria, ReasonsError, ReviewError, draw_cases, eliminate,
+from store import db
+from store.reviews import (Cell, Criteria, ReasonsError, ReviewError, draw_cases, eliminate,
                              list_selections, load_elimination_reasons, load_selection, months_before, pick,
                              save_selection)
-from queries.scope import DEPARTMENT, EntityRef, Scope
-from queries.scorecard import OutsideScope, members_behind_cell
+from access.scope import DEPARTMENT, EntityRef, OutsideScope, Scope
+from queries.scorecard import members_behind_cell
 
 OCTOBER = dt.date(2026, 10, 1)
 EVERYTHING = Scope.everything()
@@ -33,16 +33,16 @@ SMALL = Cell("entry_timely_tdm", OCTOBER, EntityRef("unit", "U0019"))
 def any_store(request, tmp_path):
     url = (f"sqlite:///{tmp_path / 'store' / 'statboard.db'}" if request.param == "sqlite"
            else request.getfixturevalue("postgres_url"))
-    engine = store.store_engine(url)
-    store.upgrade(engine)
+    engine = db.store_engine(url)
+    db.upgrade(engine)
     yield engine
     engine.dispose()
 
 
 @pytest.fixture
 def sqlite_store(tmp_path):
-    engine = store.store_engine(f"sqlite:///{tmp_path / 'store' / 'statboard.db'}")
-    store.upgrade(engine)
+    engine = db.store_engine(f"sqlite:///{tmp_path / 'store' / 'statboard.db'}")
+    db.upgrade(engine)
     yield engine
     engine.dispose()
 
@@ -70,7 +70,7 @@ def test_the_draw_follows_the_sha256_order_computed_by_hand(demo_snapshot):
 
 
 def test_the_text_hashed_is_seed_type_id_with_colons():
-    from queries.reviews import order_key
+    from store.reviews import order_key
     # sha256sum of the bytes `42:episode:E1`, as any tool computes it
     assert order_key("42", "episode", "E1") == "0c57435349e70c7a56d889102f97c20d4af6bb20123e8bd3eb98baa872381500"
 
@@ -191,7 +191,7 @@ def test_a_selection_round_trips_through_the_store(demo_snapshot, any_store):
     assert [replace(c, id=None) for c in loaded.picks] == list(drawn.picks)
     assert keys(loaded.replacements) == keys(drawn.replacements)
     assert loaded.entity_ids == {"bureau_id": "B01", "office_id": "O001", "unit_id": None}
-    entry = store.audit_entries(any_store, 1)[0]
+    entry = db.audit_entries(any_store, 1)[0]
     assert (entry["actor"], entry["action"], entry["detail"]["selection"], entry["detail"]["picked"]) == (
         "ana", "review-cases-drawn", saved.id, 4)
     assert not any(c.child_id in str(entry["detail"]) for c in drawn.cases if c.child_id)
@@ -214,7 +214,7 @@ def test_a_selection_is_read_back_only_inside_its_scope(demo_snapshot, sqlite_st
 
 def test_the_migrations_make_the_tables_queries_store_declares(any_store):
     with any_store.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), store.metadata) == []
+        assert compare_metadata(MigrationContext.configure(conn), db.metadata) == []
 
 
 def test_an_elimination_brings_in_the_next_replacement_of_its_stratum_and_is_kept(demo_snapshot, any_store):
@@ -234,7 +234,7 @@ def test_an_elimination_brings_in_the_next_replacement_of_its_stratum_and_is_kep
         "ben", "sibling_in_sample", "her brother is draw 3", reasons.label("sibling_in_sample"), 4)
     assert keys(kept.picks) == keys(saved.picks) + keys([next_met])
     assert keys(kept.replacements) == [k for k in keys(saved.replacements) if k != keys([next_met])[0]]
-    entry = store.audit_entries(any_store, 1)[0]
+    entry = db.audit_entries(any_store, 1)[0]
     assert (entry["actor"], entry["action"], entry["detail"]["draw"], entry["detail"]["replacement_draw"]) == (
         "ben", "review-case-eliminated", 4, 5)
     with pytest.raises(ReviewError, match="already eliminated"):
@@ -264,14 +264,14 @@ def test_an_elimination_needs_a_listed_reason_a_note_and_a_stratum_can_run_out(d
 def test_an_elimination_note_that_shows_other_than_written_is_refused_with_nothing_written(
         demo_snapshot, sqlite_store, note, found):
     saved = save_selection(sqlite_store, draw_cases(demo_snapshot, EVERYTHING, [SMALL], "x", Criteria(n=2)), "ana")
-    before = store.audit_entries(sqlite_store, None)
+    before = db.audit_entries(sqlite_store, None)
     with pytest.raises(ReviewError) as caught:
         eliminate(sqlite_store, EVERYTHING, saved.id, saved.picks[0].member_id, "sibling_in_sample", note, "ben",
                   load_elimination_reasons())
     assert str(caught.value).startswith(f"the note holds {found}") and note not in str(caught.value)
     kept = load_selection(sqlite_store, EVERYTHING, saved.id)
     assert keys(kept.picks) == keys(saved.picks) and not [c for c in kept.cases if c.eliminated]
-    assert store.audit_entries(sqlite_store, None) == before
+    assert db.audit_entries(sqlite_store, None) == before
 
 
 def test_children_reviewed_recently_are_left_out_unless_eliminated_or_long_ago(demo_snapshot, any_store):
@@ -293,8 +293,8 @@ def test_children_reviewed_recently_are_left_out_unless_eliminated_or_long_ago(d
     # a replacement pulled in by the elimination is now reviewed, and left out
     assert len(back.cases) == 114 - 3
     with any_store.begin() as conn:
-        conn.execute(store.review_selections.update().values(
-            created_at=months_before(store.utcnow(), 6) - timedelta(minutes=1)))
+        conn.execute(db.review_selections.update().values(
+            created_at=months_before(db.utcnow(), 6) - timedelta(minutes=1)))
     assert len(pick(demo_snapshot, EVERYTHING, any_store, [RELATIVES], "a", criteria).cases) == 114
 
 
@@ -341,7 +341,7 @@ def cli(run, demo_instance, tmp_path, monkeypatch):
 
 
 def cli_store(tmp_path):
-    return store.store_engine(f"sqlite:///{tmp_path / 'store' / 'statboard.db'}")
+    return db.store_engine(f"sqlite:///{tmp_path / 'store' / 'statboard.db'}")
 
 
 def pick_args(indicator="placement_with_relatives", month="2026-10", entity="office:O001") -> tuple:
@@ -372,7 +372,7 @@ def test_pick_of_a_median_leaves_met_and_stratum_empty_and_a_dry_run_saves_nothi
     assert [r[0] for r in rows[1:]] == ["1", "2", "3"] and all(r[6:] == ["", ""] for r in rows[1:])
     assert result.stderr.startswith("dry run, not saved: 3 picked")
     assert list_selections(cli_store(tmp_path), EVERYTHING) == []
-    entry = store.audit_entries(cli_store(tmp_path), 1)[0]
+    entry = db.audit_entries(cli_store(tmp_path), 1)[0]
     assert (entry["action"], entry["detail"]["saved"]) == ("review-cases-drawn", False)
 
 
@@ -395,8 +395,8 @@ def test_eliminate_prints_the_replacement(cli):
 
 def test_a_manager_cannot_pick_another_offices_cases(cli, tmp_path):
     engine = cli_store(tmp_path)
-    store.upgrade(engine)
-    from queries.users import add_user
+    db.upgrade(engine)
+    from store.users import add_user
     add_user(engine, "mgr", "manager", "office:O001", "a-long-password-1", "test")
     add_user(engine, "ana", "analyst", None, "a-long-password-1", "test")
     own = cli(*PICK, "--n", 1, "--seed", "m", "--by", "mgr")
@@ -407,7 +407,7 @@ def test_a_manager_cannot_pick_another_offices_cases(cli, tmp_path):
                             "it); start from office:O001\n")
     analyst = cli(*PICK, "--n", 1, "--seed", "m", "--by", "ana")
     assert analyst.exit_code == 1 and "case-level records" in analyst.stderr and analyst.stdout == ""
-    refusals = store.audit_entries(engine, 10, action="access-refused")
+    refusals = db.audit_entries(engine, 10, action="access-refused")
     assert [(e["actor"], e["detail"]["where"]) for e in refusals] == [("ana", "statboard reviews pick"),
                                                                       ("mgr", "statboard reviews pick")]
     assert [s["created_by"] for s in list_selections(engine, EVERYTHING)] == ["mgr"]
@@ -491,8 +491,8 @@ def test_show_lists_the_picks_with_their_eliminations_then_the_replacements(cli,
     assert [r["draw"] for r in rows[5:]] == [""] * 109
     assert [(r["stratum"], r["rank"]) for r in rows[5:]] == sorted(
         ((r["stratum"], r["rank"]) for r in rows[5:]), key=lambda k: (k[0], int(k[1])))
-    assert store.audit_entries(cli_store(tmp_path), 1)[0]["action"] == "review-selection-shown"
-    from queries.users import add_user
+    assert db.audit_entries(cli_store(tmp_path), 1)[0]["action"] == "review-selection-shown"
+    from store.users import add_user
     add_user(cli_store(tmp_path), "mgr2", "manager", "office:O002", "a-long-password-1", "test")
     refused = cli("reviews", "show", 1, "--by", "mgr2")
     assert refused.exit_code == 1 and refused.stdout == "" and "no selection 1 that you may see" in refused.stderr

@@ -12,7 +12,7 @@ import json
 import pandas as pd
 import pytest
 
-from queries import store
+from store import db
 from tests.web import engine_of, ensure_user, make_app, post_callback, sign_in
 
 READERS = {  # username: role, scope, the app (peers allowed or not)
@@ -110,10 +110,10 @@ def test_each_reader_gets_exactly_what_their_role_and_scope_allow(apps, clients,
     got = {}
     for username in ORDER:
         engine = engine_of(apps[READERS[username][2]])
-        refusals = len(store.audit_entries(engine, None, username, "access-refused"))
+        refusals = len(db.audit_entries(engine, None, username, "access-refused"))
         got[username], text = _ask(clients[username], what)
         if not got[username]:
-            assert len(store.audit_entries(engine, None, username, "access-refused")) == refusals + 1, username
+            assert len(db.audit_entries(engine, None, username, "access-refused")) == refusals + 1, username
             assert "Bayview Unit" not in text and "E000" not in text  # nothing of what was refused
     assert got == expected
 
@@ -155,7 +155,7 @@ def test_a_viewer_s_download_hides_small_cells_and_matches_the_executive_s_elsew
 def test_members_downloads_are_audited_with_who_what_and_where(apps, clients):
     url = "/export/members.csv?indicator=reentry&month=2026-10&entity=office:O001"
     rows = _csv(clients["mgr"], url)
-    entry = store.audit_entries(engine_of(apps["agency"]), 1, "mgr", "members-listed")[0]
+    entry = db.audit_entries(engine_of(apps["agency"]), 1, "mgr", "members-listed")[0]
     assert entry["detail"] == {"indicator": "reentry", "month": "2026-10", "entity": "office:O001",
                                "rows": len(rows), "via": "download"}
     assert entry["remote_addr"] == "127.0.0.1"
@@ -173,7 +173,7 @@ def test_the_admin_reads_and_downloads_the_audit_log(apps, clients):
     assert "office:O001" in json.dumps(answer["response"]["admin-users"])
     settings = json.dumps(answer["response"]["admin-settings"])
     assert "set (not shown)" in settings and "test-secret-key" not in settings
-    exported = store.audit_entries(engine_of(apps["agency"]), 1, "admin", "audit-exported")[0]
+    exported = db.audit_entries(engine_of(apps["agency"]), 1, "admin", "audit-exported")[0]
     assert exported["detail"] == {"actor": "mgr", "action": "access-refused", "rows": len(log)}
 
 
@@ -182,6 +182,6 @@ def test_the_cli_s_members_export_is_audited_too(run, tmp_path):
     assert run("load", write_extract(tmp_path / "x")).exit_code == 0
     result = run("export", "members", "--indicator", "entries", "--month", "2024-06")
     assert result.exit_code == 0, result.output
-    engine = store.store_engine(f"sqlite:///{tmp_path / 'instance' / 'statboard.db'}")
-    entry = store.audit_entries(engine, 1, action="members-listed")[0]
+    engine = db.store_engine(f"sqlite:///{tmp_path / 'instance' / 'statboard.db'}")
+    entry = db.audit_entries(engine, 1, action="members-listed")[0]
     assert entry["actor"].startswith("cli:") and entry["detail"]["rows"] == len(result.stdout.splitlines()) - 1

@@ -9,8 +9,8 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
 from app import create_app
-from queries import store
-from queries.users import ADDRESS_LIMIT, LOCK_AFTER
+from store import db
+from store.users import ADDRESS_LIMIT, LOCK_AFTER
 from settings import DEV_SECRET_KEY, SettingsError
 from tests.web import PASSWORD, csrf_of, engine_of, ensure_user, make_app, post_callback, sign_in, signed_in_client
 
@@ -140,7 +140,7 @@ def test_brute_force_locks_the_account_then_the_address(demo_instance, tmp_path)
         assert sign_in(client, f"someone{n}", "guess again please").status_code == 401
     refused = sign_in(client, "someone", "guess again please")
     assert refused.status_code == 429 and "Too many failed sign-ins" in refused.get_data(as_text=True)
-    reasons = [e["detail"]["reason"] for e in store.audit_entries(engine_of(app), None, "ana", "sign-in-failed")]
+    reasons = [e["detail"]["reason"] for e in db.audit_entries(engine_of(app), None, "ana", "sign-in-failed")]
     assert reasons[0] == "locked" and reasons[1].startswith("wrong password; locked")
 
 
@@ -208,7 +208,7 @@ def test_passwords_are_never_logged_or_echoed(demo_instance, tmp_path, caplog, r
               sign_in(client, wrong, secret).get_data(as_text=True),  # a password typed as the username
               sign_in(client, "ana", secret).get_data(as_text=True)]
     bodies.append(client.get("/admin").get_data(as_text=True))
-    for text in bodies + [caplog.text, str(store.audit_entries(engine_of(app), None))]:
+    for text in bodies + [caplog.text, str(db.audit_entries(engine_of(app), None))]:
         assert secret not in text and wrong not in text
     # The CLI reads a password from stdin and says nothing of it, even with --debug.
     result = run("--debug", "users", "add", "ben", "--role", "analyst", input=f"{secret}\n")

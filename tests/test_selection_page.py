@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from queries import reviews, store
-from queries.scope import Scope
+from store import db, reviews
+from access.scope import Scope
 from tests.web import engine_of, make_app, post_callback, signed_in_client
 
 QUERY = {"indicator": "timely_contacts_cases", "month": "2026-10", "entity": "office:O001"}
@@ -53,7 +53,7 @@ def test_a_draw_on_the_page_is_the_cli_s_draw_saved_and_opened(app, clients, dem
                               "20261130", reviews.Criteria(2, "unit"))
     assert [c.member_id for c in selection.picks] == [c.member_id for c in same.picks]
     assert selection.created_by == "mgr" and selection.seed == "20261130"
-    [entry] = [e for e in store.audit_entries(engine_of(app), None, "mgr") if e["detail"].get("via") == "page"
+    [entry] = [e for e in db.audit_entries(engine_of(app), None, "mgr") if e["detail"].get("via") == "page"
                and e["detail"].get("selection") == selection.id]
     assert entry["detail"]["picked"] == len(selection.picks)
     # The page names the indicator, the office, the groups (units), workers and units: names, not ids.
@@ -83,7 +83,7 @@ def test_nobody_picks_or_opens_cases_outside_their_own_part(app, clients):
     href = _pick(clients["exec"])["members-url"]["href"]
     answer, text = _selection(clients["mgr2"], href.split("=")[1])
     assert "cannot be shown" in json.dumps(answer["selection-message"]) and answer["selection-picks"]["children"] is None
-    assert store.audit_entries(engine, 1, "mgr2", "access-refused")
+    assert db.audit_entries(engine, 1, "mgr2", "access-refused")
 
 
 def test_the_selection_is_masked_until_revealed_and_an_elimination_brings_the_next_case(app, clients):
@@ -95,7 +95,7 @@ def test_the_selection_is_masked_until_revealed_and_an_elimination_brings_the_ne
     assert not [c.member_id for c in selection.cases if c.member_id in text]  # masked: no whole id sent
     answer, text = _selection(clients["mgr"], selection_id, "shown")
     assert all(c.member_id in text for c in selection.picks)
-    assert store.audit_entries(engine, 1, "mgr", "selection-revealed")
+    assert db.audit_entries(engine, 1, "mgr", "selection-revealed")
     first = selection.picks[0]
     response = post_callback(clients["mgr"], "selection-said.children", {
         "selection-query.data": {"id": str(selection_id)}, "selection-eliminate.n_clicks": 1,
@@ -129,13 +129,14 @@ def test_a_crafted_redraw_counter_is_taken_as_0_and_the_case_is_eliminated_once(
     assert answer["selection-changed"]["data"] == {"eliminated": 1}
     after = reviews.load_selection(engine, Scope(), selection_id)
     assert [c.draw for c in after.picks if c.eliminated] == [first.draw]
-    eliminated = [e for e in store.audit_entries(engine, None, "mgr", reviews.ELIMINATED)
+    eliminated = [e for e in db.audit_entries(engine, None, "mgr", reviews.ELIMINATED)
                   if e["detail"]["selection"] == selection_id]
     assert [e["detail"]["draw"] for e in eliminated] == [first.draw]
 
 
 def test_rows_ticked_in_the_list_are_picked_by_hand_without_their_ids_leaving_the_server(app, clients, demo_snapshot):
-    from queries.scorecard import EntityRef, members_behind_cell, parse_month
+    from access.scope import EntityRef
+    from queries.scorecard import members_behind_cell, parse_month
     from tests.web import callback_body
     truth = members_behind_cell(demo_snapshot, Scope(), QUERY["indicator"], parse_month("2026-10"),
                                 EntityRef("office", "O001"))

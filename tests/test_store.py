@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from queries.store import audit_entries, record, store_engine, upgrade
+from store.db import audit_entries, record, store_engine, upgrade
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,4 +1,4 @@
-"""The one rule for text people type and Statboard keeps (queries/text_rule.py), as properties: whatever holds a
+"""The one rule for text people type and Statboard keeps (display/typed_text.py), as properties: whatever holds a
 control character, a lone surrogate, a bidirectional control, an invisible format character or a line separator
 is refused, naming the field and the code point; whatever holds none (and joiners only between letters that
 need them) is kept. Each place that stores typed text is tested where it is stored (test_meetings.py,
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from queries.text_rule import IGNORABLE, text_problem
+from display.typed_text import IGNORABLE, text_problem
 
 # The characters the rule refuses by name, as the review listed them: written out here, not read from the module.
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"

@@ -20,11 +20,11 @@ from cli import main
 from components import charts, heatmap
 from components.links import ScorecardView
 from loader.load import load_extract
-from queries import performance, store
+from queries import performance
+from store import db
 from queries import exports
 from queries.exports import to_csv
-from queries.scope import Scope
-from queries.scorecard import EntityRef
+from access.scope import EntityRef, Scope
 from queries.warehouse import Warehouse
 from tests.agency import Agency
 from tests.extracts import write_extract
@@ -75,9 +75,9 @@ def instance(tmp_path_factory):
     warehouse = Warehouse(f"duckdb:///{root / 'instance' / 'warehouse.duckdb'}")
     load_extract(extract, warehouse)
     warehouse.dispose()
-    engine = store.store_engine(f"sqlite:///{root / 'instance' / 'statboard.db'}")
-    store.upgrade(engine)
-    store.record(engine, "-cmd|' /C calc'!A0", "=action", {"entity": "office:O1"}, "@10.0.0.1")
+    engine = db.store_engine(f"sqlite:///{root / 'instance' / 'statboard.db'}")
+    db.upgrade(engine)
+    db.record(engine, "-cmd|' /C calc'!A0", "=action", {"entity": "office:O1"}, "@10.0.0.1")
     engine.dispose()
     return root / "instance"
 
@@ -138,7 +138,7 @@ def test_cli_exports_neutralise_formulas(instance, tmp_path):
 
 def test_web_downloads_neutralise_formulas(instance, tmp_path):
     app = make_app(instance, tmp_path / "store.db")
-    store.record(engine_of(app), "+evil", "sign-in", {}, "-1")
+    db.record(engine_of(app), "+evil", "sign-in", {}, "-1")
     executive = signed_in_client(app, "exec", "executive")
     answer = executive.get("/export/scorecard.csv?month=2024-06&level=bureau")
     assert answer.status_code == 200

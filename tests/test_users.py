@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from queries import store
-from queries.users import (ADDRESS_LIMIT, LOCK_AFTER, SIGN_IN_FAILED, SIGN_IN_LIMIT, SignInRefused, UserError, add_user,
+from store import db
+from store.users import (ADDRESS_LIMIT, LOCK_AFTER, SIGN_IN_FAILED, SIGN_IN_LIMIT, SignInRefused, UserError, add_user,
                            authenticate, close_session, get_user, list_users, open_session, session_user, set_disabled,
                            set_password)
 
@@ -18,8 +18,8 @@ PASSWORD = "a long enough passphrase"
 def engine(request, tmp_path):
     url = (f"sqlite:///{tmp_path / 'statboard.db'}" if request.param == "sqlite"
            else request.getfixturevalue("postgres_url"))
-    engine = store.store_engine(url)
-    store.upgrade(engine)
+    engine = db.store_engine(url)
+    db.upgrade(engine)
     yield engine
     engine.dispose()
 
@@ -34,8 +34,8 @@ def test_passwords_are_kept_only_as_salted_slow_hashes(engine):
     add_user(engine, "Ana", "executive", None, PASSWORD, "cli:root")
     add_user(engine, "ben", "analyst", None, PASSWORD, "cli:root")
     with engine.connect() as conn:
-        hashes = dict(conn.execute(sa.select(store.users.c.username, store.users.c.password_hash)).all())
-        everything = " ".join(str(v) for table in (store.users, store.audit_log)
+        hashes = dict(conn.execute(sa.select(db.users.c.username, db.users.c.password_hash)).all())
+        everything = " ".join(str(v) for table in (db.users, db.audit_log)
                               for row in conn.execute(sa.select(table)) for v in row)
     assert set(hashes) == {"ana", "ben"}  # names are kept in lower case
     assert all(h.startswith("scrypt:32768:8:1$") for h in hashes.values())
@@ -64,12 +64,12 @@ def test_sign_in_and_every_failure_look_alike_and_are_audited(engine):
     assert _refused(engine, "my secret passphrase", PASSWORD).message == SIGN_IN_FAILED  # no such user
     set_disabled(engine, "ana", True, "t")
     assert _refused(engine, "ana", PASSWORD).message == SIGN_IN_FAILED
-    entries = store.audit_entries(engine, action="sign-in-failed")
+    entries = db.audit_entries(engine, action="sign-in-failed")
     assert [(e["actor"], e["detail"]["reason"]) for e in entries] == [
         ("ana", "disabled"), ("unknown user", "no such user"), ("ana", "wrong password")]
     assert all(e["remote_addr"] == "10.0.0.1" for e in entries)
-    assert "my secret passphrase" not in str(store.audit_entries(engine))  # a name that names nobody is not kept
-    assert store.audit_entries(engine, action="sign-in")[0]["actor"] == "ana"
+    assert "my secret passphrase" not in str(db.audit_entries(engine))  # a name that names nobody is not kept
+    assert db.audit_entries(engine, action="sign-in")[0]["actor"] == "ana"
 
 
 def test_repeated_wrong_passwords_lock_the_account_until_a_new_password(engine):
@@ -78,7 +78,7 @@ def test_repeated_wrong_passwords_lock_the_account_until_a_new_password(engine):
         _refused(engine, "ana", f"wrong guess {n}", f"10.0.0.{n}")
     assert get_user(engine, "ana").status == "locked"
     _refused(engine, "ana", PASSWORD)  # the right password does not get in while locked
-    assert store.audit_entries(engine, 1, action="sign-in-failed")[0]["detail"]["reason"] == "locked"
+    assert db.audit_entries(engine, 1, action="sign-in-failed")[0]["detail"]["reason"] == "locked"
     set_password(engine, "ana", "a brand new passphrase", "cli:root")
     assert get_user(engine, "ana").status == "active"
     assert authenticate(engine, "ana", "a brand new passphrase", "10.0.0.1").username == "ana"
@@ -109,12 +109,12 @@ def test_signing_in_over_and_over_is_refused_and_grows_the_store_no_further(engi
             return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
     for _ in range(SIGN_IN_LIMIT):  # each signs out again: the ended sessions go at the next sign-in
         close_session(engine, open_session(engine, authenticate(engine, "ana", PASSWORD, "10.0.0.1"), 12, None))
-    assert rows(store.sessions) == 1
-    written = rows(store.audit_log)
+    assert rows(db.sessions) == 1
+    written = rows(db.audit_log)
     for _ in range(5):
         refused = _refused(engine, "ana", PASSWORD)
         assert refused.status == 429 and "signed in 30 times in 15 minutes" in refused.message
-    assert rows(store.audit_log) == written
+    assert rows(db.audit_log) == written
     assert _refused(engine, "ana", "a wrong passphrase!").status == 401  # a wrong password is still a failure
 
 
@@ -133,11 +133,11 @@ def test_sessions_end_on_sign_out_disable_new_password_and_expiry(engine):
     assert session_user(engine, third) is None  # enabling again does not revive an ended session
     expired = open_session(engine, ana, 12, None)
     with engine.begin() as conn:
-        conn.execute(store.sessions.update().values(expires_at=store.utcnow() - dt.timedelta(seconds=1)))
+        conn.execute(db.sessions.update().values(expires_at=db.utcnow() - dt.timedelta(seconds=1)))
     assert session_user(engine, expired) is None
     assert session_user(engine, "made-up-token") is None and session_user(engine, "") is None
     with engine.connect() as conn:
-        kept = conn.execute(sa.select(store.sessions.c.token_hash)).scalars().all()
+        kept = conn.execute(sa.select(db.sessions.c.token_hash)).scalars().all()
     assert first not in kept and all(len(k) == 64 for k in kept)  # only hashes of tokens are stored
 
 
@@ -145,7 +145,7 @@ def test_user_changes_name_who_made_them(engine):
     add_user(engine, "ana", "viewer", "office:O1", PASSWORD, "cli:root")
     set_disabled(engine, "ana", True, "cli:root")
     set_password(engine, "ana", "yet another passphrase", "cli:root")
-    entries = store.audit_entries(engine)
+    entries = db.audit_entries(engine)
     assert [(e["actor"], e["action"], e["detail"]) for e in entries] == [
         ("cli:root", "password-set", {"username": "ana"}),
         ("cli:root", "user-disabled", {"username": "ana"}),

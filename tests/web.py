@@ -2,6 +2,7 @@
 added through the same functions as the CLI, and sign-in through the real /login form."""
 from __future__ import annotations
 
+import json
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,8 +10,8 @@ from pathlib import Path
 from flask_login import login_user
 
 from app import create_app
-from queries import store
-from queries.users import add_user, get_user
+from store import db
+from store.users import add_user, get_user
 
 TEST_SECRET = "test-secret-key-" + "7" * 48
 PASSWORD = "correct horse battery staple"
@@ -23,7 +24,7 @@ def make_app(instance_dir: Path, store_path: Path | None = None, **settings):
     if store_path is not None:
         config["database_url"] = f"sqlite:///{store_path}"
     app = create_app(config)
-    store.upgrade(app.server.extensions["statboard"].store)
+    db.upgrade(app.server.extensions["statboard"].store)
     return app
 
 
@@ -65,11 +66,22 @@ def signed_in_client(app, username: str, role: str, scope: str | None = None):
     return client
 
 
-def callback_body(client, output_part: str, values: dict) -> dict:
+def _fired_by(dep: dict, trigger: str) -> bool:
+    """Whether the callback `dep` has `trigger` ("id.property", or a pattern's concrete id as JSON) as an input."""
+    ident, _, prop = trigger.rpartition(".")
+    if ident.startswith("{"):
+        kind = json.loads(ident).get("type")
+        return any(i["id"].startswith("{") and json.loads(i["id"]).get("type") == kind and i["property"] == prop
+                   for i in dep["inputs"])
+    return any(i["id"] == ident and i["property"] == prop for i in dep["inputs"])
+
+
+def callback_body(client, output_part: str, values: dict, trigger: str | None = None) -> dict:
     """The JSON a browser posts to /_dash-update-component for the callback whose output names
-    `output_part`, built from the app's own /_dash-dependencies; `values` maps "id.property" to a value."""
+    `output_part` (and, when several do, that `trigger` fires), built from the app's own /_dash-dependencies;
+    `values` maps "id.property" to a value."""
     dependencies = client.get("/_dash-dependencies").get_json()
-    dep = next(d for d in dependencies if output_part in d["output"])
+    dep = next(d for d in dependencies if output_part in d["output"] and (trigger is None or _fired_by(d, trigger)))
     spec = dep["output"]
     parts = spec[2:-2].split("...") if spec.startswith("..") else [spec]
     outputs = [dict(zip(("id", "property"), p.rsplit(".", 1))) for p in parts]

@@ -22,8 +22,8 @@ from flask import Flask, Response, g, jsonify, redirect, render_template_string,
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from queries.runtime import services
-from queries.users import SignInRefused, User, authenticate, close_session, open_session, session_user
+from web.runtime import services
+from store.users import SignInRefused, User, authenticate, close_session, open_session, session_user
 from settings import Settings
 
 log = logging.getLogger("statboard.auth")
@@ -121,7 +121,7 @@ def guard():
             "same-origin", "none"):
         # A link on another site must not make a signed-in browser download records (and be audited for it).
         return Response("Refused: downloads start from Statboard's own pages.", status=403, mimetype="text/plain")
-    g.opened_from = _opened_from_elsewhere()  # read by queries.runtime.refused
+    g.opened_from = _opened_from_elsewhere()  # read by web.runtime.refused
     if current_user.is_authenticated:
         return None
     if request.method != "GET" or request.path.startswith(("/_dash-", "/_reload", "/export/")):
@@ -233,9 +233,9 @@ def logout():
         return Response("Refused: the sign-out form did not come from this page; reload and try again.",
                         status=400, mimetype="text/plain")
     if current_user.is_authenticated:
-        from queries import store
+        from store import db
         close_session(services().store, current_user.token)
-        store.record(services().store, current_user.user.username, "sign-out", {}, request.remote_addr)
+        db.record(services().store, current_user.user.username, "sign-out", {}, request.remote_addr)
     logout_user()
     session.clear()
     return redirect("/login?signed_out=1")

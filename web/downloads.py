@@ -15,14 +15,13 @@ import datetime as dt
 
 from flask import Flask, Response, request
 
-from queries import store
+from store import db
 from queries.exports import audit_csv, to_csv
-from queries.params import param_text, shown
-from queries.runtime import current_reader, refused, services
-from queries.scope import LEVELS
+from access.params import param_text, shown
+from web.runtime import current_reader, refused, services
+from access.scope import LEVELS, OutsideScope, ScorecardQueryError
 from reviews.instrument import InstrumentError
-from queries.scorecard import (OutsideScope, ScorecardQueryError, members_behind_cell, parse_entity, parse_month,
-                               scorecard)
+from queries.scorecard import members_behind_cell, parse_entity, parse_month, scorecard
 
 MAX_REPEATS = 100  # values of a repeated parameter (the catalogue has 28 indicators)
 
@@ -69,7 +68,7 @@ def _answer(where: str, make):
     except OutsideScope as exc:
         refused(exc, where)
         return _text(f"Refused: {exc}", 403)
-    except (BadRequest, ScorecardQueryError, store.AuditQueryError) as exc:
+    except (BadRequest, ScorecardQueryError, db.AuditQueryError) as exc:
         return _text(f"{exc}", 400)
     except _NoData:
         return _text("No data loaded yet: an admin loads an extract with `statboard load DIR`", 503)
@@ -111,7 +110,7 @@ def members_csv():
         entity = parse_entity(p["entity"]) if p["entity"] else None
         frame = members_behind_cell(_snapshot(), reader.data_scope(), p["indicator"], month, entity)
         # Written before the rows leave: if the audit log cannot be written, nothing is sent.
-        store.record(services().store, reader.username, "members-listed",
+        db.record(services().store, reader.username, "members-listed",
                      {"indicator": p["indicator"], "month": f"{month:%Y-%m}",
                       "entity": str(entity) if entity else "department", "rows": len(frame), "via": "download"},
                      request.remote_addr)
@@ -125,8 +124,8 @@ def audit_download():
         p = _params(("since", "until", "actor", "action"), ())
         reader = current_reader()
         reader.require_admin("the audit log")
-        entries = store.audit_entries(services().store, None, **store.audit_filter(**p))
-        store.record(services().store, reader.username, "audit-exported",
+        entries = db.audit_entries(services().store, None, **db.audit_filter(**p))
+        db.record(services().store, reader.username, "audit-exported",
                      {k: v for k, v in p.items() if v} | {"rows": len(entries)}, request.remote_addr)
         return _csv(audit_csv(entries), f"audit-{dt.date.today():%Y-%m-%d}.csv")
     return _answer("/export/audit.csv", make)
@@ -137,7 +136,7 @@ DATABOOK_TYPES = {"pptx": "application/vnd.openxmlformats-officedocument.present
 
 
 def _meeting_book(meeting_id: int):
-    from queries.meeting_book import assemble
+    from store.meeting_book import assemble
     from reviews.instrument import load_instrument
     _params((), ())
     reader = current_reader()
@@ -148,7 +147,7 @@ def _meeting_book(meeting_id: int):
 def meeting_databook(meeting_id: int, fmt: str):
     def make():
         import databook
-        from queries.meetings import record_export
+        from store.meetings import record_export
         if fmt not in DATABOOK_TYPES:
             raise BadRequest(f"a data book is a .pptx or a .pdf, not .{shown(fmt)}")
         reader, book = _meeting_book(meeting_id)
@@ -162,7 +161,7 @@ def meeting_databook(meeting_id: int, fmt: str):
 
 def meeting_followup(meeting_id: int):
     def make():
-        from queries.followup import followup_for
+        from store.followup import followup_for
         _reader, book = _meeting_book(meeting_id)
         return Response(followup_for(book), mimetype="text/plain", headers={
             "Content-Disposition": f'attachment; filename="followup-meeting-{book.meeting.id}.txt"'})

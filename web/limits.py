@@ -7,7 +7,7 @@
   property holds (`VALUE_TYPES`: text for a dropdown's value or a URL's search, an object for a store's
   data ...). Anything else is answered `400` with what was wrong, before Dash reads it.
 
-What a value says (a month, an entity, a trend's span) is for the page's parsers (queries/params.py,
+What a value says (a month, an entity, a trend's span) is for the page's parsers (access/params.py,
 components/links.py), which answer with a message on the page.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ import json
 from dash import Dash
 from flask import Response, request
 
-from queries.params import shown
+from access.params import shown
 
 LIST_TYPES = {"review-themes"}  # the pattern-matched checklists: their value is a list of texts
 LIST_IDS = {"pick-also"}        # the multi-choice dropdowns: the same

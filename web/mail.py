@@ -14,8 +14,8 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
-from dataclasses import dataclass
 import unicodedata
+from dataclasses import dataclass
 from email import message_from_bytes
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -25,12 +25,12 @@ from email.utils import formatdate, make_msgid
 
 from sqlalchemy.engine import Engine
 
-from queries import meetings
-from queries.access import Reader
-from queries.followup import followup_for
-from queries.meeting_book import Book
-from queries.meetings import EMAIL, FOLLOWUP_MAX, Meeting
+from access.roles import Reader
 from settings import Settings, SmtpServer
+from store import meetings
+from store.followup import followup_for
+from store.meeting_book import Book, assemble
+from store.meetings import EMAIL, FOLLOWUP_MAX, Meeting
 
 TIMEOUT_SECONDS = 20  # long enough for a slow relay, short enough that the page does not seem to hang
 REPLY_MAX = 200       # of a server's refusal, quoted in the message
@@ -272,3 +272,21 @@ def send_and_record(settings: Settings, engine: Engine, reader: Reader, book: Bo
         raise
     meetings.record_followup_sent(engine, reader, meeting, len(sent.recipients), text, via)
     return sent
+
+
+class SavedNotSent(MailError):
+    """The follow-up's edit was saved, and then it was not sent (the limit, or the mail server): both are true."""
+
+
+def save_and_send(settings: Settings, warehouse, engine: Engine, reader: Reader, meeting_id: int, text: str,
+                  instrument, via: str = "page") -> Sent:
+    """What Send does: the chair's edit of the follow-up saved, then mailed to the attendees (`send_and_record`).
+    `SavedNotSent` when the save went and the mail did not; a reader who may not send changes nothing."""
+    meeting = meetings.load_meeting(engine, reader, meeting_id)
+    meetings.check_chair(reader, "sending the follow-up")
+    meetings.update_meeting(engine, reader, meeting.id, followup=text)
+    book = assemble(warehouse, engine, reader, meeting.id, instrument)
+    try:
+        return send_and_record(settings, engine, reader, book, text, via)
+    except (MailError, meetings.MeetingError) as exc:
+        raise SavedNotSent(f"{exc}") from None

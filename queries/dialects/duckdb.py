@@ -25,7 +25,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Engine
 
 from queries.dialects import WarehouseConfigError
-from queries.private_files import FILE_MODE, private_file, private_folder
+from access.private_files import FILE_MODE, private_file, private_folder
 
 PINNED_ENGINES = 8  # older versions' engines kept open at once (meetings pinned to them)
 VERSION_SUFFIX = re.compile(r"\.v(\d{6})$")

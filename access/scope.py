@@ -11,7 +11,7 @@ A scope with `small_cell_min` set hides every cell whose numerator or
 denominator is from 1 to `small_cell_min - 1`, and the cells from which such a
 cell could be worked out (the viewer role; see queries/disclosure.py).
 
-Sign-in (queries/access.py) decides which scope a person gets from their role;
+Sign-in (access/roles.py) decides which scope a person gets from their role;
 the query layer only ever reads inside it.
 """
 from __future__ import annotations
@@ -25,6 +25,14 @@ LEVELS = ("department", "bureau", "office", "unit", "worker")
 SCOPE_LEVELS = LEVELS[:-1]
 DEPARTMENT_ID = "all"
 SUPPRESSED = "suppressed"  # the status of a cell hidden from a reader because its numbers are small
+
+
+class ScorecardQueryError(ValueError):
+    """A request that cannot be answered as asked (a month, an indicator or an entity the data version does not have, a parameter that is not one); the message says what to ask instead."""
+
+
+class OutsideScope(ScorecardQueryError):
+    """A request for data outside the reader's scope."""
 
 
 class ScopeError(ValueError):

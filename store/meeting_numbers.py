@@ -4,7 +4,7 @@ record a closed meeting keeps of them.
 
 A meeting's numbers are read within its own entity's subtree (aggregates only), whoever opens it, so every
 attendee and the data book see the same thing: an office's trend has its bureau's line only at the bureau's
-meetings. Who may open the meeting at all is queries/meetings.py's rule (executives, managers of the
+meetings. Who may open the meeting at all is store/meetings.py's rule (executives, managers of the
 subtree, analysts), none of whom has small cells hidden.
 
 Suggestions, from the meeting month's scorecard (the entity and its children):
@@ -32,11 +32,11 @@ from io import StringIO
 import numpy as np
 import pandas as pd
 
-from queries.meetings import AgendaItem, Meeting, MeetingError
+from store.meetings import AgendaItem, Meeting, MeetingError
 from queries.performance import (DEFAULT_TREND_MONTHS, Entity, Heatmap, IndicatorAcross, Trend, child_level,
                                  entity_path, heatmap, indicator_across, path_ids, resolve_month, trend)
-from queries.scope import EntityRef, Scope
-from queries.scorecard import OutsideScope, _check_indicators
+from access.scope import EntityRef, OutsideScope, Scope
+from queries.scorecard import _check_indicators
 from queries.warehouse import Snapshot, Warehouse
 
 RECORD_FORMAT = 1

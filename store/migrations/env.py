@@ -1,7 +1,7 @@
-"""Alembic environment: migrations run on the engine that queries.store hands over."""
+"""Alembic environment: migrations run on the engine that store.db hands over."""
 from alembic import context
 
-from queries.store import metadata
+from store.db import metadata
 
 engine = context.config.attributes["engine"]
 with engine.begin() as connection:

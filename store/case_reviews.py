@@ -23,13 +23,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from queries import store
-from queries.access import Reader, reader_for
-from queries.reviews import ReviewError, load_selection
-from queries.scope import LEVELS, EntityRef, Scope
-from queries.scorecard import OutsideScope
-from queries.store import case_reviews, review_cases, review_selections, utcnow
-from queries.users import get_user
+from store import db
+from access.roles import Reader, reader_for
+from store.reviews import ReviewError, load_selection
+from access.scope import EntityRef, LEVELS, OutsideScope, Scope
+from store.db import case_reviews, review_cases, review_selections, utcnow
+from store.users import get_user
 from reviews.instrument import Findings, Instrument, check_answers, rollup
 
 ASSIGNED, IN_PROGRESS, COMPLETED = STATUSES = ("assigned", "in progress", "completed")
@@ -174,7 +173,7 @@ def open_reviews(engine: Engine, reader: Reader, selection_id: int, reviewer: st
         except IntegrityError:  # another assignment of the same cases won the race: this one is undone
             raise ReviewError(f"selection {selection_id}'s cases were assigned meanwhile: "
                               "`statboard reviews queue` lists them") from None
-        store.record_in(conn, reader.username, OPENED, {
+        db.record_in(conn, reader.username, OPENED, {
             "selection": selection_id, "entity": str(selection.entity), "reviewer": assignee,
             "due": f"{due:%Y-%m-%d}", "draws": [c.draw for c in cases], "via": via})
         ids = conn.execute(sa.select(case_reviews.c.id).where(
@@ -241,7 +240,7 @@ def _fill(engine: Engine, reader: Reader, review_id: int, answers, instrument: I
         if done.rowcount != 1:
             raise ReviewError(f"review {review_id} was completed meanwhile; a completed review is not changed")
         items = answers.get("items") or {}
-        store.record_in(conn, reader.username, COMPLETED_ACTION if complete else SAVED, {
+        db.record_in(conn, reader.username, COMPLETED_ACTION if complete else SAVED, {
             "review": review_id, "selection": review.selection_id, "draw": review.draw,
             "status": values["status"], "instrument": instrument.digest,
             "items_rated": sum(1 for a in items.values() if a.get("rating") is not None), "via": via})

@@ -17,10 +17,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine, make_url
 
-from queries.params import param_text, shown
-from queries.private_files import private_file, private_folder
+from access.params import param_text, shown
+from access.private_files import private_file, private_folder
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DETAIL_VALUE_MAX = 300  # characters of any one text an entry's detail keeps
 DETAIL_MAX = 2000       # characters of an entry's whole detail (JSON)
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -76,7 +76,7 @@ sessions = sa.Table(
     sa.Index("sessions_user", "user_id"),
 )
 
-# Cases drawn for review (queries/reviews.py): a selection, its cells, and every eligible case in draw order.
+# Cases drawn for review (store/reviews.py): a selection, its cells, and every eligible case in draw order.
 review_selections = sa.Table(
     "review_selections", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -130,7 +130,7 @@ review_cases = sa.Table(
 )
 
 
-# A picked case's review (queries/case_reviews.py): who reviews it, by when, and the answers, with the digest of
+# A picked case's review (store/case_reviews.py): who reviews it, by when, and the answers, with the digest of
 # the instrument they were checked against.
 case_reviews = sa.Table(
     "case_reviews", metadata,
@@ -155,7 +155,7 @@ case_reviews = sa.Table(
 )
 
 
-# Stat meetings (queries/meetings.py): a meeting of one entity on one data month, pinned to the data version it
+# Stat meetings (store/meetings.py): a meeting of one entity on one data month, pinned to the data version it
 # was prepared on; its agenda, the actions agreed at it and their dated updates.
 meetings = sa.Table(
     "meetings", metadata,

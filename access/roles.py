@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from queries.scope import Scope, ScopeError
-from queries.scorecard import OutsideScope
+from access.scope import OutsideScope, Scope, ScopeError
 
 ROLES = ("admin", "executive", "manager", "analyst", "viewer")
 ROLE_HELP = {

@@ -11,11 +11,11 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy.engine import Engine
 
-from queries import store
-from queries.access import Reader, reader_for
-from queries.scope import Scope
-from queries.scorecard import OutsideScope, report_months
-from queries.store import store_engine
+from store import db
+from access.roles import Reader, reader_for
+from access.scope import OutsideScope, Scope
+from queries.scorecard import report_months
+from store.db import store_engine
 from queries.warehouse import Warehouse
 from settings import Settings
 
@@ -100,9 +100,9 @@ def refused(exc: Exception, where: str) -> None:
         action = REFUSED_CROSS_SITE
         detail["cross_site"] = (f"the page was opened from a link on another site (Sec-Fetch-Site: "
                                 f"{opened_from}): not necessarily {actor}'s own doing")
-    now = store.utcnow()
+    now = db.utcnow()
     window = now.replace(minute=now.minute - now.minute % REFUSAL_WINDOW_MINUTES, second=0, microsecond=0)
-    written = store.count_entries(engine, (REFUSED, REFUSED_CROSS_SITE, REFUSED_LIMIT), window, actor=actor)
+    written = db.count_entries(engine, (REFUSED, REFUSED_CROSS_SITE, REFUSED_LIMIT), window, actor=actor)
     if written > REFUSALS_WRITTEN:
         return
     if written == REFUSALS_WRITTEN:
@@ -110,4 +110,4 @@ def refused(exc: Exception, where: str) -> None:
         until = window + timedelta(minutes=REFUSAL_WINDOW_MINUTES)
         detail["limit"] = (f"{REFUSALS_WRITTEN + 1} refusals of {actor} since {window:%H:%M} UTC: until "
                            f"{until:%H:%M} UTC, further ones are refused but not written")
-    store.record(engine, actor, action, detail, request.remote_addr)
+    db.record(engine, actor, action, detail, request.remote_addr)

@@ -1,7 +1,7 @@
 """Stat meetings in the app store: the meeting, its agenda, the actions agreed at it, and what carries over.
 
 A meeting belongs to an entity (the department, a bureau or an office) and a data month, and is pinned to
-the data version it was prepared on (`version_id`): its numbers (queries/meeting_numbers.py) are read from
+the data version it was prepared on (`version_id`): its numbers (store/meeting_numbers.py) are read from
 that version until someone moves it to newer data (`move_to_version`), and the loader keeps the versions
 open meetings are pinned to (`pinned_versions`). Closing a meeting freezes the numbers it showed in
 `record`, so a closed meeting reads the same after its version is gone.
@@ -30,12 +30,11 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from queries import store
-from queries.access import Reader
-from queries.scope import EntityRef, Scope
-from queries.scorecard import OutsideScope, ScorecardQueryError
-from queries.store import action_updates, actions, meeting_items, meeting_log, meetings, review_selections, utcnow
-from queries.text_rule import text_problem
+from store import db
+from access.roles import Reader
+from access.scope import EntityRef, OutsideScope, Scope, ScorecardQueryError
+from store.db import action_updates, actions, meeting_items, meeting_log, meetings, review_selections, utcnow
+from display.typed_text import text_problem
 
 OPEN, CLOSED = "open", "closed"
 ACTION_STATUSES = ("open", "done", "dropped")
@@ -303,7 +302,7 @@ def create_meeting(engine: Engine, reader: Reader, entity: EntityRef, entity_nam
                    title: str | None = None, attendees: str | tuple = "", via: str | None = None) -> Meeting:
     """A new open meeting of `entity` on `month`, pinned to data version `version_id`.
 
-    The caller has checked `entity` and `month` against that version (queries.meeting_numbers.prepare does);
+    The caller has checked `entity` and `month` against that version (store.meeting_numbers.prepare does);
     here the reader's scope must own the entity. `held_on` defaults to today; `title` to "<entity> Stat".
     """
     scope = meeting_scope(reader)
@@ -335,7 +334,7 @@ def create_meeting(engine: Engine, reader: Reader, entity: EntityRef, entity_nam
             attendees=json.dumps([{"name": a.name, "email": a.email} for a in people]), version_id=version_id,
             as_of=as_of, status=OPEN, highlights="", lessons="", next_steps="", created_at=now,
             created_by=reader.username, updated_at=now)).inserted_primary_key[0]
-        store.record_in(conn, reader.username, CREATED, {
+        db.record_in(conn, reader.username, CREATED, {
             "meeting": meeting_id, "entity": str(entity), "month": f"{month:%Y-%m}", "held_on": str(held_on),
             "version_id": version_id, "via": via})
         log_change(conn, meeting_id, reader.username, f"opened it on data version {version_id}"
@@ -431,7 +430,7 @@ def update_meeting(engine: Engine, reader: Reader, meeting_id: int, **changes) -
 
 
 def close_meeting(engine: Engine, reader: Reader, meeting_id: int, record: str, via: str | None = None) -> Meeting:
-    """Close an open meeting, keeping `record` (the frozen numbers it showed, queries.meeting_numbers.freeze):
+    """Close an open meeting, keeping `record` (the frozen numbers it showed, store.meeting_numbers.freeze):
     its agenda is then fixed, its pinned version no longer kept for it, and its actions carry over."""
     scope = meeting_scope(reader)
     load_meeting(engine, reader, meeting_id)  # one outside the reader's scope is refused as one that is not there
@@ -445,7 +444,7 @@ def close_meeting(engine: Engine, reader: Reader, meeting_id: int, record: str, 
             raise MeetingError(f"meeting {meeting_id} was closed meanwhile")
         opened = conn.execute(sa.select(sa.func.count()).select_from(actions).where(
             actions.c.meeting_id == row.id)).scalar()
-        store.record_in(conn, reader.username, CLOSED_ACTION, {
+        db.record_in(conn, reader.username, CLOSED_ACTION, {
             "meeting": row.id, "entity": f"{row.entity_level}:{row.entity_id}", "version_id": row.version_id,
             "actions_agreed": opened, "via": via})
         log_change(conn, row.id, reader.username, "closed it, keeping the numbers it showed")
@@ -455,7 +454,7 @@ def close_meeting(engine: Engine, reader: Reader, meeting_id: int, record: str, 
 def move_to_version(engine: Engine, reader: Reader, meeting_id: int, version_id: int, as_of: dt.date,
                     via: str | None = None, entity_name: str | None = None, entity_ids: dict | None = None) -> Meeting:
     """Pin an open meeting to a newer data version (someone chose to). The caller has checked the meeting's
-    month and agenda against that version (queries.meeting_numbers.prepare_move), and gives the entity's name and
+    month and agenda against that version (store.meeting_numbers.prepare_move), and gives the entity's name and
     ancestry there: an office may have moved to another bureau, and the meeting's scope moves with it (the reader
     must own the entity in the new version too)."""
     scope = meeting_scope(reader)
@@ -473,7 +472,7 @@ def move_to_version(engine: Engine, reader: Reader, meeting_id: int, version_id:
             moved["entity_name"] = entity_name[:300]
         conn.execute(meetings.update().where(meetings.c.id == row.id).values(
             version_id=version_id, as_of=as_of, updated_at=utcnow(), **moved))
-        store.record_in(conn, reader.username, MOVED, {"meeting": row.id, "from_version": row.version_id,
+        db.record_in(conn, reader.username, MOVED, {"meeting": row.id, "from_version": row.version_id,
                                                        "to_version": version_id, "via": via})
         log_change(conn, row.id, reader.username, f"moved it from data version {row.version_id} to {version_id}")
     return load_meeting(engine, reader, meeting_id)
@@ -481,7 +480,7 @@ def move_to_version(engine: Engine, reader: Reader, meeting_id: int, version_id:
 
 def record_export(engine: Engine, reader: Reader, meeting: Meeting, fmt: str, via: str | None = None) -> None:
     """Write a data book's export to the audit log (before it is handed over)."""
-    store.record(engine, reader.username, EXPORTED, {"meeting": meeting.id, "format": fmt,
+    db.record(engine, reader.username, EXPORTED, {"meeting": meeting.id, "format": fmt,
                                                       "version_id": meeting.version_id, "via": via})
 
 
@@ -522,7 +521,7 @@ def record_followup_sent(engine: Engine, reader: Reader, meeting: Meeting, recip
         detail["via"] = via
     with engine.begin() as conn:
         conn.execute(meetings.update().where(meetings.c.id == meeting.id).values(followup_sent_at=utcnow()))
-        store.record_in(conn, reader.username, FOLLOWUP_SENT, detail)
+        db.record_in(conn, reader.username, FOLLOWUP_SENT, detail)
         log_change(conn, meeting.id, reader.username,
                    f"sent the follow-up to {recipients} attendee{'' if recipients == 1 else 's'}")
 
@@ -565,7 +564,7 @@ def add_item(engine: Engine, reader: Reader, meeting_id: int, kind: str, *, indi
     """Add an item at the end of an open meeting's agenda.
 
     An indicator item's cell has been checked by the caller against the meeting's data version (inside the
-    meeting's entity: queries.meeting_numbers.check_cell); the same cell is not added twice. A reviews item
+    meeting's entity: store.meeting_numbers.check_cell); the same cell is not added twice. A reviews item
     names a saved selection the reader may see, of the meeting's entity or under it.
     """
     scope = meeting_scope(reader)
@@ -705,7 +704,7 @@ def _actions(conn, query) -> list[Action]:
 def add_action(engine: Engine, reader: Reader, meeting_id: int, what: str, owner: str, due, indicator_id: str,
                entity: EntityRef, entity_name: str) -> Action:
     """Agree an action at an open meeting: what, who owns it, by when, and the indicator and entity (checked by
-    the caller against the meeting's data version: queries.meeting_numbers.check_cell) it is meant to move."""
+    the caller against the meeting's data version: store.meeting_numbers.check_cell) it is meant to move."""
     scope = meeting_scope(reader)
     what = _text("what is to be done", what, WHAT_MAX, required=True)
     owner = _text("the owner", owner, OWNER_MAX, required=True, one_line=True)

@@ -34,9 +34,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from queries import store
-from queries.access import check_role
-from queries.store import sessions, sign_in_failures, users, utcnow
+from store import db
+from access.roles import check_role
+from store.db import sessions, sign_in_failures, users, utcnow
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 1024
@@ -146,7 +146,7 @@ def add_user(engine: Engine, username: str, role: str, scope: str | None, passwo
         conn.execute(users.insert().values(username=name, password_hash=hash_password(password), role=role,
                                            scope=scope, disabled=False, failed_sign_ins=0, created_at=now,
                                            updated_at=now))
-        store.record_in(conn, actor, "user-added", {"username": name, "role": role, "scope": scope})
+        db.record_in(conn, actor, "user-added", {"username": name, "role": role, "scope": scope})
     return get_user(engine, name)
 
 
@@ -157,7 +157,7 @@ def set_disabled(engine: Engine, username: str, disabled: bool, actor: str) -> U
         conn.execute(users.update().where(users.c.id == row.id).values(disabled=disabled, updated_at=utcnow()))
         if disabled:
             _revoke(conn, row.id)
-        store.record_in(conn, actor, "user-disabled" if disabled else "user-enabled", {"username": row.username})
+        db.record_in(conn, actor, "user-disabled" if disabled else "user-enabled", {"username": row.username})
     return get_user(engine, row.username)
 
 
@@ -169,7 +169,7 @@ def set_password(engine: Engine, username: str, password: str, actor: str) -> Us
         conn.execute(users.update().where(users.c.id == row.id).values(
             password_hash=hash_password(password), failed_sign_ins=0, locked_until=None, updated_at=utcnow()))
         _revoke(conn, row.id)
-        store.record_in(conn, actor, "password-set", {"username": row.username})
+        db.record_in(conn, actor, "password-set", {"username": row.username})
     return get_user(engine, row.username)
 
 
@@ -196,12 +196,12 @@ def authenticate(engine: Engine, username: str, password: str, remote_addr: str 
     matches = check_password_hash(row.password_hash if checked else _decoy_hash(), password or "")
     matches = matches and checked
     since = utcnow() - timedelta(minutes=LOCK_MINUTES)
-    too_often = matches and store.count_entries(engine, "sign-in", since, actor=user.username) >= SIGN_IN_LIMIT
+    too_often = matches and db.count_entries(engine, "sign-in", since, actor=user.username) >= SIGN_IN_LIMIT
     reason = refused_for = None
     with engine.begin() as conn:  # written whatever the outcome: the refusal is raised after the commit
         if user is None:
             # An unknown name is not written down: people type their password into the username box.
-            store.record_in(conn, "unknown user", "sign-in-failed", {"reason": "no such user"}, remote_addr)
+            db.record_in(conn, "unknown user", "sign-in-failed", {"reason": "no such user"}, remote_addr)
             reason = "no such user"
         elif not checked:
             current = conn.execute(sa.select(users.c.disabled, users.c.locked_until)
@@ -221,11 +221,11 @@ def authenticate(engine: Engine, username: str, password: str, remote_addr: str 
                     failed_sign_ins=0, locked_until=utcnow() + timedelta(minutes=LOCK_MINUTES)))
                 reason = f"wrong password; locked for {LOCK_MINUTES} minutes after {LOCK_AFTER} in a row"
         if user is not None and reason:
-            store.record_in(conn, user.username, "sign-in-failed", {"reason": reason}, remote_addr)
+            db.record_in(conn, user.username, "sign-in-failed", {"reason": reason}, remote_addr)
         elif user is not None and not refused_for:
             conn.execute(users.update().where(users.c.id == user.id).values(failed_sign_ins=0,
                                                                             last_sign_in_at=utcnow()))
-            store.record_in(conn, user.username, "sign-in", {}, remote_addr)
+            db.record_in(conn, user.username, "sign-in", {}, remote_addr)
     if checked and (matches or refused_for):  # not a wrong password: the slot it took goes back
         _give_back_account_slot(engine, user.id)
     if remote_addr and not reason:

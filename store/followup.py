@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from components.format import STATUS_STYLE, format_value
-from queries.meeting_book import Book
-from queries.meetings import OPEN, Action, AgendaItem
+from display.format import STATUS_STYLE, format_value
+from store.meeting_book import Book
+from store.meetings import OPEN, Action, AgendaItem
 
 NONE_RECORDED = "none recorded"
 RULE = "-"

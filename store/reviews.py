@@ -25,12 +25,11 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from queries import store
-from queries.scope import EntityRef, Scope
-from queries.scorecard import (OutsideScope, ScorecardQueryError, _check_entity, indicator_catalogue,
-                               members_behind_cell)
-from queries.store import review_cases, review_selection_cells, review_selections, utcnow
-from queries.text_rule import text_problem
+from store import db
+from access.scope import EntityRef, OutsideScope, Scope, ScorecardQueryError
+from queries.scorecard import _check_entity, indicator_catalogue, members_behind_cell
+from store.db import review_cases, review_selection_cells, review_selections, utcnow
+from display.typed_text import text_problem
 from queries.warehouse import Snapshot
 
 STRATIFY = ("unit", "worker", "met")
@@ -340,7 +339,7 @@ def _audit_detail(selection: Selection) -> dict:
 
 def record_draw(engine: Engine, selection: Selection, actor: str, via: str | None = None) -> None:
     """Write a draw that was shown but not saved (a dry run) to the audit log."""
-    store.record(engine, actor, DRAWN, dict(_audit_detail(selection), saved=False, via=via))
+    db.record(engine, actor, DRAWN, dict(_audit_detail(selection), saved=False, via=via))
 
 
 def save_selection(engine: Engine, selection: Selection, actor: str, via: str | None = None) -> Selection:
@@ -363,7 +362,7 @@ def save_selection(engine: Engine, selection: Selection, actor: str, via: str | 
                  "member_id": c.member_id, "child_id": c.child_id, "worker_id": c.worker_id,
                  "unit_id": c.unit_id, "met": c.met} for c in selection.cases])
         saved = replace(selection, id=selection_id, created_at=now, created_by=actor[:200])
-        store.record_in(conn, actor, DRAWN, dict(_audit_detail(saved), saved=True, via=via))
+        db.record_in(conn, actor, DRAWN, dict(_audit_detail(saved), saved=True, via=via))
     return load_selection(engine, scope=Scope.everything(), selection_id=selection_id)
 
 
@@ -443,8 +442,8 @@ def eliminate(engine: Engine, scope: Scope, selection_id: int, member_id: str, r
     now = utcnow()
     with engine.begin() as conn:
         # A review begun is work done: the case stays (an assigned one, not begun, may still go).
-        begun = conn.execute(sa.select(store.case_reviews.c.status).where(
-            store.case_reviews.c.case_id == case.id, store.case_reviews.c.status != "assigned")).scalar()
+        begun = conn.execute(sa.select(db.case_reviews.c.status).where(
+            db.case_reviews.c.case_id == case.id, db.case_reviews.c.status != "assigned")).scalar()
         if begun is not None:
             raise ReviewError(f"{member_id!r} has a review {begun}: a case whose review has begun is not eliminated")
         done = conn.execute(review_cases.update().where(review_cases.c.id == case.id,
@@ -467,7 +466,7 @@ def eliminate(engine: Engine, scope: Scope, selection_id: int, member_id: str, r
                                  .values(draw=replacement_draw, replaces=case.id))
             if taken.rowcount != 1:  # another elimination took it meanwhile: this one is undone
                 raise ReviewError(f"selection {selection_id} changed meanwhile: eliminate {member_id!r} again")
-        store.record_in(conn, actor, ELIMINATED, {
+        db.record_in(conn, actor, ELIMINATED, {
             "selection": selection_id, "draw": case.draw, "stratum": case.stratum, "reason": reason,
             "replacement_draw": replacement_draw, "via": via})
     after = {c.id: c for c in load_selection(engine, scope, selection_id).cases}

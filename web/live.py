@@ -15,7 +15,7 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, dcc, no_update
 from flask import has_app_context
 
-from queries.runtime import services
+from web.runtime import services
 
 DEFAULT_SECONDS = 60  # outside a request (Dash checking a layout): the settings' default
 

@@ -1,7 +1,7 @@
 """A meeting as one object: the record, its agenda, its numbers, its actions and its case reviews. The meeting
 page and the data book (databook/) are both drawn from a `Book`, so they cannot disagree.
 
-Case-review sections hold only masked ids (`components.members.mask_id`): a data book is handed round.
+Case-review sections hold only masked ids (`display.mask.mask_id`): a data book is handed round.
 """
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
-from components.members import mask_id
-from queries import meetings
-from queries.access import Reader
-from queries.case_reviews import selection_reviews
-from queries.meeting_numbers import MeetingNumbers, Numbers, numbers_for
-from queries.meetings import Action, AgendaItem, Meeting
-from queries.reviews import load_selection
+from display.mask import mask_id
+from store import meetings
+from access.roles import Reader
+from store.case_reviews import selection_reviews
+from store.meeting_numbers import MeetingNumbers, Numbers, numbers_for
+from store.meetings import Action, AgendaItem, Meeting
+from store.reviews import load_selection
 from queries.warehouse import Warehouse
 from reviews.instrument import Findings, Instrument, rollup
 
@@ -35,7 +35,7 @@ class Book:
     meeting: Meeting
     items: tuple[AgendaItem, ...]
     numbers: MeetingNumbers | None      # None: an open meeting whose data version is gone (see `source`)
-    source: str                         # pinned, record or gone (queries.meeting_numbers.Numbers)
+    source: str                         # pinned, record or gone (store.meeting_numbers.Numbers)
     newer: tuple[int, dt.date] | None   # the current data version, when newer than the meeting's
     carried: tuple[Action, ...]
     new: tuple[Action, ...]
