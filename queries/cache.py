@@ -38,32 +38,40 @@ from pathlib import Path
 
 from flask import current_app, has_app_context
 from flask_caching import Cache
+from flask_caching.backends import FileSystemCache, RedisCache
+
+from queries.cache_codec import Uncacheable, decode, encode
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 1                  # bump when what is cached changes shape: old entries are then never read
+SCHEMA = 2                  # bump when what is cached changes shape: old entries are then never read
 TIMEOUT_S = 7 * 24 * 3600   # an entry's life: a version is never changed, so only space limits it
 LOCK_WAIT_S = 30            # how long a miss waits for another's identical computation before doing its own
 LOCK_HOLD_S = 60            # a lock's life, should its holder die
 POLL_S = 0.02               # how often a waiting miss looks for the answer
 FILES_KEPT = 5000           # the filesystem cache's size, in entries
+LOCKS_KEPT_S = 3600         # a lock file unused this long is swept (at start, and then at most hourly)
 _MISSING = object()
 _last_warning = [0.0]
+_last_sweep = [0.0]
 
 
 def init_cache(app, settings) -> Cache:
     """Give the Flask `app` its cache, from `settings` (Redis at `cache_url`, else files in the instance)."""
     if settings.cache_url:
-        config = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_url,
+        config = {"CACHE_TYPE": "queries.cache.BytesRedisCache", "CACHE_REDIS_URL": settings.cache_url,
                   "CACHE_KEY_PREFIX": "statboard:", "CACHE_DEFAULT_TIMEOUT": TIMEOUT_S,
                   "CACHE_OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2}}
     else:
         folder = Path(settings.instance_dir) / "cache"
         folder.mkdir(parents=True, exist_ok=True)
-        config = {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(folder), "CACHE_DEFAULT_TIMEOUT": TIMEOUT_S,
+        config = {"CACHE_TYPE": "queries.cache.BytesFileSystemCache", "CACHE_DIR": str(folder),
+                  "CACHE_DEFAULT_TIMEOUT": TIMEOUT_S,
                   "CACHE_THRESHOLD": FILES_KEPT}
     cache = Cache(config=config)
     cache.init_app(app)
+    if not settings.cache_url:
+        sweep_locks(Path(f"{folder}-locks"))
     app.extensions["statboard_cache"] = cache
     return cache
 
@@ -163,14 +171,55 @@ def _get(cache: Cache, key: str):
     except Exception as exc:  # noqa: BLE001 - a cache that fails costs speed, never an answer
         _warn("read", exc)
         return _MISSING
-    return _MISSING if stored is None else stored[0]  # stored as a 1-tuple, so that None is an answer too
+    if stored is None:
+        return _MISSING
+    try:
+        return decode(stored)
+    except ValueError as exc:  # not written by us (or by another release's codec): computed afresh
+        _warn("read", exc)
+        return _MISSING
 
 
 def _set(cache: Cache, key: str, value) -> None:
     try:
-        cache.set(key, (value,))
+        cache.set(key, encode(value))
+    except Uncacheable as exc:
+        log.debug("not cached: %s", exc)
     except Exception as exc:  # noqa: BLE001
         _warn("write", exc)
+
+
+class BytesOnly:
+    """The cache backends' serializer: what Statboard stores is already bytes (queries/cache_codec.py), so it is
+    written and read as it is, and nothing read from a shared Redis or the instance's files is unpickled
+    (cachelib's own serializers pickle). The one other thing a backend stores, the file cache's count of its
+    entries, is a whole number, written as `#` and its digits."""
+
+    def dumps(self, value) -> bytes:
+        if type(value) is int:
+            return b"#%d" % value
+        if not isinstance(value, bytes):
+            raise TypeError("the shared cache stores bytes only")
+        return value
+
+    def loads(self, value: bytes | None):
+        if value is not None and value.startswith(b"#") and value[1:].isdigit():
+            return int(value[1:])
+        return value
+
+    def dump(self, value, f) -> None:
+        f.write(self.dumps(value))
+
+    def load(self, f):
+        return self.loads(f.read())
+
+
+class BytesRedisCache(RedisCache):
+    serializer = BytesOnly()
+
+
+class BytesFileSystemCache(FileSystemCache):
+    serializer = BytesOnly()
 
 
 def _warn(what: str, exc: Exception) -> None:
@@ -207,6 +256,8 @@ def _single_flight(cache: Cache, key: str):
         return
     # Beside the cache's folder, not in it: the cache clears its folder of files.
     path = Path(f"{folder}-locks") / f"{key.split(':')[-1][:32]}.lock"
+    if time.monotonic() - _last_sweep[0] > LOCKS_KEPT_S:
+        sweep_locks(path.parent)
     try:
         path.parent.mkdir(exist_ok=True)
         handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -219,6 +270,8 @@ def _single_flight(cache: Cache, key: str):
         while True:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                with contextlib.suppress(OSError):
+                    os.utime(handle)  # used now: the sweep leaves it
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
@@ -227,3 +280,33 @@ def _single_flight(cache: Cache, key: str):
         yield
     finally:
         os.close(handle)  # closing releases the lock
+
+
+def sweep_locks(folder: Path, unused_for_s: float = LOCKS_KEPT_S) -> int:
+    """Remove the lock files in `folder` that no one has used for `unused_for_s` and no one holds; how many.
+
+    One file is made per question per data version, so without this they would pile up for ever. A file is
+    removed only while this process holds its lock: one that another process holds stays (removing it would let
+    a third take a second lock on a new file of the same name). A process that opened a file just before it
+    went computes without the lock: the same answer twice, never a wrong one.
+    """
+    _last_sweep[0] = time.monotonic()
+    removed, now = 0, time.time()
+    try:
+        candidates = [p for p in folder.glob("*.lock") if now - p.stat().st_mtime > unused_for_s]
+    except OSError:
+        return 0
+    for path in candidates:
+        try:
+            handle = os.open(path, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            path.unlink()
+            removed += 1
+        except OSError:  # held by another process (BlockingIOError), or gone already
+            pass
+        finally:
+            os.close(handle)
+    return removed

@@ -18,9 +18,8 @@ from demodata.generate import generate
 from loader.load import load_extract
 from queries import cache as C
 from queries.performance import MAX_HEATMAP_ROWS, heatmap, indicator_across, story, trend
-from queries.runtime import services
-from queries.scope import EntityRef, Scope
-from queries.scorecard import OutsideScope
+from web.runtime import services
+from access.scope import EntityRef, OutsideScope, Scope
 from queries.warehouse import Warehouse
 from tests.web import make_app
 
@@ -239,3 +238,93 @@ def test_values_that_print_alike_are_different_keys():
     """A date and the text of that date, a ref and a dict with its fields: never the same key part."""
     assert C._plain(dt.date(2026, 10, 1)) != C._plain("2026-10-01")
     assert C._plain(EntityRef("office", "O001")) != C._plain({"level": "office", "entity_id": "O001"})
+
+
+def test_lock_files_unused_for_an_hour_and_held_by_no_one_are_swept(tmp_path):
+    import fcntl
+    import os
+    import time
+    folder = tmp_path / "cache-locks"
+    folder.mkdir()
+    old = time.time() - C.LOCKS_KEPT_S - 60
+    for name in ("old.lock", "held.lock", "recent.lock"):
+        (folder / name).touch()
+    for name in ("old.lock", "held.lock"):
+        os.utime(folder / name, (old, old))
+    holder = os.open(folder / "held.lock", os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # another process computing: its lock stays
+    try:
+        assert C.sweep_locks(folder) == 1
+    finally:
+        os.close(holder)
+    assert sorted(p.name for p in folder.iterdir()) == ["held.lock", "recent.lock"]
+
+
+def _equal(a, b) -> bool:
+    """Two answers alike to the last dtype: frames and series as pandas compares them, dataclasses by field."""
+    import dataclasses
+    import math
+    if isinstance(a, pd.DataFrame):
+        return isinstance(b, pd.DataFrame) and a.equals(b) and list(a.dtypes) == list(b.dtypes) \
+            and list(a.index) == list(b.index)
+    if isinstance(a, pd.Series):
+        return isinstance(b, pd.Series) and a.equals(b) and a.name == b.name and list(a.index) == list(b.index)
+    if dataclasses.is_dataclass(a):
+        return type(a) is type(b) and all(_equal(getattr(a, f.name), getattr(b, f.name))
+                                          for f in dataclasses.fields(a))
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    if isinstance(a, float) and math.isnan(a):
+        return isinstance(b, float) and math.isnan(b)
+    return type(a) is type(b) and a == b
+
+
+def test_every_answer_is_kept_as_json_and_arrow_and_read_back_exactly(demo_snapshot):
+    from components.links import ScorecardView
+    from components.scorecard_table import scorecard_table
+    from queries.cache_codec import decode, encode
+    month = dt.date(2026, 9, 1)
+    office = EntityRef("office", "O001")
+    shown = heatmap.uncached(demo_snapshot, EXECUTIVE, month)
+    answers = [shown, heatmap.uncached(demo_snapshot, VIEWER, month, EntityRef("bureau", "B01"), "unit"),
+               indicator_across.uncached(demo_snapshot, EXECUTIVE, "reentry", month),
+               trend.uncached(demo_snapshot, ALDER, "timely_response_immediate", office),
+               story.uncached(demo_snapshot, EXECUTIVE, office, month),
+               scorecard_table(shown, ScorecardView(month))]
+    for answer in answers:
+        kept = encode(answer)
+        assert b"pickle" not in kept and not kept.startswith(b"\x80")  # zlib'd JSON, never a pickle
+        assert _equal(decode(kept), answer), type(answer).__name__
+
+
+class _Planted:
+    """What an attacker who can write to the cache would plant: unpickling it touches `marker`."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+def test_nothing_planted_in_the_cache_is_unpickled_and_the_answer_is_still_right(app, tmp_path):
+    import pickle
+    marker = tmp_path / "unpickled"
+    with app.server.app_context():
+        snapshot = services().warehouse.snapshot()
+        key = C.cache_key(snapshot, EXECUTIVE, "heatmap",
+                          {"month": None, "parent": None, "level": None, "tier": None, "sort": None,
+                           "depends": {"max_rows": MAX_HEATMAP_ROWS}})
+        backend = app.server.extensions["statboard_cache"].cache
+        payload = pickle.dumps(_Planted(marker))
+        if app.kind == "redis":  # as cachelib's own serializer writes an object: "!" and a pickle
+            backend._write_client.set(backend._get_prefix() + key, b"!" + payload)
+        else:  # as cachelib's file cache writes one: the expiry, then a pickle
+            import struct
+            with open(backend._get_filename(key), "wb") as f:
+                f.write(struct.pack("I", int(time.time()) + 3600) + payload)
+    got = _ask(app, heatmap, EXECUTIVE, None)
+    assert not marker.exists()
+    _same(got, _uncached(app, heatmap, EXECUTIVE, None))
