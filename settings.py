@@ -5,11 +5,13 @@ Every setting is documented in README.md ("Configuration"); a test checks that.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field, fields, replace
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEV_SECRET_KEY = "statboard-development-key-not-for-production"
 
@@ -33,6 +35,7 @@ ENVIRONMENT = {
     "mail_from": "STATBOARD_MAIL_FROM",
     "live_seconds": "STATBOARD_LIVE_SECONDS",
     "server_timing": "STATBOARD_SERVER_TIMING",
+    "timezone": "STATBOARD_TIMEZONE",
 }
 ENVIRONMENTS = ("production", "development")
 MIN_SECRET_LENGTH = 32
@@ -112,6 +115,12 @@ class Settings:
     mail_from: str = DEFAULT_MAIL_FROM
     live_seconds: float = 60.0          # how often an open scorecard or home page checks for a new data version
     server_timing: bool = False         # a Server-Timing header (warehouse and total ms) on each answer: benchmarks
+    timezone: str = "UTC"               # the agency's: its days (a meeting's, what is due today) are its own
+
+    def today(self) -> dt.date:
+        """The agency's date now, in its time zone: a meeting held this morning in Los Angeles is not held
+        tomorrow because the server keeps UTC."""
+        return dt.datetime.now(ZoneInfo(self.timezone)).date()
 
     @property
     def smtp(self) -> SmtpServer | None:
@@ -178,6 +187,8 @@ class Settings:
                 given[name] = text in TRUE
         if given.get("environment", "production") not in ENVIRONMENTS:
             raise SettingsError(f"STATBOARD_ENV must be {' or '.join(ENVIRONMENTS)}, not {given['environment']!r}")
+        if "timezone" in given:
+            given["timezone"] = _timezone(given["timezone"])
         if given.get("smtp_url"):
             smtp_server(given["smtp_url"])
         if "mail_from" in given:
@@ -186,6 +197,16 @@ class Settings:
             if given.get(name) is not None:
                 given[name] = Path(given[name])
         return replace(settings, **given)
+
+
+def _timezone(value) -> str:
+    name = str(value).strip()
+    try:
+        ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise SettingsError(f"STATBOARD_TIMEZONE must be a time zone's IANA name, such as America/Los_Angeles or "
+                            f"America/Chicago, not {str(value)[:60]!r}") from None
+    return name
 
 
 def _mail_from(value) -> str:

@@ -63,7 +63,7 @@ def _summary(snapshot, reader, scope):
         card = heatmap(snapshot, scope, None, scope.root)
     except ScorecardQueryError:  # no complete month yet, or a worker-level scope: the table below still shows
         return None
-    today = dt.date.today()
+    today = services().settings.today()
     version = snapshot.version
     raised = suggestions(MeetingNumbers(version.version_id, version.as_of, card.month, card, {}), [])
     due = actions_due(services().store, reader, today + dt.timedelta(days=DUE_DAYS))

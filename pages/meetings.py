@@ -3,7 +3,6 @@
 A new meeting is prepared on the current data version and pinned to it; its agenda starts from the
 scorecard's suggestions and the actions still open from the last meeting of the same entity.
 """
-import datetime as dt
 
 import dash
 import dash_bootstrap_components as dbc
@@ -34,6 +33,14 @@ NEW_SAID = "meeting-new-said"
 NEW_GO = "meeting-new-go"
 
 
+def _today() -> str | None:
+    """The agency's day, as the new meeting's date (none while Dash checks the layout, outside a request)."""
+    try:
+        return f"{services().settings.today():%Y-%m-%d}"
+    except RuntimeError:
+        return None
+
+
 def layout(**query):
     """The frame; `show_meetings` fills it."""
     return html.Div([
@@ -51,7 +58,7 @@ def layout(**query):
                 dbc.Col([dbc.Label("Data month", html_for=NEW_MONTH), dcc.Dropdown(id=NEW_MONTH, clearable=False)],
                         md=2),
                 dbc.Col([dbc.Label("Meeting date (YYYY-MM-DD)", html_for=NEW_DATE),
-                         dbc.Input(id=NEW_DATE, type="text", value=f"{dt.date.today():%Y-%m-%d}")], md=2),
+                         dbc.Input(id=NEW_DATE, type="text", value=_today())], md=2),
                 dbc.Col([dbc.Label("Title (optional)", html_for=NEW_TITLE),
                          dbc.Input(id=NEW_TITLE, type="text", maxLength=300)], md=4),
             ], className="g-3"),
@@ -138,7 +145,8 @@ def create(clicks, entity, month, held_on, title, attendees):
         name, ids, when = prepare(snapshot, scope, ref, parse_month(month_text))
         made = meetings.create_meeting(services().store, reader, ref, name, ids, when, snapshot.version.version_id,
                                        snapshot.version.as_of, held_on or None, title if isinstance(title, str) else "",
-                                       attendees if isinstance(attendees, str) else "", via="page")
+                                       attendees if isinstance(attendees, str) else "", via="page",
+                                       today=services().settings.today())
     except (ViewError, ScorecardQueryError) as exc:
         refused(exc, "/meetings (new)")
         return message(f"{exc}.", heading="No meeting was prepared"), no_update

@@ -299,11 +299,13 @@ def _meeting(row) -> Meeting:
 
 def create_meeting(engine: Engine, reader: Reader, entity: EntityRef, entity_name: str, entity_ids: dict,
                    month: dt.date, version_id: int, as_of: dt.date, held_on: dt.date | str | None = None,
-                   title: str | None = None, attendees: str | tuple = "", via: str | None = None) -> Meeting:
+                   title: str | None = None, attendees: str | tuple = "", via: str | None = None,
+                   today: dt.date | None = None) -> Meeting:
     """A new open meeting of `entity` on `month`, pinned to data version `version_id`.
 
     The caller has checked `entity` and `month` against that version (store.meeting_numbers.prepare does);
-    here the reader's scope must own the entity. `held_on` defaults to today; `title` to "<entity> Stat".
+    here the reader's scope must own the entity. `held_on` defaults to `today`, the agency's day (Settings.today:
+    the page and the command line pass it; UTC's without it); `title` to "<entity> Stat".
     """
     scope = meeting_scope(reader)
     if entity.level not in MEETING_LEVELS:
@@ -312,7 +314,7 @@ def create_meeting(engine: Engine, reader: Reader, entity: EntityRef, entity_nam
     if not scope.owns(entity, entity_ids):
         raise OutsideScope(f"{entity} is outside what you may see ({scope.describe()}); hold meetings for "
                            f"{scope} or a part of it")
-    held_on = _day("the meeting's date", held_on) if held_on else dt.date.today()
+    held_on = _day("the meeting's date", held_on) if held_on else (today or utcnow().date())
     title = _text("the title", title, TITLE_MAX, one_line=True) or f"{entity_name[:TITLE_MAX - 30]} Stat, {month:%B %Y}"
     people = parse_attendees(attendees) if isinstance(attendees, str) else tuple(attendees)
     now = utcnow()

@@ -95,3 +95,30 @@ def test_databook_refuses_in_one_line(cli, tmp_path, args, reason):
     assert reason in result.stderr
     assert not db.audit_entries(cli.engine, None, action="meeting-exported")
     assert not list(tmp_path.glob("**/b.pdf"))
+
+
+def test_a_meeting_without_a_date_is_held_on_the_agencys_day_not_the_servers(cli, monkeypatch):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from store import meetings as M
+    from access.roles import reader_for
+    days = {}
+    # UTC+14 and UTC-11: 25 hours apart, so never the same day, and at most one of them is the server's (UTC)
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        monkeypatch.setenv("STATBOARD_TIMEZONE", zone)
+        made = cli("meetings", "new", "--entity", "bureau:B01", "--month", "2026-10", "--title", zone)
+        assert made.exit_code == 0, made.stderr
+        days[zone] = M.load_meeting(cli.engine, reader_for("x", "executive", None), int(made.stdout)).held_on
+        assert days[zone] == dt.datetime.now(ZoneInfo(zone)).date()
+    assert days["Pacific/Kiritimati"] != days["Pacific/Pago_Pago"]
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "Europe/Nowhere", "../etc/passwd", ""])
+def test_an_unknown_time_zone_is_refused_naming_the_setting(cli, monkeypatch, zone):
+    from settings import Settings, SettingsError
+    if not zone:
+        assert Settings.from_env(environ={"STATBOARD_TIMEZONE": zone}).timezone == "UTC"  # unset: UTC
+        return
+    with pytest.raises(SettingsError, match="STATBOARD_TIMEZONE must be a time zone's IANA name"):
+        Settings.from_env(environ={"STATBOARD_TIMEZONE": zone})

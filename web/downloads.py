@@ -127,7 +127,7 @@ def audit_download():
         entries = db.audit_entries(services().store, None, **db.audit_filter(**p))
         db.record(services().store, reader.username, "audit-exported",
                      {k: v for k, v in p.items() if v} | {"rows": len(entries)}, request.remote_addr)
-        return _csv(audit_csv(entries), f"audit-{dt.date.today():%Y-%m-%d}.csv")
+        return _csv(audit_csv(entries), f"audit-{services().settings.today():%Y-%m-%d}.csv")
     return _answer("/export/audit.csv", make)
 
 
