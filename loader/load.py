@@ -49,7 +49,7 @@ class ExtractNotFound(Exception):
 
 
 def load_extract(directory: Path, warehouse: Warehouse, cap_per_table: int = 50,
-                 catalogue: Catalogue | None = None, keep_versions=()) -> LoadResult:
+                 catalogue: Catalogue | None = None, keep_versions=(), after_version: int = 0) -> LoadResult:
     """Validate `directory`, compute its indicators, and publish it as the warehouse's new current version.
 
     The indicators are those of `catalogue` (default: the default catalogue file), computed
@@ -58,7 +58,9 @@ def load_extract(directory: Path, warehouse: Warehouse, cap_per_table: int = 50,
     Raises LoadRefused (with the full report) when the extract breaks the contract,
     ExtractNotFound for a wrong path; any other error also leaves the warehouse unchanged.
     Versions in `keep_versions` (those open Stat meetings are pinned to) are kept; of the rest, only the
-    version this load replaces is.
+    version this load replaces is. The new version's number is above the warehouse's current one and above
+    `after_version` (the highest the app store has seen): a warehouse built again from nothing starts there, so
+    no meeting or selection pinned to a number ever finds other data under it.
     """
     started = datetime.now(timezone.utc)
     # The extract's dates are local clock dates: so is the day of the load they are checked against.
@@ -72,7 +74,7 @@ def load_extract(directory: Path, warehouse: Warehouse, cap_per_table: int = 50,
     manifest = read_manifest(directory, report)
     tables = read_extract(directory, report)
     # Everything the load writes (staging file, write-ahead log, lock, the new version) is private.
-    with _terminate_as_interrupt(), private_umask(), warehouse.backend.begin_load(keep_versions) as target:
+    with _terminate_as_interrupt(), private_umask(), warehouse.backend.begin_load(keep_versions, after_version) as target:
         previous = warehouse.snapshot()
         history = previous.history() if previous is not None else []
         con = quiet(duckdb.connect(str(target.staging_path)))

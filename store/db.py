@@ -283,6 +283,17 @@ def upgrade(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
+def highest_version_seen(engine: Engine) -> int:
+    """The highest warehouse data version the app store has seen: a meeting or a selection pinned to it, or a load
+    written to the audit log (0 for none). A load numbers its version above it."""
+    with engine.connect() as conn:
+        pinned = [conn.execute(sa.select(sa.func.max(table.c.version_id))).scalar() or 0
+                  for table in (meetings, review_selections)]
+        loads = [json.loads(detail).get("version_id") for (detail,) in
+                 conn.execute(sa.select(audit_log.c.detail).where(audit_log.c.action == "load"))]
+    return max(pinned + [v for v in loads if isinstance(v, int)])
+
+
 def record(engine: Engine, actor: str, action: str, detail: dict, remote_addr: str | None = None) -> None:
     """Append one entry to the audit log."""
     with engine.begin() as conn:

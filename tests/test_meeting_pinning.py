@@ -7,6 +7,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from demodata.generate import generate
 from loader.load import load_extract
@@ -251,3 +252,35 @@ def test_a_warehouse_built_again_is_not_read_as_the_meetings_data(tmp_path, refr
         assert (numbers.numbers, numbers.source) == (None, "gone")
     finally:
         rebuilt.dispose()
+
+
+@pytest.mark.parametrize("kind", ["duckdb", "postgresql"])
+def test_a_warehouse_rebuilt_from_nothing_never_reuses_a_version_number_the_store_has_seen(run, tmp_path, refreshes,
+                                                                                          kind, request, monkeypatch):
+    """A pinned meeting must never silently point at other data: after the warehouse is lost and loaded again,
+    `statboard load` numbers the new version above every version the app store has seen."""
+    instance = tmp_path / "instance"
+    url = (f"duckdb:///{instance / 'warehouse.duckdb'}" if kind == "duckdb"
+           else request.getfixturevalue("postgres_url"))
+    monkeypatch.setenv("STATBOARD_WAREHOUSE_URL", url)
+    assert run("load", refreshes[1]).stdout.startswith("loaded data version 1:")
+    engine = db.store_engine(f"sqlite:///{instance / 'statboard.db'}")
+    warehouse = Warehouse(url)
+    meeting, items, _ = open_meeting_on_current(warehouse, engine, EXEC)
+    assert meeting.version_id == 1
+    warehouse.dispose()
+    if kind == "duckdb":
+        for path in instance.glob("warehouse.duckdb*"):
+            path.unlink()
+    else:
+        with sa.create_engine(url).begin() as conn:
+            for (schema,) in conn.execute(sa.text("select schema_name from information_schema.schemata "
+                                                  "where schema_name like 'statboard%'")).all():
+                conn.execute(sa.text(f'drop schema "{schema}" cascade'))
+    again = run("load", refreshes[2])
+    assert again.exit_code == 0 and again.stdout.startswith("loaded data version 2:"), again.output
+    rebuilt = Warehouse(url)
+    assert rebuilt.snapshot().version.version_id == 2
+    assert N.numbers_for(rebuilt, meeting, items, None).source == "gone"  # not version 1's number reused
+    rebuilt.dispose()
+    engine.dispose()

@@ -132,7 +132,7 @@ class Backend:
         return found
 
     @contextlib.contextmanager
-    def begin_load(self, keep_versions=()):
+    def begin_load(self, keep_versions=(), after: int = 0):
         """Lock, then yield the new version's `LoadTarget`; after it is published, remove the versions other
         than the new one, the one it replaced and `keep_versions` (those open meetings are pinned to)."""
         private_folder(self.link.parent)
@@ -157,7 +157,7 @@ class Backend:
             for number, path in versions.items():
                 if current is None or number > _number(current):
                     _remove_version(path)
-            new_id = max([_number(current)] if current else [0]) + 1
+            new_id = max(_number(current) if current else 0, after) + 1
             staging = self.link.with_name(f"{self.link.name}.v{new_id:06d}")
             target = LoadTarget(staging, new_id, self.link)
             try:

@@ -168,7 +168,7 @@ class Backend:
         return {int(m.group(1)): m.group(0) for m in map(VERSION_SCHEMA.match, names) if m}
 
     @contextlib.contextmanager
-    def begin_load(self, keep_versions=()):
+    def begin_load(self, keep_versions=(), after: int = 0):
         """Lock, then yield the new version's `LoadTarget`; after it is published, drop the versions other
         than the new one, the one it replaced and `keep_versions` (those open meetings are pinned to)."""
         with self.engine.connect() as lock_conn:
@@ -179,12 +179,12 @@ class Backend:
                     f"another load into {self.url.render_as_string(hide_password=True)} is running; "
                     "wait for it to finish")
             try:
-                yield from self._load(lock_conn, {int(v) for v in keep_versions})
+                yield from self._load(lock_conn, {int(v) for v in keep_versions}, after)
             finally:
                 lock_conn.execute(text("select pg_advisory_unlock(:k)"), {"k": LOAD_LOCK_KEY})
                 lock_conn.commit()
 
-    def _load(self, conn: Connection, pinned: set[int]):
+    def _load(self, conn: Connection, pinned: set[int], after: int = 0):
         with self.engine.begin() as c:
             c.execute(text(f"create schema if not exists {POINTER_SCHEMA}"))
             c.execute(text(f"create table if not exists {POINTER_SCHEMA}.current ("
@@ -200,7 +200,7 @@ class Backend:
                 if number > current_id:
                     c.execute(text(f"drop schema {name} cascade"))
         with tempfile.TemporaryDirectory(prefix="statboard-load-") as tmp:
-            target = LoadTarget(Path(tmp) / "staging.duckdb", current_id + 1, self.engine)
+            target = LoadTarget(Path(tmp) / "staging.duckdb", max(current_id, after) + 1, self.engine)
             yield target
         if target._published:
             keep = {current_id, target.version_id} | pinned
