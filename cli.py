@@ -110,8 +110,10 @@ def load(directory: Path):
     from store.meetings import pinned_versions
     warehouse = Warehouse(settings.warehouse_url)
     try:
-        # The versions open Stat meetings are pinned to are kept, whatever loads land after them.
-        result = load_extract(directory, warehouse, catalogue=catalogue, keep_versions=pinned_versions(engine))
+        # The versions open Stat meetings are pinned to are kept, whatever loads land after them; and no number
+        # the store has seen is given to other data.
+        result = load_extract(directory, warehouse, catalogue=catalogue, keep_versions=pinned_versions(engine),
+                              after_version=db.highest_version_seen(engine))
     finally:
         warehouse.dispose()
     db.record(engine, _cli_actor(), "load",
@@ -716,7 +718,8 @@ def meetings_new(entity, month, title, held_on, attendees, by):
     people = meetings.parse_attendees("\n".join(attendees)) if attendees else ""
     meeting = _refused_if_outside(engine, reader.username, "statboard meetings new", via, lambda: (
         meetings.create_meeting(engine, reader, where, name, ancestry, when, snapshot.version.version_id,
-                                snapshot.version.as_of, held_on, title, people, via=via)))
+                                snapshot.version.as_of, held_on, title, people, via=via,
+                                today=Settings.from_env().today())))
     click.echo(meeting.id)
     click.echo(f"opened meeting {meeting.id}: {meeting.title}, {meeting.held_on}, on data version "
                f"{meeting.version_id} (as of {meeting.as_of})", err=True)

@@ -10,12 +10,11 @@ so a standard is compared exactly as it is written.
 """
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from editable import toml_file
 from measures.definitions import RULES
 
 DEFAULT_PATH = Path(__file__).with_name("indicators.toml")
@@ -25,7 +24,6 @@ DIRECTIONS = ("higher", "lower")
 FIELDS = ("id", "name", "tier", "domain", "kind", "direction", "green", "yellow", "min_n", "scale",
           "definition", "why", "questions")
 TOP_LEVEL = ("version", "indicator")
-ENTRY_HEADER = re.compile(r"^\s*\[\[\s*indicator\s*\]\]")
 
 
 @dataclass(frozen=True)
@@ -69,53 +67,31 @@ class Catalogue:
         raise KeyError(indicator_id)
 
 
-class CatalogueError(Exception):
+class CatalogueError(toml_file.FileProblems):
     """The catalogue file cannot be used; `problems` lists every reason, each naming file and entry."""
-
-    def __init__(self, path: Path, problems: list[str]):
-        self.path = path
-        self.problems = problems
-        super().__init__("\n".join(problems + [self.summary]))
-
-    @property
-    def summary(self) -> str:
-        return (f"the indicator catalogue {self.path} has {len(self.problems)} problem(s); "
-                "nothing was loaded. Fix it (`statboard indicators check FILE`) and try again.")
+    what = "the indicator catalogue"
+    check = "nothing was loaded. Fix it (`statboard indicators check FILE`) and try again."
 
 
 def load_catalogue(path: Path | str | None = None) -> Catalogue:
     """Read and validate a catalogue file (the default one when `path` is None)."""
     path = Path(path) if path is not None else DEFAULT_PATH
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CatalogueError(path, [f"{path}: no such file (STATBOARD_CATALOGUE names the catalogue; "
-                                    f"the default is {DEFAULT_PATH})"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogueError(path, [f"{path}: cannot be read: {exc}"]) from None
-    try:
-        document = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogueError(path, [f"{path}: not valid TOML: {exc}"]) from None
+    _data, text, document = toml_file.read(path, DEFAULT_PATH, "STATBOARD_CATALOGUE", CatalogueError,
+                                           parse_float=Decimal)
     return _validate(path, text, document)
 
 
 def _validate(path: Path, text: str, document: dict) -> Catalogue:
-    problems: list[str] = []
-    for key in document:
-        if key not in TOP_LEVEL:
-            problems.append(f"{path}: unknown top-level key {key!r}; allowed: {', '.join(TOP_LEVEL)}")
-    if document.get("version", 1) != 1:
-        problems.append(f"{path}: version {document['version']!r} is not supported; this Statboard reads version 1")
+    problems = toml_file.top_level_problems(path, document, TOP_LEVEL)
     entries = document.get("indicator")
     if not isinstance(entries, list) or not entries:
         problems.append(f"{path}: no [[indicator]] entries")
         raise CatalogueError(path, problems)
-    lines = [n for n, line in enumerate(text.splitlines(), start=1) if ENTRY_HEADER.match(line)]
+    lines = toml_file.entry_lines(text, "indicator")
     seen: dict[str, int] = {}
     indicators = []
     for position, entry in enumerate(entries):
-        line = lines[position] if len(lines) == len(entries) else None
+        line = toml_file.entry_line(lines, entries, position)
         where = f"{path}, line {line}" if line else f"{path}, entry {position + 1}"
         if not isinstance(entry, dict):
             problems.append(f"{where}: an entry must be a table of fields")

@@ -14,13 +14,13 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from display.typed_text import text_problem
+from editable import toml_file
 
 DEFAULT_PATH = Path(__file__).with_name("instrument.toml")
 STRENGTH, ANI, NA = RATING_IDS = ("strength", "ani", "na")
@@ -33,9 +33,8 @@ ITEM_FIELDS = ("id", "number", "name", "question", "guidance", "ratings")
 THEME_FIELDS = ("id", "name", "description")
 QUESTION_FIELDS = ("id", "name", "prompt", "required")
 IDENT = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-HEADERS = {section: re.compile(rf"^\s*\[\[\s*{pattern}\s*\]\]") for section, pattern in (
-    ("rating", "rating"), ("outcome", "outcome"), ("item", r"outcome\s*\.\s*item"),
-    ("theme", "theme"), ("question", "question"))}
+SECTIONS = {"rating": "rating", "outcome": "outcome", "item": "outcome.item", "theme": "theme",
+            "question": "question"}  # each entry's kind, and the [[header]] it is written under
 ANSWER_KEYS = ("items", "themes", "questions")
 ITEM_ANSWER_KEYS = ("rating", "rationale")
 # A review's text is kept in the app store and shown to others: bounded, and as display/typed_text.py allows
@@ -118,35 +117,16 @@ class Instrument:
         raise KeyError(rating_id)
 
 
-class InstrumentError(Exception):
+class InstrumentError(toml_file.FileProblems):
     """The instrument file cannot be used; `problems` lists every reason, each naming file and entry."""
-
-    def __init__(self, path: Path, problems: list[str]):
-        self.path = path
-        self.problems = problems
-        super().__init__("\n".join(problems + [self.summary]))
-
-    @property
-    def summary(self) -> str:
-        return (f"the review instrument {self.path} has {len(self.problems)} problem(s); nothing was loaded. "
-                "Fix it (`python -m reviews.instrument FILE` checks a copy) and try again.")
+    what = "the review instrument"
+    check = "nothing was loaded. Fix it (`python -m reviews.instrument FILE` checks a copy) and try again."
 
 
 def load_instrument(path: Path | str | None = None) -> Instrument:
     """Read and validate an instrument file (the default one when `path` is None)."""
     path = Path(path) if path is not None else DEFAULT_PATH
-    try:
-        data = path.read_bytes()
-        text = data.decode("utf-8")
-    except FileNotFoundError:
-        raise InstrumentError(path, [f"{path}: no such file (STATBOARD_INSTRUMENT names the review instrument; "
-                                     f"the default is {DEFAULT_PATH})"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InstrumentError(path, [f"{path}: cannot be read: {exc}"]) from None
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InstrumentError(path, [f"{path}: not valid TOML: {exc}"]) from None
+    data, text, document = toml_file.read(path, DEFAULT_PATH, "STATBOARD_INSTRUMENT", InstrumentError)
     return _Reader(path, text, hashlib.sha256(data).hexdigest()).read(document)
 
 
@@ -163,8 +143,7 @@ class _Reader:
 
     def __init__(self, path: Path, text: str, digest: str):
         self.path, self.digest = path, digest
-        self.lines = {section: [n for n, line in enumerate(text.splitlines(), start=1) if header.match(line)]
-                      for section, header in HEADERS.items()}
+        self.lines = {section: toml_file.entry_lines(text, written) for section, written in SECTIONS.items()}
         self.problems: list[tuple[int, str]] = []
 
     def problem(self, line: int | None, message: str) -> None:
@@ -215,9 +194,8 @@ class _Reader:
 
     def read(self, document: dict) -> Instrument:
         path = self.path
-        for key in document:
-            if key not in TOP_LEVEL:
-                self.problem(None, f"{path}: unknown top-level key {key!r}; allowed: {', '.join(TOP_LEVEL)}")
+        for problem in toml_file.unknown_keys(path, document, TOP_LEVEL):
+            self.problem(None, problem)
         if "version" not in document:
             self.problem(None, f"{path}: missing top-level key 'version' (write version = 1)")
         elif document["version"] != 1 or not _is_int(document["version"]):

@@ -17,7 +17,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from access.scope import EntityRef, OutsideScope, Scope, ScorecardQueryError
 from queries.scorecard import _check_entity, indicator_catalogue, members_behind_cell
 from store.db import review_cases, review_selection_cells, review_selections, utcnow
 from display.typed_text import text_problem
+from editable import toml_file
 from queries.warehouse import Snapshot
 
 STRATIFY = ("unit", "worker", "met")
@@ -478,7 +478,6 @@ def eliminate(engine: Engine, scope: Scope, selection_id: int, member_id: str, r
 DEFAULT_REASONS_PATH = Path(__file__).resolve().parent.parent / "reviews" / "elimination_reasons.toml"
 REASON_FIELDS = ("id", "label")
 REASON_ID = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
-REASON_HEADER = re.compile(r"^\s*\[\[\s*reason\s*\]\]")
 
 
 @dataclass(frozen=True)
@@ -495,44 +494,26 @@ class EliminationReasons:
                           f"{', '.join(i for i, _ in self.reasons)} (`statboard reviews reasons`)")
 
 
-class ReasonsError(Exception):
+class ReasonsError(toml_file.FileProblems):
     """The elimination reasons file cannot be used; `problems` lists every reason, each with file and line."""
-
-    def __init__(self, path: Path, problems: list[str]):
-        self.path, self.problems = path, problems
-        super().__init__("\n".join(problems + [self.summary]))
-
-    @property
-    def summary(self) -> str:
-        return (f"the elimination reasons file {self.path} has {len(self.problems)} problem(s). "
-                "Fix it (`statboard reviews reasons`) and try again.")
+    what = "the elimination reasons file"
+    check = "nothing was loaded. Fix it (`statboard reviews reasons`) and try again."
 
 
 def load_elimination_reasons(path: Path | str | None = None) -> EliminationReasons:
     """Read and validate an elimination reasons file (the default one when `path` is None), reporting
     every problem at once."""
     path = Path(path) if path is not None else DEFAULT_REASONS_PATH
-    try:
-        text = path.read_text(encoding="utf-8")
-        document = tomllib.loads(text)
-    except FileNotFoundError:
-        raise ReasonsError(path, [f"{path}: no such file (STATBOARD_ELIMINATION_REASONS names the reasons file; "
-                                  f"the default is {DEFAULT_REASONS_PATH})"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReasonsError(path, [f"{path}: cannot be read: {exc}"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ReasonsError(path, [f"{path}: not valid TOML: {exc}"]) from None
-    problems = [f"{path}: unknown top-level key {key!r}; allowed: version, reason"
-                for key in document if key not in ("version", "reason")]
-    if document.get("version", 1) != 1:
-        problems.append(f"{path}: version {document['version']!r} is not supported; this Statboard reads version 1")
+    _data, text, document = toml_file.read(path, DEFAULT_REASONS_PATH, "STATBOARD_ELIMINATION_REASONS", ReasonsError)
+    problems = toml_file.top_level_problems(path, document, ("version", "reason"))
     entries = document.get("reason")
     if not isinstance(entries, list) or not entries:
         raise ReasonsError(path, problems + [f"{path}: no [[reason]] entries"])
-    lines = [n for n, line in enumerate(text.splitlines(), start=1) if REASON_HEADER.match(line)]
+    lines = toml_file.entry_lines(text, "reason")
     reasons, seen = [], {}
     for position, entry in enumerate(entries):
-        where = f"{path}, line {lines[position]}" if len(lines) == len(entries) else f"{path}, entry {position + 1}"
+        line = toml_file.entry_line(lines, entries, position)
+        where = f"{path}, line {line}" if line else f"{path}, entry {position + 1}"
         if not isinstance(entry, dict):
             problems.append(f"{where}: a reason must be a table with fields {', '.join(REASON_FIELDS)}")
             continue
@@ -547,7 +528,7 @@ def load_elimination_reasons(path: Path | str | None = None) -> EliminationReaso
         elif ident in seen:
             found.append(f"{where}: the id {ident!r} is already used on line {seen[ident]}; ids must be unique")
         else:
-            seen[ident] = lines[position] if len(lines) == len(entries) else position + 1
+            seen[ident] = line or position + 1
         if label is None:
             found.append(f"{where}: missing field 'label' (the reason in words)")
         elif not isinstance(label, str) or not label.strip() or len(label) > 300:

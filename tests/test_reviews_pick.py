@@ -447,7 +447,7 @@ def test_reasons_lists_the_reasons_and_checks_a_file(cli, tmp_path):
     result = cli("reviews", "reasons", bad)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [f"{bad}, line 1: missing field 'label' (the reason in words)",
-                                          f"statboard: the elimination reasons file {bad} has 1 problem(s). "
+                                          f"statboard: the elimination reasons file {bad} has 1 problem(s); nothing was loaded. "
                                           "Fix it (`statboard reviews reasons`) and try again."]
 
 
