@@ -136,7 +136,7 @@ def test_an_entry_s_detail_is_cut_to_a_bounded_size(tmp_path):
 def test_refusals_beyond_the_limit_are_answered_but_not_written(demo_instance, tmp_path, monkeypatch):
     app = make_app(demo_instance, tmp_path / "statboard.db")
     mgr = signed_in_client(app, "mgr", "manager", "office:O001")
-    monkeypatch.setattr(store, "utcnow", lambda: dt.datetime(2026, 11, 30, 13, 7))  # one window all along
+    monkeypatch.setattr(db, "utcnow", lambda: dt.datetime(2026, 11, 30, 13, 7))  # one window all along
     for n in range(REFUSALS_WRITTEN + 15):
         # Each refusal is still answered, with the reason, whether it is written or not.
         message = _page_message(mgr, SCORECARD, {"parent": f"office:O{900 + n}"})
@@ -146,7 +146,7 @@ def test_refusals_beyond_the_limit_are_answered_but_not_written(demo_instance, t
     assert refusals[0]["detail"]["limit"] == ("21 refusals of mgr since 13:00 UTC: until 13:10 UTC, further ones "
                                               "are refused but not written")
     # The next window writes them again.
-    monkeypatch.setattr(store, "utcnow", lambda: dt.datetime(2026, 11, 30, 13, 10))
+    monkeypatch.setattr(db, "utcnow", lambda: dt.datetime(2026, 11, 30, 13, 10))
     assert "outside" in _page_message(mgr, SCORECARD, {"parent": "office:O002"})
     assert len(_refusals(app, "mgr")) == REFUSALS_WRITTEN + 2
     # Another reader's refusals are counted apart.
