@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO := instance/demo-extract
 COUNTY := instance/bench-county-extract
 PORT ?= 8050
+# test workers: one a core of this machine (make test JOBS=1 runs them one after another)
+JOBS ?= 2
 
 .PHONY: demo test services browser bench
 
@@ -24,7 +26,7 @@ demo: $(STAMP) browser
 
 ## make test: install, make sure PostgreSQL is up and Chromium is here, run the whole suite
 test: $(STAMP) services browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(JOBS) --dist loadfile
 
 services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true

@@ -110,3 +110,16 @@ def smtp_server():
     """Start a real SMTP server on 127.0.0.1 (tests/mail_server.py): call it for its inbox and URL."""
     from tests.mail_server import smtp_server_fixture
     yield from smtp_server_fixture()
+
+
+# The slowest files first: with `pytest -n 2 --dist loadfile` (make test) each worker takes whole files in this
+# order, so the long ones run side by side from the start rather than one alone at the end.
+SLOWEST_FIRST = ("test_hardening.py", "test_meeting_pinning.py", "test_cache_attacks.py", "test_warehouse_loads.py",
+                 "test_browser_meetings.py", "test_measures_demo.py", "test_cache.py", "test_live.py",
+                 "test_accessibility.py", "test_browser.py", "test_present_charts.py", "test_databook.py",
+                 "test_users.py", "test_meeting_attacks.py", "test_deployment.py", "test_cli.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: n for n, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each file's own order is kept

@@ -21,7 +21,7 @@ from queries.performance import MAX_HEATMAP_ROWS, heatmap, indicator_across, sto
 from web.runtime import services
 from access.scope import EntityRef, OutsideScope, Scope
 from queries.warehouse import Warehouse
-from tests.web import make_app
+from tests.web import copy_instance, make_app
 
 REDIS_URL = os.environ.get("STATBOARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 EXECUTIVE = Scope()
@@ -49,14 +49,21 @@ def extracts(tmp_path_factory):
     return root
 
 
-@pytest.fixture(params=["files", "redis"])
-def app(request, tmp_path, extracts):
-    """The app on a warehouse holding v1, its cache on files in the instance or on the real Redis."""
-    settings = {"cache_url": redis_or_skip()} if request.param == "redis" else {}
-    instance = tmp_path / "instance"
+@pytest.fixture(scope="module")
+def loaded(extracts, tmp_path_factory):
+    """An instance whose warehouse holds v1, loaded once: each test's app runs on a copy of it."""
+    instance = tmp_path_factory.mktemp("cache-v1") / "instance"
     warehouse = Warehouse(f"duckdb:///{instance / 'warehouse.duckdb'}")
     load_extract(extracts / "v1", warehouse)
     warehouse.dispose()
+    return instance
+
+
+@pytest.fixture(params=["files", "redis"])
+def app(request, tmp_path, loaded):
+    """The app on a warehouse holding v1, its cache on files in the instance or on the real Redis."""
+    settings = {"cache_url": redis_or_skip()} if request.param == "redis" else {}
+    instance = copy_instance(loaded, tmp_path / "instance")
     app = make_app(instance, tmp_path / "store.db", **settings)
     app.kind = request.param
     return app
@@ -194,12 +201,9 @@ def test_identical_misses_compute_once_across_processes(app, tmp_path):
     assert len(marker.read_text().split()) == 1
 
 
-def test_a_failing_cache_costs_speed_never_an_answer(tmp_path, extracts, caplog):
+def test_a_failing_cache_costs_speed_never_an_answer(tmp_path, loaded, caplog):
     """Redis gone (nothing listens on the port): every answer is computed, and the failure is logged."""
-    instance = tmp_path / "instance"
-    warehouse = Warehouse(f"duckdb:///{instance / 'warehouse.duckdb'}")
-    load_extract(extracts / "v1", warehouse)
-    warehouse.dispose()
+    instance = copy_instance(loaded, tmp_path / "instance")
     app = make_app(instance, tmp_path / "store.db", cache_url="redis://127.0.0.1:1/0")
     C._last_warning[0] = 0.0
     _same(_ask(app, heatmap, EXECUTIVE, None), _uncached(app, heatmap, EXECUTIVE, None))

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
 
 import pytest
 
@@ -16,7 +15,7 @@ from queries.performance import heatmap
 from web.runtime import services
 from access.scope import EntityRef, Scope
 from tests.test_cache import redis_or_skip
-from tests.web import callback_body, make_app, post_callback, signed_in_client
+from tests.web import copy_instance, callback_body, make_app, post_callback, signed_in_client
 
 TABLE = "scorecard-table.data"
 CHECK = "scorecard-live-newer.data"
@@ -29,12 +28,6 @@ READERS = {"exec": ("executive", None), "analyst": ("analyst", None), "alder": (
 QUERIES = [{}, {"parent": "office:O001"}, {"parent": "bureau:B01"}, {"parent": "bureau:B01", "level": "office"},
            {"parent": "office:O001", "sort": "-reentry"}, {"parent": "department", "level": "office"},
            {"parent": "office:O004"}, {"tier": "1"}]
-
-
-def copy_instance(demo_instance, where):
-    """A copy of the shared demo instance (the cache writes into its instance folder), without its cache."""
-    shutil.copytree(demo_instance, where, symlinks=True, ignore=shutil.ignore_patterns("cache", "cache-locks"))
-    return where
 
 
 def build(demo_instance, tmp_path, name, kind, **settings):

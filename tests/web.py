@@ -2,8 +2,10 @@
 added through the same functions as the CLI, and sign-in through the real /login form."""
 from __future__ import annotations
 
+import functools
 import json
 import re
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from flask_login import login_user
 
 from app import create_app
 from store import db
-from store.users import add_user, get_user
+from store.users import add_user, get_user, hash_password, open_session
 
 TEST_SECRET = "test-secret-key-" + "7" * 48
 PASSWORD = "correct horse battery staple"
@@ -28,13 +30,47 @@ def make_app(instance_dir: Path, store_path: Path | None = None, **settings):
     return app
 
 
+def copy_instance(instance: Path, where: Path) -> Path:
+    """A copy of an instance folder whose warehouse was loaded once for many tests (its version link is relative,
+    so the copy reads its own files), without the cache a test's app wrote into it: loading costs seconds, a copy
+    milliseconds."""
+    shutil.copytree(instance, where, symlinks=True, ignore=shutil.ignore_patterns("cache", "cache-locks"))
+    return where
+
+
 def engine_of(app):
     return app.server.extensions["statboard"].store
 
 
+@functools.cache
+def _password_hash() -> str:
+    """PASSWORD's scrypt hash, made once: hashing it again for each of a thousand test users costs a minute."""
+    return hash_password(PASSWORD)
+
+
 def ensure_user(app, username: str, role: str, scope: str | None = None, password: str = PASSWORD):
+    """The user, added with the CLI's own function, and for the tests' usual password with its hash made once
+    (the same row `add_user` writes: a real salted scrypt hash, checked for real at every sign-in)."""
     engine = engine_of(app)
-    return get_user(engine, username) or add_user(engine, username, role, scope, password, "test")
+    found = get_user(engine, username)
+    if found is not None:
+        return found
+    if password != PASSWORD:
+        return add_user(engine, username, role, scope, password, "test")
+    with patched_hash(_password_hash()):
+        return add_user(engine, username, role, scope, password, "test")
+
+
+@contextmanager
+def patched_hash(known: str):
+    """`add_user` storing `known` (PASSWORD's hash, made once) instead of hashing PASSWORD anew."""
+    import store.users as users
+    real = users.hash_password
+    users.hash_password = lambda password: known if password == PASSWORD else real(password)
+    try:
+        yield
+    finally:
+        users.hash_password = real
 
 
 @contextmanager
@@ -59,10 +95,24 @@ def sign_in(client, username: str, password: str = PASSWORD, next_path: str | No
 
 
 def signed_in_client(app, username: str, role: str, scope: str | None = None):
-    ensure_user(app, username, role, scope)
+    """A test client signed in as `username`: its session opened in the store as /login opens one, and its
+    cookie set as /login sets it. The sign-in form itself (the password check, its limits, its audit) is
+    tested on its own (tests/test_users.py, test_security.py, test_browser_signin.py); here it would cost a
+    scrypt check per client, a few minutes over the suite."""
+    from flask import session
+    from web.auth import SignedIn, csrf_token
+    user = ensure_user(app, username, role, scope)
+    settings = app.server.extensions["statboard"].settings
+    token = open_session(engine_of(app), user, settings.session_hours, "127.0.0.1")
     client = app.server.test_client()
-    response = sign_in(client, username)
-    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.server.test_request_context("/"):
+        session.permanent = True
+        login_user(SignedIn(user, token))
+        csrf_token()
+        signed = dict(session)
+    with client.session_transaction() as kept:
+        kept.update(signed)
+        kept.permanent = True
     return client
 
 
