@@ -9,7 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from components import charts, common, format as fmt, heatmap, links, scorecard_table, story
+from components import charts, common, heatmap, links, scorecard_table, story
+from display import format as fmt
 from queries.performance import Entity, Heatmap, IndicatorAcross, Story, Trend
 from access.scope import EntityRef
 
