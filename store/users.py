@@ -215,10 +215,11 @@ def authenticate(engine: Engine, username: str, password: str, remote_addr: str 
             refused_for = "signed in too often"  # a script signing in over and over: nothing more is written
         elif not matches:
             reason = "wrong password"
-            failures = conn.execute(sa.select(users.c.failed_sign_ins).where(users.c.id == user.id)).scalar_one()
-            if failures >= LOCK_AFTER:
-                conn.execute(users.update().where(users.c.id == user.id).values(
-                    failed_sign_ins=0, locked_until=utcnow() + timedelta(minutes=LOCK_MINUTES)))
+            # One conditional update: of the wrong guesses that finish together, exactly one locks the account.
+            locked = conn.execute(users.update().where(users.c.id == user.id,
+                                                       users.c.failed_sign_ins >= LOCK_AFTER).values(
+                failed_sign_ins=0, locked_until=utcnow() + timedelta(minutes=LOCK_MINUTES)))
+            if locked.rowcount == 1:
                 reason = f"wrong password; locked for {LOCK_MINUTES} minutes after {LOCK_AFTER} in a row"
         if user is not None and reason:
             db.record_in(conn, user.username, "sign-in-failed", {"reason": reason}, remote_addr)
