@@ -6,8 +6,9 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO := instance/demo-extract
 COUNTY := instance/bench-county-extract
 PORT ?= 8050
-# test workers: one a core of this machine (make test JOBS=1 runs them one after another)
-JOBS ?= 2
+# Test workers: three on this 2-core machine, as the tests wait on the browser, the servers and the databases
+# they start about as often as they compute (7 min against 8 with two). make test JOBS=1: one after another.
+JOBS ?= 3
 
 .PHONY: demo test services browser bench
 

@@ -112,7 +112,7 @@ def smtp_server():
     yield from smtp_server_fixture()
 
 
-# The slowest files first: with `pytest -n 2 --dist loadfile` (make test) each worker takes whole files in this
+# The slowest files first: with `pytest -n 3 --dist loadfile` (make test) each worker takes whole files in this
 # order, so the long ones run side by side from the start rather than one alone at the end.
 SLOWEST_FIRST = ("test_hardening.py", "test_meeting_pinning.py", "test_cache_attacks.py", "test_warehouse_loads.py",
                  "test_browser_meetings.py", "test_measures_demo.py", "test_cache.py", "test_live.py",
