@@ -187,7 +187,7 @@ def _id(value) -> int:
 
 def check_chair(reader: Reader, what: str) -> None:
     """Refuse what only the meeting's chair (or an executive) may do to a reader who prepares meetings."""
-    if reader.role not in CHAIR_ROLES:
+    if not may_chair(reader):
         raise OutsideScope(f"{what} is for the meeting's chair (the manager whose office or bureau it is) or an "
                            f"executive; as an {reader.role} you prepare the meeting: ask the chair to do it")
 

@@ -209,8 +209,6 @@ def authenticate(engine: Engine, username: str, password: str, remote_addr: str 
             reason = ("disabled" if current.disabled else
                       "locked" if current.locked_until is not None and current.locked_until > utcnow() else
                       f"locked: {LOCK_AFTER} sign-ins were being checked at once")
-        elif user.disabled:
-            reason = "disabled"
         elif too_often:
             refused_for = "signed in too often"  # a script signing in over and over: nothing more is written
         elif not matches:
