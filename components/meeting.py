@@ -18,6 +18,7 @@ from store.meetings import Action, AgendaItem
 ITEM_UP, ITEM_DOWN, ITEM_REMOVE = "meeting-item-up", "meeting-item-down", "meeting-item-remove"
 ITEM_NOTES, ITEM_SAVE = "meeting-item-notes", "meeting-item-save"
 ACCEPT = "meeting-accept"
+ACTION_EDIT, ACTION_REMOVE = "meeting-action-edit", "meeting-action-remove"
 SOURCE_WORDS = {"flagged": "flagged", "red": "suggested: turned red", "worse-month": "suggested: worse since last month",
                 "worse-year": "suggested: worse since a year ago", "spread": "suggested: widest spread",
                 "due": "suggested: an action is due"}
@@ -151,22 +152,46 @@ def findings_list(findings) -> html.Div:
                      html.P(f"Themes: {themes}")])
 
 
-def actions_table(actions: list[Action], on, empty: str) -> html.Div:
-    """Actions with what, owner, due (overdue marked as of `on`), the cell it is meant to move, status and log."""
+def indicator_names(book: Book) -> dict[str, str]:
+    """The indicators' names by id, from the numbers the meeting shows (empty when they are gone)."""
+    if book.numbers is None:
+        return {}
+    names = dict(zip(book.numbers.scorecard.indicators.indicator_id, book.numbers.scorecard.indicators.name))
+    names.update({n.indicator["indicator_id"]: n.indicator["name"] for n in book.numbers.items.values()})
+    return names
+
+
+def _action_buttons(action: Action) -> html.Td:
+    key = str(action.id)
+    return html.Td(html.Div([
+        dbc.Button("Correct", id={"type": ACTION_EDIT, "action": key}, size="sm", color="secondary", outline=True,
+                   class_name="me-1", n_clicks=0, title=f"Correct action {key} in the form below"),
+        dbc.Button("Remove", id={"type": ACTION_REMOVE, "action": key}, size="sm", color="danger", outline=True,
+                   n_clicks=0, title=f"Remove action {key} (a duplicate, a mistake)"),
+    ], className="d-flex"), className="present-hide")
+
+
+def actions_table(actions: list[Action], on, empty: str, names: dict[str, str] | None = None,
+                  editable: bool = False) -> html.Div:
+    """Actions with what, owner, due (overdue marked as of `on`), the cell it is meant to move (the indicator's
+    name from `names`), status and log; `editable`: each with its Correct and Remove buttons."""
     if not actions:
         return html.P(empty, className="text-muted")
-    head = ["#", "What", "Owner", "Due", "To move", "Status", "Updates"]
+    names = names or {}
+    head = ["#", "What", "Owner", "Due", "To move", "Status", "Updates"] + (["Change"] if editable else [])
     rows = []
     for a in actions:
         overdue = a.overdue(on)
-        log = "; ".join(f"{u.at:%Y-%m-%d} {u.status}" + (f": {u.note}" if u.note and u.note != "agreed" else "")
+        log = "; ".join(f"{u.at:%d %b %Y} {u.status}" + (f": {u.note}" if u.note and u.note != "agreed" else "")
                         for u in a.updates)
         rows.append(html.Tr([
             html.Td(a.id), html.Td(a.what), html.Td(a.owner),
             html.Td([f"{a.due:%d %b %Y}", html.Span(" overdue", className="fw-bold text-danger") if overdue else ""]),
-            html.Td(f"{a.indicator_id}, {a.entity_name}"), html.Td(a.status), html.Td(log, className="small"),
+            html.Td(f"{names.get(a.indicator_id, a.indicator_id)}, {a.entity_name}"), html.Td(a.status),
+            html.Td(log, className="small"), *([_action_buttons(a)] if editable else []),
         ], className="table-warning" if overdue else None))
-    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)], bordered=False,
+    return dbc.Table([html.Thead(html.Tr([html.Th(h, className="present-hide" if h == "Change" else None)
+                                          for h in head])), html.Tbody(rows)], bordered=False,
                      hover=True, responsive=True, class_name="meeting-actions")
 
 

@@ -6,17 +6,19 @@ from. Each form has a callback of its own, which hands what was typed to the app
 (store/meeting_acts.py, store/meetings.py, web/mail.py), where the cell, item or action is checked against the
 meeting's own data version and the reader's scope and role before anything is written; then the page redraws.
 """
+import uuid
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from access.params import param_text
-from access.scope import EntityRef, ScorecardQueryError
+from access.scope import EntityRef, OutsideScope, ScorecardQueryError
 from components.common import GRAPH_CONFIG, legend, message
 from components.heatmap import cell_keys, clicked_cell, heatmap_figure
 from components.links import ScorecardView, ViewError, record_id
-from components.meeting import (ACCEPT, ITEM_DOWN, ITEM_NOTES, ITEM_REMOVE, ITEM_SAVE, ITEM_UP, actions_table,
-                                item_card, suggestions_list)
+from components.meeting import (ACCEPT, ACTION_EDIT, ACTION_REMOVE, ITEM_DOWN, ITEM_NOTES, ITEM_REMOVE, ITEM_SAVE,
+                                ITEM_UP, actions_table, indicator_names, item_card, suggestions_list)
 from queries.scorecard import parse_entity
 from reviews.instrument import InstrumentError, load_instrument
 from store import meeting_acts, meetings
@@ -56,6 +58,22 @@ ACTION_OWNER = "meeting-action-owner"
 ACTION_DUE = "meeting-action-due"
 ACTION_CELL = "meeting-action-cell"
 ACTION_ADD = "meeting-action-add"
+ACTION_TOKEN = "meeting-action-token"    # one per action the form agrees: a second submit with it agrees nothing
+EDITING = "meeting-action-editing"       # the action the form corrects (None: it agrees a new one)
+ACTION_CANCEL = "meeting-action-cancel"
+ACTION_FORM_TITLE = "meeting-action-form-title"
+REMOVING = "meeting-action-removing"
+REMOVE_MODAL = "meeting-remove-modal"
+REMOVE_WHAT = "meeting-remove-what"
+REMOVE_REASON = "meeting-remove-reason"
+REMOVE_CONFIRM = "meeting-remove-confirm"
+REMOVE_CANCEL = "meeting-remove-cancel"
+CLOSE_MODAL = "meeting-close-modal"
+CLOSE_CONFIRM = "meeting-close-confirm"
+CLOSE_CANCEL = "meeting-close-cancel"
+REOPEN = "meeting-reopen"
+BODY = "meeting-body"
+WAY_BACK = "meeting-way-back"
 UPDATE_ACTION = "meeting-update-action"
 UPDATE_STATUS = "meeting-update-status"
 UPDATE_NOTE = "meeting-update-note"
@@ -100,6 +118,28 @@ def layout(**query):
         html.Div(id=NEWER_NOTICE), *live.parts(LIVE, _current_version()),
         html.Div(id=DOWNLOADS, className="mb-3 present-hide"),
         html.Div(id=SAID, role="status", **{"aria-live": "polite"}),
+        html.Div(id=WAY_BACK),
+        dcc.Store(id=ACTION_TOKEN, data=_token()),
+        dcc.Store(id=EDITING, data=None),
+        dcc.Store(id=REMOVING, data=None),
+        dbc.Modal([
+            dbc.ModalHeader(dbc.ModalTitle("Remove this action?")),
+            dbc.ModalBody([html.P(id=REMOVE_WHAT),
+                           dbc.Label("Why it is removed (kept in the meeting's log)", html_for=REMOVE_REASON),
+                           dbc.Input(id=REMOVE_REASON, maxLength=meetings.REASON_MAX,
+                                     placeholder="e.g. a duplicate of action 12")]),
+            dbc.ModalFooter([dbc.Button("Keep it", id=REMOVE_CANCEL, color="secondary", outline=True),
+                             dbc.Button("Remove the action", id=REMOVE_CONFIRM, color="danger")]),
+        ], id=REMOVE_MODAL, is_open=False),
+        dbc.Modal([
+            dbc.ModalHeader(dbc.ModalTitle("Close the meeting?")),
+            dbc.ModalBody("Its numbers are kept as they are now, its agenda and the actions agreed at it can no "
+                          "longer be changed, and its open actions carry over to the next meeting. Its owner or an "
+                          "executive can reopen it."),
+            dbc.ModalFooter([dbc.Button("Keep it open", id=CLOSE_CANCEL, color="secondary", outline=True),
+                             dbc.Button("Close the meeting", id=CLOSE_CONFIRM, color="danger")]),
+        ], id=CLOSE_MODAL, is_open=False),
+        html.Div(id=BODY, children=[
         html.Div([html.H2("Carried over from earlier meetings", className="h4"), html.Div(id=CARRIED)],
                  className="present-hide"),
         html.H2("Agenda", className="h4 mt-3 present-hide"),
@@ -134,14 +174,16 @@ def layout(**query):
         html.H2("Actions agreed at this meeting", className="h4 mt-4"),
         html.Div(id=NEW_ACTIONS),
         dbc.Card(dbc.CardBody([
-            html.H3("Agree an action", className="h5"),
+            html.H3("Agree an action", className="h5", id=ACTION_FORM_TITLE),
             dbc.Row([
                 dbc.Col([dbc.Label("What", html_for=ACTION_WHAT), dbc.Input(id=ACTION_WHAT, maxLength=1000)], md=4),
                 dbc.Col([dbc.Label("Owner", html_for=ACTION_OWNER), dbc.Input(id=ACTION_OWNER, maxLength=200)],
                         md=2),
                 dbc.Col([dbc.Label("Due (YYYY-MM-DD)", html_for=ACTION_DUE), dbc.Input(id=ACTION_DUE)], md=2),
                 dbc.Col([dbc.Label("Meant to move", html_for=ACTION_CELL), dcc.Dropdown(id=ACTION_CELL, placeholder="Choose the indicator and place")], md=3),
-                dbc.Col(dbc.Button("Agree", id=ACTION_ADD, color="primary", class_name="mt-4 w-100"), md=1),
+                dbc.Col([dbc.Button("Agree", id=ACTION_ADD, color="primary", class_name="mt-4 w-100"),
+                         dbc.Button("Cancel", id=ACTION_CANCEL, color="secondary", outline=True, size="sm",
+                                    class_name="mt-1 w-100", style={"display": "none"})], md=1),
             ], className="g-2"),
         ]), id="meeting-action-form", class_name="mb-3"),
         dbc.Card(dbc.CardBody([
@@ -169,12 +211,24 @@ def layout(**query):
         ], className="d-flex align-items-center mb-4"),
         html.Div([
             dbc.Button("Move to the newest data", id=MOVE, color="warning", class_name="me-2"),
-            dbc.Button("Close the meeting", id=CLOSE, color="danger", outline=True),
+            dbc.Button("Close the meeting…", id=CLOSE, color="danger", outline=True, class_name="me-2"),
+            dbc.Button("Reopen the meeting", id=REOPEN, color="secondary", outline=True, class_name="me-2",
+                       style={"display": "none"}),
             html.Span(id=CHAIR_NOTE, className="text-muted"),
         ], className="mb-4"),
         html.Details([html.Summary("Changes to this meeting: who made each, and when", className="h5"),
                       html.Div(id=LOG)], className="mb-5"),
-    ])])
+    ])])])
+
+
+def _token() -> dict:
+    """A new submit token for the action form (a store's data is an object: web/limits.py)."""
+    return {"token": uuid.uuid4().hex}
+
+
+def _held(data, key: str):
+    """`key` of a store's data, None when it holds none."""
+    return data.get(key) if isinstance(data, dict) else None
 
 
 def _log(engine, reader, meeting_id) -> html.Ol:
@@ -309,7 +363,7 @@ def show_meeting(query, _changed, present=None):
         selections = [{"label": f"Selection {s['id']}: {', '.join(s['cells'])} ({s['entity']})", "value": str(s["id"])}
                       for s in list_selections(services().store, reader.data_scope())]
     everyone = [*book.carried, *book.new]
-    update_options = [{"label": f"#{a.id} {a.what[:60]} ({a.owner}, {a.status})", "value": str(a.id)}
+    update_options = [{"label": f"{a.id}. {a.what[:60]} ({a.owner}, {a.status})", "value": str(a.id)}
                       for a in everyone]
     downloads = html.Div([
         html.Span("Data book: ", className="fw-bold"),
@@ -324,11 +378,12 @@ def show_meeting(query, _changed, present=None):
                        className="text-muted")]
     return (m.title, _facts(book), _banner(book), downloads,
             actions_table(list(book.carried), m.held_on, "No action carried over: none is open from earlier "
-                                                          "meetings of " + m.entity_name + "."),
+                                                          "meetings of " + m.entity_name + ".", indicator_names(book)),
             agenda, figure, keys, None if editable and numbers is not None else hidden,
             suggestions_list(offered, editable), None if editable else hidden,
             None if editable and reader.data_scope().case_level else hidden, selections,
-            actions_table(list(book.new), m.held_on, "None yet."), None if editable else hidden,
+            actions_table(list(book.new), m.held_on, "None yet.", indicator_names(book), editable),
+            None if editable else hidden,
             _cells(book), update_options, m.highlights, m.lessons, m.next_steps, None if editable else hidden,
             followup_for(book), None if smtp and chair else hidden, links,
             None if editable and book.newer is not None else hidden, None if editable and chair else hidden,
@@ -344,28 +399,33 @@ def _clicked() -> bool:
     return trigger is not None and bool(trigger.get("value"))
 
 
-def _answer(deed, changed):
-    """Do `deed` (a function returning what to say), then redraw: (what the page says, the redraw counter)."""
+def _answer(deed, changed, done: tuple = ()):
+    """Do `deed` (a function returning what to say), then redraw: (what the page says, the redraw counter), and
+    then `done` (the values a form takes once its deed is done: emptied fields) or, when refused, no change."""
     count = changed.get("n", 0) if isinstance(changed, dict) and isinstance(changed.get("n"), int) else 0
+    kept = (no_update,) * len(done)
     if not _clicked():
-        return no_update, no_update
+        return no_update, no_update, *kept
     try:
         said = deed()
     except SavedNotSent as exc:  # the edit is kept: the page redraws with it
-        return message(f"{exc}.", heading="The follow-up was saved but not sent"), {"n": count + 1}
+        return message(f"{exc}.", heading="The follow-up was saved but not sent"), {"n": count + 1}, *kept
     except (ViewError, ScorecardQueryError) as exc:
         refused(exc, "/meeting (change)")
-        return message(f"{exc}.", heading="Nothing was changed"), no_update
+        return message(f"{exc}.", heading="Nothing was changed"), no_update, *kept
     except InstrumentError as exc:
-        return message(exc.summary, heading="Nothing was changed"), no_update
-    return dbc.Alert(said, color="success", dismissable=True, duration=8000), {"n": count + 1}
+        return message(exc.summary, heading="Nothing was changed"), no_update, *kept
+    return dbc.Alert(said, color="success", dismissable=True, duration=8000), {"n": count + 1}, *done
 
 
-def _on(*inputs_and_states):
+def _on(*inputs_and_states, clears=(), running=None):
     """A change callback: it says what happened (SAID) and redraws the meeting (CHANGED), from the meeting's
-    address (Q) and the redraw counter, the form's own inputs and states between them."""
+    address (Q) and the redraw counter, the form's own inputs and states between them; `clears`, the outputs a
+    done deed resets (`_answer`'s `done`); `running`, what the page shows while it runs (a disabled button)."""
+    extra = [Output(ident, prop, allow_duplicate=True) for ident, prop in clears]
     return callback(Output(SAID, "children", allow_duplicate=True), Output(CHANGED, "data", allow_duplicate=True),
-                    *inputs_and_states, State(Q, "data"), State(CHANGED, "data"), prevent_initial_call=True)
+                    *extra, *inputs_and_states, State(Q, "data"), State(CHANGED, "data"), prevent_initial_call=True,
+                    running=running)
 
 
 def _text(name, value):
@@ -377,6 +437,8 @@ def _text(name, value):
 
 
 def _number(name, value) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # an id the page's own store holds
     text = param_text(name, value, ViewError)
     if not text or not (text.isascii() and text.isdigit()):
         raise ViewError(f"choose {name}")
@@ -451,7 +513,8 @@ def change_item(_up, _down, _remove, _save, _notes, query, changed):
     return _answer(deed, changed)
 
 
-@_on(Input(TEXT_ADD, "n_clicks"), State(TEXT_KIND, "value"), State(TEXT_BODY, "value"))
+@_on(Input(TEXT_ADD, "n_clicks"), State(TEXT_KIND, "value"), State(TEXT_BODY, "value"), clears=[(TEXT_BODY, "value")],
+     running=[(Output(TEXT_ADD, "disabled"), True, False)])
 def add_text(_click, kind, body, query, changed):
     """A best practice or kudos added to the agenda."""
     def deed():
@@ -461,7 +524,7 @@ def add_text(_click, kind, body, query, changed):
             raise ViewError("choose best practice or kudos")
         meetings.add_item(run.store, reader, meeting_id, chosen, notes=_text("the text", body))
         return f"{'Best practice' if chosen == 'practice' else 'Kudos'} added to the agenda."
-    return _answer(deed, changed)
+    return _answer(deed, changed, done=("",))
 
 
 @_on(Input(SELECTION_ADD, "n_clicks"), State(SELECTION, "value"))
@@ -475,18 +538,97 @@ def add_selection(_click, selection, query, changed):
     return _answer(deed, changed)
 
 
+ACTION_FORM = [(ACTION_WHAT, "value"), (ACTION_OWNER, "value"), (ACTION_DUE, "value"), (ACTION_CELL, "value"),
+               (ACTION_TOKEN, "data"), (EDITING, "data"), (ACTION_ADD, "children"), (ACTION_CANCEL, "style"),
+               (ACTION_FORM_TITLE, "children")]
+NEW_ACTION_FORM = ("", "", "", None, None, None, "Agree", {"display": "none"}, "Agree an action")  # token: _token()
+
+
+def _empty_action_form() -> tuple:
+    return (*NEW_ACTION_FORM[:4], _token(), *NEW_ACTION_FORM[5:])
+
+
 @_on(Input(ACTION_ADD, "n_clicks"), State(ACTION_WHAT, "value"), State(ACTION_OWNER, "value"),
-     State(ACTION_DUE, "value"), State(ACTION_CELL, "value"))
-def agree(_click, what, owner, due, cell, query, changed):
-    """An action agreed."""
+     State(ACTION_DUE, "value"), State(ACTION_CELL, "value"), State(ACTION_TOKEN, "data"), State(EDITING, "data"),
+     clears=ACTION_FORM, running=[(Output(ACTION_ADD, "disabled"), True, False)])
+def agree(_click, what, owner, due, cell, token, editing, query, changed):
+    """An action agreed (once per the form's token, however often the button is clicked), or, while the form
+    corrects one, that action corrected. Done, the form empties for the next action."""
     def deed():
         meeting_id, reader, run = _where(query)
         indicator_id, entity = _cell(cell)
-        action = meeting_acts.agree_action(run.warehouse, run.store, reader, meeting_id, _text("what", what),
-                                           _text("the owner", owner),
-                                           param_text("the due date", due, ViewError) or "", indicator_id, entity)
+        fields = (_text("what", what), _text("the owner", owner), param_text("the due date", due, ViewError) or "")
+        if _held(editing, "action") is not None:
+            action = meeting_acts.edit_action(run.warehouse, run.store, reader, meeting_id,
+                                              _number("the action to correct", _held(editing, "action")), *fields,
+                                              indicator_id, entity)
+            return f"Action {action.id} corrected."
+        action, agreed = meeting_acts.agree_action(run.warehouse, run.store, reader, meeting_id, *fields,
+                                                   indicator_id, entity,
+                                                   token=_text("the form", _held(token, "token")) or None)
+        if not agreed:
+            return f"Action {action.id} was agreed already (by the first click): nothing new was added."
         return f"Action {action.id} agreed: {action.owner}, due {action.due:%d %b %Y}."
-    return _answer(deed, changed)
+    return _answer(deed, changed, done=_empty_action_form())
+
+
+@callback(*[Output(ident, prop, allow_duplicate=True) for ident, prop in ACTION_FORM],
+          Input({"type": ACTION_EDIT, "action": ALL}, "n_clicks"), Input(ACTION_CANCEL, "n_clicks"), State(Q, "data"),
+          prevent_initial_call=True)
+def correct(_edits, _cancel, query):
+    """An action's "Correct" clicked: the form takes the action's words to correct it; "Cancel" empties it."""
+    if not _clicked():
+        return (no_update,) * len(ACTION_FORM)
+    if ctx.triggered_id == ACTION_CANCEL:
+        return _empty_action_form()
+    try:
+        meeting_id, reader, run = _where(query)
+        key = _number("the action to correct", ctx.triggered_id.get("action"))
+        meeting = meetings.load_meeting(run.store, reader, meeting_id)
+        action = next((a for a in meetings.meeting_actions(run.store, reader, meeting)[1] if a.id == key), None)
+    except (ViewError, ScorecardQueryError) as exc:
+        refused(exc, "/meeting (correct an action)")
+        return (no_update,) * len(ACTION_FORM)
+    if action is None:
+        return (no_update,) * len(ACTION_FORM)
+    return (action.what, action.owner, f"{action.due:%Y-%m-%d}", f"{action.indicator_id}|{action.entity}", no_update,
+            {"action": action.id}, "Save", None, f"Correct action {action.id}")
+
+
+@callback(Output(REMOVE_MODAL, "is_open"), Output(REMOVING, "data"), Output(REMOVE_WHAT, "children"),
+          Output(REMOVE_REASON, "value"),
+          Input({"type": ACTION_REMOVE, "action": ALL}, "n_clicks"), Input(REMOVE_CANCEL, "n_clicks"),
+          State(Q, "data"), prevent_initial_call=True)
+def ask_removal(_removes, _cancel, query):
+    """An action's "Remove" clicked: ask why, in a dialog, before anything goes."""
+    if not _clicked():
+        return no_update, no_update, no_update, no_update
+    if ctx.triggered_id == REMOVE_CANCEL:
+        return False, None, None, ""
+    try:
+        meeting_id, reader, run = _where(query)
+        key = _number("the action to remove", ctx.triggered_id.get("action"))
+        meeting = meetings.load_meeting(run.store, reader, meeting_id)
+        action = next((a for a in meetings.meeting_actions(run.store, reader, meeting)[1] if a.id == key), None)
+    except (ViewError, ScorecardQueryError) as exc:
+        refused(exc, "/meeting (remove an action)")
+        return no_update, no_update, no_update, no_update
+    if action is None:
+        return no_update, no_update, no_update, no_update
+    return True, {"action": action.id}, f"Action {action.id}: \u201c{action.what}\u201d ({action.owner}, due {action.due:%d %b %Y}). " \
+                            "It will be gone from this meeting, the follow-up, the data book and the trends.", ""
+
+
+@_on(Input(REMOVE_CONFIRM, "n_clicks"), State(REMOVING, "data"), State(REMOVE_REASON, "value"),
+     clears=[(REMOVE_MODAL, "is_open"), (REMOVING, "data")], running=[(Output(REMOVE_CONFIRM, "disabled"), True, False)])
+def remove_action(_click, action_id, reason, query, changed):
+    """An action removed, with the reason the dialog asked for."""
+    def deed():
+        _meeting_id, reader, run = _where(query)
+        number = _number("the action to remove", _held(action_id, "action"))
+        meetings.remove_action(run.store, reader, number, _text("the reason", reason))
+        return f"Action {number} removed; why is kept in the meeting's log."
+    return _answer(deed, changed, done=(False, None))
 
 
 @_on(Input(UPDATE_SAVE, "n_clicks"), State(UPDATE_ACTION, "value"), State(UPDATE_STATUS, "value"),
@@ -534,14 +676,55 @@ def send(_click, followup, query, changed):
     return _answer(deed, changed)
 
 
-@_on(Input(CLOSE, "n_clicks"))
+@callback(Output(CLOSE_MODAL, "is_open"), Input(CLOSE, "n_clicks"), Input(CLOSE_CANCEL, "n_clicks"),
+          prevent_initial_call=True)
+def ask_closing(_close, _cancel):
+    """"Close the meeting…" asks first; the dialog's own button closes it."""
+    return _clicked() and ctx.triggered_id == CLOSE
+
+
+@_on(Input(CLOSE_CONFIRM, "n_clicks"), clears=[(CLOSE_MODAL, "is_open")],
+     running=[(Output(CLOSE_CONFIRM, "disabled"), True, False)])
 def close(_click, query, changed):
-    """The meeting closed (the chair's): its numbers kept as they were shown."""
+    """The meeting closed (the chair's), once confirmed: its numbers kept as they were shown."""
     def deed():
         meeting_id, reader, run = _where(query)
         meeting_acts.close(run.warehouse, run.store, reader, meeting_id, via="page")
         return "Closed: its numbers are kept as they were; its open actions carry over to the next meeting."
+    said, count, _ = _answer(deed, changed, done=(False,))
+    return said, count, no_update if said is no_update else False  # closed or refused, the dialog goes: the page says
+
+
+@_on(Input(REOPEN, "n_clicks"))
+def reopen(_click, query, changed):
+    """A closed meeting reopened (its owner's or an executive's), to correct it."""
+    def deed():
+        meeting_id, reader, run = _where(query)
+        meetings.reopen_meeting(run.store, reader, meeting_id, via="page")
+        return "Reopened: correct what needs it, then close it again."
     return _answer(deed, changed)
+
+
+@callback(Output(BODY, "style"), Output(WAY_BACK, "children"), Output(REOPEN, "style"),
+          Input(Q, "data"), Input(CHANGED, "data"), State(PRESENT, "data"))
+def frame(query, _changed, present=None):
+    """The meeting's forms only for a meeting the reader may see; else what is missing and the way back. The
+    reopen button for a closed meeting's owner or an executive."""
+    hidden = {"display": "none"}
+    try:
+        meeting_id, reader, run = _where(query)
+        meeting = meetings.load_meeting(run.store, reader, meeting_id)
+    except (ViewError, ScorecardQueryError):
+        # show_meeting says why (and logs the refusal); here, only the way back
+        back = [dcc.Link("All meetings", href="/meetings", className="btn btn-primary me-2")]
+        try:
+            meetings.meeting_scope(current_reader())
+        except OutsideScope:
+            back = []
+        return hidden, html.Div([*back, dcc.Link("The scorecard", href="/scorecard",
+                                                 className="btn btn-outline-primary")], className="mb-4"), hidden
+    reopenable = not meeting.is_open and not presenting(present) and meetings.may_reopen(reader, meeting)
+    return None, None, None if reopenable else hidden
 
 
 @_on(Input(MOVE, "n_clicks"))

@@ -241,7 +241,10 @@ actions = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("created_by", sa.String(200), nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+    # the token of the form's submit that agreed it (the page's): a second submit with it agrees nothing new
+    sa.Column("request_token", sa.String(64)),
     sa.Index("actions_meeting_entity_status", "meeting_level", "meeting_entity_id", "status"),
+    sa.Index("actions_request_token", "meeting_id", "request_token", unique=True),
     sa.Index("actions_cell", "indicator_id", "entity_level", "entity_id"),
 )
 

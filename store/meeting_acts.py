@@ -3,7 +3,8 @@ page's forms and the command line both call, so that the rules live here once.
 
 - `flag_cell` and `accept_suggestion` put a cell of the meeting's own data version on the agenda (a suggestion
   only while it is still offered);
-- `agree_action` agrees an action meant to move a cell of that version;
+- `agree_action` agrees an action meant to move a cell of that version (once per submit token), and
+  `edit_action` corrects one, checking its cell the same way;
 - `close` freezes the numbers the meeting showed and closes it;
 - `move_to_newest` re-checks the agenda against the newest data version and moves the meeting to it.
 
@@ -65,11 +66,24 @@ def accept_suggestion(warehouse: Warehouse, engine, reader: Reader, meeting_id: 
 
 
 def agree_action(warehouse: Warehouse, engine, reader: Reader, meeting_id: int, what: str, owner: str, due,
-                 indicator_id: str, entity: EntityRef) -> Action:
-    """Agree an action at an open meeting, meant to move a cell of its data version inside its entity."""
+                 indicator_id: str, entity: EntityRef, token: str | None = None) -> tuple[Action, bool]:
+    """Agree an action at an open meeting, meant to move a cell of its data version inside its entity; with the
+    submit's `token`, once however often it is sent. The action, and whether this call agreed it."""
     meeting = meetings.load_meeting(engine, reader, meeting_id)
     name = check_cell(pinned_snapshot(warehouse, meeting), meeting, indicator_id, entity)
-    return meetings.add_action(engine, reader, meeting.id, what, owner, due, indicator_id, entity, name)
+    return meetings.add_action_once(engine, reader, meeting.id, what, owner, due, indicator_id, entity, name, token)
+
+
+def edit_action(warehouse: Warehouse, engine, reader: Reader, meeting_id: int, action_id: int, what: str, owner: str,
+                due, indicator_id: str, entity: EntityRef) -> Action:
+    """Correct an action of an open meeting; the cell it is meant to move checked as when it was agreed."""
+    meeting = meetings.load_meeting(engine, reader, meeting_id)
+    name = check_cell(pinned_snapshot(warehouse, meeting), meeting, indicator_id, entity)
+    found = next((a for a in meetings.meeting_actions(engine, reader, meeting)[1] if a.id == meetings._id(action_id)),
+                 None)
+    if found is None:
+        raise MeetingError(f"meeting {meeting.id} agreed no action {str(action_id)[:40]}: reload the page")
+    return meetings.edit_action(engine, reader, found.id, what, owner, due, indicator_id, entity, name)
 
 
 def close(warehouse: Warehouse, engine, reader: Reader, meeting_id: int, via: str) -> Meeting:

@@ -63,8 +63,11 @@ _LOCAL = r"[^@\s<>,;\".]+(?:\.[^@\s<>,;\".]+)*"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 EMAIL = re.compile(rf"^(?=[^@]{{1,64}}@)(?=.{{1,254}}$){_LOCAL}@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}$")
 
-CREATED, CLOSED_ACTION, MOVED, EXPORTED, FOLLOWUP_SENT = (
-    "meeting-created", "meeting-closed", "meeting-moved-to-newer-data", "meeting-exported", "meeting-followup-sent")
+CREATED, CLOSED_ACTION, MOVED, EXPORTED, FOLLOWUP_SENT, REOPENED, ACTION_REMOVED = (
+    "meeting-created", "meeting-closed", "meeting-moved-to-newer-data", "meeting-exported", "meeting-followup-sent",
+    "meeting-reopened", "meeting-action-removed")
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")  # the page's submit token: a uuid4's hex, or the like
+REASON_MAX = 500
 
 
 class MeetingError(ScorecardQueryError):
@@ -197,6 +200,18 @@ def may_chair(reader: Reader) -> bool:
     return reader.role in CHAIR_ROLES
 
 
+def may_reopen(reader: Reader, meeting: Meeting) -> bool:
+    """An executive, or the manager who owns the meeting (opened it, or chaired and closed it), may reopen it."""
+    return reader.role == "executive" or (
+        may_chair(reader) and reader.username in (meeting.created_by, meeting.closed_by))
+
+
+def _may_change_action(reader: Reader, row, what: str) -> None:
+    """Correcting or removing an action is for whoever agreed it, or the chair."""
+    if row.created_by != reader.username:
+        check_chair(reader, f"{what} an action someone else agreed")
+
+
 def log_change(conn, meeting_id: int, actor: str, change: str, case_level: bool = False) -> None:
     """One line of a meeting's log, in the caller's transaction (it stands or falls with the change); a line
     about a case-review item is shown only to readers with case-level access."""
@@ -285,6 +300,35 @@ def _day(name: str, value) -> dt.date:
     return day
 
 
+def month_end(month: dt.date) -> dt.date:
+    """The last day of `month` (any day of it)."""
+    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def _check_held_on(held_on: dt.date, month: dt.date) -> None:
+    """A meeting discusses a month that has ended: it is held on or after the month's last day."""
+    if held_on < month_end(month):
+        raise MeetingError(f"a meeting on {month:%B %Y}'s data is held once the month has ended: give "
+                           f"{month_end(month):%d %B %Y} or later, not {held_on:%d %B %Y}")
+
+
+def _twin(conn, entity_level: str, entity_id: str, month: dt.date, held_on: dt.date, other_than: int | None = None):
+    """The meeting (open or closed) of the same entity, data month and day, if there is one."""
+    query = sa.select(meetings.c.id, meetings.c.title, meetings.c.status).where(
+        meetings.c.entity_level == entity_level, meetings.c.entity_id == entity_id, meetings.c.month == month,
+        meetings.c.held_on == held_on)
+    if other_than is not None:
+        query = query.where(meetings.c.id != other_than)
+    return conn.execute(query.order_by(meetings.c.id).limit(1)).first()
+
+
+def _twin_refusal(twin, entity_name: str, month: dt.date, held_on: dt.date) -> MeetingError:
+    return MeetingError(f"{entity_name} already has a meeting on {month:%B %Y}'s data on {held_on:%d %B %Y}: "
+                        f"meeting {twin.id}, \"{_short(twin.title, 80)}\" ({twin.status}); open that one, or give "
+                        "another day")
+
+
 # -- meetings -------------------------------------------------------------------------------------------
 
 def _meeting(row) -> Meeting:
@@ -315,17 +359,17 @@ def create_meeting(engine: Engine, reader: Reader, entity: EntityRef, entity_nam
         raise OutsideScope(f"{entity} is outside what you may see ({scope.describe()}); hold meetings for "
                            f"{scope} or a part of it")
     held_on = _day("the meeting's date", held_on) if held_on else (today or utcnow().date())
+    _check_held_on(held_on, month)
     title = _text("the title", title, TITLE_MAX, one_line=True) or f"{entity_name[:TITLE_MAX - 30]} Stat, {month:%B %Y}"
     people = parse_attendees(attendees) if isinstance(attendees, str) else tuple(attendees)
     now = utcnow()
     with engine.begin() as conn:
-        same = conn.execute(sa.select(meetings.c.id, meetings.c.month, meetings.c.held_on).where(
+        twin = _twin(conn, entity.level, entity.entity_id, month, held_on)
+        if twin is not None:
+            raise _twin_refusal(twin, entity_name, month, held_on)
+        same = conn.execute(sa.select(meetings.c.id).where(
             meetings.c.entity_level == entity.level, meetings.c.entity_id == entity.entity_id,
             meetings.c.status == OPEN)).all()
-        twin = next((r.id for r in same if r.month == month and r.held_on == held_on), None)
-        if twin is not None:
-            raise MeetingError(f"meeting {twin} of {entity_name} on {month:%B %Y}'s data is already open for "
-                               f"{held_on:%d %B %Y}: open it instead")
         if len(same) >= OPEN_PER_ENTITY:
             raise MeetingError(f"{entity_name} already has {len(same)} open meetings: close the ones that were held "
                                "first (each keeps its data version in the warehouse)")
@@ -414,6 +458,11 @@ def update_meeting(engine: Engine, reader: Reader, meeting_id: int, **changes) -
         else:
             meeting_id = load_meeting(engine, reader, meeting_id).id
         if "held_on" in values:
+            before = conn.execute(sa.select(meetings).where(meetings.c.id == meeting_id)).first()
+            _check_held_on(values["held_on"], before.month)
+            twin = _twin(conn, before.entity_level, before.entity_id, before.month, values["held_on"], meeting_id)
+            if twin is not None:
+                raise _twin_refusal(twin, before.entity_name, before.month, values["held_on"])
             # its actions are agreed on its day, and none may fall due before it
             early = conn.execute(sa.select(sa.func.min(actions.c.due))
                                  .where(actions.c.meeting_id == meeting_id)).scalar()
@@ -450,6 +499,36 @@ def close_meeting(engine: Engine, reader: Reader, meeting_id: int, record: str, 
             "meeting": row.id, "entity": f"{row.entity_level}:{row.entity_id}", "version_id": row.version_id,
             "actions_agreed": opened, "via": via})
         log_change(conn, row.id, reader.username, "closed it, keeping the numbers it showed")
+    return load_meeting(engine, reader, meeting_id)
+
+
+def reopen_meeting(engine: Engine, reader: Reader, meeting_id: int, via: str | None = None) -> Meeting:
+    """Reopen a closed meeting (an executive's, or its owner's: `may_reopen`), to correct its agenda or actions.
+    It is pinned again to its data version; if that version is gone, the page says so and offers to move it to
+    the newest. Closing it again keeps the numbers anew."""
+    scope = meeting_scope(reader)
+    meeting = load_meeting(engine, reader, meeting_id)
+    if not may_reopen(reader, meeting):
+        raise OutsideScope(f"reopening a meeting is for an executive or its owner ({meeting.created_by}, who opened "
+                           f"it{'' if meeting.closed_by in (None, meeting.created_by) else f', or {meeting.closed_by}, who closed it'}): "
+                           "ask one of them")
+    if meeting.is_open:
+        raise MeetingError(f"meeting {meeting.id} is open already")
+    now = utcnow()
+    with engine.begin() as conn:
+        open_now = conn.execute(sa.select(sa.func.count()).select_from(meetings).where(
+            meetings.c.entity_level == meeting.entity.level, meetings.c.entity_id == meeting.entity.entity_id,
+            meetings.c.status == OPEN)).scalar()
+        if open_now >= OPEN_PER_ENTITY:
+            raise MeetingError(f"{meeting.entity_name} already has {open_now} open meetings: close one first")
+        done = conn.execute(meetings.update().where(meetings.c.id == meeting.id, meetings.c.status == CLOSED)
+                            .values(status=OPEN, closed_at=None, closed_by=None, updated_at=now))
+        if done.rowcount != 1:
+            raise MeetingError(f"meeting {meeting.id} was reopened meanwhile")
+        db.record_in(conn, reader.username, REOPENED, {"meeting": meeting.id, "version_id": meeting.version_id,
+                                                          "closed_by": meeting.closed_by, "via": via})
+        log_change(conn, meeting.id, reader.username, f"reopened it (closed by {meeting.closed_by} on "
+                                                      f"{meeting.closed_at:%d %b %Y})")
     return load_meeting(engine, reader, meeting_id)
 
 
@@ -703,32 +782,121 @@ def _actions(conn, query) -> list[Action]:
                    r.created_by, tuple(updates.get(r.id, ()))) for r in rows]
 
 
+def _action_fields(what, owner, due) -> tuple[str, str, dt.date]:
+    return (_text("what is to be done", what, WHAT_MAX, required=True),
+            _text("the owner", owner, OWNER_MAX, required=True, one_line=True), _day("the due date", due))
+
+
+def _by_token(conn, meeting_id: int, token: str | None) -> Action | None:
+    if token is None:
+        return None
+    found = _actions(conn, sa.select(actions).where(actions.c.meeting_id == meeting_id,
+                                                    actions.c.request_token == token))
+    return found[0] if found else None
+
+
 def add_action(engine: Engine, reader: Reader, meeting_id: int, what: str, owner: str, due, indicator_id: str,
                entity: EntityRef, entity_name: str) -> Action:
+    """Agree an action at an open meeting (`add_action_once` without a submit token)."""
+    return add_action_once(engine, reader, meeting_id, what, owner, due, indicator_id, entity, entity_name)[0]
+
+
+def add_action_once(engine: Engine, reader: Reader, meeting_id: int, what: str, owner: str, due, indicator_id: str,
+                    entity: EntityRef, entity_name: str, token: str | None = None) -> tuple[Action, bool]:
     """Agree an action at an open meeting: what, who owns it, by when, and the indicator and entity (checked by
-    the caller against the meeting's data version: store.meeting_numbers.check_cell) it is meant to move."""
+    the caller against the meeting's data version: store.meeting_numbers.check_cell) it is meant to move.
+
+    `token` is the submit's (the page's form sends one per action it agrees): a second submit with the same token
+    (a double click, a retried request, both at once) agrees nothing new. The action, and whether it is new."""
     scope = meeting_scope(reader)
-    what = _text("what is to be done", what, WHAT_MAX, required=True)
-    owner = _text("the owner", owner, OWNER_MAX, required=True, one_line=True)
-    due = _day("the due date", due)
+    what, owner, due = _action_fields(what, owner, due)
+    if token is not None and not (isinstance(token, str) and TOKEN.match(token)):
+        raise MeetingError("the form was not drawn by this page: reload the page and agree the action again")
     now = utcnow()
+    try:
+        with engine.begin() as conn:
+            row = _open_meeting(conn, scope, meeting_id, "actions are agreed")
+            earlier = _by_token(conn, row.id, token)
+            if earlier is not None:
+                return earlier, False
+            if due < row.held_on:
+                raise MeetingError(f"the due date {due:%d %B %Y} is before the meeting ({row.held_on:%d %B %Y}): "
+                                   "give a later day")
+            agreed = conn.execute(sa.select(sa.func.count()).select_from(actions)
+                                  .where(actions.c.meeting_id == row.id)).scalar()
+            if agreed >= ACTIONS_MAX:
+                raise MeetingError(f"{ACTIONS_MAX} actions are already agreed at this meeting")
+            action_id = conn.execute(actions.insert().values(
+                meeting_id=row.id, meeting_level=row.entity_level, meeting_entity_id=row.entity_id, what=what,
+                owner=owner, due=due, indicator_id=indicator_id, entity_level=entity.level,
+                entity_id=entity.entity_id, entity_name=entity_name[:300], status=OPEN, agreed_on=row.held_on,
+                created_at=now, created_by=reader.username, updated_at=now, request_token=token))\
+                .inserted_primary_key[0]
+            conn.execute(action_updates.insert().values(action_id=action_id, at=now, by=reader.username,
+                                                        status=OPEN, note="agreed"))
+            log_change(conn, row.id, reader.username, f"agreed action {action_id} ('{_short(what, 40)}', {owner})")
+            return _actions(conn, sa.select(actions).where(actions.c.id == action_id))[0], True
+    except sa.exc.IntegrityError:
+        # the same token's other submit committed first, between our look and our insert: that one stands
+        with engine.connect() as conn:
+            earlier = _by_token(conn, _id(meeting_id), token)
+        if earlier is None:
+            raise
+        return earlier, False
+
+
+def _action_row(conn, scope: Scope, action_id: int, what: str):
+    """An action of an open meeting the reader may see, with its meeting's row."""
+    row = conn.execute(sa.select(actions).where(actions.c.id == _id(action_id))).first()
+    meeting = conn.execute(sa.select(meetings).where(meetings.c.id == row.meeting_id)).first() if row else None
+    if row is None or not _owns(scope, meeting):
+        raise OutsideScope(f"there is no action {str(action_id)[:40]} that you may see ({scope.describe()})")
+    if meeting.status != OPEN:
+        raise MeetingError(f"action {row.id} was agreed at a meeting that is closed: {what} only while it is open "
+                           "(its owner or an executive may reopen it); log an update instead")
+    return row, meeting
+
+
+def edit_action(engine: Engine, reader: Reader, action_id: int, what: str, owner: str, due, indicator_id: str,
+                entity: EntityRef, entity_name: str) -> Action:
+    """Correct an action agreed at a meeting that is still open (whoever agreed it, or the chair); the cell has
+    been checked by the caller against the meeting's data version. The change is logged."""
+    scope = meeting_scope(reader)
+    what, owner, due = _action_fields(what, owner, due)
     with engine.begin() as conn:
-        row = _open_meeting(conn, scope, meeting_id, "actions are agreed")
-        if due < row.held_on:
-            raise MeetingError(f"the due date {due} is before the meeting ({row.held_on}): give a later day")
-        agreed = conn.execute(sa.select(sa.func.count()).select_from(actions)
-                              .where(actions.c.meeting_id == row.id)).scalar()
-        if agreed >= ACTIONS_MAX:
-            raise MeetingError(f"{ACTIONS_MAX} actions are already agreed at this meeting")
-        action_id = conn.execute(actions.insert().values(
-            meeting_id=row.id, meeting_level=row.entity_level, meeting_entity_id=row.entity_id, what=what,
-            owner=owner, due=due, indicator_id=indicator_id, entity_level=entity.level, entity_id=entity.entity_id,
-            entity_name=entity_name[:300], status=OPEN, agreed_on=row.held_on, created_at=now,
-            created_by=reader.username, updated_at=now)).inserted_primary_key[0]
-        conn.execute(action_updates.insert().values(action_id=action_id, at=now, by=reader.username, status=OPEN,
-                                                    note="agreed"))
-        log_change(conn, row.id, reader.username, f"agreed action {action_id} ('{_short(what, 40)}', {owner})")
-        return _actions(conn, sa.select(actions).where(actions.c.id == action_id))[0]
+        row, meeting = _action_row(conn, scope, action_id, "it is corrected")
+        _may_change_action(reader, row, "correcting")
+        if due < meeting.held_on:
+            raise MeetingError(f"the due date {due:%d %B %Y} is before the meeting ({meeting.held_on:%d %B %Y}): "
+                               "give a later day")
+        values = {"what": what, "owner": owner, "due": due, "indicator_id": indicator_id,
+                  "entity_level": entity.level, "entity_id": entity.entity_id, "entity_name": entity_name[:300]}
+        words = {"what": "what is to be done", "owner": "the owner", "due": "the due date",
+                 "indicator_id": "the indicator", "entity_id": "the place"}
+        changed = [words[k] for k in words if getattr(row, k) != values[k]]
+        if not changed:
+            raise MeetingError(f"action {row.id} already reads so: change something first")
+        conn.execute(actions.update().where(actions.c.id == row.id).values(updated_at=utcnow(), **values))
+        log_change(conn, meeting.id, reader.username, f"corrected action {row.id}: " + ", ".join(changed))
+        return _actions(conn, sa.select(actions).where(actions.c.id == row.id))[0]
+
+
+def remove_action(engine: Engine, reader: Reader, action_id: int, reason: str) -> None:
+    """Remove an action agreed at a meeting that is still open (a duplicate, a mistake): whoever agreed it, or the
+    chair, with a reason. It is gone from the meeting, the follow-up, the data book and the trends; what it said
+    and why it went are kept in the meeting's log and the audit log."""
+    scope = meeting_scope(reader)
+    reason = _text("the reason", reason, REASON_MAX, required=True, one_line=True)
+    with engine.begin() as conn:
+        row, meeting = _action_row(conn, scope, action_id, "it is removed")
+        _may_change_action(reader, row, "removing")
+        conn.execute(action_updates.delete().where(action_updates.c.action_id == row.id))
+        conn.execute(actions.delete().where(actions.c.id == row.id))
+        db.record_in(conn, reader.username, ACTION_REMOVED, {
+            "meeting": meeting.id, "action": row.id, "what": _short(row.what, 200), "owner": row.owner,
+            "agreed_by": row.created_by, "reason": reason})
+        log_change(conn, meeting.id, reader.username,
+                   f"removed action {row.id} ('{_short(row.what, 40)}', {_short(row.owner, 30)}): {_short(reason, 150)}")
 
 
 def update_action(engine: Engine, reader: Reader, action_id: int, status: str, note: str = "") -> Action:

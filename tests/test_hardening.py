@@ -381,7 +381,14 @@ VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09
          "meeting-update-action.value": "1", "meeting-update-status.value": "done", "meeting-update-note.value": "n",
          "meeting-summary-save.n_clicks": 1, "meeting-highlights.value": "h", "meeting-lessons.value": "l",
          "meeting-next-steps.value": "n", "meeting-followup-save.n_clicks": 1, "meeting-followup-send.n_clicks": 1,
-         "meeting-followup.value": "f", "meeting-close.n_clicks": 1, "meeting-move.n_clicks": 1,
+         "meeting-followup.value": "f", "meeting-close-confirm.n_clicks": 1, "meeting-move.n_clicks": 1,
+         "meeting-close.n_clicks": 1, "meeting-close-cancel.n_clicks": 1, "meeting-reopen.n_clicks": 1,
+         "meeting-action-token.data": {"token": "0123456789abcdef0123456789abcdef"},
+         "meeting-action-editing.data": {"action": "1"},
+         "meeting-action-cancel.n_clicks": 1, "meeting-action-removing.data": {"action": "1"},
+         "meeting-remove-confirm.n_clicks": 1, "meeting-remove-cancel.n_clicks": 1, "meeting-remove-reason.value": "r",
+         '{"action":["ALL"],"type":"meeting-action-edit"}.n_clicks': [],
+         '{"action":["ALL"],"type":"meeting-action-remove"}.n_clicks': [],
          # presentation mode's stores (web/present.py)
          "members-present.data": {"present": False}, "selection-present.data": {"present": False},
          "review-present.data": {"present": False}, "meeting-present.data": {"present": False}}

@@ -258,7 +258,7 @@ def test_viewers_and_admins_change_nothing_whatever_they_post(app, clients):
                                          "meeting-update-status.value": "dropped", "meeting-update-note.value": "x"},
         "meeting-summary-save.n_clicks": {"meeting-summary-save.n_clicks": 1, "meeting-highlights.value": "x"},
         "meeting-followup-save.n_clicks": {"meeting-followup-save.n_clicks": 1, "meeting-followup.value": "x"},
-        "meeting-close.n_clicks": {"meeting-close.n_clicks": 1},
+        "meeting-close-confirm.n_clicks": {"meeting-close-confirm.n_clicks": 1},
     }
     before = [rows(app, t) for t in (meetings, meeting_items, actions, action_updates)]
     for name in ("viewer", "admin", "south", "alder", "unit"):
@@ -362,15 +362,15 @@ def test_preparing_a_meeting_does_not_tell_an_existing_entity_of_another_subtree
 def test_another_site_cannot_drive_the_meeting_page_nor_its_downloads(app, clients):
     from tests.web import callback_body
     meeting_id = new_meeting(clients["north"])
-    body = callback_body(clients["north"], "meeting-said", {}, "meeting-close.n_clicks")
+    body = callback_body(clients["north"], "meeting-said", {}, "meeting-close-confirm.n_clicks")
     for part in ("inputs", "state"):
         body[part] = [[] if i["id"].startswith("{") else i for i in body[part]]
     for i in body["inputs"] + body["state"]:
         if isinstance(i, dict) and i["id"] == "meeting-query":
             i["value"] = {"id": str(meeting_id)}
-        if isinstance(i, dict) and i["id"] == "meeting-close":
+        if isinstance(i, dict) and i["id"] == "meeting-close-confirm":
             i["value"] = 1
-    body["changedPropIds"] = ["meeting-close.n_clicks"]
+    body["changedPropIds"] = ["meeting-close-confirm.n_clicks"]
     for content_type in ("application/json", "text/plain"):
         response = clients["north"].post("/_dash-update-component", data=json.dumps(body), content_type=content_type,
                                          headers={"Origin": "https://evil.example"})

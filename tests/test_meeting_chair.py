@@ -43,7 +43,7 @@ def send(client, meeting_id):
 
 
 def close(client, meeting_id):
-    return text_of(act(client, meeting_id, "meeting-close.n_clicks", **{"meeting-close.n_clicks": 1}))
+    return text_of(act(client, meeting_id, "meeting-close-confirm.n_clicks", **{"meeting-close-confirm.n_clicks": 1}))
 
 
 def test_an_analyst_prepares_a_managers_meeting_but_does_not_chair_it(app, clients):

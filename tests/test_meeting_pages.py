@@ -162,7 +162,7 @@ def test_an_action_is_agreed_updated_and_carried_to_the_next_meeting_of_the_same
         "meeting-action-add.n_clicks": 1, "meeting-action-what.value": "x", "meeting-action-owner.value": "y",
         "meeting-action-due.value": "2026-11-01", "meeting-action-cell.value": "reentry|office:O004"}))
     assert "Nothing was changed" in refused and "not part of North Bureau" in refused
-    assert "Closed" in text_of(act(clients["north"], first, "meeting-close.n_clicks", **{"meeting-close.n_clicks": 1}))
+    assert "Closed" in text_of(act(clients["north"], first, "meeting-close-confirm.n_clicks", **{"meeting-close-confirm.n_clicks": 1}))
     # Closed: the agenda no longer changes; the action still can be updated.
     assert "is closed" in text_of(act(clients["north"], first, "meeting-text-add.n_clicks", **{
         "meeting-text-add.n_clicks": 1, "meeting-text-kind.value": "kudos", "meeting-text-body.value": "Thanks"}))
@@ -191,7 +191,7 @@ def test_the_meeting_keeps_the_numbers_it_was_closed_with(app, clients):
         "meeting-heatmap.clickData": {"points": [{"x": "R", "y": "N"}]},
         "meeting-keys.data": {"rows": {"N": ["bureau", "B01"]}, "columns": {"R": "reentry"}}})
     before = shown(clients["exec"], meeting_id)
-    text_of(act(clients["exec"], meeting_id, "meeting-close.n_clicks", **{"meeting-close.n_clicks": 1}))
+    text_of(act(clients["exec"], meeting_id, "meeting-close-confirm.n_clicks", **{"meeting-close-confirm.n_clicks": 1}))
     with engine_of(app).connect() as conn:
         record = conn.execute(sa.select(meetings.c.record)).scalar()
     assert record and '"reentry"' in record

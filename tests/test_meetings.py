@@ -78,9 +78,22 @@ def clock(monkeypatch):
     return clock
 
 
+def month_before(held_on) -> dt.date:
+    """The data month a meeting held on `held_on` discusses: October's for one in November or later, else the
+    month before it (a meeting is held once its month has ended)."""
+    try:
+        day = dt.date.fromisoformat(held_on) if isinstance(held_on, str) else held_on
+    except ValueError:
+        day = None
+    if not isinstance(day, dt.date) or day >= M.month_end(MONTH):  # a date the test means to be refused
+        return MONTH
+    return (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
 def meeting_at(engine, place: str, reader=EXEC, held_on="2026-12-01", **options) -> M.Meeting:
     ref, name, ids = PLACES[place]
-    return M.create_meeting(engine, reader, ref, name, ids, MONTH, VERSION, AS_OF, held_on=held_on, **options)
+    return M.create_meeting(engine, reader, ref, name, ids, month_before(held_on), VERSION, AS_OF, held_on=held_on,
+                            **options)
 
 
 def agree(engine, meeting, what="Call every family within a day", due="2026-12-31", reader=EXEC, place=None,
@@ -261,15 +274,16 @@ def test_actions_carry_over_to_the_next_meeting_of_the_same_entity_only(engine, 
         assert new == []
         assert carried == ([agreed[place]] if place in agreed else []), place
     # an agency that numbers its bureaus and its offices alike: bureau 1's actions are not office 1's
-    bureau = M.create_meeting(engine, EXEC, EntityRef("bureau", "1"), "Bureau 1", {"bureau_id": "1"}, MONTH,
-                              VERSION, AS_OF, held_on="2026-09-01")
+    bureau = M.create_meeting(engine, EXEC, EntityRef("bureau", "1"), "Bureau 1", {"bureau_id": "1"},
+                              month_before("2026-09-01"), VERSION, AS_OF, held_on="2026-09-01")
     office = M.create_meeting(engine, EXEC, EntityRef("office", "1"), "Office 1",
-                              {"bureau_id": "1", "office_id": "1"}, MONTH, VERSION, AS_OF, held_on="2026-09-02")
+                              {"bureau_id": "1", "office_id": "1"}, month_before("2026-09-02"), VERSION, AS_OF,
+                              held_on="2026-09-02")
     agree(engine, bureau, what="the bureau's")
     agree(engine, office, what="the office's")
     for first_one in (bureau, office):
         next_one = M.create_meeting(engine, EXEC, first_one.entity, first_one.entity_name, first_one.entity_ids,
-                                    MONTH, VERSION, AS_OF, held_on="2026-10-01")
+                                    month_before("2026-10-01"), VERSION, AS_OF, held_on="2026-10-01")
         carried, _ = M.meeting_actions(engine, EXEC, next_one)
         assert [a.what for a in carried] == [f"the {first_one.entity.level}'s"]
     # and not backwards: the first meetings carry nothing
@@ -484,7 +498,7 @@ BAD_CHANGES = [
     (lambda e, m: M.add_item(e, EXEC, m.id, "kudos", notes="x", reason="r" * 501), "the reason is 501 characters"),
     (lambda e, m: agree(e, m, what=""), "what is to be done is empty"),
     (lambda e, m: agree(e, m, what="x" * 1001), "what is to be done is 1,001 characters"),
-    (lambda e, m: agree(e, m, due="2026-11-30"), "the due date 2026-11-30 is before the meeting (2026-12-01)"),
+    (lambda e, m: agree(e, m, due="2026-11-30"), "the due date 30 November 2026 is before the meeting (01 December 2026)"),
     (lambda e, m: agree(e, m, due="2026-13-01"), "the due date '2026-13-01' is not a day"),
     (lambda e, m: agree(e, m, due=None), "the due date 'None' is not a day"),
     (lambda e, m: M.add_action(e, EXEC, m.id, "x", "Ana\nDiaz", "2026-12-31", "reentry", m.entity, "x"),
