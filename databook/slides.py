@@ -313,10 +313,10 @@ def _indicator_slides(plan: Deck, book: Book, item: AgendaItem, n: int, names: d
         across = numbers.variation
         if len(across.ranked) <= RANKED_MAX:
             figure = ranking_figure(across)
-            height = 110 + 30 * max(len(across.ranked), 1)
+            height = 110 + 40 * max(len(across.ranked), 1)  # a bar per print-size label: Plotly drops labels it cannot fit
         else:
             figure, height = variation_figure(across), 220
-        plan.figures[f"variation-{item.id}"] = Figure(figure, FIGURE_PX, min(max(height, 190), 300),
+        plan.figures[f"variation-{item.id}"] = Figure(figure, FIGURE_PX, min(max(height, 190), 340),
                                                       {"margin": {"l": 200, "r": 110}})
         figures.append(f"variation-{item.id}")
     status = cell.get("status") or "none"
