@@ -313,7 +313,8 @@ def _indicator_slides(plan: Deck, book: Book, item: AgendaItem, n: int, names: d
         across = numbers.variation
         if len(across.ranked) <= RANKED_MAX:
             figure = ranking_figure(across)
-            height = 110 + 40 * max(len(across.ranked), 1)  # a bar per print-size label: Plotly drops labels it cannot fit
+            # A bar per print-size label: Plotly drops the labels it cannot fit.
+            height = 110 + 40 * max(len(across.ranked), 1)
         else:
             figure, height = variation_figure(across), 220
         plan.figures[f"variation-{item.id}"] = Figure(figure, FIGURE_PX, min(max(height, 190), 340),
