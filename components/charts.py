@@ -252,7 +252,8 @@ def trend_figure(data: Trend, actions=()) -> dict:
 
     Each of `actions` (store.meetings.Action) meant to move this indicator for this entity is marked where it
     was agreed, so a room sees whether the curve moved after it; the others are left out, so a caller may pass a
-    meeting's actions whole.
+    meeting's actions whole. More than `LABELLED_ACTIONS` are numbered: show `action_key` beside the figure.
+    However many there are, the figure is at most `NUMBER_ROWS` rows of marks taller than without them.
     """
     indicator = data.indicator
     series = data.series
@@ -288,22 +289,54 @@ def trend_figure(data: Trend, actions=()) -> dict:
     return {"data": traces, "layout": {
         "xaxis": {"type": "date", "dtick": "M3", "tickformat": "%b %Y", "fixedrange": True},
         "yaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True, "range": y_range},
-        "height": 400 + 18 * rows, "margin": {"t": 30 + 18 * rows, "l": 80, "r": 180, "b": 40},
+        "height": 400 + LABEL_ROW_PX_ACTIONS * rows,
+        "margin": {"t": 30 + LABEL_ROW_PX_ACTIONS * rows, "l": 80, "r": 180, "b": 40},
         "hovermode": "closest",
         "legend": {"orientation": "h", "y": -0.15}, "shapes": shapes, "annotations": notes, **PLAIN}}
 
 
 ACTION_COLOUR = "#111111"
 ACTION_LABEL_CHARS = 28
+LABEL_ROW_PX_ACTIONS = 18  # a row of action marks above the plot
+LABELLED_ACTIONS = 2  # up to this many actions are labelled at their line; more are numbered, with a key beside
+NUMBER_ROWS = 2       # numbered marks of nearby days take turns between this many rows above the plot
+NEAR_SHARE = 0.08     # marks closer than this share of the axis's span would touch: the next one goes up a row
+
+
+def trend_actions(data: Trend, actions) -> list:
+    """Of `actions`, those meant to move this trend's indicator for its entity, in the order they are marked and
+    numbered: by the day they were agreed."""
+    return sorted((a for a in actions if a.indicator_id == data.indicator.indicator_id
+                   and (a.entity.level, a.entity.entity_id) == (data.entity.level, data.entity.entity_id)),
+                  key=lambda a: (a.agreed_on, a.id))
+
+
+def action_key(data: Trend, actions) -> list[tuple[int, object]]:
+    """The key to the numbers `trend_figure` draws: (number, action) for each action of the trend, or nothing
+    when there are few enough to be labelled at their lines (then the figure needs no key)."""
+    mine = trend_actions(data, actions)
+    return list(enumerate(mine, start=1)) if len(mine) > LABELLED_ACTIONS else []
+
+
+def action_key_text(number: int, action, what_chars: int | None = None) -> str:
+    """One line of the key, as plain text (not figure markup): its number, the day it was agreed, what (cut to
+    `what_chars` with an ellipsis, if given), who owns it and by when."""
+    what = action.what
+    if what_chars is not None and len(what) > what_chars:
+        what = what[:what_chars - 1].rstrip() + "…"
+    return f"{number}. {action.agreed_on:%d %b %Y}: {what} ({action.owner}, due {action.due:%d %b %Y}, {action.status})"
 
 
 def _action_marks(data: Trend, actions) -> tuple[list, list, int]:
-    """A dotted vertical line at each action's `agreed_on` and a short label above the plot (the whole text, owner
-    and due date in its hover), and how many labels there are, for the room above the plot. Each label has a
-    row of its own, oldest lowest: labels of nearby days would print over each other."""
-    mine = sorted((a for a in actions if a.indicator_id == data.indicator.indicator_id
-                   and (a.entity.level, a.entity.entity_id) == (data.entity.level, data.entity.entity_id)),
-                  key=lambda a: (a.agreed_on, a.id))
+    """A dotted vertical line at each action's `agreed_on` and a mark above the plot (the whole text, owner and
+    due date in its hover), and how many rows the marks take, for the room above the plot.
+
+    A few actions are labelled with their text, each on a row of its own, oldest lowest. More would push the
+    plot off a slide and squash it on a screen: they are numbered instead (one mark per day, "1–4" for four
+    agreed the same day), on at most `NUMBER_ROWS` rows, and `action_key` lists the numbers."""
+    mine = trend_actions(data, actions)
+    if len(mine) > LABELLED_ACTIONS:
+        return _numbered_marks(data, mine)
     shapes, notes = [], []
     months = pd.to_datetime(data.series.month)
     # A label reads rightwards from its line, except near the right edge, where it would be cut off.
@@ -312,16 +345,50 @@ def _action_marks(data: Trend, actions) -> tuple[list, list, int]:
         day = f"{action.agreed_on:%Y-%m-%d}"
         short = action.what if len(action.what) <= ACTION_LABEL_CHARS else \
             action.what[:ACTION_LABEL_CHARS - 1].rstrip() + "…"
-        shapes.append({"type": "line", "xref": "x", "x0": day, "x1": day, "yref": "paper", "y0": 0, "y1": 1,
-                       "line": {"color": ACTION_COLOUR, "dash": "dot", "width": 2}})
+        shapes.append(_action_line(day))
         notes.append({"x": day, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
                       "xanchor": "right" if turn is not None and pd.Timestamp(action.agreed_on) > turn else "left",
-                      "yshift": 2 + 18 * above, "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
-                      "font": {"size": NOTE_PX, "color": ACTION_COLOUR},
+                      "yshift": 2 + LABEL_ROW_PX_ACTIONS * above, "showarrow": False,
+                      "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": NOTE_PX, "color": ACTION_COLOUR},
                       "text": f"▼ action {action.agreed_on:%d %b %Y}: {literal(short)}",
-                      "hovertext": f"{literal(action.what)}<br>owner {literal(action.owner)}, due "
-                                   f"{action.due:%d %b %Y}, {literal(action.status)}"})
+                      "hovertext": _action_hover(action)})
     return shapes, notes, len(mine)
+
+
+
+def _action_line(day: str) -> dict:
+    return {"type": "line", "xref": "x", "x0": day, "x1": day, "yref": "paper", "y0": 0, "y1": 1,
+            "line": {"color": ACTION_COLOUR, "dash": "dot", "width": 2}}
+
+
+def _action_hover(action) -> str:
+    return (f"{literal(action.what)}<br>owner {literal(action.owner)}, due {action.due:%d %b %Y}, "
+            f"{literal(action.status)}")
+
+
+def _numbered_marks(data: Trend, mine: list) -> tuple[list, list, int]:
+    days: dict = {}
+    for number, action in enumerate(mine, start=1):
+        days.setdefault(action.agreed_on, []).append((number, action))
+    stamps = [pd.Timestamp(m) for m in pd.to_datetime(data.series.month)] + [pd.Timestamp(d) for d in days]
+    span = max((max(stamps) - min(stamps)).days, 1)
+    shapes, notes, last_in_row, used = [], [], {}, 1
+    for day, numbered in days.items():
+        first, final = numbered[0][0], numbered[-1][0]
+        # The lowest row whose last mark is far enough to the left; the lowest if none is.
+        row = next((r for r in range(NUMBER_ROWS) if r not in last_in_row
+                    or (day - last_in_row[r]).days > span * NEAR_SHARE), 0)
+        last_in_row[row] = day
+        used = max(used, row + 1)
+        shapes.append(_action_line(f"{day:%Y-%m-%d}"))
+        notes.append({"x": f"{day:%Y-%m-%d}", "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
+                      "xanchor": "center", "yshift": 2 + LABEL_ROW_PX_ACTIONS * row, "showarrow": False,
+                      "bgcolor": "white", "bordercolor": ACTION_COLOUR, "borderwidth": 1, "borderpad": 1,
+                      "font": {"size": NOTE_PX, "color": ACTION_COLOUR},
+                      "text": str(first) if first == final else f"{first}–{final}",
+                      "hovertext": "<br>".join(f"{n}. {action.agreed_on:%d %b %Y}: {_action_hover(action)}"
+                                               for n, action in numbered)})
+    return shapes, notes, used
 
 
 def _trend_range(indicator, series: pd.DataFrame) -> list[float] | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.charts import presented, trend_figure, variation_figure
+from components.charts import action_key, action_key_text, presented, trend_figure, variation_figure
 from components.common import GRAPH_CONFIG
 from display.format import STATUS_STYLE, change_text, format_value, status_text
 from components.links import IndicatorView, MembersView
@@ -113,6 +113,7 @@ def item_card(book: Book, item: AgendaItem, number: int, editable: bool, case_le
     actions = [a for a in (*book.carried, *book.new)
                if a.indicator_id == item.indicator_id and a.entity == item.entity]
     trend = _graph(trend_figure(numbers.trend, actions), f"meeting-trend-{item.id}", present)
+    key = trend_key(action_key(numbers.trend, actions), present)
     variation = None if numbers.variation is None else \
         _graph(variation_figure(numbers.variation), f"meeting-variation-{item.id}", present)
     questions = list(indicator["questions"])
@@ -123,12 +124,14 @@ def item_card(book: Book, item: AgendaItem, number: int, editable: bool, case_le
         # One screen, no scrolling, at 1280×720 as at 1920×1080: the numbers and the trend on the left, the
         # variation, the questions and any notes on the right; the charts take what the text leaves
         # (assets/present.css), so the text keeps its size. Notes not written are not shown to the room.
-        side = [variation, asked, notes if item.notes else None]
+        # The key to the trend's numbered actions goes beside it: under it, it would take the trend's height.
+        side = [variation, key, asked, notes if item.notes else None]
         parts.append(html.Div([html.Div([said, trend], className="present-item-main"),
                                html.Div([p for p in side if p is not None], className="present-item-side")],
                               className="present-item-body"))
         return dbc.Card(dbc.CardBody(parts), class_name="mb-3 meeting-item", id=f"item-{item.id}")
-    graphs = [dbc.Col(trend, lg=7)] + ([dbc.Col(variation, lg=5)] if variation is not None else [])
+    graphs = [dbc.Col([trend, key] if key is not None else trend, lg=7)] + \
+        ([dbc.Col(variation, lg=5)] if variation is not None else [])
     parts += [said, dbc.Row(graphs)] + ([asked] if asked is not None else [])
     parent = None if item.entity.level == "department" else item.entity
     members = [" · ", dcc.Link("Members", href=MembersView(item.indicator_id, month, parent).href())] \
@@ -140,6 +143,28 @@ def item_card(book: Book, item: AgendaItem, number: int, editable: bool, case_le
     ]))
     parts.append(notes)
     return dbc.Card(dbc.CardBody(parts), class_name="mb-3 meeting-item", id=f"item-{item.id}")
+
+
+KEY_WHAT_CHARS = 34  # of an action's text in the key beside a presented trend: one line a room reads
+
+
+def trend_key(numbered: list, present: bool = False) -> html.Div | None:
+    """The key to a trend's numbered action marks (components.charts.action_key); None when the trend labels its
+    actions itself. Presented, each action is its number and its text, cut to a line (the actions' table has the
+    rest)."""
+    if not numbered:
+        return None
+    if present:
+        lines = [f"{n}. {_cut(action.what, KEY_WHAT_CHARS)}" for n, action in numbered]
+    else:
+        lines = [action_key_text(n, action) for n, action in numbered]
+    return html.Div([html.H3("Actions numbered on the trend", className="h6 mb-1"),
+                     html.Ul([html.Li(line) for line in lines], className="list-unstyled small mb-1")],
+                    className="meeting-trend-key")
+
+
+def _cut(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[:chars - 1].rstrip() + "…"
 
 
 def findings_list(findings) -> html.Div:

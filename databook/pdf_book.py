@@ -23,9 +23,9 @@ from reportlab.platypus import Table as PdfTable
 from reportlab.platypus import TableStyle
 
 from display.format import TEXT_COLOUR
-from databook.slides import (BODY_TOP_IN, FIGURE_WIDTH_IN, HEIGHT_IN, MARGIN_IN, SIDE_LEFT_IN, SIDE_SMALLER, SIZES,
+from databook.slides import (BODY_TOP_IN, HEIGHT_IN, MARGIN_IN, SIDE_LEFT_IN, SIDE_SMALLER, SIZES,
                              BESIDE_TABLE_IN, COVER_LARGER, COVER_LINES_LARGER,
-                             TITLE_HEIGHT_IN, TITLE_TOP_IN, WIDTH_IN, Deck, Line, Slide, Table)
+                             TITLE_HEIGHT_IN, TITLE_TOP_IN, WIDTH_IN, Deck, Line, Slide, Table, figure_boxes)
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts")
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -70,7 +70,7 @@ def write(plan: Deck, images: dict[str, bytes]) -> bytes:
     canvas = Canvas(out, pagesize=(WIDTH_IN * inch, HEIGHT_IN * inch))
     canvas.setTitle(plan.title)
     for slide in plan.slides:
-        _page(canvas, slide, images)
+        _page(canvas, slide, images, plan.figures)
         canvas.showPage()
     canvas.save()
     return out.getvalue()
@@ -83,7 +83,7 @@ def _frame(canvas, flowables, left, top, width, height) -> None:
     frame.addFromList([KeepInFrame(width * inch, height * inch, flowables, mode="shrink")], canvas)
 
 
-def _page(canvas, slide: Slide, images: dict[str, bytes]) -> None:
+def _page(canvas, slide: Slide, images: dict[str, bytes], sizes: dict) -> None:
     full = WIDTH_IN - 2 * MARGIN_IN
     if slide.kind == "title":
         _frame(canvas, [_paragraph(Line(slide.section, "small"))], MARGIN_IN, 1.2, full, 0.5)
@@ -97,16 +97,11 @@ def _page(canvas, slide: Slide, images: dict[str, bytes]) -> None:
     _frame(canvas, [_paragraph(Line(slide.title), title=True)], MARGIN_IN, TITLE_TOP_IN, full, TITLE_HEIGHT_IN)
     top = BODY_TOP_IN
     if slide.kind == "item":
-        y = top
-        for key in slide.figures:
-            if key not in images:
-                continue
-            picture = ImageReader(io.BytesIO(images[key]))
-            pixels_wide, pixels_high = picture.getSize()
-            height = FIGURE_WIDTH_IN * pixels_high / pixels_wide
-            canvas.drawImage(picture, MARGIN_IN * inch, (HEIGHT_IN - y - height) * inch, FIGURE_WIDTH_IN * inch,
-                             height * inch)
-            y += height + 0.1
+        drawn = [key for key in slide.figures if key in images]
+        for key, (left, y, width, height) in zip(drawn, figure_boxes([(sizes[k].width, sizes[k].height)
+                                                                       for k in drawn])):
+            canvas.drawImage(ImageReader(io.BytesIO(images[key])), left * inch, (HEIGHT_IN - y - height) * inch,
+                             width * inch, height * inch)
         _frame(canvas, [_paragraph(line, smaller=SIDE_SMALLER) for line in slide.lines], SIDE_LEFT_IN, top,
                WIDTH_IN - SIDE_LEFT_IN - MARGIN_IN, HEIGHT_IN - top - 0.3)
         return

@@ -13,9 +13,9 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches, Pt
 
 from display.format import TEXT_COLOUR
-from databook.slides import (BODY_TOP_IN, FIGURE_WIDTH_IN, HEIGHT_IN, MARGIN_IN, SIDE_LEFT_IN, SIDE_SMALLER, SIZES,
+from databook.slides import (BODY_TOP_IN, HEIGHT_IN, MARGIN_IN, SIDE_LEFT_IN, SIDE_SMALLER, SIZES,
                              BESIDE_TABLE_IN, COVER_LARGER, COVER_LINES_LARGER,
-                             TITLE_HEIGHT_IN, TITLE_TOP_IN, WIDTH_IN, Deck, Line, Slide, Table)
+                             TITLE_HEIGHT_IN, TITLE_TOP_IN, WIDTH_IN, Deck, Line, Slide, Table, figure_boxes)
 
 NAVY = RGBColor(0x0B, 0x3C, 0x8C)
 GREY = RGBColor(0x55, 0x55, 0x55)
@@ -23,36 +23,34 @@ GREY = RGBColor(0x55, 0x55, 0x55)
 
 def write(plan: Deck, images: dict[str, bytes]) -> bytes:
     deck = Presentation()
-    deck.slide_width, deck.slide_height = Inches(WIDTH_IN), Inches(HEIGHT_IN)
+    _widen(deck)
     deck.core_properties.title = plan.title[:255]
-    blank = deck.slide_layouts[6]
+    # Every slide's title is its layout's title placeholder, so PowerPoint's outline, its navigation and screen
+    # readers name each slide; the writer places it as the plan says.
+    titled = next(layout for layout in deck.slide_layouts if layout.name == "Title Only")
     for plan_slide in plan.slides:
-        slide = deck.slides.add_slide(blank)
-        _place(slide, plan_slide, images)
+        slide = deck.slides.add_slide(titled)
+        _place(slide, plan_slide, images, plan.figures)
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
 
 
-def _place(slide, plan: Slide, images: dict[str, bytes]) -> None:
+def _place(slide, plan: Slide, images: dict[str, bytes], sizes: dict) -> None:
     if plan.kind == "title":
         _text(slide, [Line(plan.section, "small")], MARGIN_IN, 1.2, WIDTH_IN - 2 * MARGIN_IN, 0.5)
-        _text(slide, [Line(plan.title, "title")], MARGIN_IN, 1.7, WIDTH_IN - 2 * MARGIN_IN, 1.4, title=True,
-              smaller=-COVER_LARGER)
+        _title(slide, plan.title, MARGIN_IN, 1.7, WIDTH_IN - 2 * MARGIN_IN, 1.4, smaller=-COVER_LARGER)
         _text(slide, list(plan.lines), MARGIN_IN, 3.3, WIDTH_IN - 2 * MARGIN_IN, 3.9, smaller=-COVER_LINES_LARGER)
         return
     if plan.section:
         _text(slide, [Line(plan.section, "small")], MARGIN_IN, 0.1, WIDTH_IN - 2 * MARGIN_IN, 0.35)
-    _text(slide, [Line(plan.title, "title")], MARGIN_IN, TITLE_TOP_IN, WIDTH_IN - 2 * MARGIN_IN, TITLE_HEIGHT_IN,
-          title=True)
+    _title(slide, plan.title, MARGIN_IN, TITLE_TOP_IN, WIDTH_IN - 2 * MARGIN_IN, TITLE_HEIGHT_IN)
     top = BODY_TOP_IN
     if plan.kind == "item":
-        y = top
-        for key in plan.figures:
-            if key in images:
-                picture = slide.shapes.add_picture(io.BytesIO(images[key]), Inches(MARGIN_IN), Inches(y),
-                                                   width=Inches(FIGURE_WIDTH_IN))
-                y += picture.height / 914400 + 0.1
+        drawn = [key for key in plan.figures if key in images]
+        for key, (left, y, width, height) in zip(drawn, figure_boxes([(sizes[k].width, sizes[k].height)
+                                                                       for k in drawn])):
+            slide.shapes.add_picture(io.BytesIO(images[key]), Inches(left), Inches(y), Inches(width), Inches(height))
         _text(slide, list(plan.lines), SIDE_LEFT_IN, top, WIDTH_IN - SIDE_LEFT_IN - MARGIN_IN, HEIGHT_IN - top - 0.3,
               smaller=SIDE_SMALLER)
         return
@@ -73,8 +71,34 @@ def _place(slide, plan: Slide, images: dict[str, bytes]) -> None:
         _text(slide, [Line(plan.footer, "small")], MARGIN_IN, HEIGHT_IN - 0.5, WIDTH_IN - 2 * MARGIN_IN, 0.4)
 
 
-def _text(slide, lines: list[Line], left, top, width, height, title: bool = False, smaller: int = 0):
+def _widen(deck) -> None:
+    """The deck 16:9, and the template's master and layouts with it: their placeholders (the titles' boxes) drawn
+    for 4:3 would otherwise stand in the left three quarters of a slide reset to its layout."""
+    old_width = deck.slide_width
+    deck.slide_width, deck.slide_height = Inches(WIDTH_IN), Inches(HEIGHT_IN)
+    for holder in (deck.slide_master, *deck.slide_layouts):
+        for shape in holder.placeholders:
+            if shape.left is not None and shape.width is not None:
+                shape.left = int(shape.left * deck.slide_width / old_width)
+                shape.width = int(shape.width * deck.slide_width / old_width)
+
+
+def _title(slide, text: str, left, top, width, height, smaller: int = 0):
+    """The slide's title placeholder, placed and filled as the slides' titles are."""
+    box = slide.shapes.title
+    box.left, box.top, box.width, box.height = Inches(left), Inches(top), Inches(width), Inches(height)
+    _fill(box, [Line(text, "title")], title=True, smaller=smaller)
+    for paragraph in box.text_frame.paragraphs:
+        paragraph.alignment = PP_ALIGN.LEFT
+    return box
+
+
+def _text(slide, lines: list[Line], left, top, width, height, smaller: int = 0):
     box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+    return _fill(box, lines, smaller=smaller)
+
+
+def _fill(box, lines: list[Line], title: bool = False, smaller: int = 0):
     frame = box.text_frame
     frame.word_wrap = True
     frame.vertical_anchor = MSO_ANCHOR.TOP

@@ -13,10 +13,11 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from components.charts import ranking_figure, trend_figure, variation_figure
+from components.charts import action_key, ranking_figure, trend_figure, variation_figure
 from display.format import (STATUS_STYLE, amount_text, change_text, format_value, standard_text, status_of,
                                status_text, unit_of)
 from components.heatmap import legend_items, unique_labels
+from display.mask import MASK, mask_id
 from store.meeting_book import Book, ReviewSection
 from store.meetings import Action, AgendaItem
 
@@ -36,6 +37,12 @@ MARGIN_IN = 0.45
 TITLE_TOP_IN, TITLE_HEIGHT_IN = 0.35, 0.9
 BODY_TOP_IN = 1.35
 FIGURE_WIDTH_IN = 7.6
+FIGURE_GAP_IN = 0.1          # between an item's figures, one above the other
+BOTTOM_IN = 0.3              # left clear under an item's figures and text
+FIGURE_PX = 720              # the width figures are drawn at (CSS pixels; Kaleido draws them SCALE times larger)
+TREND_PX = 330               # the trend's height above a variation chart; alone, TREND_ALONE_PX
+TREND_ALONE_PX = 430
+KEY_WHAT_CHARS = 44          # of an action's text in the key beside a trend whose actions are numbered
 SIDE_LEFT_IN = MARGIN_IN + FIGURE_WIDTH_IN + 0.25
 BESIDE_TABLE_IN = 4.6
 COVER_LARGER = 10            # points more than a slide's title for the meeting's title on the first slide
@@ -296,20 +303,21 @@ def _indicator_slides(plan: Deck, book: Book, item: AgendaItem, n: int, names: d
     actions = [a for a in (*book.carried, *book.new)
                if a.indicator_id == item.indicator_id and a.entity == item.entity]
     # The standard's label sits right of the plot: at print size it needs more room than on screen.
-    # A tick every six months: at print size every third month's would turn sideways and be cut off. Each
-    # action's label takes a row above the plot.
+    # A tick every six months: at print size every third month's would turn sideways and be cut off. The
+    # trend's height does not grow with its actions: more than a few are numbered, and the key is beside it.
     plan.figures[f"trend-{item.id}"] = Figure(
-        trend_figure(numbers.trend, actions), 720, min(350 + 20 * len(actions), 470),
+        trend_figure(numbers.trend, actions), FIGURE_PX, TREND_PX if numbers.variation is not None else TREND_ALONE_PX,
         {"margin": {"r": 190, "l": 80}, "xaxis": {"dtick": "M6"}})
     figures = [f"trend-{item.id}"]
     if numbers.variation is not None:
         across = numbers.variation
         if len(across.ranked) <= RANKED_MAX:
             figure = ranking_figure(across)
-            height = 110 + 30 * max(len(across.ranked), 1)
+            # A bar per print-size label: Plotly drops the labels it cannot fit.
+            height = 110 + 40 * max(len(across.ranked), 1)
         else:
             figure, height = variation_figure(across), 220
-        plan.figures[f"variation-{item.id}"] = Figure(figure, 720, min(max(height, 190), 300),
+        plan.figures[f"variation-{item.id}"] = Figure(figure, FIGURE_PX, min(max(height, 190), 340),
                                                       {"margin": {"l": 200, "r": 110}})
         figures.append(f"variation-{item.id}")
     status = cell.get("status") or "none"
@@ -322,7 +330,10 @@ def _indicator_slides(plan: Deck, book: Book, item: AgendaItem, n: int, names: d
                                                     cell.get("last_month_status"))),
             Line("Since a year ago: " + change_text(indicator, cell.get("value"), cell.get("last_year"),
                                                     cell.get("last_year_status")))]
-    if actions:
+    key = action_key(numbers.trend, actions)
+    if key:
+        side += _key_lines(key, SIDE_LINES - _lines_needed(side, SIDE_CHARS))
+    elif actions:
         side.append(Line(f"{len(actions)} action{'s' if len(actions) != 1 else ''} on this cell: marked on the "
                          "trend where agreed", "small"))
     story = _reason_and_notes(item)
@@ -335,6 +346,38 @@ def _indicator_slides(plan: Deck, book: Book, item: AgendaItem, n: int, names: d
     # Too much to read beside the figures: the story and the questions follow on a slide of their own.
     return [Slide("item", title, "Agenda", tuple(side), figures=tuple(figures)),
             *_text_slides(f"{name}: {where} (continued)", "Agenda", n, story)]
+
+
+def _key_lines(key: list, room: int) -> list[Line]:
+    """The key to a trend's numbered actions, in at most `room` wrapped lines beside the figures: those that do
+    not fit are counted, and are in the actions' slides at the end."""
+    lines = [Line(f"{len(key)} actions on this cell, numbered on the trend where agreed:", "small")]
+    for k, (number, action) in enumerate(key):
+        what = action.what if len(action.what) <= KEY_WHAT_CHARS else action.what[:KEY_WHAT_CHARS - 1].rstrip() + "…"
+        line = Line(plain(f"{number}. {what} ({action.owner}, due {action.due:%d %b %Y})"), "small")
+        rest = len(key) - k - 1
+        more = [Line(f"… and {rest} more, in the actions at the end of the book", "small")] if rest else []
+        if _lines_needed(lines + [line] + more, SIDE_CHARS) > room:
+            return lines + [Line(f"… and {len(key) - k} more, in the actions at the end of the book", "small")]
+        lines.append(line)
+    return lines
+
+
+def figure_boxes(sizes: list[tuple[int, int]]) -> list[tuple[float, float, float, float]]:
+    """Where an item slide's figures go, top to bottom, from their drawn sizes (pixels): (left, top, width,
+    height) in inches, as wide as `FIGURE_WIDTH_IN`, or narrower where that would be taller than the slide
+    holds under its title: every figure lies inside the slide (a picture off its bottom is cut off in the room
+    and pushes the PDF's page out of shape)."""
+    room = HEIGHT_IN - BODY_TOP_IN - BOTTOM_IN - FIGURE_GAP_IN * max(len(sizes) - 1, 0)
+    tall = sum(FIGURE_WIDTH_IN * h / w for w, h in sizes)
+    scale = min(1.0, room / tall) if tall else 1.0
+    boxes, top = [], BODY_TOP_IN
+    for w, h in sizes:
+        width = FIGURE_WIDTH_IN * scale
+        height = width * h / w
+        boxes.append((MARGIN_IN, top, width, height))
+        top += height + FIGURE_GAP_IN
+    return boxes
 
 
 def _questions(indicator) -> list[str]:
@@ -393,7 +436,7 @@ def _review_slides(section: ReviewSection | None, item: AgendaItem, n: int) -> l
         return _text_slides(f"Case reviews: selection {item.selection_id}", "Case reviews", n,
                             [Line("This selection cannot be shown to you.")])
     cases = Table(("Case", "Review"), (1.2, 1.6), tuple(
-        (Cell(plain(case_id)), Cell(plain(status))) for case_id, status in section.cases), font=14)
+        (Cell(_masked(case_id)), Cell(plain(status))) for case_id, status in section.cases), font=14)
     findings = section.findings
     lines = [Line(f"Findings of {findings.reviews} completed review{'s' if findings.reviews != 1 else ''}",
                   "heading")]
@@ -416,11 +459,19 @@ def _review_slides(section: ReviewSection | None, item: AgendaItem, n: int) -> l
     per = 12
     chunks = [section.cases[i:i + per] for i in range(0, len(section.cases), per)] or [()]
     for k, chunk in enumerate(chunks):
-        table = Table(cases.columns, cases.widths, tuple((Cell(plain(c)), Cell(plain(s))) for c, s in chunk))
+        table = Table(cases.columns, cases.widths, tuple((Cell(_masked(c)), Cell(plain(s))) for c, s in chunk))
         slides.append(Slide("beside", _item_title(n, plain(section.title) + (" (continued)" if k else "")),
                             "Case reviews", tuple(lines) if k == 0 else (), table,
                             footer="Case ids are masked: a data book is handed round."))
     return slides
+
+
+def _masked(case_id) -> str:
+    """A case's id as a data book prints it: masked, always. The book's sections hold masked ids already
+    (store.meeting_book); an id that does not come masked is masked here, so no path into the book prints one
+    whole."""
+    text = plain(case_id)
+    return text if text.startswith(MASK) and len(text) <= len(mask_id("x" * 99)) else mask_id(text)
 
 
 # -- actions ------------------------------------------------------------------------------------------------

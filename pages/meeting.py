@@ -89,6 +89,9 @@ FOLLOWUP_LINKS = "meeting-followup-links"
 CLOSE = "meeting-close"
 MOVE = "meeting-move"
 DOWNLOADS = "meeting-downloads"
+DATABOOK_BUTTON = "meeting-databook"        # pattern type: {"type": DATABOOK_BUTTON, "format": "pptx" | "pdf"}
+DATABOOK = "meeting-databook-file"
+DATABOOK_SAID = "meeting-databook-said"
 LOG = "meeting-log"
 CHAIR_NOTE = "meeting-chair-note"
 NEWER_NOTICE = "meeting-newer-notice"
@@ -116,7 +119,7 @@ def layout(**query):
         html.Div(id=FACTS, className="mb-2 present-hide"),
         html.Div(id=BANNER),
         html.Div(id=NEWER_NOTICE), *live.parts(LIVE, _current_version()),
-        html.Div(id=DOWNLOADS, className="mb-3 present-hide"),
+        html.Div([html.Div(id=DOWNLOADS), _databook_progress()], className="mb-3 present-hide"),
         html.Div(id=SAID, role="status", **{"aria-live": "polite"}),
         html.Div(id=WAY_BACK),
         dcc.Store(id=ACTION_TOKEN, data=_token()),
@@ -367,8 +370,8 @@ def show_meeting(query, _changed, present=None):
                       for a in everyone]
     downloads = html.Div([
         html.Span("Data book: ", className="fw-bold"),
-        html.A("PowerPoint", href=f"/export/meeting/{m.id}/databook.pptx", className="me-3"),
-        html.A("PDF", href=f"/export/meeting/{m.id}/databook.pdf", className="me-3"),
+        *(dbc.Button(label, id={"type": DATABOOK_BUTTON, "format": fmt}, n_clicks=0, color="link",
+                     class_name="p-0 me-3 align-baseline") for label, fmt in (("PowerPoint", "pptx"), ("PDF", "pdf"))),
         dcc.Link("All meetings", href="/meetings"),
     ])
     smtp = bool(services().settings.smtp_url)
@@ -391,6 +394,41 @@ def show_meeting(query, _changed, present=None):
             None if chair or not editable else "You prepare this meeting: kudos, closing it and sending the follow-up "
                                                "are the chair's (its manager's, or an executive's).",
             _log(services().store, reader, m.id))
+
+
+def _databook_progress() -> dcc.Loading:
+    """Where the data book's buttons say it is being made (it takes about ten seconds: its charts are drawn in a
+    browser on the server), then that it is done, or why not."""
+    preparing = html.Div([dbc.Spinner(size="sm", spinner_class_name="me-2"),
+                          "Preparing the data book… (about 10 seconds)"], role="status", className="w-100 text-start")
+    return dcc.Loading(html.Div([dcc.Download(id=DATABOOK), html.Div(id=DATABOOK_SAID, role="status")]),
+                       custom_spinner=preparing, target_components={DATABOOK: "data"},
+                       parent_style={"minHeight": "1.75rem"}, overlay_style={"visibility": "visible"})
+
+
+@callback(Output(DATABOOK, "data"), Output(DATABOOK_SAID, "children"),
+          Input({"type": DATABOOK_BUTTON, "format": ALL}, "n_clicks"), State(Q, "data"), prevent_initial_call=True)
+def download_databook(_clicks, query):
+    """The data book whose button was clicked, made while the page says so, then handed to the browser: the same
+    file, checks and audit as its download address (web/downloads.py)."""
+    import databook
+    from web.downloads import BadRequest, databook_file
+    if not _clicked() or not isinstance(ctx.triggered_id, dict):
+        return no_update, no_update
+    fmt, where = str(ctx.triggered_id.get("format")), "/meeting (data book)"
+    try:
+        meeting_id = record_id(query, "meeting", "/meeting")
+        where = f"/export/meeting/{meeting_id}/databook.{fmt}"
+        content, filename = databook_file(meeting_id, fmt)
+    except (ViewError, ScorecardQueryError) as exc:
+        refused(exc, where)
+        return no_update, message(f"{exc}.", heading="The data book was not made")
+    except (BadRequest, databook.DataBookError) as exc:
+        return no_update, message(f"{exc}.", heading="The data book was not made")
+    except InstrumentError as exc:
+        return no_update, message(exc.summary, heading="The data book was not made")
+    return dcc.send_bytes(content, filename), dbc.Alert(f"Done: {filename} downloaded.", color="success",
+                                                        class_name="py-1 my-1 d-inline-block")
 
 
 def _clicked() -> bool:

@@ -141,10 +141,8 @@ def texts(slide) -> list[str]:
 
 
 def title_of(slide) -> str:
-    """The slide's title: its largest text (the section's kicker above it is smaller)."""
-    boxes = [s for s in slide.shapes if s.has_text_frame and s.text_frame.text]
-    return max(boxes, key=lambda s: max((r.font.size or 0) for p in s.text_frame.paragraphs for r in p.runs)
-               ).text_frame.text
+    """The slide's title: its title placeholder's text, as PowerPoint's outline and a screen reader read it."""
+    return slide.shapes.title.text_frame.text
 
 
 def pdf_pages(data: bytes) -> list[str]:
@@ -160,6 +158,8 @@ def test_the_slides_follow_the_book_in_order(built, book):
     assert card == list(range(1, 1 + len(card))) and len(card) >= 3
     after = titles[1 + len(card):]
     assert after[0] == "1. Mental health screening – newly opened non-detained: North Bureau"
+    if after[1] == after[0] + " (continued)":  # beside its three actions' key, the story may follow
+        after = after[1:]
     assert after[1] == "2. Timely response (immediate): Bayview Office"
     assert after[2:4] == ["3. Best practice", "4. Kudos"]
     assert re.fullmatch(r"5\. Selection \d+: Placement with relatives Oct 2026 \(office:O001\)", after[4])
@@ -362,3 +362,140 @@ def test_a_closed_meetings_book_is_drawn_from_its_record(meeting_store):
     assert len([s for s in item.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]) == 2
     assert "Nights were short-staffed." in "\n".join(texts(item))
     assert any(t.startswith("✕ ") or t.startswith("✓ ") for s in slides for t in texts(s))
+
+
+# -- many actions on one item; titles; masked ids, whatever the book holds ------------------------------------
+
+def with_actions(book, meeting_store, count: int):
+    """`book` with `count` actions on the screening item (it has three): more agreed at the meeting."""
+    cara = book.new[0]
+    more = tuple(replace(cara, id=900 + n, what=f"Extra step {n}: call every family whose screening is late "
+                                              f"and book it within the week")
+                 for n in range(count - 3))
+    return replace(book, new=(*book.new, *more))
+
+
+@pytest.fixture(scope="module")
+def crowded(book, meeting_store):
+    import databook
+    chromium_or_skip()
+    crowded = with_actions(book, meeting_store, 6)
+    return crowded, databook.build(crowded, "pptx")
+
+
+def test_every_shape_lies_inside_its_slide_with_six_actions_on_one_item(crowded):
+    from pptx import Presentation
+    deck = Presentation(io.BytesIO(crowded[1]))
+    outside = [(n, shape.name, round((shape.top + shape.height) / 914400, 2))
+               for n, slide in enumerate(deck.slides, start=1) for shape in slide.shapes
+               if shape.left < 0 or shape.top < 0 or shape.left + shape.width > deck.slide_width
+               or shape.top + shape.height > deck.slide_height]
+    assert not outside, f"shapes off their slide (slide, shape, bottom in inches): {outside}"
+
+
+def test_six_actions_are_numbered_on_the_trend_with_a_key_beside_it(crowded):
+    from databook.slides import TREND_PX, deck
+    book, data = crowded
+    plan = deck(book)
+    trend = plan.figures[f"trend-{book.items[0].id}"]
+    assert trend.height == TREND_PX  # as tall as with no action
+    marks = [a["text"] for a in trend.figure["layout"]["annotations"] if a.get("xref") == "x"]
+    assert marks == ["1–2", "3–6"]  # two from the earlier meeting, four agreed at this one
+    item = next(s for s in slides_of(data) if title_of(s).startswith("1. "))
+    text = "\n".join(texts(item))
+    assert "6 actions on this cell, numbered on the trend where agreed:" in text
+    assert "1. Audit every late in-home screening (Dana Overdue, due 20 Oct 2026)" in text
+    assert "3. Book every screening at the first home visit (Cara Diaz, due 15 Jan 2027)" in text
+    assert "6. Extra step 2: call every family whose scree… (Cara Diaz, due 15 Jan 2027)" in text
+
+
+def test_the_key_beside_a_trend_says_how_many_it_leaves_out_when_full(book, meeting_store):
+    from databook.slides import SIDE_CHARS, SIDE_LINES, _lines_needed, deck
+    many = with_actions(book, meeting_store, 20)
+    item = deck(many).slides[next(n for n, s in enumerate(deck(many).slides) if s.title.startswith("1. "))]
+    assert _lines_needed(list(item.lines), SIDE_CHARS) <= SIDE_LINES
+    assert re.search(r"… and \d+ more, in the actions at the end of the book", item.lines[-1].text)
+
+
+def test_every_slide_has_a_title_placeholder_with_its_title(built, book, crowded):
+    from pptx.enum.shapes import PP_PLACEHOLDER
+    from databook.slides import deck
+    for made, data in ((book, built["pptx"]), (crowded[0], crowded[1])):
+        slides = slides_of(data)
+        planned = [s.title for s in deck(made).slides]
+        assert len(slides) == len(planned)
+        for slide, title in zip(slides, planned):
+            placeholder = slide.shapes.title
+            assert placeholder is not None and placeholder.placeholder_format.type == PP_PLACEHOLDER.TITLE
+            assert placeholder.text_frame.text == title
+
+
+def test_figures_are_fitted_inside_the_slide_however_tall(book):
+    from databook.slides import BODY_TOP_IN, FIGURE_WIDTH_IN, HEIGHT_IN, figure_boxes
+    boxes = figure_boxes([(720, 470), (720, 300)])  # 8.3 in tall at full width
+    assert boxes[-1][1] + boxes[-1][3] <= HEIGHT_IN - 0.25 and boxes[0][1] == BODY_TOP_IN
+    assert all(w / h == pytest.approx(720 / px) for (_, _, w, h), px in zip(boxes, (470, 300)))
+    assert figure_boxes([(720, 330)])[0][2] == FIGURE_WIDTH_IN  # one that fits keeps its width
+
+
+def test_a_case_id_is_masked_in_the_book_even_when_the_book_holds_it_whole(book, meeting_store):
+    from display.mask import mask_id
+    from databook.slides import deck
+    ids = sorted(meeting_store["ids"])
+    item = next(i for i in book.items if i.kind == "reviews")
+    section = book.reviews[item.id]
+    whole = replace(section, cases=tuple((case_id, "completed") for case_id in ids))
+    plan = deck(replace(book, reviews={**book.reviews, item.id: whole}))
+    text = "\n".join([s.title for s in plan.slides] + [line.text for s in plan.slides for line in s.lines]
+                     + [c.text for s in plan.slides if s.table for row in s.table.rows for c in row])
+    assert not [i for i in ids if i in text]
+    assert all(mask_id(i) in text for i in ids)
+
+
+def test_many_actions_are_numbered_on_a_trend_that_keeps_its_height(book, meeting_store):
+    from components.charts import action_key, presented
+    numbers = book.numbers.items[meeting_store["screening"].id]
+    two, six, twelve = (with_actions(book, meeting_store, n) for n in (3, 6, 12))
+    two = replace(book, new=())  # the two carried over
+    figures = {n: go.Figure(trend_figure(numbers.trend, [*b.carried, *b.new]))
+               for n, b in ((2, two), (6, six), (12, twelve))}
+    assert [a.text for a in figures[2].layout.annotations if a.text.startswith("▼ action")]  # two: labelled
+    assert figures[6].layout.height == figures[12].layout.height == figures[2].layout.height
+    assert figures[6].layout.margin.t == figures[12].layout.margin.t
+    marks = [a for a in figures[12].layout.annotations if a.xref == "x"]
+    assert [a.text for a in marks] == ["1–2", "3–12"] and not [a for a in marks if "▼" in a.text]
+    assert "Extra step 8: call every family" in marks[1].hovertext  # the whole text, in the hover
+    presented_six = presented(trend_figure(numbers.trend, [*six.carried, *six.new]))["layout"]
+    presented_twelve = presented(trend_figure(numbers.trend, [*twelve.carried, *twelve.new]))["layout"]
+    assert presented_six["margin"]["t"] == presented_twelve["margin"]["t"] <= 110  # the plot is not squashed
+    key = action_key(numbers.trend, [*twelve.carried, *twelve.new])
+    assert [n for n, _ in key] == list(range(1, 13)) and key[0][1].what == "Audit every late in-home screening"
+
+
+def test_the_meeting_page_lists_the_numbered_actions_beside_its_trend(book, meeting_store):
+    from components.meeting import item_card
+    six = with_actions(book, meeting_store, 6)
+    item = next(i for i in six.items if i.id == meeting_store["screening"].id)
+
+    def found(node, class_name):
+        if class_name in (getattr(node, "className", None) or "").split():
+            return node
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list) else [children]:
+            hit = found(child, class_name) if child is not None and not isinstance(child, str) else None
+            if hit is not None:
+                return hit
+        return None
+
+    def lines(key):
+        return [li.children for li in key.children[1].children]
+
+    presented = item_card(six, item, 1, False, present=True)
+    side = found(presented, "present-item-side")
+    key = found(side, "meeting-trend-key")
+    assert key is not None and key.children[0].children == "Actions numbered on the trend"
+    assert lines(key)[0] == "1. Audit every late in-home screening"
+    assert lines(key)[5] == "6. Extra step 2: call every family w…" and len(lines(key)) == 6
+    desk = found(item_card(six, item, 1, True), "meeting-trend-key")
+    assert lines(desk)[0] == "1. 05 Oct 2026: Audit every late in-home screening (Dana Overdue, due 20 Oct 2026, open)"
+    assert found(item_card(replace(book, new=()), item, 1, True), "meeting-trend-key") is None  # two: labelled

@@ -138,30 +138,43 @@ DATABOOK_TYPES = {"pptx": "application/vnd.openxmlformats-officedocument.present
 def _meeting_book(meeting_id: int):
     from store.meeting_book import assemble
     from reviews.instrument import load_instrument
-    _params((), ())
     reader = current_reader()
     return reader, assemble(services().warehouse, services().store, reader, meeting_id,
                             load_instrument(services().settings.instrument_path))
 
 
+def databook_file(meeting_id: int, fmt: str) -> tuple[bytes, str]:
+    """Meeting `meeting_id`'s data book for the signed-in reader, and its file name; the hand-over is audited
+    before the book is made. For the download below and the meeting page's buttons (pages/meeting.py), which
+    show that it is being made. Raises `OutsideScope` (the meeting is not the reader's), `BadRequest` (the
+    format), `databook.DataBookError` (it cannot be drawn here) or `InstrumentError`."""
+    import databook
+    from store.meetings import record_export
+    if fmt not in DATABOOK_TYPES:
+        raise BadRequest(f"a data book is a .pptx or a .pdf, not .{shown(fmt)}")
+    reader, book = _meeting_book(meeting_id)
+    record_export(services().store, reader, book.meeting, fmt, via="download")
+    content = databook.build(book, fmt)
+    return content, f"databook-meeting-{book.meeting.id}-{book.meeting.month:%Y-%m}.{fmt}"
+
+
 def meeting_databook(meeting_id: int, fmt: str):
     def make():
         import databook
-        from store.meetings import record_export
-        if fmt not in DATABOOK_TYPES:
-            raise BadRequest(f"a data book is a .pptx or a .pdf, not .{shown(fmt)}")
-        reader, book = _meeting_book(meeting_id)
-        record_export(services().store, reader, book.meeting, fmt, via="download")
-        content = databook.build(book, fmt)
+        _params((), ())
+        try:
+            content, filename = databook_file(meeting_id, fmt)
+        except databook.DataBookError as exc:
+            return _text(f"The data book cannot be made here: {exc}", 503)
         return Response(content, mimetype=DATABOOK_TYPES[fmt], headers={
-            "Content-Disposition": f'attachment; filename="databook-meeting-{book.meeting.id}-'
-                                   f'{book.meeting.month:%Y-%m}.{fmt}"'})
+            "Content-Disposition": f'attachment; filename="{filename}"'})
     return _answer(f"/export/meeting/{meeting_id}/databook.{fmt}", make)
 
 
 def meeting_followup(meeting_id: int):
     def make():
         from store.followup import followup_for
+        _params((), ())
         _reader, book = _meeting_book(meeting_id)
         return Response(followup_for(book), mimetype="text/plain", headers={
             "Content-Disposition": f'attachment; filename="followup-meeting-{book.meeting.id}.txt"'})
