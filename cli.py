@@ -805,6 +805,168 @@ def meetings_followup(meeting_id, send, by):
         click.echo(f"{sent} (meeting {number})", err=True)
 
 
+def _meeting_book(engine, reader, via: str, where: str, number: int, settings=None):
+    """The meeting as its page shows it to `reader` (scope checked, a refusal audited)."""
+    from store.meeting_book import assemble
+    from queries.warehouse import Warehouse
+    from reviews.instrument import load_instrument
+    settings = settings or Settings.from_env()
+    warehouse = Warehouse(settings.warehouse_url)
+    try:
+        return _refused_if_outside(engine, reader.username, where, via, lambda: assemble(
+            warehouse, engine, reader, number, load_instrument(settings.instrument_path)))
+    finally:
+        warehouse.dispose()
+
+
+MEETING_PARTS = ("agenda", "actions", "reviews")
+
+
+@meetings_group.command("show")
+@click.argument("meeting_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True,
+              help="text: the whole meeting to read; csv: one part (--part) as a table.")
+@click.option("--part", type=click.Choice(MEETING_PARTS), help="With --format csv: the agenda, the actions (carried "
+              "over and agreed) or the case reviews (case-level access only).")
+@click.option("--by", metavar="USERNAME", help="As this user, with their role and scope.")
+@reasons
+def meetings_show(meeting_id, fmt, part, by):
+    """MEETING_ID as its page shows it: status, agenda (each cell's value and status), actions and case reviews
+    (ids masked)."""
+    from queries.exports import to_csv
+    from store.meeting_text import meeting_frames, meeting_text
+    number = _whole_number("MEETING_ID", meeting_id, "the id `meetings new` printed, e.g. 3")
+    if fmt == "csv" and part is None:
+        raise Failure(f"--format csv writes one table: give --part {'|'.join(MEETING_PARTS)}")
+    engine = _store()
+    reader, via = _reader_acting_as(engine, by)
+    book = _meeting_book(engine, reader, via, f"statboard meetings show {number}", number)
+    if fmt == "text":
+        click.echo(meeting_text(book), nl=False)
+        return
+    frames = meeting_frames(book)
+    if part == "reviews" and not reader.data_scope().case_level:
+        raise Failure("case reviews are case-level records, which your access does not include")
+    click.echo(to_csv(frames[part]), nl=False)
+    click.echo(f"{len(frames[part])} row{'' if len(frames[part]) == 1 else 's'} ({part} of meeting {number})",
+               err=True)
+
+
+@meetings_group.group("agenda")
+def meetings_agenda():
+    """A meeting's agenda, prepared ahead."""
+
+
+def _cell_option(indicator, entity) -> tuple[str, "EntityRef"]:
+    from queries.scorecard import parse_entity
+    if not indicator or not entity:
+        raise Failure("give --indicator ID (e.g. timely_contacts) and --entity LEVEL:ID (e.g. office:O001)")
+    return indicator, parse_entity(entity)
+
+
+@meetings_agenda.command("add")
+@click.argument("meeting_id")
+@click.option("--indicator", metavar="ID", help="The indicator (`statboard indicators list`).")
+@click.option("--entity", metavar="LEVEL:ID", help="Where: the meeting's entity or one under it, e.g. office:O001.")
+@click.option("--note", metavar="TEXT", default="", help="The story behind the data, for the room.")
+@click.option("--by", metavar="USERNAME", help="As this user, with their role and scope.")
+@reasons
+def meetings_agenda_add(meeting_id, indicator, entity, note, by):
+    """Put a cell (--indicator for --entity, in the meeting's data version) on MEETING_ID's agenda, as flagging it
+    on the meeting's scorecard does."""
+    from store import meeting_acts, meetings
+    from queries.warehouse import Warehouse
+    number = _whole_number("MEETING_ID", meeting_id, "the id `meetings new` printed, e.g. 3")
+    indicator_id, where = _cell_option(indicator, entity)
+    engine = _store()
+    reader, via = _reader_acting_as(engine, by)
+    warehouse = Warehouse(Settings.from_env().warehouse_url)
+    try:
+        item, name = _refused_if_outside(engine, reader.username, f"statboard meetings agenda add {number}", via,
+                                         lambda: meeting_acts.flag_cell(warehouse, engine, reader, number,
+                                                                        indicator_id, where))
+    finally:
+        warehouse.dispose()
+    if note:
+        meetings.set_notes(engine, reader, number, item.id, note)
+    click.echo(item.id)
+    click.echo(f"added {name} for {item.entity_name} to meeting {number}'s agenda (item {item.position})", err=True)
+
+
+@meetings_group.group("action")
+def meetings_action():
+    """A meeting's actions, agreed ahead or after."""
+
+
+@meetings_action.command("add")
+@click.argument("meeting_id")
+@click.option("--what", metavar="TEXT", help="What is to be done.")
+@click.option("--owner", metavar="NAME", help="Who does it.")
+@click.option("--due", metavar="YYYY-MM-DD", help="By when: on or after the meeting's day.")
+@click.option("--indicator", metavar="ID", help="The indicator it is meant to move.")
+@click.option("--entity", metavar="LEVEL:ID", help="Where: the meeting's entity or one under it.")
+@click.option("--by", metavar="USERNAME", help="As this user, with their role and scope.")
+@reasons
+def meetings_action_add(meeting_id, what, owner, due, indicator, entity, by):
+    """Agree an action at MEETING_ID (open), as the meeting page's form does; print its id."""
+    from store import meeting_acts
+    from queries.warehouse import Warehouse
+    number = _whole_number("MEETING_ID", meeting_id, "the id `meetings new` printed, e.g. 3")
+    missing = [f"--{n}" for n, v in (("what", what), ("owner", owner), ("due", due)) if not v]
+    if missing:
+        raise Failure(f"give {', '.join(missing)}: what is to be done, who does it, and by when (YYYY-MM-DD)")
+    indicator_id, where = _cell_option(indicator, entity)
+    engine = _store()
+    reader, via = _reader_acting_as(engine, by)
+    warehouse = Warehouse(Settings.from_env().warehouse_url)
+    try:
+        action, _new = _refused_if_outside(
+            engine, reader.username, f"statboard meetings action add {number}", via,
+            lambda: meeting_acts.agree_action(warehouse, engine, reader, number, what, owner, due, indicator_id,
+                                              where))
+    finally:
+        warehouse.dispose()
+    click.echo(action.id)
+    click.echo(f"agreed action {action.id} at meeting {number}: {action.owner}, due {action.due}", err=True)
+
+
+@meetings_group.command("close")
+@click.argument("meeting_id")
+@click.option("--by", metavar="USERNAME", help="As this user (the chair: a manager whose scope holds the meeting's "
+                                                "entity, or an executive).")
+@reasons
+def meetings_close(meeting_id, by):
+    """Close MEETING_ID, keeping the numbers it showed; its open actions carry over to the next meeting."""
+    from store import meeting_acts
+    from queries.warehouse import Warehouse
+    number = _whole_number("MEETING_ID", meeting_id, "the id `meetings new` printed, e.g. 3")
+    engine = _store()
+    reader, via = _reader_acting_as(engine, by)
+    warehouse = Warehouse(Settings.from_env().warehouse_url)
+    try:
+        meeting = _refused_if_outside(engine, reader.username, f"statboard meetings close {number}", via,
+                                      lambda: meeting_acts.close(warehouse, engine, reader, number, via=via))
+    finally:
+        warehouse.dispose()
+    click.echo(f"closed meeting {meeting.id} ({meeting.title}), keeping its numbers (data version "
+               f"{meeting.version_id})", err=True)
+
+
+@meetings_group.command("reopen")
+@click.argument("meeting_id")
+@click.option("--by", metavar="USERNAME", help="As this user (the meeting's owner, or an executive).")
+@reasons
+def meetings_reopen(meeting_id, by):
+    """Reopen closed MEETING_ID to correct it (logged); close it again when done."""
+    from store import meetings
+    number = _whole_number("MEETING_ID", meeting_id, "the id `meetings new` printed, e.g. 3")
+    engine = _store()
+    reader, via = _reader_acting_as(engine, by)
+    meeting = _refused_if_outside(engine, reader.username, f"statboard meetings reopen {number}", via,
+                                  lambda: meetings.reopen_meeting(engine, reader, number, via=via))
+    click.echo(f"reopened meeting {meeting.id} ({meeting.title})", err=True)
+
+
 def _write_private(data: bytes, out: Path) -> None:
     """`data` to `out` whole or not at all, readable by this account only (it names children's offices' numbers
     and masked cases): a private temporary file renamed into place."""

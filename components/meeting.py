@@ -12,6 +12,7 @@ from components.charts import action_key, action_key_text, presented, trend_figu
 from components.common import GRAPH_CONFIG
 from display.format import STATUS_STYLE, change_text, format_value, status_text
 from components.links import IndicatorView, MembersView
+
 from store.meeting_book import Book
 from store.meetings import Action, AgendaItem
 
@@ -175,15 +176,6 @@ def findings_list(findings) -> html.Div:
     themes = ", ".join(f"{t.theme.name} ({t.reviews})" for t in findings.themes) or "none named"
     return html.Div([html.P(f"Findings of {findings.reviews} completed reviews:"), html.Ul(rows),
                      html.P(f"Themes: {themes}")])
-
-
-def indicator_names(book: Book) -> dict[str, str]:
-    """The indicators' names by id, from the numbers the meeting shows (empty when they are gone)."""
-    if book.numbers is None:
-        return {}
-    names = dict(zip(book.numbers.scorecard.indicators.indicator_id, book.numbers.scorecard.indicators.name))
-    names.update({n.indicator["indicator_id"]: n.indicator["name"] for n in book.numbers.items.values()})
-    return names
 
 
 def _action_buttons(action: Action) -> html.Td:

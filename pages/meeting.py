@@ -18,10 +18,11 @@ from components.common import GRAPH_CONFIG, legend, message
 from components.heatmap import cell_keys, clicked_cell, heatmap_figure
 from components.links import ScorecardView, ViewError, record_id
 from components.meeting import (ACCEPT, ACTION_EDIT, ACTION_REMOVE, ITEM_DOWN, ITEM_NOTES, ITEM_REMOVE, ITEM_SAVE,
-                                ITEM_UP, actions_table, indicator_names, item_card, suggestions_list)
+                                ITEM_UP, actions_table, item_card, suggestions_list)
 from queries.scorecard import parse_entity
 from reviews.instrument import InstrumentError, load_instrument
 from store import meeting_acts, meetings
+from store.followup import indicator_names
 from store.meeting_book import assemble
 from store.meeting_numbers import suggestions
 from store.reviews import list_selections

@@ -36,7 +36,7 @@ def _written(text: str) -> list[str]:
     return text.splitlines() if text else [NONE_RECORDED]
 
 
-def _indicator_names(book: Book) -> dict[str, str]:
+def indicator_names(book: Book) -> dict[str, str]:
     if book.numbers is None:  # an open meeting whose data version is gone: its ids are all there is
         return {}
     names = dict(zip(book.numbers.scorecard.indicators.indicator_id, book.numbers.scorecard.indicators.name))
@@ -109,7 +109,7 @@ def followup_text(book: Book) -> str:
     then those still open from earlier, overdue as of the meeting's date), next steps and what was discussed.
     An empty section says so, so a reader knows nothing was recorded rather than that something was lost."""
     meeting = book.meeting
-    names = _indicator_names(book)
+    names = indicator_names(book)
     version, as_of = ((book.numbers.version_id, book.numbers.as_of) if book.numbers is not None
                       else (meeting.version_id, meeting.as_of))
     data = f"Data: version {version}, as of {_day(as_of)}"

@@ -101,6 +101,9 @@ def test_flag_cells_agree_an_action_close_and_next_month_opens_with_it(demo_inst
             WebDriverWait(driver, WAIT_S).until(
                 ec.text_to_be_present_in_element((By.ID, "meeting-new-actions"), "Weekly huddle"), "no action listed")
             driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "meeting-close"))
+            # it asks first; the dialog's button closes it
+            WebDriverWait(driver, WAIT_S).until(ec.element_to_be_clickable((By.ID, "meeting-close-confirm")),
+                                                "closing did not ask first").click()
             _said(driver, "Closed")
             WebDriverWait(driver, WAIT_S).until(
                 ec.text_to_be_present_in_element((By.ID, "meeting-banner"), "kept as a record"), "not closed")

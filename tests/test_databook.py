@@ -313,7 +313,7 @@ def test_the_indicator_pages_trend_shows_the_actions_to_those_who_read_meetings(
     from pages.indicator import show_indicator  # Dash registers the pages once an app exists
     engine = engine_of(app)
     snapshot = app.server.extensions["statboard"].warehouse.snapshot()
-    name, ids, month = meeting_numbers.prepare(snapshot, EXECUTIVE.data_scope(), B01, OCTOBER)
+    name, ids, month = meeting_numbers.prepare(snapshot, EXECUTIVE.data_scope(), B01, SEPTEMBER)
     made = meetings.create_meeting(engine, EXECUTIVE, B01, name, ids, month, snapshot.version.version_id,
                                    snapshot.version.as_of, BEFORE)
     meetings.add_action(engine, EXECUTIVE, made.id, "Visit every family within five days", "Ann Lee", "2026-12-01",

@@ -54,8 +54,8 @@ def engine(tmp_path):
     engine.dispose()
 
 
-def new_meeting(engine, snapshot, held_on, attendees=ATTENDEES) -> M.Meeting:
-    name, ids, month = N.prepare(snapshot, EVE.data_scope(), O001, OCTOBER)
+def new_meeting(engine, snapshot, held_on, attendees=ATTENDEES, month=OCTOBER) -> M.Meeting:
+    name, ids, month = N.prepare(snapshot, EVE.data_scope(), O001, month)
     return M.create_meeting(engine, EVE, O001, name, ids, month, snapshot.version.version_id,
                             snapshot.version.as_of, held_on=held_on, attendees=attendees)
 
@@ -65,7 +65,7 @@ def meeting(engine, warehouse):
     """November's meeting of office O001: an earlier meeting left one action overdue, one open and not yet due,
     and one done since; November agrees two more, has highlights and next steps, and no lessons."""
     snapshot = warehouse.snapshot()
-    earlier = new_meeting(engine, snapshot, "2026-10-05")
+    earlier = new_meeting(engine, snapshot, "2026-10-05", month=dt.date(2026, 9, 1))
     suggested = N.suggestions(N.compute(snapshot, earlier, []), [])
     cells = [(s.indicator_id, s.entity, s.entity_name) for s in suggested[:3]]
     M.add_action(engine, EVE, earlier.id, "Call each family seen late", "Carol Diaz", "2026-10-30", *cells[0])

@@ -101,8 +101,8 @@ def expected_suggestions(numbers, on_agenda=(), due=()):
             "worse-year": top(want.worse("last_year"), taken), "spread": top(want.spread(), taken)}
 
 
-def meeting_of(engine, snapshot, entity: EntityRef, held_on="2026-11-20"):
-    name, ids, month = N.prepare(snapshot, EXEC.data_scope(), entity, None)
+def meeting_of(engine, snapshot, entity: EntityRef, held_on="2026-11-20", month=None):
+    name, ids, month = N.prepare(snapshot, EXEC.data_scope(), entity, month)
     return M.create_meeting(engine, EXEC, entity, name, ids, month, snapshot.version.version_id,
                             snapshot.version.as_of, held_on=held_on)
 
@@ -184,7 +184,8 @@ def test_suggestions_leave_out_the_agenda_and_suggest_due_actions(engine, demo_s
     items = M.agenda(engine, EXEC, meeting.id)
 
     # actions agreed at an earlier meeting of the bureau: one due by this meeting, one later, one done
-    earlier = meeting_of(engine, demo_snapshot, EntityRef("bureau", "B01"), held_on="2026-10-20")
+    earlier = meeting_of(engine, demo_snapshot, EntityRef("bureau", "B01"), held_on="2026-10-20",
+                         month=dt.date(2026, 9, 1))
     green = numbers.scorecard.cells[(numbers.scorecard.cells.status == "green")
                                     & (numbers.scorecard.cells.level == "office")]
     cell_due, cell_later, cell_done = (green.iloc[k] for k in range(3))
