@@ -145,6 +145,7 @@ def test_a_practice_in_presentation_shows_what_was_shared_without_its_form_label
 
 # -- 21. the executive's phone, and a tablet ----------------------------------------------------------------
 
+VISIBLE_JS = "return arguments[0].checkVisibility() && arguments[0].getBoundingClientRect().height > 0"
 PHONE_JS = """
 const nav = document.querySelector('.statboard-navbar').getBoundingClientRect();
 const row = document.querySelector('#scorecard-heatmap tbody tr').getBoundingClientRect();
@@ -177,10 +178,14 @@ def test_on_a_phone_the_scorecard_s_first_row_is_on_the_first_screen(driver, scr
     assert at["row"] < 844, f"the first row starts at y = {at['row']}"
     assert at["width"][0] <= at["width"][1], f"the page scrolls sideways: {at['width']}"  # the table scrolls
     # The navigation opens from its toggler.
+    menu = driver.find_element(By.ID, "nav-collapse")
+    meetings = driver.find_element(By.CSS_SELECTOR, ".statboard-navbar a[href='/meetings']")
     driver.find_element(By.CSS_SELECTOR, ".statboard-navbar .navbar-toggler").click()
-    _wait(driver, lambda d: d.find_element(By.LINK_TEXT, "Meetings").is_displayed(), "the menu did not open")
+    _wait(driver, lambda d: menu.get_attribute("class").split() == ["navbar-collapse", "collapse", "show"]
+          and d.execute_script(VISIBLE_JS, meetings), "the menu did not open")
     driver.find_element(By.CSS_SELECTOR, ".statboard-navbar .navbar-toggler").click()
-    _wait(driver, lambda d: not d.find_element(By.LINK_TEXT, "Meetings").is_displayed(), "the menu did not close")
+    _wait(driver, lambda d: not d.execute_script(VISIBLE_JS, meetings),
+          "the menu did not close")
     # The controls unfold behind one button, their dropdowns showing their values in full.
     button = driver.find_element(By.ID, "scorecard-controls-toggle")
     assert button.text == "Month, sort and filters"
