@@ -171,8 +171,9 @@ return {scrolled: box.scrollLeft, nameLeft: name.left, boxLeft: box.getBoundingC
 """
 SHOWN_VALUES_JS = """
 return Array.from(document.querySelectorAll('.scorecard-controls .dash-dropdown')).map(d => {
-  const r = d.getBoundingClientRect();
-  return {text: d.innerText.trim(), width: r.width, right: r.right};
+  const r = d.getBoundingClientRect(), value = d.querySelector('.dash-dropdown-value');
+  return {text: d.innerText.trim(), width: r.width, right: r.right,
+          clipped: !value || value.scrollWidth > value.clientWidth + 1};
 });
 """
 
@@ -203,7 +204,7 @@ def test_on_a_phone_the_scorecard_s_first_row_is_on_the_first_screen(driver, scr
     driver.save_screenshot(str(tmp_path / "scorecard-phone-controls-390x844.png"))
     values = driver.execute_script(SHOWN_VALUES_JS)
     assert [v["text"] for v in values] == ["October 2026", "Name (A–Z)"], values
-    assert all(v["right"] <= 390 for v in values), values
+    assert all(v["right"] <= 390 and v["width"] >= 250 and not v["clipped"] for v in values), values
     # Sideways, the indicators scroll while the entity column stays at the left edge.
     at = driver.execute_script(STICKY_JS, SCORECARD)
     assert at["scrolled"] > 0, at
