@@ -139,7 +139,7 @@ def _signed_in(reader):
         html.Span([html.Span(reader.username, className="fw-bold"), f" — {access}" if access else None],
                   className="navbar-text me-3 small", id=SIGNED_IN_AS),
         dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
-        html.Button("Sign out", type="submit", className="btn btn-outline-light btn-sm", id="sign-out"),
+        html.Button("Sign out", type="submit", className="btn btn-outline-light btn-sm text-nowrap", id="sign-out"),
     ], action="/logout", method="POST", className="d-flex align-items-center")
 
 
