@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Dash, _callback, dcc, html
+from dash import Dash, Input, Output, State, _callback, dcc, html
 
 import web
 from web import present
@@ -18,6 +18,11 @@ from web.auth import csrf_token
 
 HERE = Path(__file__).resolve().parent
 PRESENT_BUTTON = "present-button"
+NAV_TOGGLER = "nav-toggler"
+NAV_COLLAPSE = "nav-collapse"
+SIGNED_IN_AS = "signed-in-as"
+ROLE_WORDS = {"admin": "Administrator", "executive": "Executive", "manager": "Manager", "analyst": "Analyst",
+              "viewer": "Viewer"}
 
 
 def create_app(config: dict | None = None) -> Dash:
@@ -43,6 +48,11 @@ def create_app(config: dict | None = None) -> Dash:
     init_cache(app.server, settings)
     web.install(app, settings)
     app.layout = shell
+    # A phone's navigation folds behind the toggler (below Bootstrap's lg breakpoint); opened and closed in the
+    # browser, without a round trip.
+    app.clientside_callback("function (clicks, open) { return clicks ? !open : open; }",
+                            Output(NAV_COLLAPSE, "is_open"), Input(NAV_TOGGLER, "n_clicks"),
+                            State(NAV_COLLAPSE, "is_open"), prevent_initial_call=True)
     return app
 
 
@@ -67,15 +77,19 @@ def _own_page_callbacks(app: Dash) -> None:
 
 
 def shell() -> html.Div:
-    """The frame every page sits in: a top bar with the signed-in person's pages, and the page container."""
+    """The frame every page sits in: a top bar with the signed-in person's pages, and the page container. On a
+    screen narrower than Bootstrap's lg the bar is the brand and a toggler that opens the rest."""
     reader = _reader()
     return html.Div([
         dbc.Navbar(dbc.Container([
             dbc.NavbarBrand("Statboard", href="/"),
-            dbc.Nav(_nav_links(reader), class_name="me-auto"),
-            _present_button(reader),
-            _signed_in(reader),
-        ], fluid=True), color="dark", dark=True, className="mb-3 statboard-navbar"),
+            dbc.NavbarToggler(id=NAV_TOGGLER, n_clicks=0),
+            dbc.Collapse([
+                dbc.Nav(_nav_links(reader), class_name="me-auto", navbar=True),
+                _present_button(reader),
+                _signed_in(reader),
+            ], id=NAV_COLLAPSE, is_open=False, navbar=True),
+        ], fluid=True), color="dark", dark=True, expand="lg", className="mb-3 statboard-navbar"),
         dbc.Container(dash.page_container, fluid=True),
     ])
 
@@ -117,14 +131,34 @@ def _signed_in(reader):
     """Who is signed in, with what access, and the Sign out button (a POST with the CSRF token)."""
     if reader is None:
         return None
-    access = reader.role if reader.scope is None or reader.scope.level == "department" else \
-        f"{reader.role}, {reader.scope}"
+    role = ROLE_WORDS.get(reader.role, reader.role.capitalize())
+    # The role only when it adds something: "executive" signed in as an executive is said once.
+    access = ", ".join(part for part in (None if role.lower() == reader.username.lower() else role,
+                                         _place_name(reader)) if part)
     return html.Form([
-        html.Span([html.Span(reader.username, className="fw-bold"), f" · {access}"],
-                  className="navbar-text me-3 small", id="signed-in-as"),
+        html.Span([html.Span(reader.username, className="fw-bold"), f" — {access}" if access else None],
+                  className="navbar-text me-3 small", id=SIGNED_IN_AS),
         dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
-        html.Button("Sign out", type="submit", className="btn btn-outline-light btn-sm", id="sign-out"),
+        html.Button("Sign out", type="submit", className="btn btn-outline-light btn-sm text-nowrap", id="sign-out"),
     ], action="/logout", method="POST", className="d-flex align-items-center")
+
+
+def _place_name(reader) -> str | None:
+    """The name of the part of the organisation the reader's scope is (None: the whole department, or no data);
+    before any load, its level and id in words."""
+    scope = reader.scope
+    if scope is None or scope.level == "department":
+        return None
+    from access.scope import ScorecardQueryError
+    from queries.performance import entity_path
+    from web.runtime import services
+    snapshot = services().warehouse.snapshot()
+    try:
+        if snapshot is not None:
+            return entity_path(snapshot, reader.data_scope(), scope.root)[-1].name
+    except ScorecardQueryError:  # a scope naming a place this data version does not have
+        pass
+    return f"{scope.level} {scope.entity_id}"
 
 
 def __getattr__(name: str):

@@ -32,6 +32,19 @@ def data_as_of(version: DataVersion) -> html.Div:
     ], className="data-as-of")
 
 
+def data_month_as_of(month, version: DataVersion) -> html.Div:
+    """What the page reports, said first: the data month and the date the data runs to ("October 2026 data, as of
+    10 November 2026"), then the load it came from. `month`: the latest month reported (None before the first
+    complete month)."""
+    said = f"{month:%B %Y} data, as of {version.as_of:%-d %B %Y}" if month is not None else \
+        f"No complete month yet: data as of {version.as_of:%-d %B %Y}"
+    return html.Div([
+        html.Strong(said),
+        html.Span(f" · version {version.version_id}, loaded {version.loaded_at:%Y-%m-%d %H:%M} UTC",
+                  className="text-muted"),
+    ], className="data-as-of fs-5")
+
+
 def _count(value) -> str:
     # A count hidden from the reader (a small number) reads as such, never as zero.
     return "hidden" if pd.isna(value) else f"{int(value):,}"

@@ -6,8 +6,9 @@ import dash
 from dash import Input, Output, callback, html
 
 from web import live
-from components.home import data_as_of, no_data, organisation_table, summary
+from components.home import data_month_as_of, no_data, organisation_table, summary
 from queries.org import organisation_summary
+from queries.scorecard import report_months
 from store.meeting_numbers import MeetingNumbers, suggestions
 from store.meetings import actions_due
 from queries.performance import entity_path, heatmap
@@ -26,7 +27,7 @@ LIVE_TICK, LIVE_SHOWN, LIVE_NEWER = live.ids(LIVE)
 
 
 def layout(**query):
-    """The page frame; `show_home` fills it."""
+    """The page frame; `show_home` fills it: first the data month and its as-of date, then the summary."""
     return html.Div([
         html.H1("Statboard", className="h3"),
         html.Div(id=HOME_AS_OF, className="mb-3"),
@@ -50,7 +51,8 @@ def show_home(_newer):
                                    colour="info"), live.shown(snapshot)
     scope = reader.data_scope()
     own_name = None if scope.level == "department" else entity_path(snapshot, scope, scope.root)[-1].name
-    return (data_as_of(snapshot.version), _summary(snapshot, reader, scope),
+    months = report_months(snapshot)
+    return (data_month_as_of(months[-1] if months else None, snapshot.version), _summary(snapshot, reader, scope),
             organisation_table(organisation_summary(snapshot, scope), scope, own_name), live.shown(snapshot))
 
 

@@ -100,8 +100,9 @@ def _picker() -> dbc.Card:
     """Draw cases for review from these members: at random from a recorded seed, in groups, by result."""
     def field(label, control, md):
         return dbc.Col([dbc.Label(label, html_for=control.id), control], md=md)
-    return dbc.Card(dbc.CardBody([
-        html.H2("Pick cases for review", className="h5"),
+    # Folded under its heading (a click opens it), so that the list itself starts above a projector's fold.
+    return dbc.Card(html.Details([html.Summary(html.H2("Pick cases for review", className="h5 d-inline mb-0"),
+                                               className="card-header members-picker-summary"), dbc.CardBody([
         html.P("Cases are drawn in an order no one chooses: each member's SHA-256 of seed, type and id. The seed is "
                "recorded with the selection, so anyone can draw the same cases again; the rest of each group's "
                "order is its replacement list.", className="text-muted small mb-2"),
@@ -123,7 +124,7 @@ def _picker() -> dbc.Card:
                   dbc.Button("Save the rows ticked", id=PICK_CHOSEN, color="secondary", outline=True, size="sm")],
                  className="mt-2"),
         html.Div(id=PICK_MESSAGE, className="mt-2"),
-    ]), id=PICK_CARD, class_name="mb-3", style={"display": "none"})
+    ])]), id=PICK_CARD, class_name="mb-3", style={"display": "none"})
 
 
 @callback(Output(MEMBERS_URL, "href"), Output(PICK_MESSAGE, "children"),

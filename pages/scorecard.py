@@ -33,6 +33,9 @@ SCORECARD_TABLE = "scorecard-table"       # what the table shows (components/sco
 SCORECARD_DRAWN = "scorecard-drawn"       # the rows drawn
 SCORECARD_LEGEND = "scorecard-legend"
 SCORECARD_DOWNLOAD = "scorecard-download"
+SCORECARD_CONTROLS = "scorecard-controls"
+SCORECARD_CONTROLS_TOGGLE = "scorecard-controls-toggle"  # a phone's one button for the controls
+CONTROLS_OPEN = "scorecard-controls scorecard-controls-open"
 LIVE = "scorecard"                        # web/live.py: redrawn when a new data version lands
 LIVE_TICK, LIVE_SHOWN, LIVE_NEWER = live.ids(LIVE)
 
@@ -44,6 +47,8 @@ def layout(**query):
     """The controls (set from the URL) and an empty scorecard; `show_scorecard` fills them.
 
     Title, controls and legend are compact, so that the first rows show above the fold of a 1280×720 projector.
+    On a phone the controls fold behind one button (assets/statboard.css), so that the table starts on the first
+    screen.
     """
     return html.Div([
         dcc.Location(id=SCORECARD_URL, refresh="callback-nav"),
@@ -52,6 +57,9 @@ def layout(**query):
         html.Div(id=SCORECARD_BREADCRUMB),
         html.Div([html.H1(id=SCORECARD_TITLE, className="h4 me-auto mb-0"), html.Div(id=SCORECARD_AS_OF)],
                  className="d-flex flex-wrap align-items-baseline gap-3 mb-1"),
+        html.Button("Month, sort and filters", id=SCORECARD_CONTROLS_TOGGLE, type="button", n_clicks=0,
+                    className="btn btn-outline-secondary btn-sm scorecard-controls-toggle",
+                    **{"aria-controls": SCORECARD_CONTROLS, "aria-expanded": "false"}),
         html.Div([
             html.Div([dbc.Label("Month", html_for=SCORECARD_MONTH, className="mb-0"),
                       dcc.Dropdown(id=SCORECARD_MONTH, value=query.get("month"), clearable=False,
@@ -63,7 +71,7 @@ def layout(**query):
                       dcc.Dropdown(id=SCORECARD_SORT, value=query.get("sort") or "name", clearable=False,
                                    className="scorecard-sort")], className="scorecard-control"),
             html.A("Download CSV", id=SCORECARD_DOWNLOAD, className="btn btn-sm btn-outline-secondary d-none"),
-        ], className="scorecard-controls"),
+        ], id=SCORECARD_CONTROLS, className="scorecard-controls"),
         html.Div(id=SCORECARD_MESSAGE),
         html.Div(legend(), id=SCORECARD_LEGEND),
         # Its own scroll box, so that the header row and the names column stick while a long listing scrolls;
@@ -138,6 +146,14 @@ def _live_redraw() -> bool:
 
 
 live.watch(LIVE)
+
+
+clientside_callback(
+    f"""function (clicks) {{
+        var open = clicks % 2 === 1;
+        return [open ? "{CONTROLS_OPEN}" : "scorecard-controls", open ? "true" : "false"];
+    }}""", Output(SCORECARD_CONTROLS, "className"), Output(SCORECARD_CONTROLS_TOGGLE, "aria-expanded"),
+    Input(SCORECARD_CONTROLS_TOGGLE, "n_clicks"), prevent_initial_call=True)
 
 
 clientside_callback(ClientsideFunction("scorecard", "draw"), Output(SCORECARD_DRAWN, "data"),

@@ -52,7 +52,7 @@ def test_home_shows_the_organisation_and_data_as_of(app, tmp_path):
     from pages.home import show_home
     with as_user(app):
         stamp, _summary, body, _shown = show_home(None)
-    assert _text(stamp).startswith("Data as of  30 June 2024  · version 1")
+    assert _text(stamp).startswith("June 2024 data, as of 30 June 2024  · version 1"), _text(stamp)
     text = _text(body)
     assert "North" in text and 'South, "Coastal"' in text and "All bureaus" in text
 

@@ -112,7 +112,7 @@ def test_a_deep_link_asks_to_sign_in_then_opens_the_manager_s_office(browser, si
     assert data["y"] == ["Alder Office", "Alder Unit 1", "Alder Unit 2", "Alder Unit 3", "Alder Unit 4"]
     assert data["entities"][0] == "office:O001" and all(e.startswith("unit:") for e in data["entities"][1:])
     signed_in_as = browser.find_element(By.ID, "signed-in-as").text
-    assert "mgr" in signed_in_as and "office:O001" in signed_in_as, signed_in_as
+    assert signed_in_as == "mgr — Manager, Alder Office", signed_in_as
     # The breadcrumb names the department and the bureau above the office, but the manager may not open
     # them: plain text, no links. (Nor is the current office a link: it is the page itself.)
     department = heatmap(demo_snapshot, Scope.everything(), None).rows.entity_name.iloc[0]

@@ -168,3 +168,32 @@ def test_the_home_page_says_what_is_red_what_got_worse_and_which_actions_are_due
     with as_user(app, "south-home", "manager", "bureau:B02"):
         said = _text(show_home(None)[1])
     assert "Huddle" not in said and "South Bureau and its offices" in said
+
+
+def _signed_in_as(app, username, role, scope=None) -> str:
+    """What the top bar says of who is signed in, as the page's frame is served."""
+    layout = signed_in_client(app, username, role, scope).get("/_dash-layout").get_json()
+
+    def find(node):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == "signed-in-as":
+                return node
+            return next((f for f in map(find, node.values()) if f), None)
+        if isinstance(node, list):
+            return next((f for f in map(find, node) if f), None)
+        return None
+
+    def text(node):
+        if isinstance(node, dict):
+            return text(node.get("props", {}).get("children"))
+        if isinstance(node, list):
+            return "".join(text(n) for n in node)
+        return "" if node is None else str(node)
+    return text(find(layout))
+
+
+def test_the_top_bar_names_the_person_once_and_their_place_by_name(app):
+    assert _signed_in_as(app, "executive", "executive") == "executive"  # not "executive · executive"
+    assert _signed_in_as(app, "maria.lopez", "executive") == "maria.lopez — Executive"
+    assert _signed_in_as(app, "north-mgr", "manager", "bureau:B01") == "north-mgr — Manager, North Bureau"
+    assert _signed_in_as(app, "alder-viewer", "viewer", "office:O001") == "alder-viewer — Viewer, Alder Office"

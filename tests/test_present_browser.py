@@ -12,7 +12,7 @@ from tests.browser import WAIT_S, chromium_or_skip, console_errors, serving, sig
 from tests.test_meeting_pages import act, new_meeting, text_of
 from tests.web import ensure_user, make_app, signed_in_client
 
-SIZES = [(1920, 1080, 20), (1280, 720, 16)]  # window, and the smallest text allowed there
+SIZES = [(1920, 1080, 20), (1280, 720, 18)]  # window, and the smallest text allowed there
 MEMBERS = "/members?indicator=timely_response_immediate&month=2026-10&entity=office:O001"
 VISIBLE_ITEMS = ("return Array.from(document.querySelectorAll('#meeting-agenda .meeting-item'))"
                  ".filter(e => e.offsetParent !== null).map(e => e.id)")
