@@ -47,6 +47,11 @@ class EntityRef:
     def __str__(self):
         return f"{self.level}:{self.entity_id}"
 
+    @property
+    def words(self) -> str:
+        """For a person to read where no name is known (a refusal must not confirm a name): "bureau B02"."""
+        return "the department" if self.level == "department" else f"{self.level} {self.entity_id}"
+
 
 DEPARTMENT = EntityRef("department", DEPARTMENT_ID)
 

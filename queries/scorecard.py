@@ -99,16 +99,16 @@ def _check_found(snapshot: Snapshot, scope: Scope, entity: EntityRef, row) -> di
     ids = ancestry(entity.level, entity.entity_id, row or {})
     # A missing entity and one outside the scope answer alike: which ids exist is not for a scoped reader.
     if row is None or not scope.reads(entity, ids):
-        raise OutsideScope(f"{entity} is outside what you may see ({scope.describe()}); "
-                           f"start from {scope.root}")
+        raise OutsideScope(f"{entity.words} is outside what you may see ({scope.describe()}); "
+                           f"start from {scope.root.words}")
     return ids
 
 
 def _check_listing(scope: Scope, parent: EntityRef, ids: dict, level: str) -> None:
     """The reader may see `parent` and every entity of `level` under it (no listing is silently partial)."""
     if not scope.reads_all(parent, ids, level):
-        raise OutsideScope(f"the {level}s under {parent} are outside what you may see ({scope.describe()}); "
-                           f"choose a parent inside {scope.root}")
+        raise OutsideScope(f"the {level}s under {parent.words} are outside what you may see "
+                           f"({scope.describe()}); choose a parent inside {scope.root.words}")
 
 
 def _check_owned(scope: Scope, entity: EntityRef, ids: dict, what: str) -> None:
@@ -116,8 +116,8 @@ def _check_owned(scope: Scope, entity: EntityRef, ids: dict, what: str) -> None:
     if not scope.case_level:
         raise OutsideScope(f"{what} shows case-level records, which your access does not include")
     if not scope.owns(entity, ids):
-        raise OutsideScope(f"{what} for {entity} is outside your own part of the organisation "
-                           f"({scope.root}): case-level records are only ever listed inside it")
+        raise OutsideScope(f"{what} for {entity.words} is outside your own part of the organisation "
+                           f"({scope.root.words}): case-level records are only ever listed inside it")
 
 
 def scorecard(snapshot: Snapshot, scope: Scope, month: dt.date, level: str, parent: EntityRef | None = None,

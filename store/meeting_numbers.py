@@ -101,7 +101,7 @@ def check_cell(snapshot: Snapshot, meeting: Meeting, indicator_id: str, entity: 
     try:
         path = entity_path(snapshot, numbers_scope(meeting.entity), entity)
     except OutsideScope:
-        raise MeetingError(f"{entity} is not part of {meeting.entity_name}: a meeting discusses its own entity "
+        raise MeetingError(f"{entity.words} is not part of {meeting.entity_name}: a meeting discusses its own entity "
                            "and those under it") from None
     return path[-1].name
 

@@ -356,8 +356,8 @@ def create_meeting(engine: Engine, reader: Reader, entity: EntityRef, entity_nam
         raise MeetingError(f"a Stat meeting is held by the department, a bureau or an office, not a {entity.level}: "
                            "hold it for the office the unit is in")
     if not scope.owns(entity, entity_ids):
-        raise OutsideScope(f"{entity} is outside what you may see ({scope.describe()}); hold meetings for "
-                           f"{scope} or a part of it")
+        raise OutsideScope(f"{entity.words} is outside what you may see ({scope.describe()}); hold meetings for "
+                           f"{scope.root.words} or a part of it")
     held_on = _day("the meeting's date", held_on) if held_on else (today or utcnow().date())
     _check_held_on(held_on, month)
     title = _text("the title", title, TITLE_MAX, one_line=True) or f"{entity_name[:TITLE_MAX - 30]} Stat, {month:%B %Y}"

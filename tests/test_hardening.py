@@ -140,7 +140,7 @@ def test_refusals_beyond_the_limit_are_answered_but_not_written(demo_instance, t
     for n in range(REFUSALS_WRITTEN + 15):
         # Each refusal is still answered, with the reason, whether it is written or not.
         message = _page_message(mgr, SCORECARD, {"parent": f"office:O{900 + n}"})
-        assert f"office:O{900 + n} is outside what you may see" in message
+        assert f"office O{900 + n} is outside what you may see" in message
     refusals = _refusals(app, "mgr")
     assert [e["action"] for e in reversed(refusals)] == [REFUSED] * REFUSALS_WRITTEN + [REFUSED_LIMIT]
     assert refusals[0]["detail"]["limit"] == ("21 refusals of mgr since 13:00 UTC: until 13:10 UTC, further ones "
@@ -389,6 +389,7 @@ VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09
          "meeting-remove-confirm.n_clicks": 1, "meeting-remove-cancel.n_clicks": 1, "meeting-remove-reason.value": "r",
          '{"action":["ALL"],"type":"meeting-action-edit"}.n_clicks': [],
          '{"action":["ALL"],"type":"meeting-action-remove"}.n_clicks': [],
+         '{"format":["ALL"],"type":"meeting-databook"}.n_clicks': [],
          # presentation mode's stores (web/present.py)
          "members-present.data": {"present": False}, "selection-present.data": {"present": False},
          "review-present.data": {"present": False}, "meeting-present.data": {"present": False}}

@@ -403,8 +403,8 @@ def test_a_manager_cannot_pick_another_offices_cases(cli, tmp_path):
     assert own.exit_code == 0, own.stderr
     other = cli(*pick_args(entity="office:O002"), "--n", 1, "--seed", "m", "--by", "mgr")
     assert other.exit_code == 1 and other.stdout == ""
-    assert other.stderr == ("statboard: office:O002 is outside what you may see (office O001 and everything in "
-                            "it); start from office:O001\n")
+    assert other.stderr == ("statboard: office O002 is outside what you may see (office O001 and everything in "
+                            "it); start from office O001\n")
     analyst = cli(*PICK, "--n", 1, "--seed", "m", "--by", "ana")
     assert analyst.exit_code == 1 and "case-level records" in analyst.stderr and analyst.stdout == ""
     refusals = db.audit_entries(engine, 10, action="access-refused")

@@ -124,7 +124,7 @@ def test_a_manager_s_crafted_callback_for_another_office_gets_nothing(clients, d
     text = response.get_data(as_text=True)
     answer = response.get_json()["response"]
     assert answer["scorecard-table"]["data"] is None  # no table
-    assert "office:O002 is outside what you may see" in json.dumps(answer["scorecard-message"])
+    assert "office O002 is outside what you may see" in json.dumps(answer["scorecard-message"])
     assert not [n for n in names if n in text]
 
 
@@ -166,7 +166,7 @@ def test_the_admin_reads_and_downloads_the_audit_log(apps, clients):
     log = _csv(clients["admin"], "/export/audit.csv?actor=mgr&action=access-refused")
     assert list(log.columns) == ["at", "actor", "action", "detail", "remote_addr"]
     assert len(log) >= 1 and set(log.actor) == {"mgr"} and set(log.action) == {"access-refused"}
-    assert "office:O002 is outside" in json.loads(log.detail.iloc[0])["reason"]
+    assert "office O002 is outside" in json.loads(log.detail.iloc[0])["reason"]
     answer = post_callback(clients["admin"], "admin-audit.children", {"admin-actor.value": "mgr"}).get_json()
     text = json.dumps(answer["response"]["admin-audit"])
     assert "members-listed" in text and "access-refused" in text and "sign-in" in text
