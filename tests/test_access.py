@@ -128,7 +128,7 @@ def test_a_manager_with_peers_compares_with_other_offices_but_goes_no_lower(demo
     data = heatmap(demo_snapshot, office, None, EntityRef("bureau", "B01"))
     assert data.rows.set_index("entity_id").drillable.to_dict() == {"B01": True, "O001": True, "O002": False,
                                                                     "O003": False}
-    with pytest.raises(OutsideScope, match="the units under office:O002"):
+    with pytest.raises(OutsideScope, match="the units under office O002"):
         heatmap(demo_snapshot, office, None, EntityRef("office", "O002"))
     assert set(trend(demo_snapshot, office, "reentry", EntityRef("office", "O001")).series.line) == {
         "entity", "parent"}  # the bureau's line; O001 is the only office of its peer group
