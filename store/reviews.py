@@ -26,8 +26,11 @@ from sqlalchemy.engine import Engine
 
 from store import db
 from access.scope import EntityRef, OutsideScope, Scope, ScorecardQueryError
+from queries.performance import entity_names, indicator_names
 from queries.scorecard import _check_entity, indicator_catalogue, members_behind_cell
 from store.db import review_cases, review_selection_cells, review_selections, utcnow
+from display.format import place_text
+from display.mask import mask_id
 from display.typed_text import text_problem
 from editable import toml_file
 from queries.warehouse import Snapshot
@@ -392,9 +395,10 @@ def load_selection(engine: Engine, scope: Scope, selection_id: int) -> Selection
         row.id, row.created_at, row.created_by)
 
 
-def list_selections(engine: Engine, scope: Scope, limit: int = 100) -> list[dict]:
-    """The newest saved selections whose entity the reader's scope owns: id, when, who, entity, cells.
-    Raises `OutsideScope` for a reader without case-level access."""
+def list_selections(engine: Engine, scope: Scope, limit: int = 100, snapshot: Snapshot | None = None) -> list[dict]:
+    """The newest saved selections whose entity the reader's scope owns: id, when, who, entity, cells; with
+    `snapshot`, also `label`, the selection in words (`describe_cells`). Raises `OutsideScope` for a reader
+    without case-level access."""
     if not scope.case_level:
         raise OutsideScope("selections of cases for review are case-level records, which your access does "
                            "not include")
@@ -407,11 +411,47 @@ def list_selections(engine: Engine, scope: Scope, limit: int = 100) -> list[dict
             review_selection_cells.c.selection_id.in_([r.id for r in owned]))
             .order_by(review_selection_cells.c.position)).all() if owned else []
     by_selection: dict[int, list[str]] = {}
+    keys: dict[int, list[tuple[str, dt.date]]] = {}
     for c in cells:
         by_selection.setdefault(c.selection_id, []).append(f"{c.indicator_id} {c.month:%Y-%m}")
-    return [{"id": r.id, "created_at": r.created_at, "created_by": r.created_by,
-             "entity": str(EntityRef(r.entity_level, r.entity_id)), "cells": by_selection.get(r.id, []),
-             "seed": r.seed, "version_id": r.version_id} for r in owned]
+        keys.setdefault(c.selection_id, []).append((c.indicator_id, c.month))
+    found = [{"id": r.id, "created_at": r.created_at, "created_by": r.created_by,
+              "entity": str(EntityRef(r.entity_level, r.entity_id)), "cells": by_selection.get(r.id, []),
+              "seed": r.seed, "version_id": r.version_id} for r in owned]
+    if snapshot is not None:
+        indicators, places = _names(snapshot, [EntityRef(r.entity_level, r.entity_id) for r in owned])
+        for row, r in zip(found, owned):
+            row["label"] = (f"Selection {r.id}: " + describe_cells(keys.get(r.id, []), EntityRef(
+                r.entity_level, r.entity_id), indicators, places) + f", saved {r.created_at:%-d %B %Y}")
+    return found
+
+
+def _names(snapshot: Snapshot | None, refs) -> tuple[dict, dict]:
+    """Indicator names by id and entity names by ref, as `snapshot` gives them (empty without one)."""
+    if snapshot is None:
+        return {}, {}
+    return indicator_names(snapshot), entity_names(snapshot, refs)
+
+
+def describe_cells(cells, entity: EntityRef, indicators: dict, places: dict) -> str:
+    """Cells of one entity in words: 'Timely contacts: cases, October 2026, Alder Office' (names as
+    `indicators` and `places` give them, ids in words where they do not). `cells`: (indicator_id, month)."""
+    names = list(dict.fromkeys(indicators.get(i, i.replace("_", " ")) for i, _month in cells))
+    months = list(dict.fromkeys(f"{month:%B %Y}" for _i, month in cells))
+    return ", ".join([part for part in (_listed(names), _listed(months)) if part] + [place_text(entity, places)])
+
+
+def _listed(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
+def describe_selection(snapshot: Snapshot | None, selection: Selection) -> str:
+    """'Selection 3: Timely contacts: cases, October 2026, Alder Office' (`describe_cells`)."""
+    indicators, places = _names(snapshot, [selection.entity])
+    return (f"Selection {selection.id}: " +
+            describe_cells([(c.indicator_id, c.month) for c in selection.cells], selection.entity, indicators,
+                           places))
 
 
 def eliminate(engine: Engine, scope: Scope, selection_id: int, member_id: str, reason: str, note: str,

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from display.mask import mask_id
 from store import case_reviews, db, reviews
 from reviews.instrument import load_instrument
 from access.roles import reader_for
@@ -59,6 +60,24 @@ def _save(client, review_id, items, complete=False, questions=()):
     return json.dumps(response.get_json())
 
 
+def _parts(tree) -> dict:
+    """Each part of a drawn form (an element with an id) and the text inside it."""
+    found = {}
+
+    def walk(node):
+        if isinstance(node, list):
+            return " ".join(walk(n) for n in node)
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            text = walk(props.get("children"))
+            if isinstance(props.get("id"), str):
+                found[props["id"]] = text
+            return text
+        return "" if node is None else str(node)
+    walk(tree)
+    return found
+
+
 def test_the_queue_and_the_review_are_for_readers_whose_scope_holds_the_case(app, clients, review_id):
     def queue(name):
         return json.dumps(post_callback(clients[name], "reviews-table.children", {"reviews-query.data": {}}).get_json())
@@ -89,8 +108,18 @@ def test_a_draft_saves_and_completing_lists_every_problem_at_once(app, clients, 
     review = case_reviews.load_review(engine, reader_for("mgr", "manager", "office:O001"), review_id)
     assert review.status == "in progress" and review.answers["items"] == {first: {"rating": "ani"}}
     said = _save(clients["mgr"], review_id, {first: ("ani", "")}, complete=True)
-    # Every problem at once, one to a line: the rationale, the items not rated, the questions not answered.
-    assert "rationale" in said and "not answered" in said and said.count('"type": "Li"') > 10
+    # Every problem at once, each beside its part of the form (the first scrolled to): the rationale, the items
+    # not rated, the questions not answered; the summary under the form counts them.
+    answer = json.loads(said)["response"]
+    problems = (len(items) - 1) + 1 + sum(q.required for q in load_instrument().questions)  # unrated, rationale
+    assert f"Not completed: {problems} problems, each shown in red beside its question" in json.dumps(
+        answer["review-said"])
+    parts = _parts(answer["review-form"]["children"])
+    assert "which needs a rationale" in parts[f"review-item-{first}"]
+    assert "not rated" in parts[f"review-item-{items[1].id}"] and "not rated" not in parts[f"review-item-{first}"]
+    assert json.dumps(answer["review-form"]).count("review-problem") == problems
+    question = next(q for q in load_instrument().questions if q.required)
+    assert "is not answered" in parts[f"review-question-{question.id}"]
     assert case_reviews.load_review(engine, reader_for("mgr", "manager", "office:O001"), review_id
                                     ).status == "in progress"
     everything = {i.id: ("strength", "") for i in items}
@@ -118,3 +147,46 @@ def test_findings_for_an_entity_and_a_period_named_in_the_address(clients):
                                                                  "until": "2020-12-31"})
     assert "is outside what you may see" in said("mgr", {"entity": "office:O002"})
     assert "is not a day" in said("exec", {"since": "0000-01-01"})
+
+
+def test_the_review_says_which_case_it_is_and_reveals_its_ids_only_when_asked_audited(app, clients, review_id,
+                                                                                       demo_snapshot):
+    engine = engine_of(app)
+    review = case_reviews.load_review(engine, reader_for("exec", "executive", None), review_id)
+    names = dict(demo_snapshot.read("select entity_id, entity_name from entities").itertuples(index=False))
+    office = demo_snapshot.read("select office_id from entities where level = 'worker' and entity_id = :w",
+                                {"w": review.worker_id}).office_id.iloc[0]
+
+    def facts(reveal):
+        return json.dumps(post_callback(clients["mgr"], "review-facts.children", {
+            "review-query.data": {"id": str(review_id)}, "review-reveal.value": reveal}).get_json())
+    before = len(db.audit_entries(engine, None, "mgr", "case-review-revealed"))
+    masked = facts("masked")
+    # The worker, unit and office by name; the dates that put the case in its cell; the way back to its selection.
+    for ident in (review.worker_id, review.unit_id, office):
+        assert names[ident] in masked
+    assert "Opened " in masked or "Removed " in masked or "Received " in masked
+    assert f"/selection?id={review.selection_id}" in masked and f"Selection {review.selection_id}: Timely" in masked
+    assert review.member_id not in masked and json.dumps(mask_id(review.member_id))[1:-1] in masked
+    assert len(db.audit_entries(engine, None, "mgr", "case-review-revealed")) == before
+    shown = facts("shown")
+    assert review.member_id in shown and (review.child_id is None or review.child_id in shown)
+    [entry] = db.audit_entries(engine, None, "mgr", "case-review-revealed")[before:]
+    assert entry["detail"]["review"] == review_id and review.member_id not in json.dumps(entry["detail"])
+    # Presenting, nothing is revealed whatever is asked.
+    presented = json.dumps(post_callback(clients["mgr"], "review-facts.children", {
+        "review-query.data": {"id": str(review_id)}, "review-reveal.value": "shown",
+        "review-present.data": {"present": True}}).get_json())
+    assert review.member_id not in presented
+    # Outside the reader's scope: no fact leaves.
+    other = json.dumps(post_callback(clients["mgr2"], "review-facts.children", {
+        "review-query.data": {"id": str(review_id)}, "review-reveal.value": "shown"}).get_json())
+    assert review.member_id not in other and json.dumps(mask_id(review.member_id))[1:-1] not in other
+
+
+def test_a_completed_review_shows_its_answers_and_says_where_none_was_given(clients, review_id):
+    # (After the review above was completed with every rationale left empty.)
+    form = json.dumps(post_callback(clients["mgr"], "review-form.children",
+                                    {"review-query.data": {"id": str(review_id)}}).get_json(), ensure_ascii=False)
+    assert "— not answered —" in form and "Said." in form and "Strength" in form
+    assert "Rationale (required for" not in form and "placeholder" not in form
