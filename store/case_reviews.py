@@ -28,7 +28,7 @@ from access.roles import Reader, reader_for
 from store.reviews import ReviewError, load_selection
 from access.scope import EntityRef, LEVELS, OutsideScope, Scope
 from store.db import case_reviews, review_cases, review_selections, utcnow
-from store.users import get_user, list_users
+from store.users import User, get_user, list_users
 from reviews.instrument import Findings, Instrument, answer_problems, rollup
 
 ASSIGNED, IN_PROGRESS, COMPLETED = STATUSES = ("assigned", "in progress", "completed")
@@ -149,16 +149,11 @@ def _check_reviewer(engine: Engine, reviewer: str, entity: EntityRef, ids: dict)
     return user.username
 
 
-def eligible_reviewers(engine: Engine, entity: EntityRef, ids: dict) -> list[str]:
-    """The usernames a review of a case of `entity` (with its ancestry `ids`) may be assigned to: every active
-    user whose role reviews cases and whose scope covers the entity, as `open_reviews` checks them."""
-    chosen = []
-    for user in list_users(engine):
-        if user.disabled or user.role not in REVIEWER_ROLES:
-            continue
-        if reader_for(user.username, user.role, user.scope).scope.owns(entity, ids):
-            chosen.append(user.username)
-    return sorted(chosen)
+def eligible_reviewers(engine: Engine, entity: EntityRef, ids: dict) -> list[User]:
+    """The users a review of a case of `entity` (with its ancestry `ids`) may be assigned to, by username: every
+    active user whose role reviews cases and whose scope covers the entity, as `open_reviews` checks them."""
+    return [user for user in list_users(engine) if not user.disabled and user.role in REVIEWER_ROLES
+            and reader_for(user.username, user.role, user.scope).scope.owns(entity, ids)]
 
 
 def open_reviews(engine: Engine, reader: Reader, selection_id: int, reviewer: str, due: dt.date,
