@@ -258,11 +258,28 @@ def _fill(engine: Engine, reader: Reader, review_id: int, answers, instrument: I
     return load_review(engine, reader, review_id)
 
 
+def matches(review: CaseReview, entity: EntityRef | None = None, indicator_id: str | None = None,
+            month: dt.date | None = None, theme: str | None = None) -> bool:
+    """Whether `review` is of a case picked in a selection of `entity` or under it, counted by that indicator,
+    in that report month, and whose answers name that practice theme (each only when given)."""
+    if entity is not None and entity.level != "department" and review.entity != entity and \
+            review.entity_ids.get(f"{entity.level}_id") != entity.entity_id:
+        return False
+    if indicator_id is not None and review.indicator_id != indicator_id:
+        return False
+    if month is not None and review.month != month:
+        return False
+    themes = (review.answers or {}).get("themes") if isinstance(review.answers, dict) else None
+    return theme is None or (isinstance(themes, list) and theme in themes)
+
+
 def findings(engine: Engine, reader: Reader, instrument: Instrument, entity: EntityRef, since: dt.date,
-             until: dt.date) -> Findings:
+             until: dt.date, indicator_id: str | None = None, month: dt.date | None = None,
+             theme: str | None = None) -> Findings:
     """The findings (`reviews.instrument.rollup`) of the reviews completed from `since` to `until` (UTC days,
-    both included) of cases picked in selections of `entity` or under it. The reader's scope must own
-    `entity` (`OutsideScope` otherwise)."""
+    both included) of cases picked in selections of `entity` or under it; only those `matches` keeps when an
+    indicator, a report month or a theme is given. The reader's scope must own `entity` (`OutsideScope`
+    otherwise)."""
     scope = _case_scope(reader)
     if entity.level not in LEVELS[:-1]:
         raise ReviewError(f"findings are for the department, a bureau, an office or a unit, not a {entity.level}")
@@ -277,7 +294,8 @@ def findings(engine: Engine, reader: Reader, instrument: Instrument, entity: Ent
             case_reviews.c.status == COMPLETED, review_cases.c.eliminated_at.is_(None),
             case_reviews.c.completed_at >= start, case_reviews.c.completed_at < end)
         rows = conn.execute(query.order_by(case_reviews.c.id)).all()
-    return rollup(instrument, [review.answers for review in map(_review, rows) if _owned(scope, review)])
+    return rollup(instrument, [review.answers for review in map(_review, rows) if _owned(scope, review)
+                               and matches(review, None, indicator_id, month, theme)])
 
 
 def _owns_entity(conn, scope: Scope, entity: EntityRef) -> bool:

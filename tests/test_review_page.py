@@ -79,8 +79,10 @@ def _parts(tree) -> dict:
 
 
 def test_the_queue_and_the_review_are_for_readers_whose_scope_holds_the_case(app, clients, review_id):
-    def queue(name):
-        return json.dumps(post_callback(clients[name], "reviews-table.children", {"reviews-query.data": {}}).get_json())
+    def queue(name):  # what the page shows (the filters' options carry ids as their values, never shown)
+        answer = post_callback(clients[name], "reviews-table.children", {"reviews-query.data": {}}).get_json()
+        return json.dumps([answer["response"].get(part) for part in ("reviews-message", "reviews-table",
+                                                                     "reviews-findings")])
     assert f"/review?id={review_id}" in queue("mgr") and f"/review?id={review_id}" in queue("exec")
     assert f"/review?id={review_id}" not in queue("mgr2") and "No reviews to show" in queue("analyst")
     assert "Timely contacts: cases" in queue("mgr") and "Alder Office" in queue("mgr")  # names, not ids
@@ -190,3 +192,37 @@ def test_a_completed_review_shows_its_answers_and_says_where_none_was_given(clie
                                     {"review-query.data": {"id": str(review_id)}}).get_json(), ensure_ascii=False)
     assert "— not answered —" in form and "Said." in form and "Strength" in form
     assert "Rationale (required for" not in form and "placeholder" not in form
+
+
+def test_the_reviews_page_filters_by_indicator_place_month_and_theme_with_controls_kept_in_the_address(clients,
+                                                                                                       review_id):
+    # (After the review above was completed, every item a Strength, no theme named.)
+    def shown(query):
+        return post_callback(clients["exec"], "reviews-table.children", {"reviews-query.data": query}).get_json()[
+            "response"]
+    everything = shown({})
+    assert [o["label"] for o in everything["reviews-indicator"]["options"]] == ["Timely contacts: cases"]
+    assert {"label": "October 2026", "value": "2026-10"} in everything["reviews-month"]["options"]
+    assert {"label": "Alder Office", "value": "office:O001"} in everything["reviews-entity"]["options"]
+    assert everything["reviews-theme"]["options"] and all(o["label"] != o["value"]
+                                                          for o in everything["reviews-theme"]["options"])
+    assert f"/review?id={review_id}" in json.dumps(everything["reviews-table"])
+    matching = shown({"indicator": "timely_contacts_cases", "month": "2026-10", "entity": "office:O001"})
+    assert f"/review?id={review_id}" in json.dumps(matching["reviews-table"])
+    assert "Alder Office, Timely contacts: cases October 2026, completed" in json.dumps(matching["reviews-findings"])
+    assert "1 review completed." in json.dumps(matching["reviews-findings"])
+    for query in ({"month": "2026-09"}, {"indicator": "reentry"}, {"entity": "office:O002"},
+                  {"theme": load_instrument().themes[0].id}):
+        none = shown(query)
+        assert f"/review?id={review_id}" not in json.dumps(none["reviews-table"]), query
+        assert "matches these filters" in json.dumps(none["reviews-message"]), query
+        assert "1 review completed." not in json.dumps(none["reviews-findings"]), query
+    # A filter chosen is written into the address (the period the address gave is kept) and shown.
+    changed = post_callback(clients["exec"], "reviews-url.search", {
+        "reviews-indicator.value": "timely_contacts_cases", "reviews-entity.value": None,
+        "reviews-month.value": "2026-10", "reviews-theme.value": None,
+        "reviews-query.data": {"since": "2026-01-01", "entity": "office:O002"}}).get_json()["response"]
+    assert changed["reviews-url"]["search"] == "?since=2026-01-01&indicator=timely_contacts_cases&month=2026-10"
+    assert changed["reviews-query"]["data"] == {"since": "2026-01-01", "indicator": "timely_contacts_cases",
+                                                "month": "2026-10"}
+    assert "does not take" in json.dumps(shown({"colour": "red"})["reviews-message"])
