@@ -16,7 +16,8 @@ from alembic.migration import MigrationContext
 from store import db
 from display.mask import mask_id
 from store.reviews import (Cell, Criteria, ReasonsError, ReviewError, counted, draw_cases, drawn_text, eliminate,
-                             list_selections, load_elimination_reasons, load_selection, months_before, pick,
+                             describe_selection, list_selections, load_elimination_reasons, load_selection, months_before,
+                             pick,
                              save_selection, shortfall_text)
 from access.scope import DEPARTMENT, EntityRef, OutsideScope, Scope
 from queries.scorecard import members_behind_cell
@@ -528,3 +529,13 @@ def test_pick_on_the_command_line_says_when_the_cell_held_fewer_than_asked(cli):
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ("asked for 500; the cell holds 4 cases that could be picked: all 4 picked\n"
                              "saved selection 1: 4 picked, 0 in the replacement lists\n")
+
+
+def test_a_selection_is_named_by_its_indicator_month_and_place(demo_snapshot, sqlite_store):
+    saved = save_selection(sqlite_store, draw_cases(demo_snapshot, EVERYTHING, [RELATIVES], "n", Criteria(n=1)), "a")
+    [listed] = list_selections(sqlite_store, EVERYTHING, snapshot=demo_snapshot)
+    assert listed["label"] == (f"Selection {saved.id}: Placement with relatives, October 2026, Alder Office, "
+                               f"saved {saved.created_at:%-d %B %Y}")
+    assert "label" not in list_selections(sqlite_store, EVERYTHING)[0]
+    assert describe_selection(demo_snapshot, saved) == (f"Selection {saved.id}: Placement with relatives, "
+                                                        "October 2026, Alder Office")
