@@ -105,8 +105,8 @@ def case_facts(review, shown: bool) -> html.Table:
              if ident]
     indicator = indicators.get(review.indicator_id, review.indicator_id.replace("_", " "))
     cell = f"{indicator}, {review.month:%B %Y}, {place_text(review.entity, places)}"
-    dates = ([f"{start} {_day(member.start_date)}", f"{end.lower()} {_day(member.end_date)}"]
-             if start and member is not None else [])
+    dates = ([f"{start} {_day(member.start_date)}", f"{end.lower()} {_day(member.end_date)}"
+              if _day(member.end_date) != "—" else f"not {end.lower()} yet"] if start and member is not None else [])
     selection = reviews.describe_cells([(review.indicator_id, review.month)], review.entity, indicators, places)
     state = review.status + (f", by {review.completed_by} on {review.completed_at:%-d %B %Y}"
                              if review.completed_at else "")

@@ -46,7 +46,7 @@ def layout(**query):
         html.P("The reviews of cases picked in your part of the organisation, the soonest due first. A selection's "
                "page assigns them.", className="text-muted"),
         dbc.Row([dbc.Col([dbc.Label(label, html_for=ident),
-                          dcc.Dropdown(id=ident, placeholder=everything, options=[],
+                          dcc.Dropdown(id=ident, placeholder=everything, options=_given_option(name, given.get(name)),
                                        value=given.get(name) if isinstance(given.get(name), str) else None)],
                          md=3) for ident, name, label, everything in FILTERS],
                 className="g-3 mb-3 present-hide reviews-filters"),
@@ -58,6 +58,20 @@ def layout(**query):
                className="text-muted"),
         html.Div(id=REVIEWS_FINDINGS),
     ])
+
+
+def _given_option(name: str, value) -> list[dict]:
+    """The one choice a filter the address set starts with (a dropdown drops a value its options lack), in
+    words as far as the address can say them; `show_queue` brings the names."""
+    if not isinstance(value, str) or not value:
+        return []
+    label = value.replace("_", " ").capitalize()
+    if name == "month":
+        try:
+            label = f"{dt.date.fromisoformat(value + '-01'):%B %Y}"
+        except ValueError:
+            pass
+    return [{"label": label, "value": value}]
 
 
 @callback(Output(REVIEWS_URL, "search"), Output(REVIEWS_QUERY, "data"),

@@ -38,6 +38,7 @@ SELECTION_DUE = "selection-due"
 SELECTION_ASSIGN = "selection-assign"
 SELECTION_ASSIGNED = "selection-assigned"
 SELECTION_ASSIGN_FORM = "selection-assign-form"
+SELECTION_REVEAL_BOX = "selection-reveal-box"
 
 MASKED_OPTION = {"label": "Masked", "value": "masked"}
 REVEAL_OPTIONS = [MASKED_OPTION, {"label": "Shown (written to the audit log)", "value": "shown"}]
@@ -56,7 +57,8 @@ def layout(**query):
         html.Div(id=SELECTION_FACTS, className="mb-2"),
         html.Div([dbc.Label("Identifiers"),
                   dbc.RadioItems(id=SELECTION_REVEAL, options=[MASKED_OPTION] if present else REVEAL_OPTIONS,
-                                 value="masked", inline=True, class_name="mb-2")], className="present-hide"),
+                                 value="masked", inline=True, class_name="mb-2")], id=SELECTION_REVEAL_BOX,
+                 className="present-hide"),
         html.Div(id=SELECTION_PICKS),
         dbc.Card(dbc.CardBody([
             html.H2("Eliminate a pick", className="h5"),
@@ -85,8 +87,9 @@ def layout(**query):
                          dbc.Input(id=SELECTION_DUE, type="date")], md=3),
                 dbc.Col(dbc.Button("Assign", id=SELECTION_ASSIGN, color="primary", class_name="mt-4 w-100"), md=2),
             ], className="g-3"),
-            html.Div(id=SELECTION_ASSIGNED, className="mt-2"),
         ]), id=SELECTION_ASSIGN_FORM, class_name="mt-3 present-hide", style={"display": "none"}),
+        # Outside the form, which goes once every pick has its review: the answer to the last assignment stays.
+        html.Div(id=SELECTION_ASSIGNED, className="mt-3 mb-4 present-hide"),
     ])
 
 
@@ -121,7 +124,7 @@ def _picks_table(selection, shown: bool, names: dict, reviewed: dict) -> dbc.Tab
 @callback(Output(SELECTION_TITLE, "children"), Output(SELECTION_MESSAGE, "children"),
           Output(SELECTION_FACTS, "children"), Output(SELECTION_PICKS, "children"), Output(SELECTION_CASE, "options"),
           Output(SELECTION_REASON, "options"), Output(SELECTION_FORM, "style"), Output(SELECTION_REVIEWER, "options"),
-          Output(SELECTION_ASSIGN_FORM, "style"),
+          Output(SELECTION_ASSIGN_FORM, "style"), Output(SELECTION_REVEAL_BOX, "style"),
           Input(SELECTION_QUERY, "data"), Input(SELECTION_REVEAL, "value"), Input(SELECTION_CHANGED, "data"),
           State(SELECTION_PRESENT, "data"))
 def show_selection(query, reveal, _changed, present=None):
@@ -134,14 +137,14 @@ def show_selection(query, reveal, _changed, present=None):
         scope = reader.data_scope()
         if not scope.case_level:
             refused(OutsideScope("a selection of cases is a case-level record"), "/selection")
-            return ("Selection", _aggregates_only(reader.role), None, None, [], [], hidden, [], hidden)
+            return ("Selection", _aggregates_only(reader.role), None, None, [], [], hidden, [], hidden, hidden)
         selection = reviews.load_selection(services().store, scope, selection_id)
         reasons = reviews.load_elimination_reasons(services().settings.elimination_reasons_path)
         reviewed = {r.case_id: r for r in case_reviews.selection_reviews(services().store, reader, selection_id)}
     except (ViewError, ScorecardQueryError) as exc:
         refused(exc, "/selection")
         return ("Selection", html.Div([message(f"{exc}.", heading="This selection cannot be shown"), way_back()]),
-                None, None, [], [], hidden, [], hidden)
+                None, None, [], [], hidden, [], hidden, hidden)
     present = presenting(present)
     shown = reveal == "shown" and not present
     db.record(services().store, reader.username, "selection-revealed" if shown else "selection-shown",
@@ -171,7 +174,7 @@ def show_selection(query, reveal, _changed, present=None):
     title = (f"{reviews.describe_selection(snapshot, selection)}: "
              f"{reviews.counted(len(active), 'case')} for review")
     return (title, None, facts, _picks_table(selection, shown, names, reviewed), cases, reason_options,
-            None if active else hidden, reviewers, None if waiting and not present else hidden)
+            None if active else hidden, reviewers, None if waiting and not present else hidden, None)
 
 
 def _aggregates_only(role: str) -> html.Div:

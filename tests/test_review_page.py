@@ -226,3 +226,11 @@ def test_the_reviews_page_filters_by_indicator_place_month_and_theme_with_contro
     assert changed["reviews-query"]["data"] == {"since": "2026-01-01", "indicator": "timely_contacts_cases",
                                                 "month": "2026-10"}
     assert "does not take" in json.dumps(shown({"colour": "red"})["reviews-message"])
+    # Drawn from the address, each filter starts with the value it gives among its choices (a dropdown drops a
+    # value its choices lack, and would clear the filter).
+    from pages.reviews import layout
+    import plotly.io
+    drawn = json.dumps(json.loads(plotly.io.json.to_json_plotly(layout(indicator="timely_contacts_cases",
+                                                                       month="2026-10"))))
+    assert '{"label": "October 2026", "value": "2026-10"}' in drawn
+    assert '{"label": "Timely contacts cases", "value": "timely_contacts_cases"}' in drawn

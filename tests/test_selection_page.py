@@ -218,6 +218,7 @@ def test_a_viewer_is_told_what_they_cannot_do_here_and_offered_the_way_back(app,
     href = _pick(clients["exec"], seed="viewer")["members-url"]["href"]
     answer, text = _selection(clients["viewer"], href.split("=")[1])
     assert answer["selection-assign-form"]["style"] == {"display": "none"}
+    assert answer["selection-reveal-box"]["style"] == {"display": "none"}
     assert answer["selection-form"]["style"] == {"display": "none"} and answer["selection-reviewer"]["options"] == []
     said = json.dumps(answer["selection-message"])
     assert "Your role, viewer" in said and "nor assign their reviews" in said and '"/scorecard"' in said
