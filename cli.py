@@ -540,6 +540,9 @@ def reviews_pick(indicator_id, month, entity, n_text, seed, stratify, only, with
     else:
         selection = reviews.save_selection(engine, selection, actor, via)
     click.echo(to_csv(selection.picks_frame()), nl=False)
+    short = reviews.shortfall_text(selection)
+    if short:
+        click.echo(short, err=True)
     said = f"{len(selection.picks)} picked, {len(selection.replacements)} in the replacement lists"
     click.echo(f"dry run, not saved: {said}" if dry_run else f"saved selection {selection.id}: {said}", err=True)
 

@@ -244,19 +244,34 @@ def day(name: str, text) -> dt.date | None:
 
 @dataclass(frozen=True)
 class FindingsView:
-    """/reviews: the findings of `entity` (None: the reader's own part) from `since` to `until` (None: the
-    last year, to today)."""
+    """/reviews: the reviews and findings of `entity` (None: the reader's own part) completed from `since` to
+    `until` (None: the last year, to today); only those of one indicator, one report month, one practice
+    theme, when given."""
     entity: EntityRef | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+    indicator_id: str | None = None
+    month: dt.date | None = None
+    theme: str | None = None
 
-    PARAMS = ("entity", "since", "until")
+    PARAMS = ("entity", "since", "until", "indicator", "month", "theme")
 
     @classmethod
     def from_query(cls, query: dict) -> FindingsView:
         _only(query, cls.PARAMS, "the reviews page")
         return cls(_entity("entity", query.get("entity")), day("since", query.get("since")),
-                   day("until", query.get("until")))
+                   day("until", query.get("until")), _text("indicator", query.get("indicator")),
+                   _month(query.get("month")), _text("theme", query.get("theme")))
+
+    def query(self) -> dict:
+        """The view as the page's parameters (those given only)."""
+        given = {"entity": _entity_text(self.entity), "since": self.since and f"{self.since:%Y-%m-%d}",
+                 "until": self.until and f"{self.until:%Y-%m-%d}", "indicator": self.indicator_id,
+                 "month": _month_text(self.month), "theme": self.theme}
+        return {k: v for k, v in given.items() if v}
+
+    def href(self) -> str:
+        return _href("/reviews", self.query())
 
 
 def picked_month(picked: str | None, asked: dt.date | None, latest: dt.date | None) -> dt.date | None:

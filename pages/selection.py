@@ -1,11 +1,12 @@
 """One saved selection of cases for review: what was drawn, from what, how; its picks in draw order (ids
-masked until revealed), the eliminations with their reasons, and a form to eliminate a pick."""
+masked until revealed) with each one's review, the eliminations with their reasons, a form to eliminate a pick
+and one to assign the reviews to a reviewer chosen from those who may review them."""
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 from flask import request
 
-from components.common import message
+from components.common import message, way_back
 from display.format import place_text
 from display.mask import mask_id
 from components.links import IndicatorView, ViewError, day, record_id
@@ -13,7 +14,7 @@ from store import case_reviews, db, reviews
 from access.params import param_text
 from web.runtime import current_reader, refused, services
 from queries.performance import entity_names, indicator_names
-from access.scope import EntityRef, ScorecardQueryError
+from access.scope import EntityRef, OutsideScope, Scope, ScorecardQueryError
 from web.present import presenting, store_data
 
 dash.register_page(__name__, path="/selection", name="Selection", title="Selection · Statboard", nav=False)
@@ -36,6 +37,8 @@ SELECTION_REVIEWER = "selection-reviewer"
 SELECTION_DUE = "selection-due"
 SELECTION_ASSIGN = "selection-assign"
 SELECTION_ASSIGNED = "selection-assigned"
+SELECTION_ASSIGN_FORM = "selection-assign-form"
+SELECTION_REVEAL_BOX = "selection-reveal-box"
 
 MASKED_OPTION = {"label": "Masked", "value": "masked"}
 REVEAL_OPTIONS = [MASKED_OPTION, {"label": "Shown (written to the audit log)", "value": "shown"}]
@@ -48,13 +51,14 @@ def layout(**query):
     return html.Div([
         dcc.Store(id=SELECTION_QUERY, data=query),
         dcc.Store(id=SELECTION_PRESENT, data=store_data()),
-        dcc.Store(id=SELECTION_CHANGED, data={"eliminated": 0}),  # bumped after an elimination: redraw
+        dcc.Store(id=SELECTION_CHANGED, data={"eliminated": 0}),  # bumped after an elimination or an assignment: redraw
         html.H1(id=SELECTION_TITLE, className="h3"),
         html.Div(id=SELECTION_MESSAGE),
         html.Div(id=SELECTION_FACTS, className="mb-2"),
         html.Div([dbc.Label("Identifiers"),
                   dbc.RadioItems(id=SELECTION_REVEAL, options=[MASKED_OPTION] if present else REVEAL_OPTIONS,
-                                 value="masked", inline=True, class_name="mb-2")], className="present-hide"),
+                                 value="masked", inline=True, class_name="mb-2")], id=SELECTION_REVEAL_BOX,
+                 className="present-hide"),
         html.Div(id=SELECTION_PICKS),
         dbc.Card(dbc.CardBody([
             html.H2("Eliminate a pick", className="h5"),
@@ -73,37 +77,45 @@ def layout(**query):
         ]), id=SELECTION_FORM, class_name="mt-3 present-hide", style={"display": "none"}),
         dbc.Card(dbc.CardBody([
             html.H2("Assign the reviews", className="h5"),
-            html.P("Each case picked (and not eliminated) without a review gets one, for a manager of this part of "
-                   "the organisation or an executive, due on the day given.", className="text-muted small"),
+            html.P("Each case picked (and not eliminated) without a review gets one, for the reviewer chosen, due "
+                   "on the day given. The reviewers offered are those who may read these cases: the managers of "
+                   "this part of the organisation (or above it) and the executives.", className="text-muted small"),
             dbc.Row([
-                dbc.Col([dbc.Label("Reviewer (username)", html_for=SELECTION_REVIEWER),
-                         dbc.Input(id=SELECTION_REVIEWER, type="text")], md=4),
-                dbc.Col([dbc.Label("Due (YYYY-MM-DD)", html_for=SELECTION_DUE),
-                         dbc.Input(id=SELECTION_DUE, type="text", placeholder="e.g. 2026-12-31")], md=3),
+                dbc.Col([dbc.Label("Reviewer", html_for=SELECTION_REVIEWER),
+                         dcc.Dropdown(id=SELECTION_REVIEWER, placeholder="Choose a reviewer")], md=5),
+                dbc.Col([dbc.Label("Due", html_for=SELECTION_DUE),
+                         dbc.Input(id=SELECTION_DUE, type="date")], md=3),
                 dbc.Col(dbc.Button("Assign", id=SELECTION_ASSIGN, color="primary", class_name="mt-4 w-100"), md=2),
             ], className="g-3"),
-            html.Div(id=SELECTION_ASSIGNED, className="mt-2"),
-        ]), class_name="mt-3 present-hide"),
+        ]), id=SELECTION_ASSIGN_FORM, class_name="mt-3 present-hide", style={"display": "none"}),
+        # Outside the form, which goes once every pick has its review: the answer to the last assignment stays.
+        html.Div(id=SELECTION_ASSIGNED, className="mt-3 mb-4 present-hide"),
     ])
 
 
-def _picks_table(selection, shown: bool, names: dict) -> dbc.Table:
-    """The picks, their workers and units by name; the case and child ids masked unless `shown`."""
+def _picks_table(selection, shown: bool, names: dict, reviewed: dict) -> dbc.Table:
+    """The picks, their workers and units by name, and each one's review (who, by when, how far, a link); the
+    case and child ids masked unless `shown`. `reviewed`: the reviews by case id."""
     show = (lambda v: v or "") if shown else mask_id
 
     def named(level, ident):
         return names.get(EntityRef(level, ident), ident) if ident else ""
     group = selection.criteria.stratify if selection.criteria.stratify in ("unit", "worker") else None
-    head = ["Draw", "Group", "Case", "Child", "Met", "Worker", "Unit", "Eliminated"]
+    head = ["Draw", "Group", "Case", "Child", "Met", "Worker", "Unit", "Review", "Eliminated"]
     rows = []
     for case in selection.picks:
         gone = (f"{case.elimination_label}: {case.elimination_note} ({case.eliminated_by}, "
                 f"{case.eliminated_at:%Y-%m-%d})" if case.eliminated else "")
         met = "" if case.met is None else ("yes" if case.met else "no")
-        stratum = named(group, case.stratum) if group else case.stratum
+        stratum = named(group, case.stratum) if group else case.stratum.replace("-", " ")
+        review = reviewed.get(case.id)
+        said = ("" if case.eliminated else "not assigned yet") if review is None else [
+            dcc.Link(review.status.capitalize(), href=f"/review?id={review.id}"),
+            f": {review.assignee}, due {review.due:%-d %b %Y}"]
         rows.append(html.Tr([html.Td(case.draw), html.Td(stratum or "—"), html.Td(show(case.member_id)),
                              html.Td(show(case.child_id)), html.Td(met), html.Td(named("worker", case.worker_id)),
-                             html.Td(named("unit", case.unit_id)), html.Td(gone)],
+                             html.Td(named("unit", case.unit_id)),
+                             html.Td(said, className=None if review else "text-muted"), html.Td(gone)],
                             className="text-decoration-line-through text-muted" if case.eliminated else None))
     return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)], bordered=False,
                      hover=True, responsive=True, class_name="selection-picks")
@@ -111,55 +123,84 @@ def _picks_table(selection, shown: bool, names: dict) -> dbc.Table:
 
 @callback(Output(SELECTION_TITLE, "children"), Output(SELECTION_MESSAGE, "children"),
           Output(SELECTION_FACTS, "children"), Output(SELECTION_PICKS, "children"), Output(SELECTION_CASE, "options"),
-          Output(SELECTION_REASON, "options"), Output(SELECTION_FORM, "style"),
+          Output(SELECTION_REASON, "options"), Output(SELECTION_FORM, "style"), Output(SELECTION_REVIEWER, "options"),
+          Output(SELECTION_ASSIGN_FORM, "style"), Output(SELECTION_REVEAL_BOX, "style"),
           Input(SELECTION_QUERY, "data"), Input(SELECTION_REVEAL, "value"), Input(SELECTION_CHANGED, "data"),
           State(SELECTION_PRESENT, "data"))
 def show_selection(query, reveal, _changed, present=None):
-    """The saved selection for a reader whose own part of the organisation holds it (audited), or why not. In
-    presentation the ids stay masked whatever was asked."""
+    """The saved selection for a reader whose own part of the organisation holds it (audited), with each pick's
+    review, or why not. In presentation the ids stay masked whatever was asked, and nothing is changed."""
     hidden = {"display": "none"}
     try:
         selection_id = record_id(query, "selection", "/selection")
         reader = current_reader()
-        selection = reviews.load_selection(services().store, reader.data_scope(), selection_id)
+        scope = reader.data_scope()
+        if not scope.case_level:
+            refused(OutsideScope("a selection of cases is a case-level record"), "/selection")
+            return ("Selection", _aggregates_only(reader.role), None, None, [], [], hidden, [], hidden, hidden)
+        selection = reviews.load_selection(services().store, scope, selection_id)
         reasons = reviews.load_elimination_reasons(services().settings.elimination_reasons_path)
+        reviewed = {r.case_id: r for r in case_reviews.selection_reviews(services().store, reader, selection_id)}
     except (ViewError, ScorecardQueryError) as exc:
         refused(exc, "/selection")
-        return "Selection", message(f"{exc}.", heading="This selection cannot be shown"), None, None, [], [], hidden
-    shown = reveal == "shown" and not presenting(present)
+        return ("Selection", html.Div([message(f"{exc}.", heading="This selection cannot be shown"), way_back()]),
+                None, None, [], [], hidden, [], hidden, hidden)
+    present = presenting(present)
+    shown = reveal == "shown" and not present
     db.record(services().store, reader.username, "selection-revealed" if shown else "selection-shown",
                  {"selection": selection.id, "via": "page"}, request.remote_addr)
     cell = selection.cells[0]
-    criteria = selection.criteria
-    how = (f"{criteria.n} per {'group' if criteria.stratify else 'selection'}"
-           + (f", grouped by {criteria.stratify}" if criteria.stratify else "")
-           + (f", only {criteria.only}" if criteria.only else "")
-           + (f", leaving out children picked in the last {criteria.exclude_reviewed_within} months"
-              if criteria.exclude_reviewed_within else "")) if criteria.n else "hand-picked"
-    indicator, names = _names(selection)
+    snapshot = services().warehouse.snapshot()
+    indicator, names = _names(selection, snapshot)
+    short = reviews.shortfall_text(selection, {ref.entity_id: name for ref, name in names.items()})
     facts = html.Ul([
         html.Li(["From the members behind ", dcc.Link(
-            f"{indicator}, {place_text(cell.entity, names)}, {cell.month:%B %Y}",
+            reviews.describe_selection(snapshot, selection).split(": ", 1)[1],
             href=IndicatorView(cell.indicator_id, cell.month,
                                None if cell.entity.level == "department" else cell.entity).href())]),
-        html.Li(f"Drawn {how}; seed {selection.seed}; data version {selection.version_id}."),
-        html.Li(f"Saved by {selection.created_by} on {selection.created_at:%Y-%m-%d %H:%M} UTC; "
-                f"{len(selection.replacements)} cases left in the replacement lists."),
+        html.Li(f"Drawn: {reviews.drawn_text(selection.criteria)}. Seed {selection.seed}, data version "
+                f"{selection.version_id}, so anyone can draw the same cases again."),
+        html.Li(short[0].upper() + short[1:] + ".", className="fw-bold") if short else None,
+        html.Li(f"Saved by {selection.created_by} on {selection.created_at:%-d %B %Y at %H:%M} UTC; "
+                f"{reviews.counted(len(selection.replacements), 'case')} left in the replacement "
+                f"list{'' if not selection.criteria.stratify else 's'}."),
     ])
     active = [c for c in selection.picks if not c.eliminated]
     # By draw number: no id leaves the server in the options, masked or not.
     cases = [{"label": f"#{c.draw} {mask_id(c.member_id)}", "value": str(c.draw)} for c in active]
     reason_options = [{"label": label, "value": ident} for ident, label in reasons.reasons]
-    title = f"Selection {selection.id}: {len(active)} cases for review"
-    return (title, None, facts, _picks_table(selection, shown, names), cases, reason_options,
-            None if active else hidden)
+    waiting = [c for c in active if c.id not in reviewed]
+    reviewers = _reviewer_options(selection, snapshot) if waiting and not present else []
+    title = (f"{reviews.describe_selection(snapshot, selection)}: "
+             f"{reviews.counted(len(active), 'case')} for review")
+    return (title, None, facts, _picks_table(selection, shown, names, reviewed), cases, reason_options,
+            None if active else hidden, reviewers, None if waiting and not present else hidden, None)
 
 
-def _names(selection) -> tuple[str, dict]:
+def _aggregates_only(role: str) -> html.Div:
+    """What a reader without case-level access is told: what they cannot do here, and where to go instead."""
+    return dbc.Alert([
+        html.H2("Selections of cases are not part of your access", className="h5 alert-heading"),
+        html.P(f"Your role, {role}, shows the scorecards' numbers but not the cases behind them: you cannot see "
+               "which cases were picked for review, nor assign their reviews. A manager of this part of the "
+               "organisation, or an executive, can; ask an administrator if you need that access.", className="mb-0"),
+        way_back()], color="info", class_name="mb-3")
+
+
+def _reviewer_options(selection, snapshot) -> list[dict]:
+    """Who may review this selection's cases (`case_reviews.eligible_reviewers`), each with what they manage."""
+    users = case_reviews.eligible_reviewers(services().store, selection.entity, selection.entity_ids)
+    scopes = {u.username: Scope.parse(u.scope).root for u in users if u.role == "manager" and u.scope}
+    places = entity_names(snapshot, list(scopes.values())) if snapshot is not None else {}
+    return [{"label": f"{u.username} — " + (f"manager of {place_text(scopes[u.username], places)}"
+                                            if u.username in scopes else "executive, the whole agency"),
+             "value": u.username} for u in users]
+
+
+def _names(selection, snapshot) -> tuple[str, dict]:
     """The selection's indicator by name, and the names of its entity and its picks' workers and units, as the
     latest data gives them (ids where it no longer holds them)."""
     cell = selection.cells[0]
-    snapshot = services().warehouse.snapshot()
     if snapshot is None:
         return cell.indicator_id, {}
     refs = [cell.entity] + [EntityRef(level, ident) for c in selection.picks
@@ -211,21 +252,27 @@ def _eliminations_counted(changed) -> int:
     return count if isinstance(count, int) and not isinstance(count, bool) and 0 <= count < 2 ** 53 - 1 else 0
 
 
-@callback(Output(SELECTION_ASSIGNED, "children"), Input(SELECTION_ASSIGN, "n_clicks"), State(SELECTION_QUERY, "data"),
-          State(SELECTION_REVIEWER, "value"), State(SELECTION_DUE, "value"), prevent_initial_call=True)
-def assign_reviews(clicks, query, reviewer, due):
-    """Open a review of each picked case that has none, for the reviewer chosen, due that day (audited)."""
+@callback(Output(SELECTION_ASSIGNED, "children"), Output(SELECTION_CHANGED, "data", allow_duplicate=True),
+          Input(SELECTION_ASSIGN, "n_clicks"), State(SELECTION_QUERY, "data"), State(SELECTION_REVIEWER, "value"),
+          State(SELECTION_DUE, "value"), State(SELECTION_CHANGED, "data"), prevent_initial_call=True)
+def assign_reviews(clicks, query, reviewer, due, changed=None):
+    """Open a review of each picked case that has none, for the reviewer chosen, due that day (audited); the
+    picks are drawn again with their reviews."""
     if not clicks:
-        return no_update
+        return no_update, no_update
+    count = _eliminations_counted(changed)
     try:
         selection_id = record_id(query, "selection", "/selection")
+        if not reviewer:
+            raise ViewError("choose the reviewer")
         when = day("due", due)
         if when is None:
-            raise ViewError("give the due day, YYYY-MM-DD, e.g. 2026-12-31")
+            raise ViewError("give the day the reviews are due")
         opened = case_reviews.open_reviews(services().store, current_reader(), selection_id,
                                            param_text("reviewer", reviewer, ViewError) or "", when, "page")
     except (ViewError, ScorecardQueryError) as exc:
         refused(exc, "/selection (assign)")
-        return message(f"{exc}.", heading="No review was assigned")
-    return dbc.Alert([f"{len(opened)} review{'' if len(opened) == 1 else 's'} assigned. ",
-                      dcc.Link("The review queue", href="/reviews")], color="success", class_name="mb-0")
+        return message(f"{exc}.", heading="No review was assigned"), no_update
+    return (dbc.Alert([f"{reviews.counted(len(opened), 'review')} assigned to {opened[0].assignee}, due "
+                       f"{when:%-d %B %Y}. ", dcc.Link("The review queue", href="/reviews")],
+                      color="success", class_name="mb-0"), {"eliminated": count + 1})

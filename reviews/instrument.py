@@ -386,12 +386,19 @@ def check_answers(instrument: Instrument, answers, complete: bool = True) -> lis
     "questions": {question_id: "..."}}``. With ``complete=False`` (a draft being saved), items not yet
     rated, missing rationales and unanswered required questions are not problems; everything else is.
     """
+    return [text for _field, text in answer_problems(instrument, answers, complete)]
+
+
+def answer_problems(instrument: Instrument, answers, complete: bool = True) -> list[tuple[str, str]]:
+    """`check_answers`' problems, each with the part of the form it is about, so a form can show it there:
+    ``item:ID``, ``themes``, ``question:ID``, or ``""`` for the answers as a whole."""
     if not isinstance(answers, Mapping):
-        return [f"a review's answers must be an object of {', '.join(ANSWER_KEYS)}, not {type(answers).__name__}"]
-    problems = [f"unknown part {key!r}; a review has: {', '.join(ANSWER_KEYS)}"
+        return [("", f"a review's answers must be an object of {', '.join(ANSWER_KEYS)}, "
+                     f"not {type(answers).__name__}")]
+    problems = [("", f"unknown part {key!r}; a review has: {', '.join(ANSWER_KEYS)}")
                 for key in answers if key not in ANSWER_KEYS]
     problems += _check_items(instrument, answers.get("items", {}), complete)
-    problems += _check_themes(instrument, answers.get("themes", []))
+    problems += [("themes", text) for text in _check_themes(instrument, answers.get("themes", []))]
     problems += _check_questions(instrument, answers.get("questions", {}), complete)
     return problems
 
@@ -409,41 +416,42 @@ def _choices(instrument: Instrument, rating_ids) -> str:
     return ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _check_items(instrument: Instrument, given, complete: bool) -> list[str]:
+def _check_items(instrument: Instrument, given, complete: bool) -> list[tuple[str, str]]:
     if not isinstance(given, Mapping):
-        return [f"items must be an object of item id to rating, not {type(given).__name__}"]
+        return [("", f"items must be an object of item id to rating, not {type(given).__name__}")]
     problems = []
     for item in instrument.items:
+        here = f"item:{item.id}"
         answer = given.get(item.id)
         if answer is None or (isinstance(answer, Mapping) and answer.get("rating") is None):
             if complete:
-                problems.append(f"{item.label}: not rated; rate it {_choices(instrument, item.ratings)}")
+                problems.append((here, f"{item.label}: not rated; rate it {_choices(instrument, item.ratings)}"))
             if answer is None:
                 continue
         if not isinstance(answer, Mapping):
-            problems.append(f"{item.label}: the answer must be an object of {', '.join(ITEM_ANSWER_KEYS)}")
+            problems.append((here, f"{item.label}: the answer must be an object of {', '.join(ITEM_ANSWER_KEYS)}"))
             continue
-        problems += [f"{item.label}: unknown field {key!r}; an answer has: {', '.join(ITEM_ANSWER_KEYS)}"
+        problems += [(here, f"{item.label}: unknown field {key!r}; an answer has: {', '.join(ITEM_ANSWER_KEYS)}")
                      for key in answer if key not in ITEM_ANSWER_KEYS]
         rating = answer.get("rating")
         rationale = answer.get("rationale")
         if rationale is not None:
             wrong = _text_problem(f"{item.label}: the rationale", rationale)
             if wrong:
-                problems.append(wrong)
+                problems.append((here, wrong))
                 rationale = None
         if rating is None:
             continue
         if rating not in RATING_IDS:
-            problems.append(f"{item.label}: rating {rating!r} is not one of {', '.join(RATING_IDS)}")
+            problems.append((here, f"{item.label}: rating {rating!r} is not one of {', '.join(RATING_IDS)}"))
         elif rating not in item.ratings:
-            problems.append(f"{item.label}: {instrument.rating(rating).name} is not a rating of this item; "
-                            f"rate it {_choices(instrument, item.ratings)}")
+            problems.append((here, f"{item.label}: {instrument.rating(rating).name} is not a rating of this item; "
+                                   f"rate it {_choices(instrument, item.ratings)}"))
         elif complete and instrument.rating(rating).rationale_required and not _text(rationale):
-            problems.append(f"{item.label}: rated {instrument.rating(rating).name}, which needs a rationale: "
-                            "write what the case showed")
+            problems.append((here, f"{item.label}: rated {instrument.rating(rating).name}, which needs a "
+                                   "rationale: write what the case showed"))
     known = {item.id for item in instrument.items}
-    problems += [f"unknown item {key!r}; the instrument has no such item" for key in given if key not in known]
+    problems += [("", f"unknown item {key!r}; the instrument has no such item") for key in given if key not in known]
     return problems
 
 
@@ -462,19 +470,21 @@ def _check_themes(instrument: Instrument, given) -> list[str]:
     return problems
 
 
-def _check_questions(instrument: Instrument, given, complete: bool) -> list[str]:
+def _check_questions(instrument: Instrument, given, complete: bool) -> list[tuple[str, str]]:
     if not isinstance(given, Mapping):
-        return [f"questions must be an object of question id to text, not {type(given).__name__}"]
+        return [("", f"questions must be an object of question id to text, not {type(given).__name__}")]
     problems = []
     for question in instrument.questions:
+        here = f"question:{question.id}"
         answer = given.get(question.id)
         wrong = None if answer is None else _text_problem(f"{question.name!r}", answer)
         if wrong:
-            problems.append(wrong)
+            problems.append((here, wrong))
         elif complete and question.required and not _text(answer):
-            problems.append(f"{question.name!r} is not answered; a completed review answers it")
+            problems.append((here, f"{question.name!r} is not answered; a completed review answers it"))
     known = {question.id for question in instrument.questions}
-    problems += [f"unknown question {key!r}; the instrument has no such question" for key in given if key not in known]
+    problems += [("", f"unknown question {key!r}; the instrument has no such question")
+                 for key in given if key not in known]
     return problems
 
 

@@ -28,8 +28,8 @@ from access.roles import Reader, reader_for
 from store.reviews import ReviewError, load_selection
 from access.scope import EntityRef, LEVELS, OutsideScope, Scope
 from store.db import case_reviews, review_cases, review_selections, utcnow
-from store.users import get_user
-from reviews.instrument import Findings, Instrument, check_answers, rollup
+from store.users import User, get_user, list_users
+from reviews.instrument import Findings, Instrument, answer_problems, rollup
 
 ASSIGNED, IN_PROGRESS, COMPLETED = STATUSES = ("assigned", "in progress", "completed")
 REVIEWER_ROLES = ("manager", "executive")
@@ -41,8 +41,11 @@ COMPLETED_ACTION = "case-review-completed"
 class AnswersRefused(ReviewError):
     """A review's answers that cannot be saved as they are; `problems` lists every one, in the form's order."""
 
-    def __init__(self, review_id: int, problems: list[str], complete: bool):
+    def __init__(self, review_id: int, problems: list[str], complete: bool,
+                 located: list[tuple[str, str]] | None = None):
         self.review_id, self.problems, self.complete = review_id, problems, complete
+        # (part of the form, problem): `reviews.instrument.answer_problems`, for a form to show each in place
+        self.located = located if located is not None else [("", p) for p in problems]
         what = "not completed" if complete else "not saved"
         super().__init__(f"review {review_id} {what}: {len(problems)} problem(s): {'; '.join(problems)}")
 
@@ -132,7 +135,8 @@ def _check_reviewer(engine: Engine, reviewer: str, entity: EntityRef, ids: dict)
     executive; `ReviewError` saying who may be chosen otherwise."""
     user = get_user(engine, reviewer or "")
     if user is None:
-        raise ReviewError(f"there is no user {reviewer!r} to review the cases (`statboard users list` shows them)")
+        raise ReviewError(f"there is no user {reviewer!r} who could review these cases: choose one of the "
+                          "reviewers offered, or ask an administrator to add them")
     if user.disabled:
         raise ReviewError(f"{user.username} is disabled: choose another reviewer, or enable them first")
     if user.role not in REVIEWER_ROLES:
@@ -143,6 +147,13 @@ def _check_reviewer(engine: Engine, reviewer: str, entity: EntityRef, ids: dict)
         raise ReviewError(f"{user.username} manages {scope}, which does not cover {entity}: choose a manager of "
                           f"{entity} (or above it), or an executive")
     return user.username
+
+
+def eligible_reviewers(engine: Engine, entity: EntityRef, ids: dict) -> list[User]:
+    """The users a review of a case of `entity` (with its ancestry `ids`) may be assigned to, by username: every
+    active user whose role reviews cases and whose scope covers the entity, as `open_reviews` checks them."""
+    return [user for user in list_users(engine) if not user.disabled and user.role in REVIEWER_ROLES
+            and reader_for(user.username, user.role, user.scope).scope.owns(entity, ids)]
 
 
 def open_reviews(engine: Engine, reader: Reader, selection_id: int, reviewer: str, due: dt.date,
@@ -165,14 +176,14 @@ def open_reviews(engine: Engine, reader: Reader, selection_id: int, reviewer: st
         cases = [c for c in selection.picks if not c.eliminated and c.id not in reviewed]
         if not cases:
             raise ReviewError(f"every case picked in selection {selection_id} already has a review "
-                              "(`statboard reviews queue` lists them)")
+                              "(the review queue lists them)")
         try:
             conn.execute(case_reviews.insert(), [
                 {"case_id": c.id, "selection_id": selection_id, "assignee": assignee, "due": due,
                  "status": ASSIGNED, "assigned_at": now, "assigned_by": reader.username[:200]} for c in cases])
         except IntegrityError:  # another assignment of the same cases won the race: this one is undone
             raise ReviewError(f"selection {selection_id}'s cases were assigned meanwhile: "
-                              "`statboard reviews queue` lists them") from None
+                              "the review queue lists them") from None
         db.record_in(conn, reader.username, OPENED, {
             "selection": selection_id, "entity": str(selection.entity), "reviewer": assignee,
             "due": f"{due:%Y-%m-%d}", "draws": [c.draw for c in cases], "via": via})
@@ -226,9 +237,9 @@ def _fill(engine: Engine, reader: Reader, review_id: int, answers, instrument: I
     if review.status == COMPLETED:
         raise ReviewError(f"review {review_id} was completed by {review.completed_by} on "
                           f"{review.completed_at:%Y-%m-%d}; a completed review is not changed")
-    problems = check_answers(instrument, answers, complete=complete)
-    if problems:
-        raise AnswersRefused(review_id, problems, complete)
+    located = answer_problems(instrument, answers, complete=complete)
+    if located:
+        raise AnswersRefused(review_id, [text for _field, text in located], complete, located)
     now, who = utcnow(), reader.username[:200]
     values = {"answers": json.dumps(answers, sort_keys=True, default=dict), "instrument_digest": instrument.digest,
               "saved_at": now, "saved_by": who, "status": COMPLETED if complete else IN_PROGRESS}
@@ -247,11 +258,28 @@ def _fill(engine: Engine, reader: Reader, review_id: int, answers, instrument: I
     return load_review(engine, reader, review_id)
 
 
+def matches(review: CaseReview, entity: EntityRef | None = None, indicator_id: str | None = None,
+            month: dt.date | None = None, theme: str | None = None) -> bool:
+    """Whether `review` is of a case picked in a selection of `entity` or under it, counted by that indicator,
+    in that report month, and whose answers name that practice theme (each only when given)."""
+    if entity is not None and entity.level != "department" and review.entity != entity and \
+            review.entity_ids.get(f"{entity.level}_id") != entity.entity_id:
+        return False
+    if indicator_id is not None and review.indicator_id != indicator_id:
+        return False
+    if month is not None and review.month != month:
+        return False
+    themes = (review.answers or {}).get("themes") if isinstance(review.answers, dict) else None
+    return theme is None or (isinstance(themes, list) and theme in themes)
+
+
 def findings(engine: Engine, reader: Reader, instrument: Instrument, entity: EntityRef, since: dt.date,
-             until: dt.date) -> Findings:
+             until: dt.date, indicator_id: str | None = None, month: dt.date | None = None,
+             theme: str | None = None) -> Findings:
     """The findings (`reviews.instrument.rollup`) of the reviews completed from `since` to `until` (UTC days,
-    both included) of cases picked in selections of `entity` or under it. The reader's scope must own
-    `entity` (`OutsideScope` otherwise)."""
+    both included) of cases picked in selections of `entity` or under it; only those `matches` keeps when an
+    indicator, a report month or a theme is given. The reader's scope must own `entity` (`OutsideScope`
+    otherwise)."""
     scope = _case_scope(reader)
     if entity.level not in LEVELS[:-1]:
         raise ReviewError(f"findings are for the department, a bureau, an office or a unit, not a {entity.level}")
@@ -266,7 +294,8 @@ def findings(engine: Engine, reader: Reader, instrument: Instrument, entity: Ent
             case_reviews.c.status == COMPLETED, review_cases.c.eliminated_at.is_(None),
             case_reviews.c.completed_at >= start, case_reviews.c.completed_at < end)
         rows = conn.execute(query.order_by(case_reviews.c.id)).all()
-    return rollup(instrument, [review.answers for review in map(_review, rows) if _owned(scope, review)])
+    return rollup(instrument, [review.answers for review in map(_review, rows) if _owned(scope, review)
+                               and matches(review, None, indicator_id, month, theme)])
 
 
 def _owns_entity(conn, scope: Scope, entity: EntityRef) -> bool:

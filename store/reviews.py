@@ -26,8 +26,11 @@ from sqlalchemy.engine import Engine
 
 from store import db
 from access.scope import EntityRef, OutsideScope, Scope, ScorecardQueryError
+from queries.performance import entity_names, indicator_names
 from queries.scorecard import _check_entity, indicator_catalogue, members_behind_cell
 from store.db import review_cases, review_selection_cells, review_selections, utcnow
+from display.format import place_text
+from display.mask import mask_id
 from display.typed_text import text_problem
 from editable import toml_file
 from queries.warehouse import Snapshot
@@ -173,7 +176,8 @@ def check_criteria(criteria: Criteria, seed: str) -> None:
         if len(set(criteria.hand_picked)) != len(criteria.hand_picked):
             raise ReviewError("a hand-picked case is listed twice")
     elif not isinstance(criteria.n, int) or isinstance(criteria.n, bool) or not 1 <= criteria.n <= N_MAX:
-        raise ReviewError(f"n, the cases to pick per stratum, must be a whole number from 1 to {N_MAX}")
+        raise ReviewError(f"the number of cases to pick (in each group, when grouped) must be a whole number from 1 "
+                          f"to {N_MAX:,}, e.g. 5")
     if criteria.stratify not in (None, *STRATIFY):
         raise ReviewError(f"stratify by {criteria.stratify!r}? write one of {', '.join(STRATIFY)}")
     if criteria.only not in (None, *ONLY):
@@ -198,13 +202,16 @@ def draw_cases(snapshot: Snapshot, scope: Scope, cells: list[Cell], seed: str, c
     if any(c.entity != entity for c in cells):
         raise ReviewError("every cell of one selection must be of the same entity")
     kinds = dict(indicator_catalogue(snapshot)[["indicator_id", "kind"]].itertuples(index=False, name=None))
+    indicators = indicator_names(snapshot)
     if criteria.stratify == "met" or criteria.only:
-        wanted, instead = (("--stratify met", "stratify by unit or worker instead") if criteria.stratify == "met"
-                           else (f"--only {criteria.only}", "leave out --only"))
+        wanted, instead = (("grouping by met and not met", "group by unit or worker instead")
+                           if criteria.stratify == "met" else
+                           (f"drawing only {'the met' if criteria.only == 'met' else 'the not met'} cases",
+                            "draw from every member instead"))
         for cell in cells:
             if kinds.get(cell.indicator_id, "proportion") != "proportion":
-                raise ReviewError(f"{wanted}: {cell.indicator_id} is a {kinds[cell.indicator_id]}, whose members "
-                                  f"are neither met nor not met; {instead}")
+                raise ReviewError(f"{wanted}: {indicators.get(cell.indicator_id, cell.indicator_id)} is a "
+                                  f"{kinds[cell.indicator_id]}, whose members are neither met nor not met; {instead}")
     frames = []
     for position, cell in enumerate(cells):
         frame = members_behind_cell(snapshot, scope, cell.indicator_id, cell.month, cell.entity)
@@ -223,11 +230,14 @@ def draw_cases(snapshot: Snapshot, scope: Scope, cells: list[Cell], seed: str, c
         eligible = eligible[~eligible.child_id.isin(reviewed_children)]
     eligible = eligible.sort_values("key", kind="stable")
     if eligible.empty:
-        where = ", ".join(f"{c.indicator_id} {c.month:%Y-%m}" for c in cells)
-        raise ReviewError(f"nothing to draw: {where} for {entity} has no members" if members.empty else
-                          f"nothing to draw: none of the {len(members)} members is left once only the "
-                          f"{criteria.only or 'met and not-met'} ones are kept and children reviewed in the last "
-                          f"{criteria.exclude_reviewed_within or 0} month(s) are left out")
+        where = describe_cells([(c.indicator_id, c.month) for c in cells], entity, indicators,
+                               entity_names(snapshot, [entity]))
+        left_out = [f"only the {criteria.only.replace('-', ' ')} ones are kept" if criteria.only else None,
+                    f"children picked in the last {counted(criteria.exclude_reviewed_within, 'month')} are left out"
+                    if criteria.exclude_reviewed_within else None]
+        raise ReviewError(f"nothing to draw: {where} has no members" if members.empty else
+                          f"nothing to draw: none of the {counted(len(members), 'member')} is left once "
+                          f"{' and '.join(w for w in left_out if w)}")
 
     if criteria.hand_picked:
         chosen = [_hand_picked(members, eligible, given, criteria, reviewed_children)
@@ -270,20 +280,70 @@ def _hand_picked(members: pd.DataFrame, eligible: pd.DataFrame, given: str, crit
                  reviewed: set[str]) -> str:
     """The order key of the member `given` names (member_id, or member_type:member_id), if it is eligible."""
     member_type, _, member_id = given.rpartition(":")
+    named = case_text(member_type, member_id)
     found = members[(members.member_id == member_id) & ((members.member_type == member_type) | (member_type == ""))]
     if found.empty:
-        raise ReviewError(f"{given!r} is not a member of the cell: pick from its members list")
+        raise ReviewError(f"{named} is not a member of the cell: pick from its members list")
     if len(found) > 1:
-        raise ReviewError(f"{given!r} names members of several kinds: write TYPE:ID, e.g. "
-                          f"{found.member_type.iloc[0]}:{member_id}")
+        raise ReviewError(f"{named} names members of several kinds: write TYPE:ID, e.g. "
+                          f"{found.member_type.iloc[0]}:ID")
     row = found.iloc[0]
     if row.key in set(eligible.key):
         return row.key
     if criteria.only and bool(row.met) != (criteria.only == "met"):
-        raise ReviewError(f"{given!r} is {'met' if row.met else 'not met'}, and only {criteria.only} cases "
-                          "were asked for")
-    raise ReviewError(f"{given!r} is a child picked for review in the last "
-                      f"{criteria.exclude_reviewed_within} month(s), which were to be left out")
+        raise ReviewError(f"{named} is {'met' if row.met else 'not met'}, and only "
+                          f"{criteria.only.replace('-', ' ')} cases were asked for")
+    raise ReviewError(f"{named} is of a child picked for review in the last "
+                      f"{counted(criteria.exclude_reviewed_within, 'month')}, which were to be left out")
+
+
+def case_text(member_type: str, member_id: str) -> str:
+    """A case as a message names it: its kind and its masked id ('episode ••••0560'), never the whole id."""
+    return f"{(member_type or 'case').replace('_', ' ')} {mask_id(member_id)}"
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 case', '21 cases' (nouns whose plural adds an s)."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def drawn_text(criteria: Criteria) -> str:
+    """How the cases were drawn, in words: '5 cases at random from each unit, only not met ones'."""
+    if not criteria.n:
+        return "picked by hand"
+    group = {"unit": " from each unit", "worker": " from each worker's cases",
+             "met": " of the met and as many of the not met"}.get(criteria.stratify or "", "")
+    said = f"{counted(criteria.n, 'case')} at random{group}"
+    if criteria.only:
+        said += f", only {criteria.only.replace('-', ' ')} ones"
+    if criteria.exclude_reviewed_within:
+        said += (f", leaving out children picked in the last "
+                 f"{counted(criteria.exclude_reviewed_within, 'month')}")
+    return said
+
+
+def shortfall_text(selection: Selection, names: dict | None = None) -> str | None:
+    """What happened when a group held fewer cases than were asked for, in words ('asked for 500; the cell
+    holds 21: all 21 picked'); None when every group gave as many as asked (or the cases were picked by hand).
+    `names`: the strata's names by id (units, workers), where known."""
+    n = selection.criteria.n
+    if not n:
+        return None
+    held: dict[str, int] = {}
+    for case in selection.cases:
+        held[case.stratum] = held.get(case.stratum, 0) + 1
+    short = {stratum: count for stratum, count in held.items() if count < n}
+    if not short:
+        return None
+    pool = "the cell holds" if len(selection.cells) == 1 else "the cells hold"
+    if not selection.criteria.stratify:
+        count = short[""]
+        return f"asked for {n:,}; {pool} {counted(count, 'case')} that could be picked: all {count:,} picked"
+    kind = {"unit": "unit", "worker": "worker", "met": "group"}[selection.criteria.stratify]
+    which = ", ".join(f"{(names or {}).get(stratum) or stratum.replace('-', ' ')} ({count:,})"
+                      for stratum, count in sorted(short.items()))
+    return (f"asked for {n:,} from each {kind}; {len(short)} of the {counted(len(held), kind)} held fewer, "
+            f"and all of theirs are picked: {which}")
 
 
 def _worker_units(snapshot: Snapshot) -> dict:
@@ -392,9 +452,10 @@ def load_selection(engine: Engine, scope: Scope, selection_id: int) -> Selection
         row.id, row.created_at, row.created_by)
 
 
-def list_selections(engine: Engine, scope: Scope, limit: int = 100) -> list[dict]:
-    """The newest saved selections whose entity the reader's scope owns: id, when, who, entity, cells.
-    Raises `OutsideScope` for a reader without case-level access."""
+def list_selections(engine: Engine, scope: Scope, limit: int = 100, snapshot: Snapshot | None = None) -> list[dict]:
+    """The newest saved selections whose entity the reader's scope owns: id, when, who, entity, cells; with
+    `snapshot`, also `label`, the selection in words (`describe_cells`). Raises `OutsideScope` for a reader
+    without case-level access."""
     if not scope.case_level:
         raise OutsideScope("selections of cases for review are case-level records, which your access does "
                            "not include")
@@ -407,11 +468,47 @@ def list_selections(engine: Engine, scope: Scope, limit: int = 100) -> list[dict
             review_selection_cells.c.selection_id.in_([r.id for r in owned]))
             .order_by(review_selection_cells.c.position)).all() if owned else []
     by_selection: dict[int, list[str]] = {}
+    keys: dict[int, list[tuple[str, dt.date]]] = {}
     for c in cells:
         by_selection.setdefault(c.selection_id, []).append(f"{c.indicator_id} {c.month:%Y-%m}")
-    return [{"id": r.id, "created_at": r.created_at, "created_by": r.created_by,
-             "entity": str(EntityRef(r.entity_level, r.entity_id)), "cells": by_selection.get(r.id, []),
-             "seed": r.seed, "version_id": r.version_id} for r in owned]
+        keys.setdefault(c.selection_id, []).append((c.indicator_id, c.month))
+    found = [{"id": r.id, "created_at": r.created_at, "created_by": r.created_by,
+              "entity": str(EntityRef(r.entity_level, r.entity_id)), "cells": by_selection.get(r.id, []),
+              "seed": r.seed, "version_id": r.version_id} for r in owned]
+    if snapshot is not None:
+        indicators, places = _names(snapshot, [EntityRef(r.entity_level, r.entity_id) for r in owned])
+        for row, r in zip(found, owned):
+            row["label"] = (f"Selection {r.id}: " + describe_cells(keys.get(r.id, []), EntityRef(
+                r.entity_level, r.entity_id), indicators, places) + f", saved {r.created_at:%-d %B %Y}")
+    return found
+
+
+def _names(snapshot: Snapshot | None, refs) -> tuple[dict, dict]:
+    """Indicator names by id and entity names by ref, as `snapshot` gives them (empty without one)."""
+    if snapshot is None:
+        return {}, {}
+    return indicator_names(snapshot), entity_names(snapshot, refs)
+
+
+def describe_cells(cells, entity: EntityRef, indicators: dict, places: dict) -> str:
+    """Cells of one entity in words: 'Timely contacts: cases, October 2026, Alder Office' (names as
+    `indicators` and `places` give them, ids in words where they do not). `cells`: (indicator_id, month)."""
+    names = list(dict.fromkeys(indicators.get(i, i.replace("_", " ")) for i, _month in cells))
+    months = list(dict.fromkeys(f"{month:%B %Y}" for _i, month in cells))
+    return ", ".join([part for part in (_listed(names), _listed(months)) if part] + [place_text(entity, places)])
+
+
+def _listed(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
+def describe_selection(snapshot: Snapshot | None, selection: Selection) -> str:
+    """'Selection 3: Timely contacts: cases, October 2026, Alder Office' (`describe_cells`)."""
+    indicators, places = _names(snapshot, [selection.entity])
+    return (f"Selection {selection.id}: " +
+            describe_cells([(c.indicator_id, c.month) for c in selection.cells], selection.entity, indicators,
+                           places))
 
 
 def eliminate(engine: Engine, scope: Scope, selection_id: int, member_id: str, reason: str, note: str,
@@ -431,13 +528,14 @@ def eliminate(engine: Engine, scope: Scope, selection_id: int, member_id: str, r
     selection = load_selection(engine, scope, selection_id)
     member_type, _, bare_id = member_id.rpartition(":")
     found = [c for c in selection.picks if c.member_id == bare_id and member_type in ("", c.member_type)]
+    named = case_text(found[0].member_type if len(found) == 1 else member_type, bare_id)
     if not found:
-        raise ReviewError(f"{member_id!r} is not among the cases picked in selection {selection_id}")
+        raise ReviewError(f"{named} is not among the cases picked in selection {selection_id}")
     if len(found) > 1:
-        raise ReviewError(f"{member_id!r} names cases of several kinds: write TYPE:ID")
+        raise ReviewError(f"{named} names cases of several kinds: write TYPE:ID")
     case = found[0]
     if case.eliminated:
-        raise ReviewError(f"{member_id!r} was already eliminated from selection {selection_id} "
+        raise ReviewError(f"{named} was already eliminated from selection {selection_id} "
                           f"({case.elimination_label})")
     now = utcnow()
     with engine.begin() as conn:
@@ -445,13 +543,13 @@ def eliminate(engine: Engine, scope: Scope, selection_id: int, member_id: str, r
         begun = conn.execute(sa.select(db.case_reviews.c.status).where(
             db.case_reviews.c.case_id == case.id, db.case_reviews.c.status != "assigned")).scalar()
         if begun is not None:
-            raise ReviewError(f"{member_id!r} has a review {begun}: a case whose review has begun is not eliminated")
+            raise ReviewError(f"{named} has a review {begun}: a case whose review has begun is not eliminated")
         done = conn.execute(review_cases.update().where(review_cases.c.id == case.id,
                                                         review_cases.c.eliminated_at.is_(None)).values(
             eliminated_at=now, eliminated_by=actor[:200], elimination_reason=reason, elimination_label=label,
             elimination_note=note))
         if done.rowcount != 1:  # someone else eliminated it meanwhile
-            raise ReviewError(f"{member_id!r} was eliminated from selection {selection_id} meanwhile")
+            raise ReviewError(f"{named} was eliminated from selection {selection_id} meanwhile")
         following = conn.execute(
             sa.select(review_cases.c.id).where(review_cases.c.selection_id == selection_id,
                                                review_cases.c.stratum == case.stratum,
@@ -465,7 +563,7 @@ def eliminate(engine: Engine, scope: Scope, selection_id: int, member_id: str, r
                                                              review_cases.c.draw.is_(None))
                                  .values(draw=replacement_draw, replaces=case.id))
             if taken.rowcount != 1:  # another elimination took it meanwhile: this one is undone
-                raise ReviewError(f"selection {selection_id} changed meanwhile: eliminate {member_id!r} again")
+                raise ReviewError(f"selection {selection_id} changed meanwhile: eliminate {named} again")
         db.record_in(conn, actor, ELIMINATED, {
             "selection": selection_id, "draw": case.draw, "stratum": case.stratum, "reason": reason,
             "replacement_draw": replacement_draw, "via": via})
@@ -491,7 +589,7 @@ class EliminationReasons:
             if ident == reason_id:
                 return label
         raise ReviewError(f"{reason_id!r} is not an elimination reason; the reasons are: "
-                          f"{', '.join(i for i, _ in self.reasons)} (`statboard reviews reasons`)")
+                          f"{', '.join(f'{i} ({label})' for i, label in self.reasons)}")
 
 
 class ReasonsError(toml_file.FileProblems):

@@ -14,9 +14,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from store import db
-from store.reviews import (Cell, Criteria, ReasonsError, ReviewError, draw_cases, eliminate,
-                             list_selections, load_elimination_reasons, load_selection, months_before, pick,
-                             save_selection)
+from display.mask import mask_id
+from store.reviews import (Cell, Criteria, ReasonsError, ReviewError, counted, draw_cases, drawn_text, eliminate,
+                             describe_selection, list_selections, load_elimination_reasons, load_selection, months_before,
+                             pick,
+                             save_selection, shortfall_text)
 from access.scope import DEPARTMENT, EntityRef, OutsideScope, Scope
 from queries.scorecard import members_behind_cell
 
@@ -115,20 +117,21 @@ def test_only_met_or_not_met(demo_snapshot, only, met):
 def test_met_is_refused_for_a_median_and_empty_in_its_picks(demo_snapshot):
     median = Cell("median_days_in_care", OCTOBER, O001)
     for criteria in (Criteria(n=2, stratify="met"), Criteria(n=2, only="not-met")):
-        with pytest.raises(ReviewError, match="median_days_in_care is a median"):
+        with pytest.raises(ReviewError, match="Median days in care is a median"):
             draw_cases(demo_snapshot, EVERYTHING, [median], "s", criteria)
     drawn = draw_cases(demo_snapshot, EVERYTHING, [median], "s", Criteria(n=2))
     assert [c.met for c in drawn.picks] == [None, None]
 
 
 def test_a_cell_with_nothing_eligible_is_refused_not_saved_empty(demo_snapshot):
-    with pytest.raises(ReviewError, match="nothing to draw: permanency_24m_plus 2026-10 for office:O001 has no"):
+    with pytest.raises(ReviewError, match=r"nothing to draw: Exit to permanency \(24\+ months in care\), October 2026, Alder Office has no"):
         draw_cases(demo_snapshot, EVERYTHING, [Cell("permanency_24m_plus", OCTOBER, O001)], "s", Criteria(n=1))
     children = set(members_behind_cell(demo_snapshot, EVERYTHING, SMALL.indicator_id, OCTOBER, SMALL.entity)
                    .child_id)
     with pytest.raises(ReviewError, match="none of the 4 members is left"):
         draw_cases(demo_snapshot, EVERYTHING, [SMALL], "s", Criteria(n=1), reviewed_children=children)
-    with pytest.raises(ReviewError, match="leave out --only"):
+    with pytest.raises(ReviewError, match="Foster care entry \\(removal\\) is a count, whose members are neither met nor not met; draw from "
+                                          "every member instead"):
         draw_cases(demo_snapshot, EVERYTHING, [Cell("entries", OCTOBER, O001)], "s", Criteria(n=1, only="met"))
 
 
@@ -144,7 +147,7 @@ def test_hand_picked_cases_are_the_picks_in_the_order_given(demo_snapshot):
 
 
 @pytest.mark.parametrize("criteria,seed,message", [
-    (Criteria(n=0), "s", "from 1 to 1000"),
+    (Criteria(n=0), "s", "the number of cases to pick .* must be a whole number from 1 to 1,000"),
     (Criteria(n=2, stratify="office"), "s", "stratify by 'office'"),
     (Criteria(n=2, only="yes"), "s", "only 'yes'"),
     (Criteria(n=2), "two words", "the seed must be"),
@@ -237,8 +240,12 @@ def test_an_elimination_brings_in_the_next_replacement_of_its_stratum_and_is_kep
     entry = db.audit_entries(any_store, 1)[0]
     assert (entry["actor"], entry["action"], entry["detail"]["draw"], entry["detail"]["replacement_draw"]) == (
         "ben", "review-case-eliminated", 4, 5)
-    with pytest.raises(ReviewError, match="already eliminated"):
-        eliminate(any_store, EVERYTHING, saved.id, second.member_id, "sibling_in_sample", "again", "ben", reasons)
+    with pytest.raises(ReviewError, match="already eliminated") as refused:
+        eliminate(any_store, EVERYTHING, saved.id, f"{second.member_type}:{second.member_id}", "sibling_in_sample",
+                  "again", "ben", reasons)
+    # A refusal names the case by its kind and masked id, never whole.
+    assert second.member_id not in str(refused.value)
+    assert str(refused.value).startswith(f"{second.member_type.replace('_', ' ')} {mask_id(second.member_id)} was")
 
 
 def test_an_elimination_needs_a_listed_reason_a_note_and_a_stratum_can_run_out(demo_snapshot, sqlite_store):
@@ -472,7 +479,8 @@ def test_hand_picked_on_the_command_line(cli, demo_snapshot):
     assert result.exit_code == 0, result.stderr
     assert [r["member_id"] for r in csv.DictReader(io.StringIO(result.stdout))] == chosen
     wrong = cli(*PICK, "--seed", "h", "--member", "E99999999")
-    assert wrong.exit_code == 1 and wrong.stderr == ("statboard: 'E99999999' is not a member of the cell: pick "
+    # The id is masked even where the person typed it: a case id is never printed whole.
+    assert wrong.exit_code == 1 and wrong.stderr == ("statboard: case ••••9999 is not a member of the cell: pick "
                                                      "from its members list\n")
 
 
@@ -496,3 +504,38 @@ def test_show_lists_the_picks_with_their_eliminations_then_the_replacements(cli,
     add_user(cli_store(tmp_path), "mgr2", "manager", "office:O002", "a-long-password-1", "test")
     refused = cli("reviews", "show", 1, "--by", "mgr2")
     assert refused.exit_code == 1 and refused.stdout == "" and "no selection 1 that you may see" in refused.stderr
+
+
+def test_asked_for_more_than_a_cell_holds_says_so_and_counts_in_words(demo_snapshot):
+    held = len(members_behind_cell(demo_snapshot, EVERYTHING, SMALL.indicator_id, OCTOBER, SMALL.entity))
+    drawn = draw_cases(demo_snapshot, EVERYTHING, [SMALL], "s", Criteria(n=500))
+    assert len(drawn.picks) == held == 4
+    assert shortfall_text(drawn) == "asked for 500; the cell holds 4 cases that could be picked: all 4 picked"
+    assert shortfall_text(draw_cases(demo_snapshot, EVERYTHING, [SMALL], "s", Criteria(n=4))) is None
+    assert shortfall_text(draw_cases(demo_snapshot, EVERYTHING, [SMALL], "s", Criteria(hand_picked=(
+        drawn.picks[0].member_id,)))) is None
+    grouped = draw_cases(demo_snapshot, EVERYTHING, [RELATIVES], "s", Criteria(n=500, stratify="met"))
+    said = shortfall_text(grouped)
+    assert said.startswith("asked for 500 from each group; 2 of the 2 groups held fewer, and all of theirs are "
+                           "picked: met (") and "not met (" in said
+    assert counted(1, "case") == "1 case" and counted(21, "case") == "21 cases" and counted(1000, "case") == "1,000 cases"
+    assert drawn_text(Criteria(n=1)) == "1 case at random"
+    assert drawn_text(Criteria(n=5, stratify="unit", only="not-met", exclude_reviewed_within=1)) == (
+        "5 cases at random from each unit, only not met ones, leaving out children picked in the last 1 month")
+
+
+def test_pick_on_the_command_line_says_when_the_cell_held_fewer_than_asked(cli):
+    result = cli(*pick_args("entry_timely_tdm", entity="unit:U0019"), "--n", 500, "--seed", "s")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("asked for 500; the cell holds 4 cases that could be picked: all 4 picked\n"
+                             "saved selection 1: 4 picked, 0 in the replacement lists\n")
+
+
+def test_a_selection_is_named_by_its_indicator_month_and_place(demo_snapshot, sqlite_store):
+    saved = save_selection(sqlite_store, draw_cases(demo_snapshot, EVERYTHING, [RELATIVES], "n", Criteria(n=1)), "a")
+    [listed] = list_selections(sqlite_store, EVERYTHING, snapshot=demo_snapshot)
+    assert listed["label"] == (f"Selection {saved.id}: Placement with relatives, October 2026, Alder Office, "
+                               f"saved {saved.created_at:%-d %B %Y}")
+    assert "label" not in list_selections(sqlite_store, EVERYTHING)[0]
+    assert describe_selection(demo_snapshot, saved) == (f"Selection {saved.id}: Placement with relatives, "
+                                                        "October 2026, Alder Office")

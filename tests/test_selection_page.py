@@ -22,7 +22,8 @@ def clients(app):
     return {"exec": signed_in_client(app, "exec", "executive"),
             "mgr": signed_in_client(app, "mgr", "manager", "office:O001"),
             "mgr2": signed_in_client(app, "mgr2", "manager", "office:O002"),
-            "analyst": signed_in_client(app, "analyst", "analyst")}
+            "analyst": signed_in_client(app, "analyst", "analyst"),
+            "viewer": signed_in_client(app, "viewer", "viewer")}
 
 
 def _pick(client, query=QUERY, **fields):
@@ -58,7 +59,7 @@ def test_a_draw_on_the_page_is_the_cli_s_draw_saved_and_opened(app, clients, dem
     assert entry["detail"]["picked"] == len(selection.picks)
     # The page names the indicator, the office, the groups (units), workers and units: names, not ids.
     _answer, text = _selection(clients["mgr"], selection.id)
-    assert "Timely contacts: cases, Alder Office, " in text and "timely_contacts_cases, " not in text
+    assert "Timely contacts: cases, October 2026, Alder Office" in text and "timely_contacts_cases, " not in text
     units = demo_snapshot.read("select entity_id, entity_name from entities where level = 'unit'")
     workers = demo_snapshot.read("select entity_id, entity_name from entities where level = 'worker'")
     for case in selection.picks:
@@ -178,5 +179,59 @@ def test_assigning_with_a_bad_due_day_or_no_selection_says_what_to_write(clients
             "selection-query.data": query, "selection-assign.n_clicks": 1, "selection-reviewer.value": "exec",
             "selection-due.value": due}).get_json())
     assert "'next week' is not a day: write YYYY-MM-DD" in assign({"id": href.split("=")[1]}, "next week")
-    assert "give the due day" in assign({"id": href.split("=")[1]}, None)
+    assert "give the day the reviews are due" in assign({"id": href.split("=")[1]}, None)
     assert "the address names no selection: write /selection?id=N" in assign({"id": "x"}, "2099-01-01")
+
+
+def _assign(client, selection_id, reviewer, due="2099-01-01"):
+    return json.dumps(post_callback(client, "selection-assigned.children", {
+        "selection-query.data": {"id": str(selection_id)}, "selection-assign.n_clicks": 1,
+        "selection-reviewer.value": reviewer, "selection-due.value": due}).get_json(), ensure_ascii=False)
+
+
+def test_the_reviewer_is_chosen_from_those_who_may_review_and_each_pick_shows_its_review(app, clients):
+    from tests.web import ensure_user
+    from store.users import set_disabled
+    ensure_user(app, "gone", "manager", "office:O001")
+    set_disabled(engine_of(app), "gone", True, "test")
+    ensure_user(app, "bureau", "manager", "bureau:B01")
+    href = _pick(clients["mgr"], seed="reviewers", stratify="none")["members-url"]["href"]
+    selection_id = int(href.split("=")[1])
+    answer, _text = _selection(clients["mgr"], selection_id)
+    offered = {o["value"]: o["label"] for o in answer["selection-reviewer"]["options"]}
+    # Active managers whose scope covers the office, and the executives; no one else.
+    assert {"mgr", "exec", "bureau"} <= set(offered) and not {"mgr2", "analyst", "viewer", "gone"} & set(offered)
+    assert offered["mgr"] == "mgr — manager of Alder Office" and "office:O001" not in json.dumps(offered)
+    assert answer["selection-assign-form"]["style"] is None
+    assert "not assigned yet" in json.dumps(answer["selection-picks"])
+    said = _assign(clients["mgr"], selection_id, "mgr")
+    assert "2 reviews assigned to mgr, due 1 January 2099" in said
+    answer, _text = _selection(clients["mgr"], selection_id)
+    picks = json.dumps(answer["selection-picks"])
+    assert picks.count("/review?id=") == 2 and picks.count("Assigned") == 2 and "due 1 Jan 2099" in picks
+    # Every pick has its review: nothing is left to assign, and the form goes.
+    assert answer["selection-assign-form"]["style"] == {"display": "none"}
+    assert "choose the reviewer" in _assign(clients["mgr"], selection_id, None)
+
+
+def test_a_viewer_is_told_what_they_cannot_do_here_and_offered_the_way_back(app, clients):
+    href = _pick(clients["exec"], seed="viewer")["members-url"]["href"]
+    answer, text = _selection(clients["viewer"], href.split("=")[1])
+    assert answer["selection-assign-form"]["style"] == {"display": "none"}
+    assert answer["selection-reveal-box"]["style"] == {"display": "none"}
+    assert answer["selection-form"]["style"] == {"display": "none"} and answer["selection-reviewer"]["options"] == []
+    said = json.dumps(answer["selection-message"])
+    assert "Your role, viewer" in said and "nor assign their reviews" in said and '"/scorecard"' in said
+
+
+def test_asked_for_more_cases_than_the_cell_holds_the_page_says_so(app, clients):
+    href = _pick(clients["mgr"], seed="many", stratify="none", n="500")["members-url"]["href"]
+    selection = reviews.load_selection(engine_of(app), Scope(), int(href.split("=")[1]))
+    held = len(selection.picks)
+    assert 1 < held < 500
+    answer, _text = _selection(clients["mgr"], selection.id)
+    facts = json.dumps(answer["selection-facts"])
+    assert f"Asked for 500; the cell holds {held} cases that could be picked: all {held} picked." in facts
+    assert "Drawn: 500 cases at random." in facts and "0 cases left in the replacement list." in facts
+    assert answer["selection-title"]["children"].endswith(f": {held} cases for review")
+    assert "timely_contacts_cases 2026" not in facts and "(office:O001)" not in facts
