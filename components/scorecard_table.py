@@ -22,7 +22,8 @@ import re
 
 import pyphen
 
-from display.format import STATUS_STYLE, format_value, standard_text, status_class, status_of, threshold, unit_of
+from display.format import (STATUS_STYLE, format_value, standard_short, standard_words, status_class, status_of,
+                            unit_of)
 from components.heatmap import cell_href, hover_lines, row_href, unique_labels
 from components.links import IndicatorView, ScorecardView
 from queries.performance import Heatmap
@@ -54,25 +55,6 @@ def cell_text(indicator, cell) -> str:
         return symbol
     value = format_value(indicator.kind, cell.value).rstrip("%")
     return f"{symbol}\u2009{value}" if symbol else value  # a thin space: 28 columns fit at 1920 px
-
-
-def standard_short(indicator) -> str:
-    """The standard as its column shows it, under the name where a room can read it: the green threshold with its
-    direction ('≥ 90.3%', '≤ 9.07', '≤ 365': the unit line above says days); a count has none. A thin space after
-    the sign, narrow and unbreaking, so that 28 columns still fit 1920 px with sign and number together."""
-    if indicator.kind == "count" or threshold(indicator.green) is None:
-        return "not rated"
-    op = "≥" if indicator.direction == "higher" else "≤"
-    value = format_value(indicator.kind, float(threshold(indicator.green)))
-    return f"{op}\u202f{value.replace('.0%', '%')}"
-
-
-def standard_words(indicator) -> str:
-    """The standard and its direction in words, for the standard's title: 'higher is better; ≥ 90.3% green ·
-    ≥ 85% yellow'."""
-    if indicator.kind == "count" or threshold(indicator.green) is None:
-        return "a count: not rated against a standard"
-    return f"{'higher' if indicator.direction == 'higher' else 'lower'} is better; {standard_text(indicator)}"
 
 
 def _entity_key(row) -> str:

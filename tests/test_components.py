@@ -192,12 +192,12 @@ def test_each_column_says_its_standard_and_direction_under_its_name():
     assert [c["standard"] for c in table["columns"]] == ["≥\u202f90.3%", "not rated"]
     assert table["columns"][0]["standard_title"] == (
         "No recurrence of maltreatment: higher is better; ≥ 90.3% green · ≥ 85% yellow")
-    assert scorecard_table.standard_short(PROPORTION) == "≤\u202f5.6%"
-    assert scorecard_table.standard_short(RATE) == "≤\u202f9.07"
-    assert scorecard_table.standard_short(SimpleNamespace(**{**vars(HIGHER), "green": "90"})) == "≥\u202f90%"
+    assert fmt.standard_short(PROPORTION) == "≤\u202f5.6%"
+    assert fmt.standard_short(RATE) == "≤\u202f9.07"
+    assert fmt.standard_short(SimpleNamespace(**{**vars(HIGHER), "green": "90"})) == "≥\u202f90%"
     median = SimpleNamespace(**{**vars(PROPORTION), "kind": "median", "green": "365", "yellow": "400"})
-    assert scorecard_table.standard_short(median) == "≤\u202f365"
-    assert scorecard_table.standard_words(PROPORTION).startswith("lower is better; ≤ 5.6% green")
+    assert fmt.standard_short(median) == "≤\u202f365"
+    assert fmt.standard_words(PROPORTION).startswith("lower is better; ≤ 5.6% green")
 
 
 def test_a_meetings_table_has_cells_that_flag_instead_of_links_and_marks_those_on_the_agenda():

@@ -153,6 +153,14 @@ def test_a_suggestion_is_accepted_only_as_offered(app, clients):
     said = text_of(act(clients["north"], meeting_id, '{"cell":"red|reentry|office|O004","type":"meeting-accept"}'
                        ".n_clicks", **{pattern: forged}))
     assert "Nothing was changed" in said and len(rows(app, meeting_items)) == 1
+    # The card says why once, in the suggestion's own words: not "suggested: turned red: turned red this month".
+    reason = rows(app, meeting_items)[0].reason
+    for present in (False, True):
+        page = text_of(post(clients["north"], "meeting-title", {
+            "meeting-query.data": {"id": str(meeting_id)}, "meeting-changed.data": {"n": 0},
+            "meeting-present.data": {"present": present}}))
+        first_words = reason.split(":")[0]
+        assert page.count(f"Suggested: {first_words}") == 1 and f"{first_words}: {first_words}" not in page
 
 
 def test_an_action_is_agreed_updated_and_carried_to_the_next_meeting_of_the_same_bureau_only(app, clients):
