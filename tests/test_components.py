@@ -312,10 +312,24 @@ def test_sparkline_and_story_rows():
     assert rows[1]["value"] == "5.6%" and rows[1]["amount"] == "7 of 125" and len(rows[1]["values"]) == 24
 
 
-def test_variation_marks_every_rated_entity():
+def test_variation_marks_every_rated_entity_names_its_dots_and_says_what_the_marks_mean():
     figure = validated(charts.variation_figure(_across([1.0, 6.0, 9.0], ["green", "insufficient", "red"])))
-    dots = figure.data[-1]  # two rated points: dots, no box
-    assert list(dots.x) == [1.0, 9.0] and list(dots.marker.symbol) == ["circle", "x"] and len(figure.data) == 1
+    # two rated points: dots, no box; a trace per status, so the legend says what each mark means
+    assert [(list(t.x), t.marker.symbol, t.name) for t in figure.data] == [
+        ([1.0], "circle", "meets the standard"), ([9.0], "x", "below the standard")]
+    assert [list(t.text) for t in figure.data] == [["Office 0"], ["Office 2"]]  # a few dots: each named
+    assert figure.layout.showlegend and all(t.mode == "markers+text" for t in figure.data)
+    counted = validated(charts.variation_figure(_across([3.0, 5.0], ["none", "none"])))
+    assert [(t.marker.symbol, t.name) for t in counted.data] == [("circle-open", "not rated (a count): hollow")]
+    # Many dots: the highest and the lowest named on the chart, every one in its hover, and the chart says so.
+    few = _across([1.0], ["green"])
+    ranked = pd.concat([few.ranked.assign(entity_id=f"O{n}", entity_name=f"Office {n}", value=float(n))
+                        for n in range(10)], ignore_index=True)
+    many = IndicatorAcross(few.month, few.indicator, few.parent, few.level, few.path, few.parent_cell, ranked, ranked)
+    crowded = validated(charts.variation_figure(many))
+    dots = crowded.data[-1]
+    assert [t for t in dots.text if t] == ["Office 0", "Office 9"] and len(dots.hovertext) == 10
+    assert any("the highest and the lowest of 10" in a.text for a in crowded.layout.annotations)
     assert "Too few members" in charts.variation_figure(_across([1.0], ["insufficient"]))["layout"]["annotations"][0]["text"]
 
 
@@ -343,3 +357,9 @@ def test_compact_packs_long_numeric_arrays_and_leaves_the_rest():
     assert back[0] == 1.5 and np.isnan(back[1]) and back.tolist()[2:] == [3.25, *map(float, range(10))]
     assert packed["data"][1] == figure["data"][1] and packed["data"][2] == figure["data"][2]  # short, or not numbers
     assert packed["layout"] == figure["layout"] and figure["data"][0]["y"] is values  # the figure is not changed
+
+
+def test_the_definition_card_names_the_indicator_not_its_id():
+    footer = common.definition_card(pd.Series(vars(RATE))).children.children[-1].children
+    assert footer == "Re-entry into foster care · Tier I · Safety · a rate per days in care"
+    assert "maltreatment_in_care" not in str(common.definition_card(pd.Series(vars(RATE))))
