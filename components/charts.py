@@ -443,10 +443,17 @@ def presented(figure: dict, keep_height: bool = False) -> dict:
         layout[name] = axis
     if isinstance(layout.get("title"), dict):
         layout["title"] = {**layout["title"], "font": {**(layout["title"].get("font") or {}), "size": 24}}
-    if "legend" in layout and layout["legend"].get("yref") != "container":  # a legend at the foot stays there
-        layout["legend"] = {**layout["legend"], "font": {"size": PRESENT_FONT_PX}, "y": -0.2, "yanchor": "top"}
-    elif "legend" in layout:
+    foot = "legend" in layout and layout["legend"].get("yref") == "container"
+    if foot and keep_height:  # a page that scrolls keeps the legend at the figure's foot, in large type
         layout["legend"] = {**layout["legend"], "font": {"size": PRESENT_FONT_PX}}
+        layout["height"] = layout.get("height", 0) + PRESENT_ROW_PX
+    elif foot:
+        # In a meeting's short box on a projector the foot legend (the variation's marks) would cost the plot
+        # itself: the dots keep their names, and the marks are the scorecard's, whose legend the room has seen.
+        layout["showlegend"] = False
+        del layout["legend"]
+    elif "legend" in layout:
+        layout["legend"] = {**layout["legend"], "font": {"size": PRESENT_FONT_PX}, "y": -0.2, "yanchor": "top"}
     notes, right = [], 0
     for note in layout.get("annotations") or []:
         note = {**note, "font": {**(note.get("font") or {}), "size": PRESENT_FONT_PX}}
@@ -460,9 +467,13 @@ def presented(figure: dict, keep_height: bool = False) -> dict:
     margin = dict(layout.get("margin") or {})
     margin["t"] = max(int(margin.get("t", 40) * rows), 50)
     margin["r"] = max(margin.get("r", 20), right)
-    margin["b"] = max(margin.get("b", 40), 100 if "legend" in layout else 60)
+    margin["b"] = (margin.get("b", 40) + PRESENT_ROW_PX - LABEL_ROW_PX if keep_height else 60) if foot else \
+        max(margin.get("b", 40), 100 if "legend" in layout else 60)
     layout["margin"] = margin
-    return {**figure, "layout": layout}
+    # Text drawn by the traces themselves (a variation's dot names) grows with the rest.
+    data = [{**trace, "textfont": {**trace["textfont"], "size": PRESENT_FONT_PX}} if "textfont" in trace else trace
+            for trace in figure.get("data") or []]
+    return {**figure, "data": data, "layout": layout}
 
 
 COMPACT_MIN = 8  # arrays shorter than this gain nothing from packing

@@ -363,3 +363,13 @@ def test_the_definition_card_names_the_indicator_not_its_id():
     footer = common.definition_card(pd.Series(vars(RATE))).children.children[-1].children
     assert footer == "Re-entry into foster care · Tier I · Safety · a rate per days in care"
     assert "maltreatment_in_care" not in str(common.definition_card(pd.Series(vars(RATE))))
+
+
+def test_a_presented_variation_grows_its_dot_names_and_keeps_its_legend_only_where_the_page_scrolls():
+    figure = charts.variation_figure(_across([1.0, 6.0, 9.0], ["green", "yellow", "red"]))
+    on_page = validated(charts.presented(figure, keep_height=True))
+    assert on_page.layout.showlegend and on_page.layout.legend.font.size == charts.PRESENT_FONT_PX
+    assert all(t.textfont.size == charts.PRESENT_FONT_PX for t in on_page.data)
+    in_meeting = validated(charts.presented(figure))
+    assert in_meeting.layout.showlegend is False and in_meeting.layout.margin.b == 60
+    assert [list(t.text) for t in in_meeting.data] == [["Office 0"], ["Office 1"], ["Office 2"]]
