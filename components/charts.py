@@ -168,32 +168,79 @@ def status_counts(data: IndicatorAcross) -> dict[str, int]:
     return {s: int(counts.get(s, 0)) for s in ("green", "yellow", "red", "insufficient", "none", "suppressed")}
 
 
+LABEL_ALL_MAX = 6     # a variation chart names every dot up to this many; beyond, the best and the worst
+# A variation dot's mark by status: filled and shaped for the rated ones; hollow for a value not rated.
+DOT_MARKS = {"green": "circle", "yellow": "diamond", "red": "x"}
+HOLLOW = "circle-open"
+
+
+def _named_dots(rated: pd.DataFrame) -> set[int]:
+    """Which dots (positions in `rated`) carry their name on the chart: all of a few, else the highest and the
+    lowest (the best and the worst, whichever the direction)."""
+    if len(rated) <= LABEL_ALL_MAX:
+        return set(range(len(rated)))
+    values = rated.value.astype(float).reset_index(drop=True)
+    return {int(values.idxmax()), int(values.idxmin())}
+
+
+def _text_place(height: float, value, x_range) -> str:
+    """Where a dot's name goes: above a dot in the upper half, below one in the lower; towards the middle near
+    either end of the axis, so that a name is never cut by the figure's edge."""
+    vertical = "top" if height >= 0 else "bottom"
+    low, high = x_range
+    share = (float(value) - low) / (high - low) if high > low else 0.5
+    return f"{vertical} {'left' if share > 0.8 else 'right' if share < 0.2 else 'center'}"
+
+
 def variation_figure(data: IndicatorAcross) -> dict:
-    """The spread of the descendants' values around the parent's: one dot per entity, a box for the spread."""
+    """The spread of the descendants' values around the parent's: one dot per entity, a box for the spread.
+
+    Each dot is named on the chart (all of a few; the best and the worst of many, every one in its hover), and a
+    legend says what its mark means: filled and shaped by status, hollow for a value not rated (a count)."""
     indicator = data.indicator
-    rated = data.ranked[~data.ranked.status.isin(["insufficient", "suppressed"])]
+    rated = data.ranked[~data.ranked.status.isin(["insufficient", "suppressed"])].reset_index(drop=True)
     if rated.empty:
         return empty_figure("Too few members in every entity to show a spread")
     labels = figure_labels(rated.entity_name.tolist(), rated.entity_id.tolist())
     box = [] if len(rated) < BOX_MIN_POINTS else [{
         "type": "box", "x": _values(rated.value), "y0": 0, "orientation": "h", "boxpoints": False,
-        "name": f"{data.level}s", "line": {"color": "#555"}, "fillcolor": "rgba(0,0,0,0)", "hoverinfo": "skip"}]
-    # One dot per entity, spread up and down by a fixed pattern (not random: the same data draws the same).
-    dots = {"type": "scatter", "x": _values(rated.value), "y": [((n * 7) % 11 - 5) / 20 for n in range(len(rated))],
-            "mode": "markers", "hovertext": labels, "hovertemplate": "%{hovertext}: %{x}<extra></extra>",
-            "cliponaxis": False,  # a dot at 0% or 100% is drawn whole on the axis's edge
-            "marker": {"color": [STATUS_STYLE[s]["colour"] for s in rated.status], "size": 12,
-                       "symbol": [{"green": "circle", "yellow": "diamond", "red": "x"}.get(s, "circle-open")
-                                  for s in rated.status], "line": {"color": "#333", "width": 1}}}
+        "name": f"{data.level}s", "line": {"color": "#555"}, "fillcolor": "rgba(0,0,0,0)", "hoverinfo": "skip",
+        "showlegend": False}]
+    # One dot per entity, spread up and down by a fixed pattern (not random: the same data draws the same); its
+    # name above a dot in the upper half, below one in the lower.
+    heights = [((n * 7) % 11 - 5) / 20 for n in range(len(rated))]
+    named = _named_dots(rated)
+    statuses = rated.status.tolist()
     x_range = _fitted_range(indicator, rated.value, [] if data.parent_cell is None else [data.parent_cell.value])
+    dots = []
+    for status in [*DOT_MARKS, *sorted({s for s in statuses if s not in DOT_MARKS})]:
+        mine = [n for n, s in enumerate(statuses) if s == status]
+        if not mine:
+            continue
+        hollow = status not in DOT_MARKS
+        dots.append({
+            "type": "scatter", "mode": "markers+text", "x": _values(rated.value[mine]), "y": [heights[n] for n in mine],
+            "name": "not rated (a count): hollow" if hollow else STATUS_STYLE[status]["label"],
+            "text": [labels[n] if n in named else "" for n in mine],
+            "textposition": [_text_place(heights[n], rated.value[n], x_range) for n in mine],
+            "textfont": {"size": NOTE_PX}, "hovertext": [labels[n] for n in mine],
+            "hovertemplate": "%{hovertext}: %{x}<extra></extra>",
+            "cliponaxis": False,  # a dot at 0% or 100% is drawn whole on the axis's edge
+            "marker": {"color": "#333" if hollow else STATUS_STYLE[status]["colour"], "size": 12,
+                       "symbol": HOLLOW if hollow else DOT_MARKS[status], "line": {"color": "#333", "width": 1}}})
     shapes, notes = _standard_lines(indicator, "x", x_range)
     parent_shapes, parent_notes = _parent_line(data, literal(data.parent.name), x_range)
     rows = _label_rows(data)
-    return {"data": [*box, dots], "layout": {
+    if len(rated) > LABEL_ALL_MAX:
+        notes.append({"text": f"Named: the highest and the lowest of {len(rated)}; point at a dot for its name",
+                      "xref": "paper", "yref": "paper", "x": 0, "y": 0, "yanchor": "bottom", "xanchor": "left",
+                      "showarrow": False, "font": {"size": NOTE_PX, "color": "#333"}})
+    return {"data": [*box, *dots], "layout": {
         "xaxis": {"title": {"text": unit_of(indicator)}, "fixedrange": True, "range": x_range},
-        "yaxis": {"fixedrange": True, "showticklabels": False, "range": [-0.6, 0.6]},
-        "height": 200 + LABEL_ROW_PX * rows, "margin": {"t": 14 + LABEL_ROW_PX * rows, "l": 20, "r": 30, "b": 56},
-        "showlegend": False,
+        "yaxis": {"fixedrange": True, "showticklabels": False, "range": [-0.75, 0.75]},
+        "height": 280 + LABEL_ROW_PX * rows, "margin": {"t": 14 + LABEL_ROW_PX * rows, "l": 20, "r": 30, "b": 90},
+        # Under the axis's title, at the figure's foot whatever its height.
+        "showlegend": True, "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
         "shapes": shapes + parent_shapes, "annotations": notes + parent_notes, **PLAIN}}
 
 
@@ -463,7 +510,16 @@ def presented(figure: dict, keep_height: bool = False) -> dict:
         layout[name] = axis
     if isinstance(layout.get("title"), dict):
         layout["title"] = {**layout["title"], "font": {**(layout["title"].get("font") or {}), "size": 24}}
-    if "legend" in layout:
+    foot = "legend" in layout and layout["legend"].get("yref") == "container"
+    if foot and keep_height:  # a page that scrolls keeps the legend at the figure's foot, in large type
+        layout["legend"] = {**layout["legend"], "font": {"size": PRESENT_FONT_PX}}
+        layout["height"] = layout.get("height", 0) + PRESENT_ROW_PX
+    elif foot:
+        # In a meeting's short box on a projector the foot legend (the variation's marks) would cost the plot
+        # itself: the dots keep their names, and the marks are the scorecard's, whose legend the room has seen.
+        layout["showlegend"] = False
+        del layout["legend"]
+    elif "legend" in layout:
         layout["legend"] = {**layout["legend"], "font": {"size": PRESENT_FONT_PX}, "y": -0.2, "yanchor": "top"}
     notes, right = [], 0
     for note in layout.get("annotations") or []:
@@ -478,9 +534,13 @@ def presented(figure: dict, keep_height: bool = False) -> dict:
     margin = dict(layout.get("margin") or {})
     margin["t"] = max(int(margin.get("t", 40) * rows), 50)
     margin["r"] = max(margin.get("r", 20), right)
-    margin["b"] = max(margin.get("b", 40), 100 if "legend" in layout else 60)
+    margin["b"] = (margin.get("b", 40) + PRESENT_ROW_PX - LABEL_ROW_PX if keep_height else 60) if foot else \
+        max(margin.get("b", 40), 100 if "legend" in layout else 60)
     layout["margin"] = margin
-    return {**figure, "layout": layout}
+    # Text drawn by the traces themselves (a variation's dot names) grows with the rest.
+    data = [{**trace, "textfont": {**trace["textfont"], "size": PRESENT_FONT_PX}} if "textfont" in trace else trace
+            for trace in figure.get("data") or []]
+    return {**figure, "data": data, "layout": layout}
 
 
 COMPACT_MIN = 8  # arrays shorter than this gain nothing from packing

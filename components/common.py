@@ -85,6 +85,16 @@ def legend(hidden: bool = False) -> html.Div:
     return html.Div(items, className="statboard-legend")
 
 
+# What an indicator's value is, in the footer of its definition (a manager's words, not the catalogue's kinds).
+KIND_WORDS = {"proportion": "a percentage", "rate": "a rate per days in care", "median": "a median, in days",
+              "count": "a count"}
+
+
+def _name(indicator) -> str:
+    """An indicator's name, from a catalogue row (a pandas Series' `.name` is its index label, not this)."""
+    return indicator["name"] if hasattr(indicator, "index") and "name" in indicator.index else indicator.name
+
+
 def definition_card(indicator) -> dbc.Card:
     """The indicator's definition, why it matters and the discussion questions, from the catalogue."""
     questions = indicator.questions if isinstance(indicator.questions, list) else list(indicator.questions)
@@ -99,8 +109,8 @@ def definition_card(indicator) -> dbc.Card:
                                            if indicator.kind != "count" else "")),
         html.H6("For the Stat meeting"),
         html.Ol([html.Li(q) for q in questions]),
-        html.Small(f"{indicator.indicator_id} · Tier {'I' if indicator.tier == 1 else 'II'} · {indicator.domain} · "
-                   f"{indicator.kind}", className="text-muted"),
+        html.Small(f"{_name(indicator)} · Tier {'I' if indicator.tier == 1 else 'II'} · {indicator.domain} · "
+                   f"{KIND_WORDS.get(indicator.kind, indicator.kind)}", className="text-muted"),
     ]), class_name="definition-card")
 
 

@@ -20,9 +20,11 @@ ITEM_UP, ITEM_DOWN, ITEM_REMOVE = "meeting-item-up", "meeting-item-down", "meeti
 ITEM_NOTES, ITEM_SAVE = "meeting-item-notes", "meeting-item-save"
 ACCEPT = "meeting-accept"
 ACTION_EDIT, ACTION_REMOVE = "meeting-action-edit", "meeting-action-remove"
-SOURCE_WORDS = {"flagged": "flagged", "red": "suggested: turned red", "worse-month": "suggested: worse since last month",
-                "worse-year": "suggested: worse since a year ago", "spread": "suggested: widest spread",
-                "due": "suggested: an action is due"}
+# Why a suggested item is on the agenda, when its reason (store/meeting_numbers.py, which says it in full) is
+# missing; with a reason, the card says "Suggested: <reason>", the reason alone, once.
+SOURCE_WORDS = {"flagged": "flagged", "red": "turned red", "worse-month": "worse since last month",
+                "worse-year": "worse than a year ago", "spread": "its children far apart",
+                "due": "an action is due"}
 KIND_WORDS = {"practice": "Best practice", "kudos": "Kudos", "reviews": "Case reviews for discussion"}
 
 
@@ -66,6 +68,12 @@ def _graph(figure: dict, ident: str, present: bool) -> dcc.Graph:
                      id=ident, className="present-chart")
 
 
+def source_line(item: AgendaItem) -> str:
+    """Why the item is on the agenda, said once: 'Suggested: turned red: yellow (84.0%) last month, …'."""
+    said = item.reason or SOURCE_WORDS.get(item.source, item.source)
+    return f"Suggested: {said}" if item.source != "flagged" else f"Flagged: {said}"
+
+
 def item_card(book: Book, item: AgendaItem, number: int, editable: bool, case_level: bool = False,
               present: bool = False) -> dbc.Card:
     """One agenda item: a cell with its numbers, trend, variation, notes and questions; or a practice, kudos or
@@ -96,8 +104,7 @@ def item_card(book: Book, item: AgendaItem, number: int, editable: bool, case_le
                     f"{item.entity_name}", className="h5 mb-0"), _item_buttons(item, editable)]
     parts = [html.Div(head, className="d-flex align-items-center mb-2")]
     if item.source != "flagged" or item.reason:
-        parts.append(html.P(f"{SOURCE_WORDS.get(item.source, item.source)}" + (f": {item.reason}" if item.reason
-                                                                              else ""), className="text-muted"))
+        parts.append(html.P(source_line(item), className="text-muted"))
     if numbers is None:
         parts.append(html.P("Its numbers are not available: see the message at the top of the page."))
         parts.append(_notes(item, editable, "The story behind the data"))

@@ -72,6 +72,25 @@ def standard_text(indicator) -> str:
     return (f"{op} {threshold(indicator.green)}{suffix} green · {op} {threshold(indicator.yellow)}{suffix} yellow")
 
 
+def standard_short(indicator) -> str:
+    """The standard as its column shows it, under the name where a room can read it: the green threshold with its
+    direction ('≥ 90.3%', '≤ 9.07', '≤ 365': the unit line above says days); a count has none. A thin space after
+    the sign, narrow and unbreaking, so that 28 columns still fit 1920 px with sign and number together."""
+    if indicator.kind == "count" or threshold(indicator.green) is None:
+        return "not rated"
+    op = "≥" if indicator.direction == "higher" else "≤"
+    value = format_value(indicator.kind, float(threshold(indicator.green)))
+    return f"{op}\u202f{value.replace('.0%', '%')}"
+
+
+def standard_words(indicator) -> str:
+    """The standard and its direction in words, for the standard's title: 'higher is better; ≥ 90.3% green ·
+    ≥ 85% yellow'."""
+    if indicator.kind == "count" or threshold(indicator.green) is None:
+        return "a count: not rated against a standard"
+    return f"{'higher' if indicator.direction == 'higher' else 'lower'} is better; {standard_text(indicator)}"
+
+
 def amount_text(indicator, numerator, denominator) -> str:
     """What the value is made of: '104 of 113', '2 events in 22,051 days in care', 'median of 37'."""
     if numerator is None or denominator is None or _missing(numerator):

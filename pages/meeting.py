@@ -10,15 +10,15 @@ import uuid
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from access.params import param_text
 from access.scope import EntityRef, OutsideScope, ScorecardQueryError
-from components.common import GRAPH_CONFIG, legend, message
-from components.heatmap import cell_keys, clicked_cell, heatmap_figure
+from components.common import legend, message
 from components.links import ScorecardView, ViewError, record_id
 from components.meeting import (ACCEPT, ACTION_EDIT, ACTION_REMOVE, ITEM_DOWN, ITEM_NOTES, ITEM_REMOVE, ITEM_SAVE,
                                 ITEM_UP, actions_table, item_card, suggestions_list)
+from components.scorecard_table import scorecard_table
 from queries.scorecard import parse_entity
 from reviews.instrument import InstrumentError, load_instrument
 from store import meeting_acts, meetings
@@ -40,8 +40,10 @@ TITLE = "meeting-title"
 FACTS = "meeting-facts"
 BANNER = "meeting-banner"
 SAID = "meeting-said"
-HEATMAP = "meeting-heatmap"
-KEYS = "meeting-keys"
+HEATMAP = "meeting-heatmap"        # the box the meeting's scorecard table is drawn in (assets/scorecard.js)
+TABLE = "meeting-table"            # what the table shows (components/scorecard_table.py)
+DRAWN = "meeting-drawn"            # the rows drawn
+FLAG_CELL = "meeting-flag-cell"    # the cell pressed: {"indicator": ID, "entity": "LEVEL:ID"}, set by the browser
 FLAG_AREA = "meeting-flag-area"
 AGENDA = "meeting-agenda"
 SUGGESTIONS = "meeting-suggestions"
@@ -115,7 +117,7 @@ def layout(**query):
         dcc.Store(id=Q, data=query),
         dcc.Store(id=PRESENT, data=store_data()),
         dcc.Store(id=CHANGED, data={"n": 0}),
-        dcc.Store(id=KEYS, data={}),
+        dcc.Store(id=TABLE), dcc.Store(id=DRAWN), dcc.Store(id=FLAG_CELL),
         html.H1(id=TITLE, className="h3"),
         html.Div(id=FACTS, className="mb-2 present-hide"),
         html.Div(id=BANNER),
@@ -151,12 +153,12 @@ def layout(**query):
         html.Div(className="present-hide", children=[html.Div([
             html.H2("Add to the agenda", className="h4 mt-3"),
             html.Div([
-                html.P("Click a cell of the scorecard to flag it for discussion.", className="text-muted mb-1"),
+                html.P("Press a cell of the meeting's scorecard to put it on the agenda: click it, or Tab to it and "
+                       "press Enter. Cells on the agenda are ringed in blue. Point at a cell for its numbers.",
+                       className="text-muted mb-1"),
                 legend(),
-                # Focusable, so a keyboard can scroll the wide heat map sideways.
-                html.Div(dcc.Graph(id=HEATMAP, config={**GRAPH_CONFIG, "displayModeBar": False}),
-                         className="scorecard-scroll", tabIndex="0", role="region",
-                         **{"aria-label": "The meeting's scorecard: click a cell to flag it"}),
+                # The scorecard's own table (its standards under the names), from the meeting's data version.
+                html.Div(id=HEATMAP, className="scorecard-box meeting-scorecard"),
             ], id=FLAG_AREA),
             html.H3("Suggestions", className="h5 mt-2"),
             html.Div(id=SUGGESTIONS),
@@ -326,7 +328,7 @@ def _cells(book) -> list[dict]:
 
 @callback(Output(TITLE, "children"), Output(FACTS, "children"), Output(BANNER, "children"),
           Output(DOWNLOADS, "children"), Output(CARRIED, "children"), Output(AGENDA, "children"),
-          Output(HEATMAP, "figure"), Output(KEYS, "data"), Output(FLAG_AREA, "style"),
+          Output(TABLE, "data"), Output(FLAG_AREA, "style"),
           Output(SUGGESTIONS, "children"), Output(EDIT_AREAS, "style"), Output(REVIEWS_AREA, "style"),
           Output(SELECTION, "options"), Output(NEW_ACTIONS, "children"), Output("meeting-action-form", "style"),
           Output(ACTION_CELL, "options"), Output(UPDATE_ACTION, "options"), Output(HIGHLIGHTS, "value"),
@@ -338,7 +340,7 @@ def _cells(book) -> list[dict]:
 def show_meeting(query, _changed, present=None):
     """The meeting for a reader whose scope owns its entity, or why not; in presentation, not editable."""
     hidden = {"display": "none"}
-    blank = (None, None, None, None, {}, hidden, None, hidden, hidden, [], None, hidden, [], [], None, None, None,
+    blank = (None, None, None, None, hidden, None, hidden, hidden, [], None, hidden, [], [], None, None, None,
              hidden, None, hidden, None, hidden, hidden, TEXT_KINDS, None, None)
     try:
         reader, book = _reader_book(query)
@@ -356,16 +358,18 @@ def show_meeting(query, _changed, present=None):
     agenda = [item_card(book, item, n, editable, case_level, present) for n, item in enumerate(book.items, start=1)] or \
         [html.P("Nothing on the agenda yet." + ("" if present else " Flag cells of the scorecard below, or accept "
                                                                    "suggestions."), className="text-muted")]
-    figure, keys, offered = {}, {}, []
+    table, offered = None, []
     if numbers is not None:
-        figure = heatmap_figure(numbers.scorecard, ScorecardView(numbers.month, m.entity))
-        keys = cell_keys(numbers.scorecard)
+        # Drawn from the meeting's own numbers (its pinned data version, or its record once closed).
+        table = {**scorecard_table(numbers.scorecard, ScorecardView(numbers.month, m.entity), FLAG_CELL,
+                                   [(i.indicator_id, f"{i.entity.level}:{i.entity.entity_id}") for i in book.items
+                                    if i.kind == "indicator"]), "keep_place": True}
         if editable:
             offered = suggestions(numbers, list(book.items), book.carried, m.held_on)
     selections = []
     if editable and reader.data_scope().case_level:
-        selections = [{"label": f"Selection {s['id']}: {', '.join(s['cells'])} ({s['entity']})", "value": str(s["id"])}
-                      for s in list_selections(services().store, reader.data_scope())]
+        selections = [{"label": s["label"], "value": str(s["id"])} for s in list_selections(
+            services().store, reader.data_scope(), snapshot=services().warehouse.snapshot())]
     everyone = [*book.carried, *book.new]
     update_options = [{"label": f"{a.id}. {a.what[:60]} ({a.owner}, {a.status})", "value": str(a.id)}
                       for a in everyone]
@@ -383,7 +387,7 @@ def show_meeting(query, _changed, present=None):
     return (m.title, _facts(book), _banner(book), downloads,
             actions_table(list(book.carried), m.held_on, "No action carried over: none is open from earlier "
                                                           "meetings of " + m.entity_name + ".", indicator_names(book)),
-            agenda, figure, keys, None if editable and numbers is not None else hidden,
+            agenda, table, None if editable and numbers is not None else hidden,
             suggestions_list(offered, editable), None if editable else hidden,
             None if editable and reader.data_scope().case_level else hidden, selections,
             actions_table(list(book.new), m.held_on, "None yet.", indicator_names(book), editable),
@@ -501,17 +505,28 @@ def _flagged(item, indicator_name) -> str:
     return f"{indicator_name} for {item.entity_name} added to the agenda."
 
 
-@_on(Input(HEATMAP, "clickData"), State(KEYS, "data"))
-def flag(click, keys, query, changed):
-    """A cell of the meeting's scorecard clicked: put it on the agenda."""
+clientside_callback(ClientsideFunction("scorecard", "draw"), Output(DRAWN, "data"), Input(TABLE, "data"),
+                    State(HEATMAP, "id"))
+
+
+def _pressed(cell) -> tuple[str, EntityRef]:
+    """The indicator and entity of the cell the browser says was pressed (checked against the meeting after)."""
+    if not isinstance(cell, dict):
+        raise ViewError("that press names no cell: press a cell of the scorecard")
+    indicator_id = param_text("the cell's indicator", cell.get("indicator"), ViewError)
+    if not indicator_id:
+        raise ViewError("that press names no cell: press a cell of the scorecard")
+    return indicator_id, parse_entity(param_text("the cell's place", cell.get("entity"), ViewError) or "")
+
+
+@_on(Input(FLAG_CELL, "data"))
+def flag(cell, query, changed):
+    """A cell of the meeting's scorecard pressed (a click, Enter or Space): put it on the agenda, if it is a cell
+    of the meeting's data version and entity (store/meeting_acts.py `flag_cell` checks)."""
     def deed():
         meeting_id, reader, run = _where(query)
-        found = clicked_cell(click, keys)
-        if found is None:
-            raise ViewError("that click names no cell: click a coloured cell")
-        indicator_id, level, entity_id = (param_text("the cell", v, ViewError) for v in found)
-        return _flagged(*meeting_acts.flag_cell(run.warehouse, run.store, reader, meeting_id, indicator_id,
-                                                EntityRef(level, entity_id)))
+        indicator_id, entity = _pressed(cell)
+        return _flagged(*meeting_acts.flag_cell(run.warehouse, run.store, reader, meeting_id, indicator_id, entity))
     return _answer(deed, changed)
 
 

@@ -289,7 +289,8 @@ def findings(engine: Engine, reader: Reader, instrument: Instrument, entity: Ent
     end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time())
     with engine.connect() as conn:
         if not _owns_entity(conn, scope, entity):
-            raise OutsideScope(f"{entity} is outside what you may see ({scope.describe()}); start from {scope}")
+            raise OutsideScope(f"{entity.words} is outside what you may see ({scope.describe()}); "
+                               f"start from {scope.root.words}")
         query = _in_subtree(_in_subtree(_reviews_query(), scope.root), entity).where(
             case_reviews.c.status == COMPLETED, review_cases.c.eliminated_at.is_(None),
             case_reviews.c.completed_at >= start, case_reviews.c.completed_at < end)

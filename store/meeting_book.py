@@ -16,7 +16,7 @@ from access.roles import Reader
 from store.case_reviews import selection_reviews
 from store.meeting_numbers import MeetingNumbers, Numbers, numbers_for
 from store.meetings import Action, AgendaItem, Meeting
-from store.reviews import load_selection
+from store.reviews import describe_selection, load_selection
 from queries.warehouse import Warehouse
 from reviews.instrument import Findings, Instrument, rollup
 
@@ -58,14 +58,16 @@ def assemble(warehouse: Warehouse, engine: Engine, reader: Reader, meeting_id: i
                                                        numbers.numbers.scorecard.indicators.name))
     for item in items:
         if item.kind == "reviews":
-            sections[item.id] = review_section(engine, reader, item.selection_id, instrument, names)
+            sections[item.id] = review_section(engine, reader, item.selection_id, instrument, names,
+                                               warehouse.snapshot_of(meeting.version_id) or warehouse.snapshot())
     return Book(meeting, tuple(items), numbers.numbers, numbers.source, numbers.newer, tuple(carried), tuple(new),
                 sections, meeting.held_on)
 
 
 def review_section(engine: Engine, reader: Reader, selection_id: int, instrument: Instrument,
-                   names: dict | None = None) -> ReviewSection:
-    """A selection's section; `names`: the indicators' names by id (the title says a name where it has one)."""
+                   names: dict | None = None, snapshot=None) -> ReviewSection:
+    """A selection's section; `names`: the indicators' names by id, `snapshot`: the data its places are named
+    from (the title says names where it has them: `store.reviews.describe_selection`)."""
     names = names or {}
     selection = load_selection(engine, reader.data_scope(), selection_id)
     reviews = {r.case_id: r for r in selection_reviews(engine, reader, selection_id)}
@@ -73,5 +75,6 @@ def review_section(engine: Engine, reader: Reader, selection_id: int, instrument
                   for c in selection.picks if not c.eliminated)
     cells = ", ".join(f"{names.get(c.indicator_id, c.indicator_id)} {c.month:%b %Y}" for c in selection.cells)
     done = [r.answers for r in reviews.values() if r.status == "completed" and r.answers]
-    return ReviewSection(selection.id, f"Selection {selection.id}: {cells} ({selection.entity})", cases,
-                         rollup(instrument, done))
+    title = describe_selection(snapshot, selection) if snapshot is not None else \
+        f"Selection {selection.id}: {cells} ({selection.entity.words})"
+    return ReviewSection(selection.id, title, cases, rollup(instrument, done))

@@ -9,17 +9,21 @@ subtree, analysts), none of whom has small cells hidden.
 
 Suggestions, from the meeting month's scorecard (the entity and its children):
 
-- **red**: cells red this month that were not red last month (turned red);
+- **red**: cells red this month that were green or yellow last month (turned red; a cell with no value or too
+  few to rate last month did not turn, it is red for the first time it can be);
 - **worse-month** / **worse-year**: the largest changes in the worse direction since last month / since a
   year ago. Changes are compared across indicators in units of the indicator's yellow band (the distance
   between its green and yellow thresholds), so 3 points on a band 5 points wide rank beside 12 days on a
   band 20 days wide. Only rated cells (green, yellow or red in both months) count; counts have no direction;
 - **spread**: the indicators whose children's rated values spread widest, in the same band units, with the
-  red children a green or yellow average hides named;
+  red children a green or yellow average hides named; only where at least `SPREAD_MIN_CHILDREN` children are
+  rated and the best and worst are at least a yellow band apart (closer, they differ by less than one step of
+  the standard: nothing to discuss);
 - **due**: the cells of carried-over actions due by the meeting's date.
 
 Each cell is suggested once, for the first reason it has (red, then due, then the rest in the order above),
-never when it is already on the agenda.
+never when it is already on the agenda. A reason is a manager's sentence: the values with their units, the
+statuses, and the standard ("turned red: yellow (84.0%) last month, red (71.0%) now; the standard is ≥ 90%").
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ from io import StringIO
 import numpy as np
 import pandas as pd
 
+from display.format import format_value, standard_short
 from store.meetings import AgendaItem, Meeting, MeetingError
 from queries.performance import (DEFAULT_TREND_MONTHS, Entity, Heatmap, IndicatorAcross, Trend, child_level,
                                  entity_path, heatmap, indicator_across, path_ids, resolve_month, trend)
@@ -41,6 +46,7 @@ from queries.warehouse import Snapshot, Warehouse
 
 RECORD_FORMAT = 1
 SUGGESTED_PER_KIND = 5
+SPREAD_MIN_CHILDREN = 3  # two children's spread is just their difference: the worse-since suggestions say more
 RATED = ("green", "yellow", "red")
 
 
@@ -224,11 +230,13 @@ def suggestions(numbers: MeetingNumbers, items: list[AgendaItem], carried=(), he
 
     # red: red now, not red last month (rank: the parent first, then by how far past the yellow threshold)
     if not cells.empty:
-        red = known(cells[(cells.status == "red") & (cells.last_month_status.fillna("none") != "red")]).copy()
+        red = known(cells[(cells.status == "red") & cells.last_month_status.isin(("green", "yellow"))
+                          & cells.last_month.notna()]).copy()
         red["score"] = [_past_yellow(indicators.loc[r.indicator_id], r.value) + (100 if r.level == card.parent.level else 0)
                         for r in red.itertuples(index=False)]
-        red["reason"] = [f"turned red this month (last month {_status_words(r.last_month_status)})"
-                         for r in red.itertuples(index=False)]
+        red["reason"] = [f"turned red: {r.last_month_status} ({_value(indicators.loc[r.indicator_id], r.last_month)}) "
+                         f"last month, red ({_value(indicators.loc[r.indicator_id], r.value)}) now; "
+                         f"{_standard(indicators.loc[r.indicator_id])}" for r in red.itertuples(index=False)]
         ranked(red, "red", limit=len(red))
     # due: carried-over actions due by the meeting's date
     for action in carried:
@@ -237,7 +245,7 @@ def suggestions(numbers: MeetingNumbers, items: list[AgendaItem], carried=(), he
             add("due", action.indicator_id, action.entity.level, action.entity.entity_id, action.entity_name,
                 f"action due {action.due:%d %b %Y}: {action.what[:80]}", 0)
     for column, kind, words in (("last_month", "worse-month", "since last month"),
-                                ("last_year", "worse-year", "since a year ago")):
+                                ("last_year", "worse-year", "than a year ago")):
         if cells.empty:
             break
         rated = known(cells[cells.status.isin(RATED) & cells[f"{column}_status"].isin(RATED)]).copy()
@@ -248,8 +256,10 @@ def suggestions(numbers: MeetingNumbers, items: list[AgendaItem], carried=(), he
             sign = 1 if indicator.direction == "lower" else -1 if indicator.direction == "higher" else 0
             worse = sign * (r.value - getattr(r, column)) / band if band and sign else float("nan")
             scores.append(worse)
-            reasons.append(f"worse {words}: {_plain(getattr(r, column))} → {_plain(r.value)} "
-                           f"({abs(worse):.1f} × the yellow band)" if worse == worse else "")
+            then = getattr(r, column)
+            reasons.append(f"worse {words}: {_value(indicator, then)} ({getattr(r, f'{column}_status')}) then, "
+                           f"{_value(indicator, r.value)} ({r.status}) now; {_standard(indicator)}"
+                           if worse == worse else "")
         rated["score"], rated["reason"] = scores, reasons
         ranked(rated[rated.score > 0], kind)
     # spread among the children, per indicator
@@ -258,21 +268,25 @@ def suggestions(numbers: MeetingNumbers, items: list[AgendaItem], carried=(), he
     rows = []
     for indicator_id, group in (known(children).groupby("indicator_id") if not children.empty else ()):
         rated = group[group.status.isin(RATED)]
-        band = _band(indicators.loc[indicator_id])
-        if len(rated) < 2 or not band:
+        indicator = indicators.loc[indicator_id]
+        band = _band(indicator)
+        if len(rated) < SPREAD_MIN_CHILDREN or not band or rated.value.max() - rated.value.min() < band:
             continue
         best = rated.value.max() if indicators.loc[indicator_id, "direction"] == "higher" else rated.value.min()
         worst = rated.value.min() if indicators.loc[indicator_id, "direction"] == "higher" else rated.value.max()
         worst_row = rated[rated.value == worst].sort_values("entity_id").iloc[0]
+        best_row = rated[rated.value == best].sort_values("entity_id").iloc[0]
         reds = int((rated.status == "red").sum())
         parent_status = parent_cells.status.get(indicator_id) if parent_cells is not None else None
         hides = (f"; a {parent_status} average hiding {reds} red {card.level}{'s' if reds != 1 else ''}"
                  if reds and parent_status in ("green", "yellow") else "")
         rows.append({"indicator_id": indicator_id, "level": card.parent.level, "entity_id": card.parent.entity_id,
                      "score": (rated.value.max() - rated.value.min()) / band,
-                     "reason": f"widest spread among its {card.level}s: {_plain(best)} to {_plain(worst)} "
+                     "reason": f"its {card.level}s far apart: from {_value(indicator, best)} "
+                               f"({names.get((best_row.level, best_row.entity_id), best_row.entity_id)} best) to "
+                               f"{_value(indicator, worst)} "
                                f"({names.get((worst_row.level, worst_row.entity_id), worst_row.entity_id)} worst)"
-                               f"{hides}"})
+                               f"{hides}; {_standard(indicator)}"})
     if rows:
         ranked(pd.DataFrame(rows), "spread")
     return found
@@ -289,14 +303,14 @@ def _past_yellow(indicator, value) -> float:
     return (yellow - value) / band if indicator.direction == "higher" else (value - yellow) / band
 
 
-def _status_words(status) -> str:
-    return "no value" if status is None or pd.isna(status) else str(status)
+def _value(indicator, value) -> str:
+    """A value as the scorecard says it, with its unit: '84.0%', '14.94 per 100,000 days', '312 days'."""
+    text = format_value(indicator.kind, None if value is None or pd.isna(value) else float(value), with_unit=True)
+    return f"{text} per {int(indicator.scale):,} days" if indicator.kind == "rate" and text != "—" else text
 
 
-def _plain(value) -> str:
-    if value is None or pd.isna(value):
-        return "no value"
-    return f"{value:,.1f}" if abs(value) < 1000 else f"{value:,.0f}"
+def _standard(indicator) -> str:
+    return f"the standard is {standard_short(indicator).replace(chr(0x202f), ' ')}"
 
 
 # -- the record a closed meeting keeps ------------------------------------------------------------------

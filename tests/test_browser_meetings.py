@@ -1,18 +1,17 @@
-"""The Stat meeting's loop in a real headless Chromium: flag cells of the scorecard, see them on the agenda, agree
-an action, close the meeting, and find the action carried over at next month's meeting of the same bureau."""
+"""The Stat meeting's loop in a real headless Chromium: flag cells of the scorecard (by mouse and keyboard), see them
+on the agenda, agree an action, close the meeting, and find the action carried over at next month's meeting of the
+same bureau."""
 from __future__ import annotations
 
 from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.common.actions.action_builder import ActionBuilder
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser import WAIT_S, chromium_or_skip, console_errors, serving, sign_in_with_the_form
 from tests.web import ensure_user, make_app
-
-CELL_PX, ROW_PX = 66, 34  # components/heatmap.py: a column's and a row's size
-
 
 def _choose(driver, dropdown_id: str, text: str):
     dropdown = driver.find_element(By.ID, dropdown_id)
@@ -53,24 +52,26 @@ def _prepare(driver, site, month: str, held_on: str):
         ec.text_to_be_present_in_element((By.ID, "meeting-title"), f"North Bureau Stat, {month}"), "no title")
 
 
-def _click_cell(driver, column: int, row: int):
-    """Click the heat map's cell in `column` (0: the first indicator) and `row` (0: the bureau itself).
+def _press_cell(driver, column: int, row: int, key: str | None = None):
+    """Press the meeting scorecard's cell in `column` (0: the first indicator) and `row` (0: the bureau itself): a
+    click, or with `key` (Enter, Space) from the keyboard, the cell focused as Tab would leave it."""
+    button = WebDriverWait(driver, WAIT_S).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, f"#meeting-heatmap tbody tr:nth-child({row + 1}) "
+                                                   f"td:nth-of-type({column + 1}) button.scorecard-flag"),
+        "no scorecard to flag from")[0]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'})",
+                          button)
+    if key is None:
+        button.click()
+        return
+    driver.execute_script("arguments[0].focus()", button)
+    ActionChains(driver).send_keys(key).perform()
 
-    The heat map is wider than the window, in a box that scrolls sideways: the click goes to the cell's place in
-    the window (aimed at an element's middle, off screen, the browser would scroll first), after a hover there,
-    as a person's pointer would. The scroll is instant: Bootstrap's smooth scrolling would move the cell after
-    its place was read."""
-    WebDriverWait(driver, WAIT_S).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, "#meeting-heatmap .nsewdrag"), "no scorecard to flag from")
-    left, top = driver.execute_script(
-        "const box = document.getElementById('meeting-heatmap').parentElement;"
-        "box.scrollIntoView({block: 'center', behavior: 'instant'}); box.scrollLeft = 0;"
-        "const p = document.querySelector('#meeting-heatmap .nsewdrag').getBoundingClientRect();"
-        "return [p.left, p.top];")
-    x, y = int(left + CELL_PX * column + CELL_PX / 2), int(top + ROW_PX * row + ROW_PX / 2)
-    actions = ActionBuilder(driver)
-    actions.pointer_action.move_to_location(x, y).pause(0.3).move_to_location(x + 1, y + 1).pause(0.3).click()
-    actions.perform()
+
+def _focused_cell(driver) -> str | None:
+    return driver.execute_script(
+        "const td = document.activeElement && document.activeElement.closest('#meeting-heatmap td');"
+        "return td ? td.dataset.entity + ' ' + td.dataset.indicator : null;")
 
 
 def test_flag_cells_agree_an_action_close_and_next_month_opens_with_it(demo_instance, tmp_path):
@@ -83,14 +84,23 @@ def test_flag_cells_agree_an_action_close_and_next_month_opens_with_it(demo_inst
             sign_in_with_the_form(driver, site, "north")
             console_errors(driver)
             _prepare(driver, site, "September 2026", "2026-10-15")
-            _click_cell(driver, 0, 1)  # the first indicator for the bureau's first office
+            _press_cell(driver, 0, 1)  # the first indicator for the bureau's first office, by mouse
             _said(driver, "added to the agenda")
             _agenda(driver, 1)
-            _click_cell(driver, 1, 0)  # the second for the bureau
+            _press_cell(driver, 1, 0, Keys.ENTER)  # the second for the bureau, from the keyboard
             _said(driver, "for North Bureau added to the agenda")
             cards = _agenda(driver, 2)
+            # Redrawn with both cells ringed as on the agenda, the keyboard's place kept on the cell pressed.
+            WebDriverWait(driver, WAIT_S).until(
+                lambda d: len(d.find_elements(By.CSS_SELECTOR, "#meeting-heatmap td.scorecard-on-agenda")) == 2,
+                "the cells on the agenda are not marked")
+            assert (_focused_cell(driver) or "").startswith("bureau:B01 ")
+            _press_cell(driver, 2, 1, Keys.SPACE)
+            _said(driver, "for Alder Office added to the agenda")
+            cards = _agenda(driver, 3)
             assert cards[0].text.startswith("1. ") and "Alder Office" in cards[0].text
             assert cards[1].text.startswith("2. ") and "North Bureau" in cards[1].text
+            assert cards[2].text.startswith("3. ") and "Alder Office" in cards[2].text
             assert "Questions for the meeting" in cards[0].text
             _type(driver, "meeting-action-what", "Weekly huddle on the first safety plans")
             _type(driver, "meeting-action-owner", "Ana Diaz")

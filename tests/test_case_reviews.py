@@ -342,7 +342,7 @@ def test_findings_roll_up_the_completed_reviews_of_an_entity_and_a_period(engine
     unit = EntityRef("unit", "U9999")  # no selection names it: nothing to find
     assert figures("mo1", unit, dt.date(2025, 1, 1), today)[0] == 0
     for reader, entity in (("mo1", O002), ("mo1", DEPARTMENT), ("mo2", O001), ("mo1", bureau)):
-        with pytest.raises(OutsideScope, match=f"{entity} is outside what you may see"):
+        with pytest.raises(OutsideScope, match=f"{entity.words} is outside what you may see"):
             findings(engine, READERS[reader], instrument, entity, dt.date(2025, 1, 1), today)
     for reader in ("ana", "vic"):
         with pytest.raises(OutsideScope, match="case-level records"):
@@ -358,7 +358,7 @@ def test_findings_of_a_unit_are_refused_to_another_offices_manager(engine, demo_
                                       [Cell("placement_with_relatives", OCTOBER, unit)], "u", Criteria(n=1)), "eve")
     today = db.utcnow().date()
     assert findings(engine, READERS["mo1"], instrument, unit, today, today).reviews == 0
-    with pytest.raises(OutsideScope, match=f"unit:{unit_id} is outside what you may see"):
+    with pytest.raises(OutsideScope, match=f"unit {unit_id} is outside what you may see"):
         findings(engine, READERS["mo2"], instrument, unit, today, today)
 
 

@@ -123,46 +123,6 @@ def _heatmap() -> Heatmap:
     return Heatmap(dt.date(2024, 6, 1), path[-1], "worker", path, rows, indicators, cells, 3)
 
 
-def test_the_heat_map_has_entities_as_rows_and_indicators_as_columns():
-    figure = validated(heatmap.heatmap_figure(_heatmap(), links.ScorecardView(dt.date(2024, 6, 1),
-                                                                          EntityRef("unit", "U1"))))
-    trace = figure.data[0]
-    assert list(trace.y) == ["Unit 1", "Ana Diaz (W1)", "Ana Diaz (W2)", "Ben Okafor"]  # a shared name gets its id
-    assert list(trace.x) == ["No recurrence of maltreatment", "Foster care entry (removal)"]
-    order = heatmap.ORDER
-    assert [list(r) for r in trace.z] == [[order.index("green"), order.index("none")],
-                                          [order.index("insufficient"), order.index("no data")],
-                                          [order.index("red"), order.index("no data")],
-                                          [order.index("no data"), order.index("no data")]]
-    assert trace.text[0][0] == "✓ 94.0" and trace.text[2][0] == "✕ 80.0" and trace.text[0][1] == "12"
-    hover = trace.customdata[0][0]
-    assert "Value: 94.0% (94 of 100)" in hover and "Standard: ≥ 90.3% green" in hover
-    assert "Since last month: +4.0 pts (better; 90.0% then)" in hover
-    assert "Since 12 months ago: no value to compare" in hover
-    assert "fewer than 5 members" in trace.customdata[1][0]
-    assert "No members this month" in trace.customdata[3][0]
-
-
-def test_heat_map_names_link_down_a_level_and_to_the_indicator_page():
-    view = links.ScorecardView(dt.date(2024, 6, 1), EntityRef("unit", "U1"), tier=1)
-    figure = validated(heatmap.heatmap_figure(_heatmap(), view))
-    rows = list(figure.layout.yaxis.ticktext)
-    assert 'href="/entity/unit/U1?month=2024-06"' in rows[0]  # the parent's own story
-    assert 'href="/entity/worker/W1?month=2024-06"' in rows[1]  # a worker has nothing below: its page
-    columns = list(figure.layout.xaxis.ticktext)
-    assert 'href="/indicator/no_recurrence?month=2024-06&amp;parent=unit:U1"' in columns[0].replace("&", "&amp;")
-    assert [a.text for a in figure.layout.annotations] == ["<b>Safety</b>", "<b>Permanency</b>"]
-
-
-def test_a_clicked_cell_is_found_by_its_labels():
-    data = _heatmap()
-    keys = heatmap.cell_keys(data)
-    click = {"points": [{"x": "No recurrence of maltreatment", "y": "Ana Diaz (W2)"}]}
-    assert heatmap.clicked_cell(click, keys) == ("no_recurrence", "worker", "W2")
-    assert heatmap.clicked_cell(None, keys) is None
-    assert heatmap.clicked_cell({"points": [{"x": "?", "y": "Ana Diaz (W2)"}]}, keys) is None
-
-
 def _table(view=None):
     view = view or links.ScorecardView(dt.date(2024, 6, 1), EntityRef("unit", "U1"), tier=1)
     return scorecard_table.scorecard_table(_heatmap(), view)
@@ -224,6 +184,34 @@ def test_a_drillable_row_opens_the_scorecard_below_it_and_a_suppressed_cell_is_m
     assert hrefs[2] == "/entity/office/W2?month=2024-06"  # the reader may not open what is below it
     hidden = table["rows"][1]["cells"][0]
     assert hidden["text"] == "∗" and "Hidden: its numbers are small" in hidden["title"]
+
+
+def test_each_column_says_its_standard_and_direction_under_its_name():
+    table = _table()
+    assert table["standard"] == "Standard"
+    assert [c["standard"] for c in table["columns"]] == ["≥\u202f90.3%", "not rated"]
+    assert table["columns"][0]["standard_title"] == (
+        "No recurrence of maltreatment: higher is better; ≥ 90.3% green · ≥ 85% yellow")
+    assert fmt.standard_short(PROPORTION) == "≤\u202f5.6%"
+    assert fmt.standard_short(RATE) == "≤\u202f9.07"
+    assert fmt.standard_short(SimpleNamespace(**{**vars(HIGHER), "green": "90"})) == "≥\u202f90%"
+    median = SimpleNamespace(**{**vars(PROPORTION), "kind": "median", "green": "365", "yellow": "400"})
+    assert fmt.standard_short(median) == "≤\u202f365"
+    assert fmt.standard_words(PROPORTION).startswith("lower is better; ≤ 5.6% green")
+
+
+def test_a_meetings_table_has_cells_that_flag_instead_of_links_and_marks_those_on_the_agenda():
+    table = scorecard_table.scorecard_table(_heatmap(), links.ScorecardView(dt.date(2024, 6, 1)), "meeting-flag",
+                                            [("no_recurrence", "worker:W2")])
+    assert table["flag"] == "meeting-flag" and _table()["flag"] is None
+    cells = [c for r in table["rows"] for c in r["cells"]]
+    assert not any("href" in c for c in cells)
+    assert [c["agenda"] for c in cells] == [False, False, False, False, True, False, False, False]
+    assert cells[4]["label"] == ("No recurrence of maltreatment, Ana Diaz (W2): Value: 80.0% (80 of 100); "
+                                 "Status: ✕ below the standard. On the agenda already.")
+    assert cells[0]["label"].endswith("Press to add it to the agenda.")
+    assert cells[6]["label"] == ("No recurrence of maltreatment, Ben Okafor: No members this month: nothing to "
+                                 "measure. Press to add it to the agenda.")
 
 
 def test_long_header_words_break_at_syllables_with_soft_hyphens():
@@ -324,10 +312,24 @@ def test_sparkline_and_story_rows():
     assert rows[1]["value"] == "5.6%" and rows[1]["amount"] == "7 of 125" and len(rows[1]["values"]) == 24
 
 
-def test_variation_marks_every_rated_entity():
+def test_variation_marks_every_rated_entity_names_its_dots_and_says_what_the_marks_mean():
     figure = validated(charts.variation_figure(_across([1.0, 6.0, 9.0], ["green", "insufficient", "red"])))
-    dots = figure.data[-1]  # two rated points: dots, no box
-    assert list(dots.x) == [1.0, 9.0] and list(dots.marker.symbol) == ["circle", "x"] and len(figure.data) == 1
+    # two rated points: dots, no box; a trace per status, so the legend says what each mark means
+    assert [(list(t.x), t.marker.symbol, t.name) for t in figure.data] == [
+        ([1.0], "circle", "meets the standard"), ([9.0], "x", "below the standard")]
+    assert [list(t.text) for t in figure.data] == [["Office 0"], ["Office 2"]]  # a few dots: each named
+    assert figure.layout.showlegend and all(t.mode == "markers+text" for t in figure.data)
+    counted = validated(charts.variation_figure(_across([3.0, 5.0], ["none", "none"])))
+    assert [(t.marker.symbol, t.name) for t in counted.data] == [("circle-open", "not rated (a count): hollow")]
+    # Many dots: the highest and the lowest named on the chart, every one in its hover, and the chart says so.
+    few = _across([1.0], ["green"])
+    ranked = pd.concat([few.ranked.assign(entity_id=f"O{n}", entity_name=f"Office {n}", value=float(n))
+                        for n in range(10)], ignore_index=True)
+    many = IndicatorAcross(few.month, few.indicator, few.parent, few.level, few.path, few.parent_cell, ranked, ranked)
+    crowded = validated(charts.variation_figure(many))
+    dots = crowded.data[-1]
+    assert [t for t in dots.text if t] == ["Office 0", "Office 9"] and len(dots.hovertext) == 10
+    assert any("the highest and the lowest of 10" in a.text for a in crowded.layout.annotations)
     assert "Too few members" in charts.variation_figure(_across([1.0], ["insufficient"]))["layout"]["annotations"][0]["text"]
 
 
@@ -338,16 +340,6 @@ def test_a_picked_month_is_written_unless_a_live_view_picks_the_latest():
     assert links.picked_month("2024-07", june, july) == july  # a view that named a month keeps naming one
     with pytest.raises(links.ViewError, match="is not a month"):
         links.picked_month("July", None, july)
-
-
-def test_each_status_is_drawn_in_its_own_colour():
-    # Plotly maps z to (z - zmin) / (zmax - zmin) on the colour scale; each status must land in its band.
-    trace = heatmap.heatmap_figure(_heatmap(), links.ScorecardView())["data"][0]
-    scale = trace["colorscale"]
-    for index, status in enumerate(heatmap.ORDER):
-        position = (index - trace["zmin"]) / (trace["zmax"] - trace["zmin"])
-        band = [colour for (low, colour), (high, _) in zip(scale[::2], scale[1::2]) if low <= position <= high]
-        assert band and set(band) == {fmt.STATUS_STYLE[status]["colour"]}, status
 
 
 def test_compact_packs_long_numeric_arrays_and_leaves_the_rest():
@@ -365,3 +357,19 @@ def test_compact_packs_long_numeric_arrays_and_leaves_the_rest():
     assert back[0] == 1.5 and np.isnan(back[1]) and back.tolist()[2:] == [3.25, *map(float, range(10))]
     assert packed["data"][1] == figure["data"][1] and packed["data"][2] == figure["data"][2]  # short, or not numbers
     assert packed["layout"] == figure["layout"] and figure["data"][0]["y"] is values  # the figure is not changed
+
+
+def test_the_definition_card_names_the_indicator_not_its_id():
+    footer = common.definition_card(pd.Series(vars(RATE))).children.children[-1].children
+    assert footer == "Re-entry into foster care · Tier I · Safety · a rate per days in care"
+    assert "maltreatment_in_care" not in str(common.definition_card(pd.Series(vars(RATE))))
+
+
+def test_a_presented_variation_grows_its_dot_names_and_keeps_its_legend_only_where_the_page_scrolls():
+    figure = charts.variation_figure(_across([1.0, 6.0, 9.0], ["green", "yellow", "red"]))
+    on_page = validated(charts.presented(figure, keep_height=True))
+    assert on_page.layout.showlegend and on_page.layout.legend.font.size == charts.PRESENT_FONT_PX
+    assert all(t.textfont.size == charts.PRESENT_FONT_PX for t in on_page.data)
+    in_meeting = validated(charts.presented(figure))
+    assert in_meeting.layout.showlegend is False and in_meeting.layout.margin.b == 60
+    assert [list(t.text) for t in in_meeting.data] == [["Office 0"], ["Office 1"], ["Office 2"]]

@@ -319,8 +319,7 @@ PARAMS = ["month", "parent", "level", "tier", "sort", "entity", "months", "indic
 QUERY = st.dictionaries(st.sampled_from(PARAMS), st.one_of(WORDS, WORDS, BAD), max_size=5)
 POINT = st.fixed_dictionaries({"x": WORDS, "y": WORDS, "customdata": st.one_of(st.lists(WORDS, max_size=3), BAD)})
 CLICK = st.fixed_dictionaries({"points": st.one_of(st.lists(POINT, max_size=2), BAD)})
-KEYS = st.fixed_dictionaries({"rows": st.dictionaries(WORDS, st.one_of(st.lists(WORDS, max_size=3), BAD), max_size=3),
-                              "columns": st.dictionaries(WORDS, BAD, max_size=3)})
+PRESSED = st.fixed_dictionaries({"indicator": st.one_of(WORDS, BAD), "entity": st.one_of(WORDS, BAD)})  # a meeting's cell
 PAGES = ["/", "/scorecard", "/indicator/reentry", "/entity/office/O001", "/members", "/selection", "/reviews",
          "/review", "/admin", "/meetings", "/meeting",
          "/nowhere"]
@@ -368,8 +367,7 @@ VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09
          "meeting-new-month.value": "2026-09", "meeting-new-date.value": "2026-02-30", "meeting-new-title.value": "t",
          "meeting-new-attendees.value": "Ann Lee <ann@example.org>",
          MEETING: {"id": "1"}, "meeting-changed.data": {"n": 0},
-         "meeting-keys.data": {"rows": {"O": ["office", "O001"]}, "columns": {"R": "reentry"}},
-         "meeting-heatmap.clickData": {"points": [{"x": "R", "y": "O"}]},
+         "meeting-flag-cell.data": {"indicator": "reentry", "entity": "office:O001"},
          '{"cell":["ALL"],"type":"meeting-accept"}.n_clicks': [], '{"item":["ALL"],"type":"meeting-item-up"}.n_clicks': [],
          '{"item":["ALL"],"type":"meeting-item-down"}.n_clicks': [],
          '{"item":["ALL"],"type":"meeting-item-remove"}.n_clicks': [],
@@ -401,7 +399,7 @@ TAKES = {SCORECARD: ["month", "parent", "level", "tier", "sort", "junk"],
 
 
 def _value(name: str):
-    typed = KEYS if name == "meeting-keys.data" else VALUES.get(name.rsplit(".", 1)[1], BAD)
+    typed = PRESSED if name == "meeting-flag-cell.data" else VALUES.get(name.rsplit(".", 1)[1], BAD)
     return st.integers(0, 5).flatmap(lambda n: BAD if n == 0 else typed)
 
 

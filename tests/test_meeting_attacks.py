@@ -12,7 +12,7 @@ from queries.performance import resolve_month
 from store.reviews import Cell, Criteria, draw_cases, save_selection
 from access.scope import EntityRef, Scope
 from store.db import action_updates, actions, meeting_items, meetings
-from tests.test_meeting_pages import READERS, act, new_meeting, post, rows, shown, text_of
+from tests.test_meeting_pages import READERS, act, new_meeting, post, press, rows, shown, text_of
 from tests.web import engine_of, make_app, signed_in_client
 
 ALL_READERS = {**READERS, "unit": ("manager", "unit:U0001")}
@@ -86,12 +86,10 @@ def test_a_refusal_does_not_tell_a_missing_meeting_from_another_subtrees(app, cl
 
 def test_a_crafted_cell_does_not_tell_an_existing_entity_of_another_subtree_from_a_made_up_one(app, clients):
     meeting_id = new_meeting(clients["north"])
-    keys = {"rows": {"A": ["office", "O004"], "B": ["office", "O999"]}, "columns": {"R": "reentry"}}
 
-    def click(y):
-        return text_of(act(clients["north"], meeting_id, "meeting-heatmap.clickData", **{
-            "meeting-heatmap.clickData": {"points": [{"x": "R", "y": y}]}, "meeting-keys.data": keys}))
-    a, b = click("A"), click("B")
+    def click(entity):
+        return text_of(press(clients["north"], meeting_id, "reentry", entity))
+    a, b = click("office:O004"), click("office:O999")
     assert a.replace("O004", "X") == b.replace("O999", "X"), (a[:600], b[:600])
 
 
@@ -245,9 +243,7 @@ def test_viewers_and_admins_change_nothing_whatever_they_post(app, clients):
     assert "agreed" in agree(clients["exec"], meeting_id)
     action_id = rows(app, actions)[0].id
     triggers = {
-        "meeting-heatmap.clickData": {"meeting-heatmap.clickData": {"points": [{"x": "R", "y": "N"}]},
-                                      "meeting-keys.data": {"rows": {"N": ["bureau", "B01"]},
-                                                            "columns": {"R": "reentry"}}},
+        "meeting-flag-cell.data": {"meeting-flag-cell.data": {"indicator": "reentry", "entity": "bureau:B01"}},
         "meeting-text-add.n_clicks": {"meeting-text-add.n_clicks": 1, "meeting-text-kind.value": "kudos",
                                       "meeting-text-body.value": "hi"},
         "meeting-action-add.n_clicks": {"meeting-action-add.n_clicks": 1, "meeting-action-what.value": "x",
@@ -328,9 +324,7 @@ def test_an_analyst_neither_adds_nor_touches_a_case_review_item(app, clients):
 def test_action_text_reaches_the_meeting_pages_figures_only_escaped(app, clients):
     meeting_id = new_meeting(clients["north"])
     evil = '</a><a href="javascript:alert(1)" target="_blank">x</a>'
-    act(clients["north"], meeting_id, "meeting-heatmap.clickData", **{
-        "meeting-heatmap.clickData": {"points": [{"x": "R", "y": "N"}]},
-        "meeting-keys.data": {"rows": {"N": ["office", "O001"]}, "columns": {"R": "reentry"}}})
+    press(clients["north"], meeting_id, "reentry", "office:O001")
     assert "agreed" in agree(clients["north"], meeting_id, what=evil)
     page = post(clients["north"], "meeting-title", {"meeting-query.data": {"id": str(meeting_id)},
                                                     "meeting-changed.data": {"n": 0}}).get_json()

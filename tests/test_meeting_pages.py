@@ -64,6 +64,13 @@ def act(client, meeting_id: int, changed: str, **values):
     return post(client, "meeting-said", base, changed)
 
 
+def press(client, meeting_id: int, indicator, entity):
+    """A cell of the meeting's scorecard pressed, as assets/scorecard.js reports it (what it says comes back from
+    the browser, so the page checks it)."""
+    return act(client, meeting_id, "meeting-flag-cell.data",
+               **{"meeting-flag-cell.data": {"indicator": indicator, "entity": entity, "at": 1}})
+
+
 def ids_of(tree, kind: str):
     """The pattern ids of type `kind` anywhere in a callback's response."""
     if isinstance(tree, dict):
@@ -111,18 +118,15 @@ def test_a_manager_cannot_prepare_a_meeting_outside_their_part_nor_for_a_unit(ap
 
 def test_flagging_a_cell_puts_it_on_the_agenda_and_a_crafted_cell_outside_the_meeting_is_refused(app, clients):
     meeting_id = new_meeting(clients["north"])
-    keys = {"rows": {"Alder Office": ["office", "O001"], "Dogwood": ["office", "O004"]},
-            "columns": {"Re-entry": "reentry", "Bogus": "no_such_indicator"}}
-
-    def click(x, y):
-        return act(clients["north"], meeting_id, "meeting-heatmap.clickData",
-                   **{"meeting-heatmap.clickData": {"points": [{"x": x, "y": y}]}, "meeting-keys.data": keys})
-
-    assert "added to the agenda" in text_of(click("Re-entry", "Alder Office"))
-    # The keys come back from the browser: an office of another bureau, or an unknown indicator, is refused.
-    assert "Nothing was changed" in text_of(click("Re-entry", "Dogwood"))
-    assert "Nothing was changed" in text_of(click("Bogus", "Alder Office"))
-    assert "already on the agenda" in text_of(click("Re-entry", "Alder Office"))
+    assert "added to the agenda" in text_of(press(clients["north"], meeting_id, "reentry", "office:O001"))
+    # The cell comes back from the browser: an office of another bureau, or an unknown indicator, is refused.
+    assert "Nothing was changed" in text_of(press(clients["north"], meeting_id, "reentry", "office:O004"))
+    assert "Nothing was changed" in text_of(press(clients["north"], meeting_id, "no_such_indicator", "office:O001"))
+    for indicator, entity in ((None, "office:O001"), ("reentry", "nowhere"), (["reentry"], "office:O001"),
+                              ("reentry", {"level": "office"})):
+        said = text_of(press(clients["north"], meeting_id, indicator, entity))
+        assert "Nothing was changed" in said and "Traceback" not in said, (indicator, entity)
+    assert "already on the agenda" in text_of(press(clients["north"], meeting_id, "reentry", "office:O001"))
     items = rows(app, meeting_items)
     assert [(i.indicator_id, i.entity_level, i.entity_id, i.source) for i in items] == [
         ("reentry", "office", "O001", "flagged")]
@@ -149,6 +153,14 @@ def test_a_suggestion_is_accepted_only_as_offered(app, clients):
     said = text_of(act(clients["north"], meeting_id, '{"cell":"red|reentry|office|O004","type":"meeting-accept"}'
                        ".n_clicks", **{pattern: forged}))
     assert "Nothing was changed" in said and len(rows(app, meeting_items)) == 1
+    # The card says why once, in the suggestion's own words: not "suggested: turned red: turned red this month".
+    reason = rows(app, meeting_items)[0].reason
+    for present in (False, True):
+        page = text_of(post(clients["north"], "meeting-title", {
+            "meeting-query.data": {"id": str(meeting_id)}, "meeting-changed.data": {"n": 0},
+            "meeting-present.data": {"present": present}}))
+        first_words = reason.split(":")[0]
+        assert page.count(f"Suggested: {first_words}") == 1 and f"{first_words}: {first_words}" not in page
 
 
 def test_an_action_is_agreed_updated_and_carried_to_the_next_meeting_of_the_same_bureau_only(app, clients):
@@ -187,9 +199,7 @@ def test_an_action_is_agreed_updated_and_carried_to_the_next_meeting_of_the_same
 
 def test_the_meeting_keeps_the_numbers_it_was_closed_with(app, clients):
     meeting_id = new_meeting(clients["exec"])
-    act(clients["exec"], meeting_id, "meeting-heatmap.clickData", **{
-        "meeting-heatmap.clickData": {"points": [{"x": "R", "y": "N"}]},
-        "meeting-keys.data": {"rows": {"N": ["bureau", "B01"]}, "columns": {"R": "reentry"}}})
+    press(clients["exec"], meeting_id, "reentry", "bureau:B01")
     before = shown(clients["exec"], meeting_id)
     text_of(act(clients["exec"], meeting_id, "meeting-close-confirm.n_clicks", **{"meeting-close-confirm.n_clicks": 1}))
     with engine_of(app).connect() as conn:
@@ -258,10 +268,29 @@ def test_a_follow_up_the_mail_server_refuses_is_saved_not_marked_sent(demo_insta
 
 def test_an_item_links_to_its_members_only_for_readers_who_may_open_them(app, clients):
     meeting_id = new_meeting(clients["exec"])
-    act(clients["exec"], meeting_id, "meeting-heatmap.clickData", **{
-        "meeting-heatmap.clickData": {"points": [{"x": "R", "y": "A"}]},
-        "meeting-keys.data": {"rows": {"A": ["office", "O001"]}, "columns": {"R": "reentry"}}})
+    press(clients["exec"], meeting_id, "reentry", "office:O001")
     members = "/members?indicator=reentry&month=2026-09&entity=office:O001"
     assert members in shown(clients["exec"], meeting_id).replace("\\u0026", "&").replace("\\u002f", "/")
     analyst = shown(clients["analyst"], meeting_id).replace("\\u0026", "&").replace("\\u002f", "/")
     assert "/indicator/reentry" in analyst and "/members?" not in analyst
+
+
+def test_the_meeting_draws_the_scorecards_table_whose_cells_are_buttons_that_flag_them(app, clients):
+    """Not a heat map flagged by mouse only: the scorecard's own table (its names whole, each column's standard
+    under it), each cell a button assets/scorecard.js wires to the flag store; cells on the agenda marked."""
+    meeting_id = new_meeting(clients["north"])
+    press(clients["north"], meeting_id, "reentry", "office:O001")
+    page = post(clients["north"], "meeting-title", {"meeting-query.data": {"id": str(meeting_id)},
+                                                    "meeting-changed.data": {"n": 0}}).get_json()["response"]
+    assert "meeting-heatmap" not in page or "figure" not in page["meeting-heatmap"]
+    table = page["meeting-table"]["data"]
+    assert table["flag"] == "meeting-flag-cell" and table["caption"] == "North Bureau: offices, September 2026"
+    assert [r["entity"] for r in table["rows"]][:2] == ["bureau:B01", "office:O001"]
+    columns = {c["indicator"]: c for c in table["columns"]}
+    assert columns["reentry"]["name"] == "Re-entry into foster care" and columns["reentry"]["standard"] == "≤\u202f5.6%"
+    alder = table["rows"][1]["cells"]
+    reentry = alder[list(columns).index("reentry")]
+    assert reentry["agenda"] and "href" not in reentry and "On the agenda already" in reentry["label"]
+    others = [c for c in alder if c is not reentry]
+    assert not any(c["agenda"] for c in others) and all("Press to add it to the agenda" in c["label"] for c in others)
+    assert reentry["label"].startswith("Re-entry into foster care, Alder Office: Value: ")

@@ -48,7 +48,8 @@ class Expected:
 
     def turned_red(self):
         return {(c["indicator_id"], c["level"], c["entity_id"]) for c in self.cells
-                if _status(c["status"]) == "red" and _status(c["last_month_status"]) != "red"}
+                if _status(c["status"]) == "red" and _status(c["last_month_status"]) in ("green", "yellow")
+                and _number(c["last_month"]) is not None}
 
     def worse(self, column):
         """(score, cell) of every rated cell that got worse since `column`, the indicator's direction respected."""
@@ -72,7 +73,8 @@ class Expected:
                 by_indicator.setdefault(c["indicator_id"], []).append(_number(c["value"]))
         parent = self.card.parent
         return [((max(values) - min(values)) / self.band(i), (i, parent.level, parent.entity_id))
-                for i, values in by_indicator.items() if len(values) >= 2]
+                for i, values in by_indicator.items()
+                if len(values) >= N.SPREAD_MIN_CHILDREN and max(values) - min(values) >= self.band(i)]
 
 
 def top(scored, taken, n=5):
@@ -121,7 +123,9 @@ def test_suggestions_pick_the_cells_they_claim(engine, demo_snapshot, entity):
     meeting = meeting_of(engine, demo_snapshot, entity)
     numbers = N.compute(demo_snapshot, meeting, [])
     want = expected_suggestions(numbers)
-    assert want["red"] and want["worse-month"] and want["worse-year"] and want["spread"]  # something to check
+    assert want["red"] and want["worse-month"] and want["worse-year"]  # something to check
+    # the department has two bureaus: too few for a spread
+    assert bool(want["spread"]) == (len(numbers.scorecard.rows) - 1 >= N.SPREAD_MIN_CHILDREN)
     found = N.suggestions(numbers, [])
     check(found, want)
     # the red ones: the meeting's own entity first, every one red now and not red last month
@@ -131,8 +135,8 @@ def test_suggestions_pick_the_cells_they_claim(engine, demo_snapshot, entity):
     cells = numbers.scorecard.cells.set_index(["indicator_id", "level", "entity_id"])
     for s in reds:
         cell = cells.loc[(s.indicator_id, s.entity.level, s.entity.entity_id)]
-        assert cell.status == "red" and _status(cell.last_month_status) != "red"
-        assert f"last month {_status(cell.last_month_status) or 'no value'}" in s.reason
+        assert cell.status == "red" and _status(cell.last_month_status) in ("green", "yellow")
+        assert s.reason.startswith(f"turned red: {cell.last_month_status} (")
 
 
 def test_the_worse_direction_is_the_indicators(engine, demo_snapshot):
@@ -168,7 +172,7 @@ def test_spread_names_the_worst_child(engine, demo_snapshot):
         rated = children[children.indicator_id == s.indicator_id]
         worst = rated.value.min() if directions[s.indicator_id] == "higher" else rated.value.max()
         worst_name = names[rated[rated.value == worst].entity_id.min()]
-        assert f"({worst_name} worst)" in s.reason
+        assert f"({worst_name} worst)" in s.reason and " best) to " in s.reason
         checked.add(directions[s.indicator_id])
     assert "lower" in checked  # the case where the worst is the highest value
 
@@ -210,3 +214,60 @@ def test_suggestions_leave_out_the_agenda_and_suggest_due_actions(engine, demo_s
     assert due_one.reason.startswith("action due 20 Nov 2026: Look into it")
     # the red cell with an action due is suggested once, as red
     assert [s.kind for s in found if (s.indicator_id, s.entity.entity_id) == (red_indicator, red_id)] == ["red"]
+
+
+def test_a_suggestion_says_something_a_manager_can_read(engine, demo_snapshot):
+    """Values with their units and statuses, the standard, no band arithmetic; nothing that turned from nothing,
+    no spread of nothing."""
+    for entity in (EntityRef("department", "all"), EntityRef("bureau", "B01"), EntityRef("office", "O002")):
+        numbers = N.compute(demo_snapshot, meeting_of(engine, demo_snapshot, entity), [])
+        cells = numbers.scorecard.cells.set_index(["indicator_id", "level", "entity_id"])
+        for s in N.suggestions(numbers, []):
+            assert "band" not in s.reason and "no value" not in s.reason and " 0.0 to 0.0" not in s.reason, s
+            if s.kind in ("red", "worse-month", "worse-year", "spread"):
+                assert "; the standard is ≥ " in s.reason or "; the standard is ≤ " in s.reason, s.reason
+            if s.kind == "red":
+                cell = cells.loc[(s.indicator_id, s.entity.level, s.entity.entity_id)]
+                assert s.reason.startswith(f"turned red: {cell.last_month_status} (") and "red (" in s.reason
+
+
+def _card_of(values, last=None, last_status=None):
+    """A bureau and its offices on one higher-is-better indicator (green 90, yellow 85): `values` the offices'."""
+    import pandas as pd
+    from queries.performance import Entity, Heatmap
+    indicator = {"indicator_id": "timely", "name": "Timely response", "tier": 1, "domain": "Safety",
+                 "kind": "proportion", "direction": "higher", "green": "90", "yellow": "85", "min_n": 5, "scale": None}
+    offices = [f"O{n}" for n in range(len(values))]
+    rows = pd.DataFrame({"level": ["bureau", *["office"] * len(values)], "entity_id": ["B1", *offices],
+                         "entity_name": ["North", *[f"Office {o}" for o in offices]]})
+
+    def status(v):
+        return "green" if v >= 90 else "yellow" if v >= 85 else "red"
+    cells = pd.DataFrame([{"level": level, "entity_id": e, "indicator_id": "timely", "value": v, "status": status(v),
+                           "numerator": v, "denominator": 100, "last_month": last, "last_month_status": last_status,
+                           "last_year": None, "last_year_status": None}
+                          for level, e, v in [("bureau", "B1", sum(values) / len(values)),
+                                              *[("office", o, v) for o, v in zip(offices, values)]]])
+    path = [Entity("department", "all", "Dept"), Entity("bureau", "B1", "North")]
+    card = Heatmap(dt.date(2026, 10, 1), path[-1], "office", path, rows, pd.DataFrame([indicator]), cells, len(rows))
+    return N.MeetingNumbers(1, dt.date(2026, 11, 10), dt.date(2026, 10, 1), card, {})
+
+
+def test_no_spread_of_nothing_nor_of_too_few():
+    kinds = [s.kind for s in N.suggestions(_card_of([70.0, 70.0, 70.0]), [])]
+    assert "spread" not in kinds  # spread 0.0 to 0.0
+    assert "spread" not in [s.kind for s in N.suggestions(_card_of([95.0, 70.0]), [])]  # two offices
+    assert "spread" not in [s.kind for s in N.suggestions(_card_of([95.0, 93.0, 92.0]), [])]  # within a band
+    (spread,) = [s for s in N.suggestions(_card_of([95.0, 80.0, 70.0]), []) if s.kind == "spread"]
+    assert spread.reason == ("its offices far apart: from 95.0% (Office O0 best) to 70.0% (Office O2 worst); "
+                             "the standard is ≥ 90%")
+
+
+def test_turned_red_only_from_a_value_that_was_not_red():
+    assert not [s for s in N.suggestions(_card_of([71.0, 71.0, 71.0]), []) if s.kind == "red"]  # no value before
+    assert not [s for s in N.suggestions(_card_of([71.0, 71.0, 71.0], 70.0, "red"), []) if s.kind == "red"]
+    assert not [s for s in N.suggestions(_card_of([71.0, 71.0, 71.0], 80.0, "insufficient"), [])
+                if s.kind == "red"]
+    reds = [s for s in N.suggestions(_card_of([71.0, 71.0, 71.0], 84.0, "yellow"), []) if s.kind == "red"]
+    assert reds[0].entity == EntityRef("bureau", "B1")
+    assert reds[0].reason == "turned red: yellow (84.0%) last month, red (71.0%) now; the standard is ≥ 90%"

@@ -151,7 +151,7 @@ def test_the_home_page_says_what_is_red_what_got_worse_and_which_actions_are_due
         _as_of, summary, _table, _shown = show_home(None)
     said = _text(summary)
     assert f"{int((card.cells.status == 'red').sum()):,} red cells" in said
-    assert "Got worse" in said and "turned red this month" in said and "No open action is due" in said
+    assert "Got worse" in said and "turned red: " in said and "No open action is due" in said
     own = card.cells[(card.cells.level == "department") & (card.cells.status == "red")]
     assert f"{len(own)} of its own indicators" in said and len(own) > 6  # the demo has more than a card lists
     assert f"and {len(own) - 6} more: the scorecard" in said  # not silently cut at six

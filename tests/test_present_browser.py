@@ -9,7 +9,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser import WAIT_S, chromium_or_skip, console_errors, serving, sign_in_with_the_form
-from tests.test_meeting_pages import act, new_meeting, text_of
+from tests.test_meeting_pages import act, new_meeting, press, text_of
 from tests.web import ensure_user, make_app, signed_in_client
 
 SIZES = [(1920, 1080, 20), (1280, 720, 18)]  # window, and the smallest text allowed there
@@ -32,10 +32,8 @@ def meeting_with_agenda(client) -> int:
     """A meeting of North Bureau with two cells (Alder Office's and the bureau's re-entry) and a kudos on its
     agenda; its id."""
     meeting_id = new_meeting(client)
-    keys = {"rows": {"A": ["office", "O001"], "N": ["bureau", "B01"]}, "columns": {"R": "reentry"}}
-    for row in ("A", "N"):
-        assert "added to the agenda" in text_of(act(client, meeting_id, "meeting-heatmap.clickData", **{
-            "meeting-heatmap.clickData": {"points": [{"x": "R", "y": row}]}, "meeting-keys.data": keys}))
+    for entity in ("office:O001", "bureau:B01"):
+        assert "added to the agenda" in text_of(press(client, meeting_id, "reentry", entity))
     assert "added" in text_of(act(client, meeting_id, "meeting-text-add.n_clicks", **{
         "meeting-text-add.n_clicks": 1, "meeting-text-kind.value": "kudos",
         "meeting-text-body.value": "Alder Office held every first safety plan on time"}))

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from components import charts, heatmap
+from components import charts
 from components.links import ScorecardView
 from loader.load import load_extract
 from queries import performance
@@ -178,10 +178,6 @@ def assert_no_markup_from_data(figure: dict) -> list[str]:
 def figures(snapshot) -> dict[str, dict]:
     everything = Scope.everything()
     built = {}
-    for parent, level in [(None, None), (EntityRef("bureau", "B1"), "office"), (None, "office"),
-                          (EntityRef("office", "O1"), "worker"), (EntityRef("unit", "U2"), None)]:
-        data = performance.heatmap(snapshot, everything, JUNE, parent, level)
-        built[f"heatmap {parent} {level}"] = heatmap.heatmap_figure(data, ScorecardView(JUNE, parent, level))
     for indicator in ("entry_timely_tdm", "entries", "reentry"):
         for parent, level in [(None, "office"), (EntityRef("bureau", "B1"), "worker"), (None, None)]:
             data = performance.indicator_across(snapshot, everything, indicator, JUNE, parent, level)
@@ -204,13 +200,15 @@ def test_no_figure_carries_markup_from_a_name(snapshot):
         assert any(escaped in text for text in shown), name
 
 
-def test_a_clicked_cell_is_still_found_when_names_are_escaped(snapshot):
+def test_a_meetings_cell_is_pressed_by_its_ids_and_labelled_with_names_as_written(snapshot):
+    from components.scorecard_table import scorecard_table
     data = performance.heatmap(snapshot, Scope.everything(), JUNE, None, "office")
-    figure = heatmap.heatmap_figure(data, ScorecardView(JUNE, None, "office"))
-    trace = figure["data"][0]
-    keys = heatmap.cell_keys(data)
-    clicked = {heatmap.clicked_cell({"points": [{"x": trace["x"][0], "y": y}]}, keys)[1:] for y in trace["y"]}
-    assert clicked == {("department", "all"), ("office", "O1"), ("office", "O2")}
+    table = scorecard_table(data, ScorecardView(JUNE, None, "office"), "meeting-flag-cell")
+    # assets/scorecard.js reports a pressed cell by its row's LEVEL:ID and column's id, never by a name.
+    assert [r["entity"] for r in table["rows"]] == ["department:all", "office:O1", "office:O2"]
+    labels = [c["label"] for r in table["rows"] for c in r["cells"]]
+    assert any(LINK in label for label in labels)
+    assert not any("&lt;" in label for label in labels)
 
 
 def test_the_scorecard_table_carries_names_as_text_and_links_only_to_this_site(snapshot):
