@@ -1,6 +1,7 @@
-"""The Stat meeting's loop in a real headless Chromium: flag cells of the scorecard (by mouse and keyboard), see them
-on the agenda, agree an action, close the meeting, and find the action carried over at next month's meeting of the
-same bureau."""
+"""One whole Stat meeting in a real headless Chromium, as a manager runs it: flag cells of the scorecard (by mouse and
+keyboard), pick cases behind one of them, assign and complete a review, put the selection on the agenda, agree an
+action with a double click (one action), close the meeting (it asks first), download the data book, and find that
+one action carried over at next month's meeting of the same bureau."""
 from __future__ import annotations
 
 from selenium.common.exceptions import TimeoutException
@@ -10,8 +11,13 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
+import sqlalchemy as sa
+
+from store.db import actions, case_reviews
 from tests.browser import WAIT_S, chromium_or_skip, console_errors, serving, sign_in_with_the_form
-from tests.web import ensure_user, make_app
+from tests.web import engine_of, ensure_user, make_app
+
+BOOK_S = 90  # a data book draws every chart with Kaleido: seconds, more on a busy machine
 
 def _choose(driver, dropdown_id: str, text: str):
     dropdown = driver.find_element(By.ID, dropdown_id)
@@ -74,7 +80,7 @@ def _focused_cell(driver) -> str | None:
         "return td ? td.dataset.entity + ' ' + td.dataset.indicator : null;")
 
 
-def test_flag_cells_agree_an_action_close_and_next_month_opens_with_it(demo_instance, tmp_path):
+def test_a_whole_meeting_flag_pick_review_agree_twice_close_book_and_next_month_opens_with_one_action(demo_instance, tmp_path):
     app = make_app(demo_instance, tmp_path / "statboard.db")
     ensure_user(app, "north", "manager", "bureau:B01")
     with serving(app.server) as site:
@@ -102,14 +108,31 @@ def test_flag_cells_agree_an_action_close_and_next_month_opens_with_it(demo_inst
             assert cards[1].text.startswith("2. ") and "North Bureau" in cards[1].text
             assert cards[2].text.startswith("3. ") and "Alder Office" in cards[2].text
             assert "Questions for the meeting" in cards[0].text
+            meeting_url = driver.current_url
+            options = _options(driver, cards)
+            _review_cases_behind(driver, site, cards[0])
+            driver.get(meeting_url)
+            cards = _agenda(driver, 3)
+            _choose_containing(driver, "meeting-selection", "Selection 1: ")
+            driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "meeting-selection-add"))
+            _said(driver, "added to the agenda")
+            reviews = WebDriverWait(driver, WAIT_S).until(
+                lambda d: [c for c in d.find_elements(By.CSS_SELECTOR, "#meeting-agenda .meeting-item")
+                           if "Case reviews" in c.text], "the selection is not on the agenda")[0]
+            assert "Alder Office" in reviews.text and "completed" in reviews.text and "office:O001" not in reviews.text
             _type(driver, "meeting-action-what", "Weekly huddle on the first safety plans")
             _type(driver, "meeting-action-owner", "Ana Diaz")
             _type(driver, "meeting-action-due", "2026-11-10")
-            _choose(driver, "meeting-action-cell", next(o for o in _options(driver, cards) if "Alder Office" in o))
-            driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "meeting-action-add"))
-            _said(driver, "agreed: Ana Diaz, due 10 Nov 2026")
+            _choose(driver, "meeting-action-cell", next(o for o in options if "Alder Office" in o))
+            agree = driver.find_element(By.ID, "meeting-action-add")
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", agree)
+            ActionChains(driver).double_click(agree).perform()  # the impatient double click
+            _said(driver, "gree")  # "agreed: ..." or "was agreed already": either way, one action
             WebDriverWait(driver, WAIT_S).until(
                 ec.text_to_be_present_in_element((By.ID, "meeting-new-actions"), "Weekly huddle"), "no action listed")
+            WebDriverWait(driver, WAIT_S).until(
+                lambda d: d.find_element(By.ID, "meeting-action-what").get_attribute("value") == "",
+                "the form kept its text after saving")
             driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "meeting-close"))
             # it asks first; the dialog's button closes it
             WebDriverWait(driver, WAIT_S).until(ec.element_to_be_clickable((By.ID, "meeting-close-confirm")),
@@ -117,16 +140,72 @@ def test_flag_cells_agree_an_action_close_and_next_month_opens_with_it(demo_inst
             _said(driver, "Closed")
             WebDriverWait(driver, WAIT_S).until(
                 ec.text_to_be_present_in_element((By.ID, "meeting-banner"), "kept as a record"), "not closed")
+            driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+            book = driver.find_element(By.XPATH, "//button[normalize-space(.)='PowerPoint']")
+            driver.execute_script("arguments[0].click()", book)
+            WebDriverWait(driver, BOOK_S).until(
+                ec.text_to_be_present_in_element((By.ID, "meeting-databook-said"), "Done:"), "the data book never came")
+            WebDriverWait(driver, WAIT_S).until(lambda d: list(tmp_path.glob("*.pptx")), "no .pptx downloaded")
             _prepare(driver, site, "October 2026", "2026-11-16")
             carried = WebDriverWait(driver, WAIT_S).until(
                 ec.visibility_of_element_located((By.CSS_SELECTOR, "#meeting-carried .meeting-actions")),
                 "no action carried over")
             assert "Weekly huddle on the first safety plans" in carried.text and "Ana Diaz" in carried.text
+            assert len(carried.find_elements(By.CSS_SELECTOR, "tbody tr")) == 1  # the double click made one
             assert "overdue" in carried.text  # due 10 November, the meeting is on the 16th
             assert "overdue" in driver.find_element(By.ID, "meeting-banner").text
             assert not console_errors(driver)
         finally:
             driver.quit()
+    with engine_of(app).connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(actions)).scalar() == 1
+        assert sorted(conn.execute(sa.select(case_reviews.c.status)).scalars()) == ["assigned", "completed"]
+
+
+def _choose_containing(driver, dropdown_id: str, text: str):
+    """Open a dropdown and choose its first option whose text contains `text`."""
+    dropdown = driver.find_element(By.ID, dropdown_id)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", dropdown)
+    dropdown.click()
+    WebDriverWait(driver, WAIT_S).until(
+        lambda d: d.find_elements(By.XPATH, f"//*[@role='option' and contains(normalize-space(.), '{text}')] | "
+                                            f"//*[contains(@class,'option') and contains(normalize-space(.), '{text}')]"),
+        f"no option with {text!r}")[0].click()
+
+
+def _review_cases_behind(driver, site, card):
+    """From an agenda item to its members, a draw of two cases, their reviews assigned to the manager and the first
+    one completed."""
+    link = card.find_element(By.LINK_TEXT, "Members")
+    driver.execute_script("arguments[0].click()", link)
+    WebDriverWait(driver, WAIT_S).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#pick-card summary")),
+                                        "no case picker").click()
+    WebDriverWait(driver, WAIT_S).until(ec.visibility_of_element_located((By.ID, "pick-button")), "no picker")
+    driver.find_element(By.ID, "pick-seed").send_keys("meeting-walk")
+    driver.find_element(By.ID, "pick-n").clear()
+    driver.find_element(By.ID, "pick-n").send_keys("2")
+    driver.find_element(By.ID, "pick-button").click()
+    WebDriverWait(driver, WAIT_S).until(ec.text_to_be_present_in_element((By.ID, "selection-title"), "cases for review"),
+                                        "no selection")
+    driver.find_element(By.ID, "selection-reviewer").send_keys("north")
+    driver.find_element(By.ID, "selection-due").send_keys("2099-12-31")
+    driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "selection-assign"))
+    WebDriverWait(driver, WAIT_S).until(
+        ec.text_to_be_present_in_element((By.ID, "selection-assigned"), "2 reviews assigned"), "not assigned")
+    driver.execute_script("arguments[0].click()", driver.find_element(By.LINK_TEXT, "The review queue"))
+    WebDriverWait(driver, WAIT_S).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".reviews-queue")), "no queue")
+    driver.execute_script("arguments[0].click()", driver.find_elements(By.LINK_TEXT, "Open")[0])
+    strengths = WebDriverWait(driver, WAIT_S).until(lambda d: d.find_elements(
+        By.XPATH, "//div[contains(@class,'review-item')]//label[normalize-space(.)='Strength']"), "no review form")
+    for label in strengths:
+        driver.execute_script("arguments[0].click()", label)
+    WebDriverWait(driver, WAIT_S).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "textarea[id*='review-question']")) >= 2, "no questions")
+    for n, box in enumerate(driver.find_elements(By.CSS_SELECTOR, "textarea[id*='review-question']")[:2]):
+        box.send_keys(["The family was seen every month.", "A caseworker left mid-year."][n])
+    driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "review-complete"))
+    WebDriverWait(driver, WAIT_S).until(ec.text_to_be_present_in_element((By.ID, "review-title"), "completed"),
+                                        "the review was not completed")
 
 
 def _agenda(driver, items: int):
