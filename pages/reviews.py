@@ -14,6 +14,7 @@ from store import case_reviews, db
 from web.runtime import current_reader, refused, services
 from components.links import FindingsView, ViewError
 from queries.performance import entity_names, indicator_names
+from access.params import ParamError, param_text
 from access.scope import ScorecardQueryError
 from reviews.instrument import InstrumentError, load_instrument
 
@@ -74,6 +75,15 @@ def _given_option(name: str, value) -> list[dict]:
     return [{"label": label, "value": value}]
 
 
+def _clean(value) -> bool:
+    """A filter's value worth putting in the address: one line of text (a crafted value is dropped, not echoed:
+    the page then says nothing matches an unknown choice only for values that are text)."""
+    try:
+        return param_text("a filter", value) is not None
+    except ParamError:
+        return False
+
+
 @callback(Output(REVIEWS_URL, "search"), Output(REVIEWS_QUERY, "data"),
           [Input(ident, "value") for ident, *_ in FILTERS], State(REVIEWS_QUERY, "data"),
           prevent_initial_call=True)
@@ -81,8 +91,7 @@ def filter_reviews(indicator, entity, month, theme, query):
     """A filter changed: the address and the reviews shown follow it (the period stays as the address gave it)."""
     kept = {k: v for k, v in (query if isinstance(query, dict) else {}).items() if k in ("since", "until")}
     chosen = {name: value for name, value in zip(("indicator", "entity", "month", "theme"),
-                                                 (indicator, entity, month, theme))
-              if isinstance(value, str) and value}
+                                                 (indicator, entity, month, theme)) if _clean(value)}
     given = {**kept, **chosen}
     if given == (query if isinstance(query, dict) else {}):
         return no_update, no_update

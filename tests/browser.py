@@ -69,3 +69,15 @@ def sign_in_with_the_form(driver, site: str, username: str, password: str | None
     driver.find_element(By.ID, "password").send_keys(password or PASSWORD)
     driver.find_element(By.ID, "sign-in").click()
     WebDriverWait(driver, WAIT_S).until(lambda d: "/login" not in d.current_url, "still on the sign-in page")
+
+
+def choose_containing(driver, dropdown_id: str, text: str):
+    """Open a Dash dropdown and choose its first option whose text contains `text`."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    dropdown = driver.find_element(By.ID, dropdown_id)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", dropdown)
+    dropdown.click()
+    WebDriverWait(driver, WAIT_S).until(
+        lambda d: d.find_elements(By.XPATH, f"//*[@role='option' and contains(normalize-space(.), '{text}')]"),
+        f"no option of {dropdown_id} with {text!r}")[0].click()

@@ -16,7 +16,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from queries.performance import heatmap, ordered_catalogue
 from access.scope import EntityRef, Scope
-from tests.browser import WAIT_S, chromium_or_skip, console_errors, serving, sign_in_with_the_form
+from tests.browser import (WAIT_S, choose_containing, chromium_or_skip, console_errors, serving,
+                           sign_in_with_the_form)
 from tests.scorecard_dom import table_ready
 from tests.web import ensure_user, make_app
 
@@ -252,11 +253,11 @@ def test_a_scorecard_cell_to_a_completed_review(page, driver):
     driver.find_element(By.ID, "pick-button").click()
     page.title("selection-title", "cases for review")
     assert urlparse(driver.current_url).path == "/selection"
-    page.wait(lambda d: "seed review-walk" in d.find_element(By.ID, "selection-facts").text, "no seed shown")
+    page.wait(lambda d: "Seed review-walk" in d.find_element(By.ID, "selection-facts").text, "no seed shown")
     rows = driver.find_elements(By.CSS_SELECTOR, ".selection-picks tbody tr")
     assert len(rows) == 2 and all("••••" in r.text for r in rows)  # masked until shown
-    driver.find_element(By.ID, "selection-reviewer").send_keys("exec")
-    driver.find_element(By.ID, "selection-due").send_keys("2099-12-31")
+    choose_containing(driver, "selection-reviewer", "exec —")
+    driver.find_element(By.ID, "selection-due").send_keys("12312099")  # a date input types its own way
     driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "selection-assign"))
     page.title("selection-assigned", "2 reviews assigned")
     driver.execute_script("arguments[0].click()", driver.find_element(By.LINK_TEXT, "The review queue"))
@@ -270,7 +271,8 @@ def test_a_scorecard_cell_to_a_completed_review(page, driver):
         driver.execute_script("arguments[0].click()", label)
     complete = driver.find_element(By.ID, "review-complete")
     driver.execute_script("arguments[0].click()", complete)
-    page.title("review-said", "'What went well' is not answered")  # every problem at once, nothing lost
+    page.title("review-said", "Not completed: ")  # every problem at once, each beside its question, nothing lost
+    assert "'What went well' is not answered" in driver.find_element(By.ID, "review-form").text
     for n, box in enumerate(driver.find_elements(By.CSS_SELECTOR, "textarea[id*='review-question']")[:2]):
         box.send_keys(["The family was seen every month.", "A caseworker left mid-year."][n])
     driver.execute_script("arguments[0].click()", complete)

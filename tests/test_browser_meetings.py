@@ -14,7 +14,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 import sqlalchemy as sa
 
 from store.db import actions, case_reviews
-from tests.browser import WAIT_S, chromium_or_skip, console_errors, serving, sign_in_with_the_form
+from tests.browser import (WAIT_S, choose_containing, chromium_or_skip, console_errors, serving,
+                           sign_in_with_the_form)
 from tests.web import engine_of, ensure_user, make_app
 
 BOOK_S = 90  # a data book draws every chart with Kaleido: seconds, more on a busy machine
@@ -113,13 +114,11 @@ def test_a_whole_meeting_flag_pick_review_agree_twice_close_book_and_next_month_
             _review_cases_behind(driver, site, cards[0])
             driver.get(meeting_url)
             cards = _agenda(driver, 3)
-            _choose_containing(driver, "meeting-selection", "Selection 1: ")
+            choose_containing(driver, "meeting-selection", "Selection 1: ")
             driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "meeting-selection-add"))
             _said(driver, "added to the agenda")
-            reviews = WebDriverWait(driver, WAIT_S).until(
-                lambda d: [c for c in d.find_elements(By.CSS_SELECTOR, "#meeting-agenda .meeting-item")
-                           if "Case reviews" in c.text], "the selection is not on the agenda")[0]
-            assert "Alder Office" in reviews.text and "completed" in reviews.text and "office:O001" not in reviews.text
+            reviews = WebDriverWait(driver, WAIT_S).until(_reviews_card, "the selection is not on the agenda")
+            assert "Alder Office" in reviews and "completed" in reviews and "office:O001" not in reviews
             _type(driver, "meeting-action-what", "Weekly huddle on the first safety plans")
             _type(driver, "meeting-action-owner", "Ana Diaz")
             _type(driver, "meeting-action-due", "2026-11-10")
@@ -162,15 +161,11 @@ def test_a_whole_meeting_flag_pick_review_agree_twice_close_book_and_next_month_
         assert sorted(conn.execute(sa.select(case_reviews.c.status)).scalars()) == ["assigned", "completed"]
 
 
-def _choose_containing(driver, dropdown_id: str, text: str):
-    """Open a dropdown and choose its first option whose text contains `text`."""
-    dropdown = driver.find_element(By.ID, dropdown_id)
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", dropdown)
-    dropdown.click()
-    WebDriverWait(driver, WAIT_S).until(
-        lambda d: d.find_elements(By.XPATH, f"//*[@role='option' and contains(normalize-space(.), '{text}')] | "
-                                            f"//*[contains(@class,'option') and contains(normalize-space(.), '{text}')]"),
-        f"no option with {text!r}")[0].click()
+def _reviews_card(driver) -> str | bool:
+    """The text of the agenda's case-review card, once it is drawn (the agenda redraws: read it in one go)."""
+    return driver.execute_script(
+        "const c = [...document.querySelectorAll('#meeting-agenda .meeting-item')]"
+        ".find(e => e.innerText.includes('Case reviews')); return c ? c.innerText : false;")
 
 
 def _review_cases_behind(driver, site, card):
@@ -187,8 +182,8 @@ def _review_cases_behind(driver, site, card):
     driver.find_element(By.ID, "pick-button").click()
     WebDriverWait(driver, WAIT_S).until(ec.text_to_be_present_in_element((By.ID, "selection-title"), "cases for review"),
                                         "no selection")
-    driver.find_element(By.ID, "selection-reviewer").send_keys("north")
-    driver.find_element(By.ID, "selection-due").send_keys("2099-12-31")
+    choose_containing(driver, "selection-reviewer", "north —")
+    driver.find_element(By.ID, "selection-due").send_keys("12312099")  # a date input types its own way
     driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "selection-assign"))
     WebDriverWait(driver, WAIT_S).until(
         ec.text_to_be_present_in_element((By.ID, "selection-assigned"), "2 reviews assigned"), "not assigned")

@@ -128,7 +128,7 @@ def test_a_manager_opening_another_office_sees_why_and_no_data(browser, site):
     sign_in_with_the_form(browser, site, "mgr")
     browser.get(site + BAYVIEW)
     wait_for_text(browser, "scorecard-message", "outside what you may see")
-    assert "office:O002" in browser.find_element(By.ID, "scorecard-message").text
+    assert "office O002" in browser.find_element(By.ID, "scorecard-message").text
     assert "Alder" not in browser.find_element(By.ID, "scorecard-title").text
     data = browser.execute_script(TABLE_JS, "scorecard-heatmap")
     assert not data or not data["y"], f"the scorecard drew data outside the manager's scope: {data}"

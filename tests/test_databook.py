@@ -162,7 +162,7 @@ def test_the_slides_follow_the_book_in_order(built, book):
         after = after[1:]
     assert after[1] == "2. Timely response (immediate): Bayview Office"
     assert after[2:4] == ["3. Best practice", "4. Kudos"]
-    assert re.fullmatch(r"5\. Selection \d+: Placement with relatives Oct 2026 \(office:O001\)", after[4])
+    assert re.fullmatch(r"5\. Selection \d+: Placement with relatives, October 2026, Alder Office", after[4])
     assert after[5:] == ["Actions carried over", "Actions agreed at this meeting"]
 
 

@@ -388,6 +388,9 @@ VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09
          '{"action":["ALL"],"type":"meeting-action-edit"}.n_clicks': [],
          '{"action":["ALL"],"type":"meeting-action-remove"}.n_clicks': [],
          '{"format":["ALL"],"type":"meeting-databook"}.n_clicks': [],
+         # the review page's identifiers switch, and the findings' filters
+         "review-reveal.value": "shown", "reviews-entity.value": "office:O001", "reviews-indicator.value": "reentry",
+         "reviews-month.value": "2026-10", "reviews-theme.value": "engagement",
          # presentation mode's stores (web/present.py)
          "members-present.data": {"present": False}, "selection-present.data": {"present": False},
          "review-present.data": {"present": False}, "meeting-present.data": {"present": False}}
