@@ -131,11 +131,39 @@ def versions():
     from queries.warehouse import Warehouse
     warehouse = Warehouse(Settings.from_env().warehouse_url)
     snapshot = warehouse.snapshot()
-    if snapshot is None:
+    from store.aggregates import versions as aggregate_versions
+    if snapshot is None and not aggregate_versions(_store()):
         raise Failure("no data loaded yet: run `statboard load DIR`")
-    for v in snapshot.history():
+    for v in snapshot.history() if snapshot is not None else []:
         click.echo(f"{v.version_id:>5}  as of {v.as_of}  loaded {v.loaded_at:%Y-%m-%d %H:%M} UTC  "
                    f"{sum(v.row_counts.values()):>12,} rows  {v.source}")
+    from store.aggregates import versions as aggregate_versions
+    imported = aggregate_versions(_store())
+    if imported:
+        click.echo("published figures (`statboard import-aggregates`):")
+    for v in imported:
+        click.echo(f"{v.id:>5}  {v.source:<24} as of {v.as_of}  loaded {v.loaded_at:%Y-%m-%d %H:%M} UTC  "
+                   f"{v.row_count:>8,} rows  {v.format}  {v.origin}")
+
+
+@main.command("import-aggregates")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["generic", "cfsr-profile"]), default="generic", show_default=True,
+              help="generic: Statboard's own (docs/data-contract.md); cfsr-profile: the Children's Bureau's CFSR "
+                   "national profile as published.")
+@click.option("--source", metavar="NAME", help="The source's name (default: the file's stem, lower-cased); a second "
+                                               "import of a name is its next version.")
+@reasons
+def import_aggregates_command(file: Path, fmt: str, source: str | None):
+    """Import published or reported figures from FILE as a version of a named source: every problem named with
+    file, line, column, value and rule, and nothing kept unless the whole file is right."""
+    from measures.catalogue import load_catalogue
+    from store.aggregates import import_aggregates
+    engine = _store()
+    version = import_aggregates(engine, file, fmt, load_catalogue(Settings.from_env().catalogue_path),
+                                _cli_actor(), source.lower() if source else None, via="cli")
+    click.echo(f"imported {version.row_count:,} rows from {file} as source {version.source!r}, version "
+               f"{version.id} (as of {version.as_of})", err=True)
 
 
 @main.group("indicators")
@@ -221,6 +249,28 @@ def export_scorecard(month: str, level: str, parent: str | None, indicator_ids: 
     from queries.scorecard import parse_entity, parse_month, scorecard
     frame = scorecard(_snapshot(), Scope.everything(), parse_month(month), level,
                       parse_entity(parent) if parent else None, list(indicator_ids) or None)
+    _emit(frame, out)
+
+
+@export.command("aggregates")
+@click.option("--source", required=True, metavar="NAME", help="The source (`statboard versions` lists them).")
+@click.option("--indicator", "indicator_id", metavar="ID", help="Only this indicator.")
+@click.option("--period", metavar="CODE", help="Only this period (its code, e.g. 23B24A).")
+@click.option("--by", metavar="USERNAME", help="As this user, with their role (a viewer's values are rounded).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@reasons
+def export_aggregates(source: str, indicator_id: str | None, period: str | None, by: str | None, out: Path | None):
+    """A published source's newest version, one row per imported row, each value recomputed from numerator and
+    denominator (empty where either is missing or no value was published), as CSV."""
+    from store import db
+    from store.aggregates import export_frame, load_source
+    engine = _store()
+    reader, via = _reader_acting_as(engine, by)
+    where = f"statboard export aggregates --source {source}"
+    found = _refused_if_outside(engine, reader.username, where, via, lambda: load_source(engine, reader, source))
+    frame = export_frame(found, reader, indicator_id, period)
+    db.record(engine, reader.username, "aggregates-exported", {"source": found.name, "version": found.version.id,
+                                                                "rows": len(frame), "via": via})
     _emit(frame, out)
 
 

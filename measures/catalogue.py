@@ -16,6 +16,7 @@ from pathlib import Path
 
 from editable import toml_file
 from measures.definitions import RULES
+from measures.imported import ImportedIndicator, check_imported, imported_indicator
 
 DEFAULT_PATH = Path(__file__).with_name("indicators.toml")
 DOMAINS = ("Safety", "Permanency", "Well-Being", "Self-Sufficiency")
@@ -23,7 +24,7 @@ KINDS = ("proportion", "rate", "median", "count")
 DIRECTIONS = ("higher", "lower")
 FIELDS = ("id", "name", "tier", "domain", "kind", "direction", "green", "yellow", "min_n", "scale",
           "definition", "why", "questions")
-TOP_LEVEL = ("version", "indicator")
+TOP_LEVEL = ("version", "indicator", "imported")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Indicator:
 class Catalogue:
     path: Path
     indicators: tuple[Indicator, ...]
+    imported: tuple[ImportedIndicator, ...] = ()  # `[[imported]]`: figures a source reports (measures/imported.py)
 
     def __iter__(self):
         return iter(self.indicators)
@@ -65,6 +67,9 @@ class Catalogue:
             if indicator.id == indicator_id:
                 return indicator
         raise KeyError(indicator_id)
+
+    def imported_indicator(self, indicator_id: str) -> ImportedIndicator | None:
+        return next((i for i in self.imported if i.id == indicator_id), None)
 
 
 class CatalogueError(toml_file.FileProblems):
@@ -111,9 +116,36 @@ def _validate(path: Path, text: str, document: dict) -> Catalogue:
                 green=_decimal(entry.get("green")), yellow=_decimal(entry.get("yellow")),
                 min_n=entry.get("min_n"), scale=entry.get("scale"), definition=entry["definition"].strip(),
                 why=entry["why"].strip(), questions=tuple(q.strip() for q in entry["questions"])))
+    imported = _imported(path, text, document, problems)
     if problems:
         raise CatalogueError(path, problems)
-    return Catalogue(path, tuple(indicators))
+    return Catalogue(path, tuple(indicators), imported)
+
+
+def _imported(path: Path, text: str, document: dict, problems: list[str]) -> tuple[ImportedIndicator, ...]:
+    """The `[[imported]]` entries (none is fine), their problems added to `problems`."""
+    entries = document.get("imported", [])
+    if not isinstance(entries, list):
+        problems.append(f"{path}: imported must be [[imported]] entries")
+        return ()
+    lines = toml_file.entry_lines(text, "imported")
+    seen, found = set(), []
+    for position, entry in enumerate(entries):
+        line = toml_file.entry_line(lines, entries, position)
+        where = f"{path}, line {line}" if line else f"{path}, imported entry {position + 1}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: an entry must be a table of fields")
+            continue
+        ident = entry.get("id")
+        label = f"{where}, imported indicator {ident!r}" if isinstance(ident, str) else where
+        these = check_imported(entry, label, RULES)
+        if isinstance(ident, str) and ident in seen:
+            these.append(f"{label}: the id {ident!r} is already used; ids must be unique")
+        seen.add(ident)
+        problems.extend(these)
+        if not these:
+            found.append(imported_indicator(len(found), entry))
+    return tuple(found)
 
 
 def _decimal(value) -> Decimal | None:

@@ -260,6 +260,43 @@ action_updates = sa.Table(
 )
 
 
+# Published or reported figures (store/aggregates.py): each import of a named source is a version; its rows, and
+# the catalogue's declarations of the indicators they use as they were when it was imported.
+aggregate_versions = sa.Table(
+    "aggregate_versions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.String(100), nullable=False),
+    sa.Column("format", sa.String(30), nullable=False),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("loaded_at", sa.DateTime, nullable=False),  # UTC
+    sa.Column("loaded_by", sa.String(200), nullable=False),
+    sa.Column("origin", sa.String(1000), nullable=False),  # the file it came from
+    sa.Column("row_count", sa.Integer, nullable=False),
+    sa.Column("indicators", sa.Text, nullable=False),      # JSON: the declarations used
+    sa.Index("aggregate_versions_source", "source", "id"),
+)
+
+aggregate_rows = sa.Table(
+    "aggregate_rows", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("aggregate_versions.id"), nullable=False),
+    sa.Column("entity_type", sa.String(20), nullable=False),
+    sa.Column("entity_id", sa.String(200), nullable=False),
+    sa.Column("entity_name", sa.String(300), nullable=False),
+    sa.Column("indicator_id", sa.String(100), nullable=False),
+    sa.Column("period", sa.String(60), nullable=False),
+    sa.Column("period_label", sa.String(100), nullable=False),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_end", sa.Date, nullable=False),
+    sa.Column("breakdown_dimension", sa.String(100), nullable=False, default=""),
+    sa.Column("breakdown_value", sa.String(200), nullable=False, default=""),
+    sa.Column("numerator", sa.String(40)),     # as written (exact): NULL is missing, never zero
+    sa.Column("denominator", sa.String(40)),
+    sa.Column("withheld", sa.Boolean, nullable=False, default=False),  # no value published
+    sa.Index("aggregate_rows_version", "version_id", "indicator_id", "entity_type"),
+)
+
+
 def utcnow() -> datetime:
     """Now in UTC, naive (as the store's DateTime columns hold it)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,200 @@
+"""Published or reported figures in the app store: each import of a named source is a version (as of, loaded when,
+from where, how many rows), and the pages and exports read a source's newest version (or one asked for).
+
+The figures are read and checked by loader/aggregates.py; a file with any problem writes nothing, and an import is
+one transaction. A value is never stored: it is recomputed from numerator and denominator with the indicator's
+scale each time it is read (`value_of`), and a missing count, or a value the publisher withheld, stays missing.
+Importing never touches the case-level warehouse or its versions.
+
+Who reads: every role that reads aggregates (not the admin, who reads none). A viewer gets values rounded to the
+precision shown and no numerators or denominators, as in every other export. Importing is the command line's.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from access.roles import Reader
+from access.scope import OutsideScope, ScorecardQueryError
+from loader.aggregates import Aggregates, read_aggregates, recomputed
+from measures.catalogue import Catalogue
+from measures.imported import ImportedIndicator
+from store import db
+from store.db import aggregate_rows, aggregate_versions, utcnow
+
+SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+IMPORTED = "aggregates-imported"
+EXPORT_COLUMNS = ["source", "entity_type", "entity_id", "entity_name", "indicator_id", "period", "period_label",
+                  "period_start", "period_end", "breakdown_dimension", "breakdown_value", "numerator", "denominator",
+                  "value", "status"]
+
+
+class AggregateError(ScorecardQueryError):
+    """A source, version, indicator or period that is not there, or a name that cannot be one; says what to do."""
+
+
+@dataclass(frozen=True)
+class SourceVersion:
+    id: int
+    source: str
+    format: str
+    as_of: dt.date
+    loaded_at: dt.datetime
+    loaded_by: str
+    origin: str
+    row_count: int
+
+
+@dataclass(frozen=True)
+class Source:
+    """One version of a source, ready to read: its rows (a DataFrame with `value` and `status`), its indicators
+    and its periods in order of their end."""
+    version: SourceVersion
+    indicators: dict[str, ImportedIndicator]
+    rows: pd.DataFrame
+    periods: list[tuple[str, str]]          # (code, label), oldest first
+
+    @property
+    def name(self) -> str:
+        return self.version.source
+
+
+def source_name(text: str) -> str:
+    """A source's name: lower-case letters, digits, - and _ (a file's stem, lower-cased, by default)."""
+    name = (text or "").strip().lower()
+    if not SOURCE_NAME.match(name):
+        raise AggregateError(f"the source name {text[:60]!r} is not one: use lower-case letters, digits, - and _, "
+                             "up to 100, e.g. cfsr-national")
+    return name
+
+
+def _indicator_json(indicator: ImportedIndicator) -> dict:
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(indicator).items()}
+
+
+def _indicator(data: dict) -> ImportedIndicator:
+    return ImportedIndicator(**{**data, "green": None if data["green"] is None else Decimal(data["green"]),
+                                "yellow": None if data["yellow"] is None else Decimal(data["yellow"])})
+
+
+def import_aggregates(engine: Engine, path: Path, fmt: str, catalogue: Catalogue, actor: str, source: str | None = None,
+                      via: str = "cli") -> SourceVersion:
+    """Check `path` and keep it as the next version of `source` (default: the file's stem), in one transaction;
+    `loader.problems.LoadRefused` with every problem, and nothing written, when it cannot be."""
+    name = source_name(source if source is not None else Path(path).stem)
+    found: Aggregates = read_aggregates(Path(path), fmt, catalogue)
+    now = utcnow()
+    with engine.begin() as conn:
+        version_id = conn.execute(aggregate_versions.insert().values(
+            source=name, format=found.format, as_of=found.as_of, loaded_at=now, loaded_by=actor[:200],
+            origin=str(path)[:1000], row_count=len(found.rows),
+            indicators=json.dumps({k: _indicator_json(v) for k, v in found.indicators.items()}))
+        ).inserted_primary_key[0]
+        conn.execute(aggregate_rows.insert(), [{
+            "version_id": version_id, "entity_type": r.entity_type, "entity_id": r.entity_id,
+            "entity_name": r.entity_name[:300], "indicator_id": r.indicator_id, "period": r.period,
+            "period_label": r.period_label, "period_start": r.period_start, "period_end": r.period_end,
+            "breakdown_dimension": r.breakdown_dimension, "breakdown_value": r.breakdown_value,
+            "numerator": None if r.numerator is None else str(r.numerator),
+            "denominator": None if r.denominator is None else str(r.denominator), "withheld": r.withheld}
+            for r in found.rows])
+        db.record_in(conn, actor, IMPORTED, {"source": name, "version": version_id, "format": found.format,
+                                             "rows": len(found.rows), "origin": str(path)[:300], "via": via})
+    return versions(engine, name)[0]
+
+
+def _version(row) -> SourceVersion:
+    return SourceVersion(row.id, row.source, row.format, row.as_of, row.loaded_at, row.loaded_by, row.origin,
+                         row.row_count)
+
+
+def versions(engine: Engine, source: str | None = None) -> list[SourceVersion]:
+    """Every import (of `source`, when given), newest first."""
+    query = sa.select(aggregate_versions).order_by(aggregate_versions.c.id.desc())
+    if source is not None:
+        query = query.where(aggregate_versions.c.source == source)
+    with engine.connect() as conn:
+        return [_version(r) for r in conn.execute(query)]
+
+
+def sources(engine: Engine) -> list[SourceVersion]:
+    """Each source's newest version, by name."""
+    newest: dict[str, SourceVersion] = {}
+    for v in versions(engine):
+        newest.setdefault(v.source, v)
+    return [newest[k] for k in sorted(newest)]
+
+
+def _reads(reader: Reader) -> None:
+    if reader.role == "admin":
+        raise OutsideScope("published figures are for the roles that read the scorecard; an admin reads none")
+
+
+def value_of(row, indicator: ImportedIndicator) -> float | None:
+    """The row's value, recomputed (None when missing or withheld)."""
+    numerator = None if row["numerator"] is None or pd.isna(row["numerator"]) else Decimal(row["numerator"])
+    denominator = None if row["denominator"] is None or pd.isna(row["denominator"]) else Decimal(row["denominator"])
+    value = recomputed(numerator, denominator, indicator.scale, bool(row["withheld"]))
+    return None if value is None else float(value)
+
+
+def load_source(engine: Engine, reader: Reader, source: str, version_id: int | None = None) -> Source:
+    """`source`'s newest version (or `version_id` of it) for `reader`."""
+    _reads(reader)
+    name = source_name(source)
+    with engine.connect() as conn:
+        query = sa.select(aggregate_versions).where(aggregate_versions.c.source == name)
+        if version_id is not None:
+            query = query.where(aggregate_versions.c.id == version_id)
+        row = conn.execute(query.order_by(aggregate_versions.c.id.desc()).limit(1)).first()
+        if row is None:
+            raise AggregateError(f"there is no published source {name!r}" +
+                                 (f" version {version_id}" if version_id is not None else "") +
+                                 ": `statboard versions` lists the sources imported")
+        frame = pd.read_sql(sa.select(aggregate_rows).where(aggregate_rows.c.version_id == row.id)
+                            .order_by(aggregate_rows.c.id), conn)
+    indicators = {k: _indicator(v) for k, v in json.loads(row.indicators).items()}
+    frame["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
+    frame["period_end"] = pd.to_datetime(frame["period_end"]).dt.date
+    frame["value"] = [value_of(r, indicators[r["indicator_id"]]) for r in frame.to_dict("records")]
+    frame["status"] = [indicators[i].status(v if v is None or not pd.isna(v) else None)
+                       if v is not None and not pd.isna(v) else "missing"
+                       for i, v in zip(frame["indicator_id"], frame["value"])]
+    periods = (frame.sort_values(["period_end", "period_start", "period"])
+               .drop_duplicates("period")[["period", "period_label"]])
+    return Source(_version(row), indicators, frame, list(periods.itertuples(index=False, name=None)))
+
+
+def export_frame(source: Source, reader: Reader, indicator_id: str | None = None, period: str | None = None
+                 ) -> pd.DataFrame:
+    """`statboard export aggregates`: one row per imported row (of `indicator_id`, of `period`), the value
+    recomputed and unrounded; for a viewer, rounded to the precision shown and without numerators and
+    denominators."""
+    frame = source.rows
+    if indicator_id is not None:
+        if indicator_id not in source.indicators:
+            raise AggregateError(f"source {source.name!r} has no indicator {indicator_id!r}; it has "
+                                 f"{', '.join(sorted(source.indicators))}")
+        frame = frame[frame.indicator_id == indicator_id]
+    if period is not None:
+        if period not in {p for p, _ in source.periods}:
+            raise AggregateError(f"source {source.name!r} has no period {period!r}; it has "
+                                 f"{', '.join(p for p, _ in source.periods)}")
+        frame = frame[frame.period == period]
+    out = frame.assign(source=source.name)
+    out["period_start"] = out["period_start"].map(lambda d: f"{d:%Y-%m-%d}")
+    out["period_end"] = out["period_end"].map(lambda d: f"{d:%Y-%m-%d}")
+    out["status"] = out["status"].map(lambda s: "not published" if s == "missing" else s)
+    if not reader.data_scope().case_level and reader.role == "viewer":
+        out["numerator"], out["denominator"] = None, None
+        out["value"] = [None if v is None or pd.isna(v) else round(v, source.indicators[i].decimals)
+                        for i, v in zip(out.indicator_id, out.value)]
+    return out[EXPORT_COLUMNS].reset_index(drop=True)
