@@ -451,7 +451,7 @@ def test_every_problem_of_a_file_is_named_at_once(fresh, tmp_path):
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert [ln.split(",")[1] for ln in lines[:2]] == [" line 2", " line 3"]
-    assert lines[-1] == "statboard: import refused: 2 problem(s); nothing was imported. Fix the file and import it again."
+    assert lines[-1] == REFUSED.replace("1 problem(s)", "2 problem(s)")
     assert stored(fresh.engine) == (0, 0)
 
 
