@@ -207,7 +207,7 @@ def _generic(name: str, header: tuple, rows: list, catalogue: Catalogue, report:
                         + f" (required: {', '.join(GENERIC_REQUIRED)}; optional: {', '.join(GENERIC_OPTIONAL)})")
         report.add(name, [Problem(name, 1, None, None, rule)])
         return Aggregates("generic", (), {}, dt.date.today())
-    problems, found, seen, used = [], [], {}, {}
+    problems, found, seen, used, periods = [], [], {}, {}, {}
     for line, values in enumerate(rows, start=2):
         if not any(v.strip() for v in values):
             continue
@@ -226,6 +226,11 @@ def _generic(name: str, header: tuple, rows: list, catalogue: Catalogue, report:
                 if problem:
                     problems.append(Problem(name, line, column, row[column][:80], problem))
                     bad = True
+        for column in ("period", "breakdown_dimension", "breakdown_value"):
+            problem = text_problem(column, row.get(column, ""), one_line=True)
+            if problem:
+                problems.append(Problem(name, line, column, row[column][:80], problem))
+                bad = True
         if row["entity_type"] and row["entity_type"] not in ENTITY_TYPES:
             problems.append(Problem(name, line, "entity_type", row["entity_type"],
                                     f"entity_type is one of {', '.join(ENTITY_TYPES)}"))
@@ -266,6 +271,14 @@ def _generic(name: str, header: tuple, rows: list, catalogue: Catalogue, report:
                                         f"{row['numerator']} / {row['denominator']} {said}"))
                 continue
         period = row.get("period") or f"{start:%Y-%m-%d}_{end:%Y-%m-%d}"
+        # a period's code names one period: the pages head a column with its label and order it by its days
+        first = periods.setdefault(period, (start, end, row["period_label"], line))
+        if first[:3] != (start, end, row["period_label"]):
+            problems.append(Problem(name, line, "period", period,
+                                    f"line {first[3]} gives period {period} as {first[0]:%Y-%m-%d} to "
+                                    f"{first[1]:%Y-%m-%d}, {first[2]!r}; every row of one period gives the same "
+                                    "days and label"))
+            continue
         key = (row["entity_type"], row["entity_id"], row["indicator_id"], period, row.get("breakdown_dimension", ""),
                row.get("breakdown_value", ""))
         if key in seen:
@@ -323,6 +336,14 @@ def _cfsr(name: str, header: tuple, rows: list, catalogue: Catalogue, report: Re
             problems.append(Problem(name, line, None, None, f"{len(values)} fields, but the header has {len(header)}"))
             continue
         row = {h: v.strip() for h, v in zip(header, values)}
+        # what is shown again (names, breakdowns, the period's code and label) follows the rule for typed text
+        shown = [(c, text_problem(c, row[c], one_line=True))
+                 for c in ("state", "dimension", "dimension_value", "period", "period_meaningful")]
+        if any(problem for _, problem in shown) or not row["period"]:
+            problems.extend(Problem(name, line, c, row[c][:80], p) for c, p in shown if p)
+            if not row["period"]:
+                problems.append(Problem(name, line, "period", "", "a row names its period's code, e.g. 23B24A"))
+            continue
         indicator_id = CFSR_INDICATORS.get(row["indicator"])
         if indicator_id is None:
             problems.append(Problem(name, line, "indicator", row["indicator"][:80],
@@ -349,6 +370,10 @@ def _cfsr(name: str, header: tuple, rows: list, catalogue: Catalogue, report: Re
         if period is None:
             problems.append(Problem(name, line, "period_meaningful", row["period_meaningful"],
                                     "a period reads \"Mon 'YY - Mon 'YY\" or \"FYyy-yy\""))
+            continue
+        if period[1] < period[0]:
+            problems.append(Problem(name, line, "period_meaningful", row["period_meaningful"],
+                                    "the period ends before it starts"))
             continue
         numerator, denominator, counted = _check_row(name, line, row, indicator, problems)
         if not counted:
@@ -391,6 +416,8 @@ def _cfsr(name: str, header: tuple, rows: list, catalogue: Catalogue, report: Re
         found.append(AggregateRow(entity_type, entity_id, entity_name, indicator_id, row["period"], label, start,
                                   end, *breakdown, numerator, denominator, withheld=not performance))
     report.add(name, problems)
+    if not found and not problems:
+        report.add(name, [Problem(name, None, None, None, "the file has a header and no rows")])
     if len(as_of) > 1:
         report.add(name, [Problem(name, None, "as_of_date", None, f"{len(as_of)} different as-of days: one profile "
                                                                    "has one")])

@@ -201,3 +201,59 @@ def test_every_relative_link_in_the_readme_and_docs_resolves():
             elif anchor and resolved.suffix == ".md" and anchor not in anchors(resolved):
                 broken.append(f"{path.name}: {target} (no heading with the anchor #{anchor})")
     assert not broken, "\n".join(broken)
+
+
+# -- published figures: the generic format, the export and the [[imported]] entries -----------------
+
+IMPORTED_COLUMNS = ["id", "name", "source", "domain", "kind", "scale", "better", "green", "yellow"]
+
+
+def _section(path: Path, heading: str, level: int) -> list[str]:
+    [body] = [b for h, _, b in headed_sections(path.read_text(encoding="utf-8"), level) if h == heading]
+    return body
+
+
+def _names(cell: str) -> list[str]:
+    return re.findall(r"`([^`]+)`", cell)
+
+
+def test_the_contract_document_describes_the_generic_format_and_the_export_as_the_code_reads_them():
+    from loader.aggregates import ENTITY_TYPES, GENERIC_OPTIONAL, GENERIC_REQUIRED
+    from store.aggregates import EXPORT_COLUMNS
+    rows = first_table(_section(CONTRACT_DOC, "The generic format", 3), ["column", "empty?", "meaning"]) or []
+    columns = [name for r in rows for name in _names(r[0])]
+    assert sorted(columns) == sorted(GENERIC_REQUIRED + GENERIC_OPTIONAL), (
+        f"{CONTRACT_DOC.name}, 'The generic format': lists {columns}; loader/aggregates.py reads "
+        f"{list(GENERIC_REQUIRED + GENERIC_OPTIONAL)}")
+    [entity_type] = [r for r in rows if _names(r[0]) == ["entity_type"]]
+    assert _names(entity_type[2]) == list(ENTITY_TYPES)
+    rows = first_table(_section(CONTRACT_DOC, "The export", 3), ["column", "meaning"]) or []
+    assert [name for r in rows for name in _names(r[0])] == EXPORT_COLUMNS
+
+
+def test_the_indicator_document_lists_every_imported_field_and_indicator_as_declared():
+    from loader.aggregates import CFSR_INDICATORS
+    from measures.imported import FIELDS
+    fields = first_table(_section(INDICATORS_DOC, "Fields", 3), ["field", "required?", "meaning"]) or []
+    assert [r[0].strip("`") for r in fields] == list(FIELDS)
+    loaded = load_catalogue()
+    rows = first_table(_section(INDICATORS_DOC, "Values and status", 3), IMPORTED_COLUMNS) or []
+    assert [r[0].strip("`") for r in rows] == [i.id for i in loaded.imported], (
+        f"{INDICATORS_DOC.name}: the table of imported indicators must list every [[imported]] entry of "
+        f"{loaded.path.name}, in its order")
+    problems = []
+    for cells, indicator in zip(rows, loaded.imported):
+        facts = dict(zip(IMPORTED_COLUMNS, cells))
+        expected = {"name": (facts["name"], indicator.name), "source": (facts["source"], indicator.source),
+                    "domain": (facts["domain"], indicator.domain), "kind": (facts["kind"], indicator.kind),
+                    "scale": (number(facts["scale"]), indicator.scale),
+                    "better": (facts["better"], indicator.direction or NOT_APPLICABLE),
+                    "green": (number(facts["green"]), indicator.green),
+                    "yellow": (number(facts["yellow"]), indicator.yellow)}
+        problems += [f"{INDICATORS_DOC.name}, `{indicator.id}`: {fact} is {written!r} in the document but "
+                     f"{declared} in {loaded.path.name}" for fact, (written, declared) in expected.items()
+                     if written != declared]
+    assert not problems, "\n".join(problems)
+    cfsr = first_table(_section(INDICATORS_DOC, "The CFSR statewide data indicators", 3),
+                       ["id", "published as", "numerator", "denominator", "national performance"]) or []
+    assert {r[1]: r[0].strip("`") for r in cfsr} == CFSR_INDICATORS
