@@ -168,9 +168,38 @@ def load_source(engine: Engine, reader: Reader, source: str, version_id: int | N
     frame["status"] = [indicators[i].status(v if v is None or not pd.isna(v) else None)
                        if v is not None and not pd.isna(v) else "missing"
                        for i, v in zip(frame["indicator_id"], frame["value"])]
+    frame = _for_reader(frame, reader)
     periods = (frame.sort_values(["period_end", "period_start", "period"])
                .drop_duplicates("period")[["period", "period_label"]])
     return Source(_version(row), indicators, frame, list(periods.itertuples(index=False, name=None)))
+
+
+ORG_LEVELS = ("department", "bureau", "office", "unit", "worker")
+
+
+def _small(text) -> Decimal | None:
+    return None if text is None or (not isinstance(text, str) and pd.isna(text)) else Decimal(text)
+
+
+def _for_reader(frame: pd.DataFrame, reader: Reader) -> pd.DataFrame:
+    """What `reader` may read of a source's rows.
+
+    - A reader scoped below the department does not read a source's rows about the agency's own bureaus,
+      offices, units or workers (a file may hold them; which of them are inside the scope is the warehouse's
+      to say, so none are shown rather than a wrong few). Published states, the nation and providers stay.
+    - A reader with small-number suppression (a viewer) does not read a value whose numerator or denominator is
+      from 1 to `small_cell_min - 1`: its status is `suppressed`, as on the scorecard.
+    """
+    scope = reader.data_scope()
+    if scope.level != "department":
+        frame = frame[~frame.entity_type.isin(ORG_LEVELS)]
+    if scope.small_cell_min:
+        small = [any(c is not None and 0 < c < scope.small_cell_min for c in (_small(n), _small(d)))
+                 for n, d in zip(frame.numerator, frame.denominator)]
+        frame = frame.copy()
+        frame.loc[small, "value"] = None
+        frame.loc[small, "status"] = "suppressed"
+    return frame.reset_index(drop=True)
 
 
 def export_frame(source: Source, reader: Reader, indicator_id: str | None = None, period: str | None = None
@@ -192,7 +221,7 @@ def export_frame(source: Source, reader: Reader, indicator_id: str | None = None
     out = frame.assign(source=source.name)
     out["period_start"] = out["period_start"].map(lambda d: f"{d:%Y-%m-%d}")
     out["period_end"] = out["period_end"].map(lambda d: f"{d:%Y-%m-%d}")
-    out["status"] = out["status"].map(lambda s: "not published" if s == "missing" else s)
+    out["status"] = out["status"].map(lambda s: "not published" if s == "missing" else s)  # suppressed stays
     if not reader.data_scope().case_level and reader.role == "viewer":
         out["numerator"], out["denominator"] = None, None
         out["value"] = [None if v is None or pd.isna(v) else round(v, source.indicators[i].decimals)

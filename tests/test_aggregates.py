@@ -11,6 +11,7 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
@@ -207,9 +208,16 @@ def test_a_viewer_s_export_is_rounded_to_the_precision_shown_without_counts(cfsr
     assert row(rows, "AL", "cfsr_reentry", "21B22A")["value"] == "4.8"
     decimals = {i.id: i.decimals for i in load_catalogue().imported}
     assert all(r["value"] == "" or len(r["value"].partition(".")[2]) <= decimals[r["indicator_id"]] for r in rows)
-    assert sum(1 for r in rows if r["value"] == "") == 93
-    # the statuses are the unrounded values' (the colours do not move with the rounding)
-    assert [r["status"] for r in rows] == [r["status"] for r in cfsr.rows]
+    # a small number (a numerator or denominator from 1 to 10: a small group of a breakdown) is suppressed for a
+    # viewer, as on the scorecard; the rest are the 93 not published
+    small = [r for e, r in zip(cfsr.rows, rows) if any(c and 0 < float(c) < 11 for c in (e["numerator"],
+                                                                                          e["denominator"]))]
+    assert small and {r["status"] for r in small} == {"suppressed"} and {r["value"] for r in small} == {""}
+    unpublished_too = sum(1 for e, r in zip(cfsr.rows, rows) if r in small and e["value"] == "")
+    assert sum(1 for r in rows if r["value"] == "") == 93 + len(small) - unpublished_too
+    # the other statuses are the unrounded values' (the colours do not move with the rounding)
+    assert [r["status"] for r in rows if r not in small] == [e["status"] for e, r in zip(cfsr.rows, rows)
+                                                              if r not in small]
 
 
 def test_a_second_import_is_version_2_the_export_reads_it_and_the_case_level_versions_stay(
@@ -525,3 +533,32 @@ def test_indicators_check_names_every_broken_entry_at_once_and_passes_the_good_o
     assert result.exit_code == 1
     for n, (_, problem) in enumerate(BROKEN.values()):
         assert f"imported indicator 'reported_{n}': {problem}" in result.stderr
+
+
+def test_a_viewer_reads_no_small_number_and_a_scoped_reader_no_org_rows(tmp_path):
+    """A viewer does not read a value whose numerator or denominator is from 1 to min-1 (status suppressed); a
+    reader scoped below the department reads none of a file's rows about the agency's own bureaus and offices."""
+    from access.roles import reader_for
+    from measures.catalogue import load_catalogue
+    from store import db
+    from store.aggregates import export_frame, import_aggregates, load_source
+    rows = ["entity_type,entity_id,entity_name,indicator_id,period_start,period_end,period_label,numerator,denominator",
+            "provider,P1,Small FFA,reported_permanency_12m,2025-01-01,2025-03-31,Q1 2025,3,8",
+            "provider,P2,Large FFA,reported_permanency_12m,2025-01-01,2025-03-31,Q1 2025,30,80",
+            "bureau,B02,South Bureau,reported_permanency_12m,2025-01-01,2025-03-31,Q1 2025,40,90"]
+    path = tmp_path / "reported.csv"
+    path.write_text("\n".join(rows) + "\n")
+    engine = db.store_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    db.upgrade(engine)
+    import_aggregates(engine, path, "generic", load_catalogue(), "test", "reported")
+    viewer = load_source(engine, reader_for("v", "viewer", None), "reported")
+    by_id = viewer.rows.set_index("entity_id")
+    assert by_id.loc["P1", "status"] == "suppressed" and pd.isna(by_id.loc["P1", "value"])
+    assert by_id.loc["P2", "value"] == pytest.approx(37.5)
+    exported = export_frame(viewer, reader_for("v", "viewer", None)).set_index("entity_id")
+    assert exported.loc["P1", "status"] == "suppressed" and pd.isna(exported.loc["P1", "value"])
+    north = load_source(engine, reader_for("m", "manager", "bureau:B01"), "reported")
+    assert sorted(north.rows.entity_id) == ["P1", "P2"]
+    executive = load_source(engine, reader_for("e", "executive", None), "reported")
+    assert sorted(executive.rows.entity_id) == ["B02", "P1", "P2"]
+    engine.dispose()
