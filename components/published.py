@@ -95,6 +95,26 @@ def _hover(indicator, name, value, numerator, denominator, status, period_label)
     return said
 
 
+def ranking_summary(ranking: SourceRanking) -> html.Div:
+    """The nation's whole figure in the period, against the standard, and how many of the states meet it."""
+    indicator = ranking.indicator
+    lines = []
+    for other in ranking.others.itertuples(index=False):
+        status = other.status if indicator.coloured else "none"
+        said = f"{other.entity_name}, {ranking.period_label}: {published_value(indicator, other.value, True)}"
+        if indicator.coloured:
+            said += (f", {STATUS_STYLE[status]['symbol']} {STATUS_STYLE[status]['label']} "
+                     f"({standard_short(indicator).replace(chr(0x202f), ' ')})")
+        lines.append(html.Div(said + ".", className="fw-bold"))
+    counts = ranking.ranked.status.value_counts().to_dict() if indicator.coloured else {}
+    chips = [html.Span(f"{STATUS_STYLE[s]['symbol']} {counts[s]} {STATUS_STYLE[s]['label']}",
+                       className=f"status-chip me-2 {status_class(s)}", style={"backgroundColor": STATUS_STYLE[s]["colour"]})
+             for s in ("green", "yellow", "red") if counts.get(s)]
+    lines.append(html.Div([html.Span(f"Of the {len(ranking.ranked)} {ranking.entity_type}s with a published figure"
+                                     + (": " if chips else " (no standard: not rated)."), className="me-2"), *chips]))
+    return html.Div(lines)
+
+
 def ranking_figure(ranking: SourceRanking) -> dict:
     """The entities with a value in the period, best first, coloured and marked by status; the standard and the
     nation's whole figure as lines."""
@@ -265,15 +285,13 @@ def comparison_note(comparisons: list[Comparison]) -> html.Div | None:
         return None
     parts = []
     for c in comparisons:
-        said = [html.Strong("National line: "),
-                f"{c.indicator.name}, {c.indicator.source}" + (
-                    f"; the national performance is {published_value(c.indicator, c.indicator.green)}"
-                    if c.indicator.coloured else "")]
+        said = f"{c.indicator.name}, {c.indicator.source}"
+        if c.indicator.coloured:
+            said += f"; the national performance is {published_value(c.indicator, c.indicator.green)}"
         if c.latest_value is not None:
-            said.append(f"; {c.latest_name} {c.latest_label}: {published_value(c.indicator, c.latest_value)}")
-        said.append(". ")
-        if c.indicator.compare_note:
-            said.append(c.indicator.compare_note + " ")
-        said.append(html.A("See every state's figure", href=SourceIndicatorView(c.indicator.id, c.source).href()))
-        parts.append(html.P(said, className="small mb-1"))
+            said += f"; {c.latest_name}, {c.latest_label}: {published_value(c.indicator, c.latest_value)}"
+        said += ". " + (c.indicator.compare_note + " " if c.indicator.compare_note else "")
+        parts.append(html.P([html.Strong("National line: "), said,
+                             html.A("See every state's figure",
+                                    href=SourceIndicatorView(c.indicator.id, c.source).href())], className="small mb-1"))
     return html.Div(parts, className="indicator-national-note mt-1")
