@@ -31,6 +31,13 @@ def source_label(version: SourceVersion) -> str:
     return f"Published: {version.source} (as of {version.as_of:%-d %B %Y})"
 
 
+def publisher(source) -> str:
+    """Who published a source, as its indicators name it ("Children's Bureau, CFSR Round 4 national profile"), or
+    the source's own name when they name more than one."""
+    named = {i.source for i in source.indicators.values()}
+    return named.pop() if len(named) == 1 else source.name
+
+
 def data_options(versions: list[SourceVersion], agency_name: str = "Our agency's figures") -> list[dict]:
     return [{"label": agency_name, "value": AGENCY}] + [{"label": source_label(v), "value": v.source}
                                                          for v in versions]
@@ -230,9 +237,9 @@ def breakdown_table(indicator, rows: pd.DataFrame, dimension: str) -> dbc.Table:
         mark = NOT_PUBLISHED if missing else (f"{style['symbol']} {style['label']}" if indicator.coloured
                                               else "not rated")
         body.append(html.Tr([html.Th(row.breakdown_value, scope="row"),
-                             html.Td(published_value(indicator, row.value), className="text-end"),
+                             html.Td(published_value(indicator, row.value), className="text-end text-nowrap"),
                              *([html.Td(published_amount(indicator, row.numerator, row.denominator),
-                                        className="text-end")] if counts else []),
+                                        className="text-end text-nowrap")] if counts else []),
                              html.Td(mark, className=f"{status_class(status)}" + (" fst-italic" if missing else ""),
                                      style={"backgroundColor": style["colour"]})]))
     return dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in head])), html.Tbody(body)],
@@ -266,7 +273,7 @@ def national_lines(figure: dict, comparisons: list[Comparison]) -> dict:
     for n, compared in enumerate(c for c in comparisons if c.indicator.coloured):
         value = float(compared.indicator.green)
         shape, note = _line("y", value, NATION_COLOUR, "dash",
-                            f"national {published_value(compared.indicator, value)}", "right")
+                            f"national performance {published_value(compared.indicator, value)}", "right")
         # Beside the agency's own standard when they meet (re-entry's 5.6% is both): one label above the other.
         note["yshift"] = -(n + 1) * (LABEL_ROW_PX - 2)
         shapes.append(shape)

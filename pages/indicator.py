@@ -16,7 +16,7 @@ from components.home import data_as_of, no_data
 from components.links import (TREND_MONTHS, IndicatorView, MembersView, SourceIndicatorView, ViewError,
                               is_source_view, picked_month)
 from components import published
-from store.aggregates import (as_shown_to, comparisons, entity_name, load_source, source_breakdowns,
+from store.aggregates import (as_shown_to, comparisons, entity_name, newest_source, source_breakdowns,
                               source_ranking, source_trend)
 from store.meetings import actions_for_cell
 from queries.performance import indicator_across, path_ids, trend
@@ -309,7 +309,7 @@ def show_source_indicator(query):
     try:
         view = SourceIndicatorView.from_page(query)
         reader = current_reader()
-        source = as_shown_to(load_source(services().store, reader, view.source), reader)
+        source = as_shown_to(newest_source(services().store, reader, view.source), reader)
         ranking = source_ranking(source, view.indicator_id, view.period)
         kind = ranking.entity_type
         entity = view.entity or (ranking.ranked.entity_id.iloc[0] if not ranking.ranked.empty else None)
@@ -358,9 +358,9 @@ def published_page(source, view, ranking, entity, entity_type, history, breakdow
         owner = ", ".join(dict.fromkeys(rows.entity_name))
         parts.append(html.Div([
             html.H3(f"{owner} by {dimension.lower()}", className="h6 mt-3"),
-            dbc.Row([dbc.Col(published.breakdown_table(indicator, rows, dimension), lg=5),
+            dbc.Row([dbc.Col(published.breakdown_table(indicator, rows, dimension), xl=6),
                      dbc.Col(dcc.Graph(figure=compact(figure), config={**GRAPH_CONFIG, "responsive": True},
-                                       style={"height": "auto", "width": "100%"}), lg=7)])]))
+                                       style={"height": "auto", "width": "100%"}), xl=6)])]))
     heading = html.H2(f"National breakdowns, {ranking.period_label}", className="h5 mt-3")
     breakdown_part = [heading, *parts] if parts else [heading, html.P(
         f"No breakdowns are published for {ranking.period_label}.", className="text-muted")]
@@ -389,12 +389,12 @@ def navigate_source(period, entity, query):
     """A changed period or state becomes a new URL."""
     try:
         view = SourceIndicatorView.from_page(query or {})
-        changed = view.with_(period=period if isinstance(period, str) else view.period,
-                             entity=entity if isinstance(entity, str) else view.entity)
+        # The picked values come back from the browser: read as strictly as a typed link.
+        changed = SourceIndicatorView.from_page({
+            **(query or {}), "period": None if period == published.LATEST else (period or view.period),
+            "entity": entity or view.entity})
     except ViewError:
         return no_update
-    if changed.period == published.LATEST:
-        changed = changed.with_(period=None)
     return no_update if changed == view else changed.href()
 
 
@@ -404,7 +404,6 @@ def show_source_trend_of(click_data, query):
     """A clicked bar shows that state's trend."""
     try:
         [entity] = click_data["points"][0]["customdata"]
-        view = SourceIndicatorView.from_page(query or {})
-        return view.with_(entity=entity if isinstance(entity, str) else view.entity).href()
+        return SourceIndicatorView.from_page({**(query or {}), "entity": entity}).href()
     except (TypeError, KeyError, IndexError, ValueError):  # ViewError is a ValueError
         return no_update

@@ -10,13 +10,14 @@ from web import live
 from components.common import breadcrumb, legend, message, month_options
 from components.home import data_as_of, no_data
 from components.links import ScorecardView, SourceScorecardView, ViewError, is_source_view, picked_month
-from components.published import AGENCY, LATEST, data_options, period_options, source_as_of, source_legend
+from components.published import (AGENCY, LATEST, data_options, period_options, publisher, source_as_of,
+                                  source_legend)
 from components.scorecard_table import scorecard_table, source_table
 from queries.cache import shared
 from queries.performance import MAX_HEATMAP_ROWS, heatmap
 from web.runtime import current_reader, current_scope, latest_month_now, refused, services
 from access.scope import ScorecardQueryError
-from store.aggregates import as_shown_to, load_source, source_scorecard, sources
+from store.aggregates import as_shown_to, newest_source, source_name, source_scorecard, sources
 from queries.scorecard import report_months
 
 dash.register_page(__name__, path="/scorecard", name="Scorecard", title="Scorecard · Statboard", order=1)
@@ -159,7 +160,7 @@ def show_source(query) -> tuple:
     try:
         view = SourceScorecardView.from_query(query)
         reader = current_reader()
-        source = as_shown_to(load_source(services().store, reader, view.source), reader)
+        source = as_shown_to(newest_source(services().store, reader, view.source), reader)
         card = source_scorecard(source, view.period)
     except (ViewError, ScorecardQueryError) as exc:
         refused(exc, "/scorecard")
@@ -174,7 +175,7 @@ def show_source(query) -> tuple:
                                    {"label": f"Published: {source.name}", "active": True}],
                             class_name="statboard-breadcrumb mb-2")
     table = {**source_table(card, view), "keep_place": False}
-    return (crumbs, f"{source.name}: {card.entity_type}s, {when}", source_as_of(source.version),
+    return (crumbs, f"{publisher(source)}: {card.entity_type}s, {when}", source_as_of(source.version),
             period_options(source.periods), view.period or LATEST, [], None, note, table,
             source_legend([c.indicator for c in card.columns]), None)
 
@@ -201,9 +202,14 @@ def show_sources(query):
 def choose_source(chosen, query):
     """A chosen Data becomes a new URL: the agency's own scorecard, or the source's (each indicator's latest)."""
     now = query.get("source") if is_source_view(query) else AGENCY
-    if not isinstance(chosen, str) or chosen == now:
+    if chosen == now:
         return no_update
-    return "/scorecard" if chosen == AGENCY else SourceScorecardView(chosen).href()
+    if chosen == AGENCY:
+        return "/scorecard"
+    try:  # the value comes back from the browser: read as strictly as a typed link
+        return SourceScorecardView.from_query({"source": source_name(chosen)}).href()
+    except (ViewError, ScorecardQueryError, TypeError, AttributeError):
+        return no_update
 
 
 def _live_redraw() -> bool:
@@ -263,8 +269,10 @@ def navigate(month, tier, sort, query):
 def _navigate_source(period, query):
     try:
         view = SourceScorecardView.from_query(query)
+        if period == (view.period or LATEST):
+            return no_update
+        # The picked value comes back from the browser: read as strictly as a typed link.
+        changed = SourceScorecardView.from_query({"source": view.source, "period": None if period == LATEST else period})
     except ViewError:
         return no_update
-    if not isinstance(period, str) or period == (view.period or LATEST):
-        return no_update
-    return SourceScorecardView(view.source, None if period == LATEST else period).href()
+    return changed.href()

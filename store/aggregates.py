@@ -397,7 +397,7 @@ def comparisons(engine: Engine, reader: Reader, computed_id: str) -> list[Compar
     """Every imported indicator, of every source's newest version, that names `computed_id` in `compare_to`."""
     found = []
     for version in sources(engine):
-        source = load_source(engine, reader, version.source, version.id)
+        source = newest_source(engine, reader, version.source)
         for indicator in ordered_indicators(source):
             if indicator.compare_to != computed_id:
                 continue
@@ -406,3 +406,26 @@ def comparisons(engine: Engine, reader: Reader, computed_id: str) -> list[Compar
             found.append(Comparison(source.name, indicator, None if other is None else float(other["value"]),
                                     ranking.period_label, "" if other is None else str(other["entity_name"])))
     return found
+
+
+_LOADED: dict[tuple[str, int], Source] = {}
+LOADED_KEPT = 4
+
+
+def newest_source(engine: Engine, reader: Reader, source: str) -> Source:
+    """`load_source` of `source`'s newest version, read once per version and kept (a version never changes; the
+    pages of a meeting room ask for the same one many times): the reader is checked each time, and a caller
+    must not change what it is given (`as_shown_to` copies)."""
+    _reads(reader)
+    name = source_name(source)
+    with engine.connect() as conn:
+        newest = conn.execute(sa.select(sa.func.max(aggregate_versions.c.id))
+                              .where(aggregate_versions.c.source == name)).scalar()
+    if newest is None:
+        return load_source(engine, reader, name)  # says there is none
+    key = (str(engine.url), newest)
+    if key not in _LOADED:
+        while len(_LOADED) >= LOADED_KEPT:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = load_source(engine, reader, name, newest)
+    return _LOADED[key]

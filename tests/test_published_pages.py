@@ -57,7 +57,8 @@ def _cells(table, entity):
 def test_the_source_scorecard_shows_the_states_under_the_nation_each_indicator_in_its_latest_period(exec_context):
     from pages.scorecard import show_scorecard
     crumbs, title, as_of, periods, period, _sorts, _sort, note, table, legend, *_ = show_scorecard({"source": SOURCE})
-    assert title == "cfsr-national: states, the latest period of each indicator" and note is None
+    assert title == "Children's Bureau, CFSR Round 4 national profile: states, the latest period of each indicator"
+    assert note is None
     assert "Published figures as of  3 August 2025" in _text(as_of)
     assert periods[0] == {"label": "Latest for each indicator", "value": "-"} and period == "-"
     assert periods[1]["label"] == "Apr '24 – Mar '25" and periods[-1]["label"] == "Apr '20 – Mar '21"
@@ -94,7 +95,7 @@ def test_one_period_shows_the_indicators_published_for_it_and_names_the_others(e
     from pages.scorecard import show_scorecard
     result = show_scorecard({"source": SOURCE, "period": "23B24A"})
     title, period, note, table = result[1], result[4], result[7], result[8]
-    assert title == "cfsr-national: states, Apr '23 – Mar '24" and period == "23B24A"
+    assert title.endswith("national profile: states, Apr '23 – Mar '24") and period == "23B24A"
     assert {c["indicator"] for c in table["columns"]} == {"cfsr_reentry", "cfsr_permanency_12_23",
                                                           "cfsr_permanency_24_plus", "cfsr_placement_stability",
                                                           "cfsr_entry_rate"}
@@ -224,7 +225,7 @@ def test_the_agency_s_trend_shows_the_national_performance_of_the_published_indi
     from pages.indicator import show_indicator
     result = show_indicator({"indicator_id": "reentry"})
     trend, note = result[11], result[13]
-    assert _national(trend) == [("national 5.6%", 5.6)]
+    assert _national(trend) == [("national performance 5.6%", 5.6)]
     dashed = [s for s in trend["layout"]["shapes"] if s.get("line", {}).get("dash") == "dash" and s.get("y0") == 5.6]
     assert len(dashed) == 1 and dashed[0]["xref"] == "paper"  # across the whole trend
     said = _text(note)
@@ -233,7 +234,7 @@ def test_the_agency_s_trend_shows_the_national_performance_of_the_published_indi
     assert "read the gap as a guide, not a ranking" in said  # the compare_note: a different definition
     assert note.children[0].children[-1].href == "/indicator/cfsr_reentry?source=cfsr-national"
     maltreatment = show_indicator({"indicator_id": "maltreatment_in_care"})
-    assert _national(maltreatment[11]) == [("national 9.07", 9.07)]
+    assert _national(maltreatment[11]) == [("national performance 9.07", 9.07)]
     # An indicator no published one is compared to has no national line.
     other = show_indicator({"indicator_id": "timely_contacts_cases"})
     assert _national(other[11]) == [] and other[13] is None
