@@ -269,3 +269,47 @@ def test_every_reading_role_reads_the_source_through_the_endpoint_and_the_admin_
     response = post_callback(admin, "scorecard-table.data", {"scorecard-query.data": {"source": SOURCE}})
     assert response.status_code == 200 and response.get_json()["response"]["scorecard-table"]["data"] is None
     assert "an admin reads none" in response.get_data(as_text=True)
+
+
+# -- in a real browser ------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser_site(app):
+    from tests.browser import chromium_or_skip, serving, sign_in_with_the_form
+    with serving(app.server) as url:
+        driver = chromium_or_skip()
+        try:
+            signed_in_client(app, "exec", "executive")  # the user exists
+            sign_in_with_the_form(driver, url, "exec")
+            yield driver, url
+        finally:
+            driver.quit()
+
+
+def test_the_source_scorecard_fits_1920_by_1080_and_its_cells_show(browser_site):
+    from tests.browser import console_errors
+    from tests.scorecard_dom import table_ready
+    from selenium.webdriver.support.ui import WebDriverWait
+    driver, url = browser_site
+    console_errors(driver)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        driver.get(url + "/scorecard?source=cfsr-national")
+        table = WebDriverWait(driver, 20).until(table_ready("scorecard-heatmap", "United States"), "no table drawn")
+        assert len(table["y"]) == 53 and len(table["indicators"]) == 8
+        shown = driver.execute_script("""
+            const cells = Array.from(document.querySelectorAll('#scorecard-heatmap td'));
+            const missing = cells.filter(td => td.textContent === 'not published');
+            return {width: [document.documentElement.scrollWidth, window.innerWidth], cells: cells.length,
+                    visible: cells.filter(td => td.getBoundingClientRect().width > 20).length,
+                    missing: missing.length, white: missing.every(td => td.style.backgroundColor === 'rgb(255, 255, 255)'),
+                    period: document.querySelector('.scorecard-period').textContent,
+                    data: document.getElementById('scorecard-source-control').className};""")
+        assert shown["width"][0] <= shown["width"][1], f"the page scrolls sideways: {shown['width']}"
+        assert shown["cells"] == 53 * 8 and shown["visible"] == shown["cells"]
+        assert shown["missing"] > 0 and shown["white"] and shown["period"] == "Oct '22 – Sep '23, FY23"
+        assert "d-none" not in shown["data"]
+        assert not console_errors(driver)
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
