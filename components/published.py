@@ -228,19 +228,20 @@ def breakdown_table(indicator, rows: pd.DataFrame, dimension: str) -> dbc.Table:
     """One dimension's breakdown as a table: each group's value (and, for a reader who may see them, what it is
     made of), the status, or 'not published'."""
     counts = rows.numerator.notna().any() or rows.denominator.notna().any()
-    head = [dimension, "Value", *(["Of"] if counts else []), "Status"]
+    head = [dimension, "Value", *(["Of"] if counts else []), "Standard"]
     body = []
     for row in rows.itertuples(index=False):
         missing = row.value is None or pd.isna(row.value)
         status = "none" if missing or not indicator.coloured else row.status
         style = STATUS_STYLE[status]
-        mark = NOT_PUBLISHED if missing else (f"{style['symbol']} {style['label']}" if indicator.coloured
+        # "✓ meets", "✕ below": the column's name says of what, so a narrow table keeps one line a group.
+        mark = NOT_PUBLISHED if missing else (f"{style['symbol']} {style['label'].split()[0]}" if indicator.coloured
                                               else "not rated")
         body.append(html.Tr([html.Th(row.breakdown_value, scope="row"),
                              html.Td(published_value(indicator, row.value), className="text-end text-nowrap"),
                              *([html.Td(published_amount(indicator, row.numerator, row.denominator),
                                         className="text-end text-nowrap")] if counts else []),
-                             html.Td(mark, className=f"{status_class(status)}" + (" fst-italic" if missing else ""),
+                             html.Td(mark, className=f"{status_class(status)} text-nowrap" + (" fst-italic" if missing else ""),
                                      style={"backgroundColor": style["colour"]})]))
     return dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in head])), html.Tbody(body)],
                      bordered=True, size="sm", class_name="published-breakdown")

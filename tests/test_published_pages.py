@@ -313,3 +313,15 @@ def test_the_source_scorecard_fits_1920_by_1080_and_its_cells_show(browser_site)
         assert not console_errors(driver)
     finally:
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_a_breakdown_table_keeps_each_group_on_one_line_and_says_not_published(exec_context):
+    from components.published import breakdown_table
+    from store.aggregates import newest_source, source_breakdowns
+    from web.runtime import current_reader, services
+    source = newest_source(services().store, current_reader(), SOURCE)
+    rows = source_breakdowns(source, "cfsr_reentry")["Race/ethnicity"]
+    table = breakdown_table(source.indicators["cfsr_reentry"], rows, "Race/ethnicity")
+    said = _text(table)
+    assert "Race/ethnicity Value Of Standard" in said and "6.2% 150 of 2,426 ✕ below" in said
+    assert "Missing Race/Ethnicity Data not published  not published" in said  # no counts either
