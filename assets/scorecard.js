@@ -39,6 +39,9 @@
                                     "class": edge("scorecard-column", c.start)});
             th.appendChild(element("a", {href: c.href, title: c.title, "aria-label": c.name}, c.text));
             th.appendChild(element("span", {"class": "scorecard-unit"}, c.unit));
+            if (c.period) {  // a published source's column: the period it shows, as published
+                th.appendChild(element("span", {"class": "scorecard-period"}, c.period));
+            }
             names.appendChild(th);
         });
         // Each column's standard in a row of its own under the names, where the room reads it.
@@ -55,9 +58,11 @@
         root.appendChild(head);
         var body = element("tbody");
         spec.rows.forEach(function (r, n) {
-            var tr = element("tr", {"class": n === 0 ? "scorecard-parent" : null});
+            var tr = element("tr", {"class": n < (spec.first_rows === undefined ? 1 : spec.first_rows) ?
+                                             "scorecard-parent" : null});
             var th = element("th", {scope: "row", "class": "scorecard-row", "data-entity": r.entity});
-            th.appendChild(element("a", {href: r.href}, r.name));
+            // A published source's row (a state) has no page of its own: its name is text.
+            th.appendChild(r.href ? element("a", {href: r.href}, r.name) : element("span", {}, r.name));
             tr.appendChild(th);
             r.cells.forEach(function (cell, i) {
                 var c = spec.columns[i];

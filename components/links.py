@@ -287,3 +287,66 @@ def picked_month(picked: str | None, asked: dt.date | None, latest: dt.date | No
 def scorecard_href(parent: EntityRef, month: dt.date | None, tier: int | None = None) -> str:
     """The scorecard one level down from `parent`: where a row's name takes you."""
     return ScorecardView(month, None if parent.level == "department" else parent, None, tier).href()
+
+
+SOURCE_PARAMS = ("source", "period")
+
+
+def _source(query) -> str:
+    name = _text("source", query.get("source"))
+    if name is None:
+        raise ViewError("source is empty: name a published source, e.g. source=cfsr-national, or leave it out for "
+                        "the agency's own figures")
+    return name
+
+
+def is_source_view(query) -> bool:
+    """Whether a page's query asks for a published source's figures (`source=` given, whatever its value)."""
+    return isinstance(query, dict) and "source" in query
+
+
+@dataclass(frozen=True)
+class SourceScorecardView:
+    """/scorecard?source=NAME: a published source's figures, one column an indicator in `period` (None: each
+    indicator's latest). Whether the source and the period exist is for store/aggregates.py to say."""
+    source: str
+    period: str | None = None
+
+    PARAMS = SOURCE_PARAMS
+
+    @classmethod
+    def from_query(cls, query: dict) -> SourceScorecardView:
+        _only(query, cls.PARAMS, "the scorecard of published figures")
+        return cls(_source(query), _text("period", query.get("period")))
+
+    def href(self) -> str:
+        return _href("/scorecard", {"source": self.source, "period": self.period})
+
+
+@dataclass(frozen=True)
+class SourceIndicatorView:
+    """/indicator/<id>?source=NAME: one published indicator across the source's entities in `period` (None: its
+    latest), the trend of `entity` (its id in the source, e.g. a state's two letters), the breakdowns."""
+    indicator_id: str
+    source: str
+    period: str | None = None
+    entity: str | None = None
+
+    PARAMS = (*SOURCE_PARAMS, "entity")
+
+    @classmethod
+    def from_page(cls, stored) -> SourceIndicatorView:
+        query = dict(_pairs(stored, "the indicator page"))
+        indicator_id = _text("indicator", query.pop("indicator_id", None))
+        _only(query, cls.PARAMS, "the indicator page of published figures")
+        if indicator_id is None:
+            raise ViewError("the address names no indicator: write /indicator/ID?source=NAME")
+        return cls(indicator_id, _source(query), _text("period", query.get("period")),
+                   _text("entity", query.get("entity")))
+
+    def href(self) -> str:
+        return _href(f"/indicator/{quote(self.indicator_id, safe='')}",
+                     {"source": self.source, "period": self.period, "entity": self.entity})
+
+    def with_(self, **changes) -> SourceIndicatorView:
+        return replace(self, **changes)

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pyphen
 
-from display.format import (STATUS_STYLE, format_value, standard_short, standard_words, status_class, status_of,
-                            unit_of)
+from display.format import (STATUS_STYLE, format_value, published_amount, published_unit, published_value,
+                            standard_short, standard_words, status_class, status_of, unit_of)
 from components.heatmap import cell_href, hover_lines, row_href, unique_labels
-from components.links import IndicatorView, ScorecardView
+from components.links import IndicatorView, ScorecardView, SourceIndicatorView, SourceScorecardView
 from queries.performance import Heatmap
+from store.aggregates import SourceScorecard
 
 
 LONG_WORD = re.compile(r"[A-Za-z]{7,}")
@@ -124,3 +126,78 @@ def scorecard_table(data: Heatmap, view: ScorecardView, flag_to: str | None = No
     return {"caption": f"{data.parent.name}: {data.level}s, {data.month:%B %Y}",
             "corner": f"{data.parent.name} and its {data.level}s", "standard": "Standard",
             "domains": domains, "columns": columns, "rows": rows, "flag": flag_to}
+
+
+# -- a published source's scorecard (/scorecard?source=NAME): the same table, drawn by the same script ----------
+
+def source_status(status: str) -> str:
+    """A published figure's status as STATUS_STYLE names it: a missing one is drawn as unrated (white), never
+    coloured; its text says it was not published."""
+    return "none" if status in ("none", "missing") else status
+
+
+def source_cell_title(indicator, label: str, column, cell) -> list[str]:
+    """What a published cell's hover says: the row, the indicator and period, the value (with what it is made of
+    when the reader may see it), the standard and the status."""
+    lines = [label, indicator.name, f"Period: {column.period_label}"]
+    if cell is None or cell.get("value") is None or pd.isna(cell.get("value")):
+        return lines + ["Not published for this period (suppressed or not applicable)"]
+    amount = published_amount(indicator, cell.get("numerator"), cell.get("denominator"))
+    lines.append(f"Value: {published_value(indicator, cell['value'], True)}" + (f" ({amount})" if amount else ""))
+    if indicator.coloured:
+        lines.append(f"Standard: {standard_short(indicator).replace(chr(0x202f), ' ')} "
+                     f"({'higher' if indicator.direction == 'higher' else 'lower'} is better)")
+        lines.append(f"Status: {STATUS_STYLE[cell['status']]['symbol']} {STATUS_STYLE[cell['status']]['label']}")
+    else:
+        lines.append("No standard: context, not rated")
+    return lines
+
+
+def source_table(card: SourceScorecard, view: SourceScorecardView) -> dict:
+    """A published source's scorecard as what assets/scorecard.js draws (the spec `scorecard_table` returns):
+    rows its entities (the nation first), columns its indicators by domain, each with its standard and the period it
+    shows; each cell its status's colour and symbol, or 'not published'; a cell and a column's name open the
+    indicator's page of the source (a cell with its row's trend). A row's name is text: there is no page for it."""
+    indicators = [c.indicator for c in card.columns]
+    starts = _starts(indicators)
+    domains, column = [], 0
+    for domain, span in _domains(indicators):
+        domains.append({"domain": domain, "text": header_text(domain) if span == 1 else domain, "span": span,
+                        "start": column in starts})
+        column += span
+    columns = []
+    for n, c in enumerate(card.columns):
+        i = c.indicator
+        unit = published_unit(i, short=True)
+        columns.append({
+            "indicator": i.id, "domain": i.domain, "name": i.name, "text": header_text(i.name, unit), "unit": unit,
+            "period": c.period_label, "start": n in starts, "standard": standard_short(i),
+            "standard_title": f"{i.name}: " + (f"{'higher' if i.direction == 'higher' else 'lower'} is better; "
+                                               f"{standard_short(i)} meets the standard" if i.coloured
+                                               else "no standard: context, not rated"),
+            "href": SourceIndicatorView(i.id, view.source, view.period).href(),
+            "title": f"{i.name} ({published_unit(i)}), {c.period_label}: open the indicator"})
+    labels = unique_labels(card.rows.entity_name.tolist(), card.rows.entity_id.tolist())
+    rows = []
+    for row, label in zip(card.rows.itertuples(index=False), labels):
+        line = []
+        for c in card.columns:
+            cell = card.cells.get((row.entity_type, row.entity_id, c.indicator.id))
+            status = "missing" if cell is None else cell["status"]
+            shown = source_status(status)
+            text = "not published" if status == "missing" else (
+                f"{STATUS_STYLE[shown]['symbol']}\u2009" * bool(STATUS_STYLE[shown]["symbol"])
+                + published_value(c.indicator, cell["value"]).rstrip("%"))
+            line.append({"text": text, "status": status_class(shown) + (" status-not-published" * (status == "missing")),
+                         "colour": STATUS_STYLE[shown]["colour"],
+                         "title": "\n".join(source_cell_title(c.indicator, label, c, cell)),
+                         "href": SourceIndicatorView(c.indicator.id, view.source, view.period, row.entity_id).href()})
+        rows.append({"entity": f"{row.entity_type}:{row.entity_id}", "name": label, "href": None, "cells": line})
+    kinds = f"{card.entity_type}s"
+    first = ", ".join(card.rows[card.rows["first"]].entity_name.tolist())
+    corner = f"{first} and the {kinds}" if first else f"The {kinds}"
+    when = "the latest period of each indicator" if view.period is None else card.columns[0].period_label \
+        if card.columns else view.period
+    return {"caption": f"{card.source.name}: {kinds}, {when}", "corner": corner, "standard": "Standard",
+            "domains": domains, "columns": columns, "rows": rows, "flag": None,
+            "first_rows": int(card.rows["first"].sum())}

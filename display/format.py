@@ -159,3 +159,36 @@ def place_text(ref, names: dict) -> str:
 def status_text(status: str) -> str:
     style = STATUS_STYLE[status]
     return f"{style['symbol']} {style['label']}".strip()
+
+
+def published_value(indicator, value, with_unit: bool = False) -> str:
+    """A published (imported) figure to its indicator's precision: '6.0%', '4.88'; with its unit, '4.88 moves per
+    1,000 days in care'; 'not published' when there is none."""
+    if _missing(value):
+        return "not published"
+    text = _number(float(value), indicator.decimals)
+    if indicator.kind == "proportion":
+        return f"{text}%"
+    return f"{text} {indicator.units}" if with_unit else text
+
+
+def published_unit(indicator, short: bool = False) -> str:
+    """A published indicator's unit: '%' or 'per 1,000 days' under a column (`short`), else as the catalogue
+    words it ('% of children', 'moves per 1,000 days in care')."""
+    if not short:
+        return indicator.units
+    if indicator.kind == "proportion":
+        return "%"
+    unit = indicator.units
+    per = unit.find("per ")
+    return (unit[per:] if per >= 0 else unit).removesuffix(" in care")
+
+
+def published_amount(indicator, numerator, denominator) -> str:
+    """What a published figure is made of: '127 of 2,262', '4,390 in 72,934'; '' without its counts."""
+    if _missing(numerator) or _missing(denominator):
+        return ""
+    numerator, denominator = float(numerator), float(denominator)
+    def count(x):
+        return f"{x:,.0f}" if x == int(x) else f"{x:,}"
+    return f"{count(numerator)} {'of' if indicator.kind == 'proportion' else 'in'} {count(denominator)}"

@@ -9,12 +9,15 @@ from dash.exceptions import MissingCallbackContextException
 from web import live
 from components.common import breadcrumb, legend, message, month_options
 from components.home import data_as_of, no_data
-from components.links import ScorecardView, ViewError, picked_month
-from components.scorecard_table import scorecard_table
+from components.links import ScorecardView, SourceScorecardView, ViewError, is_source_view, picked_month
+from components.published import (AGENCY, LATEST, data_options, period_options, publisher, source_as_of,
+                                  source_legend)
+from components.scorecard_table import scorecard_table, source_table
 from queries.cache import shared
 from queries.performance import MAX_HEATMAP_ROWS, heatmap
-from web.runtime import current_scope, latest_month_now, refused, services
+from web.runtime import current_reader, current_scope, latest_month_now, refused, services
 from access.scope import ScorecardQueryError
+from store.aggregates import as_shown_to, newest_source, source_name, source_scorecard, sources
 from queries.scorecard import report_months
 
 dash.register_page(__name__, path="/scorecard", name="Scorecard", title="Scorecard · Statboard", order=1)
@@ -24,7 +27,9 @@ SCORECARD_QUERY = "scorecard-query"
 SCORECARD_BREADCRUMB = "scorecard-breadcrumb"
 SCORECARD_TITLE = "scorecard-title"
 SCORECARD_AS_OF = "scorecard-as-of"
-SCORECARD_MONTH = "scorecard-month"
+SCORECARD_MONTH = "scorecard-month"     # a published source's period, on its scorecard
+SCORECARD_SOURCE = "scorecard-source"   # the Data selector: the agency's own figures or a published source
+SCORECARD_SOURCE_CONTROL = "scorecard-source-control"
 SCORECARD_TIER = "scorecard-tier"
 SCORECARD_SORT = "scorecard-sort"
 SCORECARD_MESSAGE = "scorecard-message"
@@ -49,7 +54,12 @@ def layout(**query):
     Title, controls and legend are compact, so that the first rows show above the fold of a 1280×720 projector.
     On a phone the controls fold behind one button (assets/statboard.css), so that the table starts on the first
     screen.
+
+    With `source=` (a published source's figures, store/aggregates.py) the Month picker is the Period picker and
+    the tier and sort, which are the agency's, are not shown; the Data selector switches between them.
     """
+    published = is_source_view(query)
+    agency_only = "scorecard-control d-none" if published else "scorecard-control"
     return html.Div([
         dcc.Location(id=SCORECARD_URL, refresh="callback-nav"),
         dcc.Store(id=SCORECARD_QUERY, data=query),
@@ -61,15 +71,19 @@ def layout(**query):
                     className="btn btn-outline-secondary btn-sm scorecard-controls-toggle",
                     **{"aria-controls": SCORECARD_CONTROLS, "aria-expanded": "false"}),
         html.Div([
-            html.Div([dbc.Label("Month", html_for=SCORECARD_MONTH, className="mb-0"),
-                      dcc.Dropdown(id=SCORECARD_MONTH, value=query.get("month"), clearable=False,
-                                   className="scorecard-month")], className="scorecard-control"),
+            html.Div([dbc.Label("Data", html_for=SCORECARD_SOURCE, className="mb-0"),
+                      dcc.Dropdown(id=SCORECARD_SOURCE, clearable=False, className="scorecard-source")],
+                     id=SCORECARD_SOURCE_CONTROL, className="scorecard-control d-none"),
+            html.Div([dbc.Label("Period" if published else "Month", html_for=SCORECARD_MONTH, className="mb-0"),
+                      dcc.Dropdown(id=SCORECARD_MONTH, value=query.get("period" if published else "month"),
+                                   clearable=False, className="scorecard-period-picker" if published
+                                   else "scorecard-month")], className="scorecard-control"),
             html.Div([dbc.Label("Indicators", html_for=SCORECARD_TIER, className="mb-0"),
                       dbc.RadioItems(id=SCORECARD_TIER, options=TIER_OPTIONS, value=query.get("tier") or "both",
-                                     inline=True)], className="scorecard-control"),
+                                     inline=True)], className=agency_only),
             html.Div([dbc.Label("Sort rows by", html_for=SCORECARD_SORT, className="mb-0"),
                       dcc.Dropdown(id=SCORECARD_SORT, value=query.get("sort") or "name", clearable=False,
-                                   className="scorecard-sort")], className="scorecard-control"),
+                                   className="scorecard-sort")], className=agency_only),
             html.A("Download CSV", id=SCORECARD_DOWNLOAD, className="btn btn-sm btn-outline-secondary d-none"),
         ], id=SCORECARD_CONTROLS, className="scorecard-controls"),
         html.Div(id=SCORECARD_MESSAGE),
@@ -77,7 +91,9 @@ def layout(**query):
         # Its own scroll box, so that the header row and the names column stick while a long listing scrolls;
         # assets/scorecard.js draws the table in it.
         html.Div(id=SCORECARD_HEATMAP, className="scorecard-box"),
-        html.P("A row's name drills into it (the first row is the parent itself: its own page); a column's name "
+        html.P("A column's name opens the indicator across the states; a cell opens it with that row's trend. Point "
+               "at a cell for its numbers and period." if published else
+               "A row's name drills into it (the first row is the parent itself: its own page); a column's name "
                "opens the indicator; a cell opens the indicator with that row's trend. Point at a cell for its "
                "numbers.", className="text-muted small mt-1"),
     ])
@@ -111,6 +127,8 @@ def show_scorecard(query, _newer=None):
     snapshot = services().warehouse.snapshot()
     blank = (None, "Scorecard", None, [], None, [], None, None, None, legend(), None, hidden_download,
              live.shown(snapshot))
+    if is_source_view(query):
+        return (*show_source(query), hidden_download, live.shown(snapshot))
     if snapshot is None:
         return (*blank[:7], no_data(), *blank[8:])
     try:
@@ -135,6 +153,63 @@ def show_scorecard(query, _newer=None):
             month_options(report_months(snapshot)), f"{data.month:%Y-%m}", sort_options(data.indicators),
             view.sort or "name", note, table, legend(hidden=bool(scope.small_cell_min)),
             scorecard_download_href(data, view), "btn btn-sm btn-outline-secondary", live.shown(snapshot))
+
+
+def show_source(query) -> tuple:
+    """A published source's scorecard (`source=`, `period=`): the first eleven of `show_scorecard`'s outputs."""
+    try:
+        view = SourceScorecardView.from_query(query)
+        reader = current_reader()
+        source = as_shown_to(newest_source(services().store, reader, view.source), reader)
+        card = source_scorecard(source, view.period)
+    except (ViewError, ScorecardQueryError) as exc:
+        refused(exc, "/scorecard")
+        return (None, "Published figures", None, [], None, [], None,
+                message(f"{exc}.", heading="This scorecard link cannot be shown"), None, None, None)
+    when = "the latest period of each indicator" if view.period is None else dict(source.periods)[view.period]
+    note = None
+    if card.left_out:
+        note = message(f"Not published for {when}: {', '.join(i.name for i in card.left_out)}. Choose “Latest "
+                       "for each indicator” to see every indicator.", colour="info")
+    crumbs = dbc.Breadcrumb(items=[{"label": "Our scorecard", "href": "/scorecard"},
+                                   {"label": f"Published: {source.name}", "active": True}],
+                            class_name="statboard-breadcrumb mb-2")
+    table = {**source_table(card, view), "keep_place": False}
+    return (crumbs, f"{publisher(source)}: {card.entity_type}s, {when}", source_as_of(source.version),
+            period_options(source.periods), view.period or LATEST, [], None, note, table,
+            source_legend([c.indicator for c in card.columns]), None)
+
+
+@callback(Output(SCORECARD_SOURCE, "options"), Output(SCORECARD_SOURCE, "value"),
+          Output(SCORECARD_SOURCE_CONTROL, "className"), Input(SCORECARD_QUERY, "data"))
+def show_sources(query):
+    """The Data selector: the agency's own figures and each published source, shown when there is one to choose."""
+    hidden = (no_update, no_update, "scorecard-control d-none")
+    try:
+        if current_reader().is_admin:
+            return hidden
+        found = sources(services().store)
+    except ScorecardQueryError:
+        return hidden
+    if not found:
+        return hidden
+    asked = query.get("source") if is_source_view(query) else AGENCY
+    return data_options(found), asked if isinstance(asked, str) else AGENCY, "scorecard-control"
+
+
+@callback(Output(SCORECARD_URL, "href", allow_duplicate=True), Input(SCORECARD_SOURCE, "value"),
+          State(SCORECARD_QUERY, "data"), prevent_initial_call=True)
+def choose_source(chosen, query):
+    """A chosen Data becomes a new URL: the agency's own scorecard, or the source's (each indicator's latest)."""
+    now = query.get("source") if is_source_view(query) else AGENCY
+    if chosen == now:
+        return no_update
+    if chosen == AGENCY:
+        return "/scorecard"
+    try:  # the value comes back from the browser: read as strictly as a typed link
+        return SourceScorecardView.from_query({"source": source_name(chosen)}).href()
+    except (ViewError, ScorecardQueryError, TypeError, AttributeError):
+        return no_update
 
 
 def _live_redraw() -> bool:
@@ -174,7 +249,10 @@ def scorecard_download_href(data, view) -> str:
           Input(SCORECARD_MONTH, "value"), Input(SCORECARD_TIER, "value"), Input(SCORECARD_SORT, "value"),
           State(SCORECARD_QUERY, "data"), prevent_initial_call=True)
 def navigate(month, tier, sort, query):
-    """A changed control becomes a new URL (so Back, Forward and a pasted link all work)."""
+    """A changed control becomes a new URL (so Back, Forward and a pasted link all work); on a published source's
+    scorecard the Month picker is its Period picker."""
+    if is_source_view(query):
+        return _navigate_source(month, query)
     try:
         view = ScorecardView.from_query(query or {})
         controls = ScorecardView.from_query({**(query or {}), "tier": "" if tier == "both" else tier,
@@ -186,3 +264,15 @@ def navigate(month, tier, sort, query):
         return no_update
     return changed.href()
 
+
+
+def _navigate_source(period, query):
+    try:
+        view = SourceScorecardView.from_query(query)
+        if period == (view.period or LATEST):
+            return no_update
+        # The picked value comes back from the browser: read as strictly as a typed link.
+        changed = SourceScorecardView.from_query({"source": view.source, "period": None if period == LATEST else period})
+    except ViewError:
+        return no_update
+    return changed.href()

@@ -227,3 +227,234 @@ def export_frame(source: Source, reader: Reader, indicator_id: str | None = None
         out["value"] = [None if v is None or pd.isna(v) else round(v, source.indicators[i].decimals)
                         for i, v in zip(out.indicator_id, out.value)]
     return out[EXPORT_COLUMNS].reset_index(drop=True)
+
+
+# -- reading a source for the pages (/scorecard?source=, /indicator/<id>?source=) ----------------------------------
+
+TOTAL = "Total"   # the breakdown value that is an entity's whole figure (the CFSR profile's nation has no other)
+KEY = ["entity_type", "entity_id", "indicator_id", "period"]
+
+
+def as_shown_to(source: Source, reader: Reader) -> Source:
+    """`source` as `reader` sees it on a page: for a viewer, as in `export_frame`, values rounded to the precision
+    shown and no numerators or denominators (the status stays the one the unrounded value earns)."""
+    _reads(reader)
+    if reader.role != "viewer":
+        return source
+    rows = source.rows.copy()
+    rows["numerator"], rows["denominator"] = None, None
+    rows["value"] = [None if v is None or pd.isna(v) else round(v, source.indicators[i].decimals)
+                     for i, v in zip(rows.indicator_id, rows.value)]
+    return Source(source.version, source.indicators, rows, source.periods)
+
+
+def overall(source: Source) -> pd.DataFrame:
+    """Each entity's whole figure for each indicator and period: its row without a breakdown, or, for an entity
+    published only by its breakdowns (the CFSR profile's nation), its `Total` row (the first dimension's that has
+    one: every dimension's total is the same children)."""
+    rows = source.rows
+    plain = rows[rows.breakdown_dimension == ""]
+    totals = rows[(rows.breakdown_dimension != "") & (rows.breakdown_value == TOTAL)].drop_duplicates(KEY)
+    have = set(plain[KEY].itertuples(index=False, name=None))
+    totals = totals[[k not in have for k in totals[KEY].itertuples(index=False, name=None)]]
+    return pd.concat([plain, totals]).reset_index(drop=True)
+
+
+def ordered_indicators(source: Source) -> list[ImportedIndicator]:
+    """The source's indicators in the catalogue's order, grouped by domain (in the order the domains first come)."""
+    by_position = sorted(source.indicators.values(), key=lambda i: i.position)
+    domains = list(dict.fromkeys(i.domain for i in by_position))
+    return sorted(by_position, key=lambda i: (domains.index(i.domain), i.position))
+
+
+def period_label(source: Source, period: str) -> str:
+    return dict(source.periods)[period]
+
+
+def check_period(source: Source, period: str | None) -> str | None:
+    """`period` when the source publishes it (None: each indicator's latest); `AggregateError` saying what to pick."""
+    if period is None or period in dict(source.periods):
+        return period
+    latest = source.periods[-1][1] if source.periods else "none"
+    raise AggregateError(f"the published figures have no period {str(period)[:40]!r}: choose one from the Period "
+                         f"list (the latest is {latest})")
+
+
+def latest_period(source: Source, indicator_id: str) -> str | None:
+    """The indicator's most recent period (by its end), or None when it has no rows."""
+    codes = set(source.rows.period[source.rows.indicator_id == indicator_id])
+    found = [code for code, _ in source.periods if code in codes]
+    return found[-1] if found else None
+
+
+def main_entity_type(source: Source) -> str:
+    """The kind of entity the source is about (the most of them: the CFSR profile's states)."""
+    counts = source.rows.drop_duplicates(["entity_type", "entity_id"]).entity_type.value_counts()
+    return str(counts.index[0]) if len(counts) else "entity"
+
+
+@dataclass(frozen=True)
+class SourceColumn:
+    indicator: ImportedIndicator
+    period: str
+    period_label: str
+
+
+@dataclass(frozen=True)
+class SourceScorecard:
+    """A source as a scorecard: `rows` are the entities of its main type by name, after those of other types with
+    a whole figure in a column shown (the nation); each column is an indicator in one period (`period`, or each
+    indicator's latest when None); `cells` has each entity's whole figure per column."""
+    source: Source
+    entity_type: str
+    period: str | None
+    columns: list[SourceColumn]
+    rows: pd.DataFrame          # entity_type, entity_id, entity_name, first (the rows above the main type's)
+    cells: dict                 # (entity_type, entity_id, indicator_id) -> a row of `overall` (a dict)
+    left_out: list[ImportedIndicator]   # the indicators not published for `period`
+
+
+def source_scorecard(source: Source, period: str | None = None) -> SourceScorecard:
+    """The scorecard of `source` for `period` (None: each indicator's latest)."""
+    period = check_period(source, period)
+    whole = overall(source)
+    columns, left_out = [], []
+    for indicator in ordered_indicators(source):
+        shown = period if period is not None else latest_period(source, indicator.id)
+        mine = whole[(whole.indicator_id == indicator.id) & (whole.period == shown)]
+        if shown is None or (period is not None and mine.empty and
+                             not ((source.rows.indicator_id == indicator.id) & (source.rows.period == shown)).any()):
+            left_out.append(indicator)
+            continue
+        columns.append(SourceColumn(indicator, shown, period_label(source, shown)))
+    kind = main_entity_type(source)
+    wanted = {(c.indicator.id, c.period) for c in columns}
+    chosen = whole[[(i, p) in wanted for i, p in zip(whole.indicator_id, whole.period)]]
+    cells = {(r["entity_type"], r["entity_id"], r["indicator_id"]): r for r in chosen.to_dict("records")}
+    entities = source.rows.drop_duplicates(["entity_type", "entity_id"])[["entity_type", "entity_id", "entity_name"]]
+    others = chosen[chosen.entity_type != kind].drop_duplicates(["entity_type", "entity_id"])
+    first = entities[[(t, e) in set(others[["entity_type", "entity_id"]].itertuples(index=False, name=None))
+                      for t, e in zip(entities.entity_type, entities.entity_id)]]
+    main = entities[entities.entity_type == kind].sort_values("entity_name", key=lambda s: s.str.lower())
+    rows = pd.concat([first.assign(first=True), main.assign(first=False)]).reset_index(drop=True)
+    return SourceScorecard(source, kind, period, columns, rows, cells, left_out)
+
+
+def source_indicator(source: Source, indicator_id: str) -> ImportedIndicator:
+    """The source's indicator `indicator_id`; `AggregateError` naming those it has."""
+    if indicator_id not in source.indicators:
+        raise AggregateError(f"the published figures have no indicator {str(indicator_id)[:60]!r}; they have "
+                             + ", ".join(i.name for i in ordered_indicators(source)))
+    return source.indicators[indicator_id]
+
+
+def entity_name(source: Source, entity_type: str, entity_id: str) -> str | None:
+    found = source.rows[(source.rows.entity_type == entity_type) & (source.rows.entity_id == entity_id)]
+    return None if found.empty else str(found.entity_name.iloc[0])
+
+
+@dataclass(frozen=True)
+class SourceRanking:
+    """One indicator of a source in one period: the entities of its main type with a value, best first for the
+    indicator's direction (by name when it has none); those without one (not published), by name; and the whole
+    figure of the others (the nation), when published."""
+    indicator: ImportedIndicator
+    period: str
+    period_label: str
+    entity_type: str
+    ranked: pd.DataFrame
+    missing: pd.DataFrame
+    others: pd.DataFrame
+
+
+def source_ranking(source: Source, indicator_id: str, period: str | None = None) -> SourceRanking:
+    """`indicator_id` across the source's entities in `period` (None: its latest)."""
+    indicator = source_indicator(source, indicator_id)
+    period = check_period(source, period) or latest_period(source, indicator_id)
+    whole = overall(source)
+    mine = whole[(whole.indicator_id == indicator_id) & (whole.period == period)]
+    kind = main_entity_type(source)
+    main = mine[mine.entity_type == kind]
+    has = main.value.notna()
+    ranked = main[has].sort_values(["value", "entity_name"], ascending=[indicator.direction == "lower", True]) \
+        if indicator.direction else main[has].sort_values("entity_name")
+    missing = main[~has].sort_values("entity_name")
+    others = mine[(mine.entity_type != kind) & mine.value.notna()]
+    return SourceRanking(indicator, period, period_label(source, period) if period else "", kind,
+                         ranked.reset_index(drop=True), missing.reset_index(drop=True), others.reset_index(drop=True))
+
+
+def source_trend(source: Source, indicator_id: str, entity_type: str, entity_id: str) -> pd.DataFrame:
+    """`entity_id`'s whole figure of `indicator_id` in each period the indicator is published, oldest first, with
+    the others' (the nation's) beside it: period, period_label, period_end, line (`entity` or `other`), name,
+    value, numerator, denominator, status."""
+    source_indicator(source, indicator_id)
+    whole = overall(source)
+    mine = whole[whole.indicator_id == indicator_id]
+    kind = main_entity_type(source)
+    lines = pd.concat([mine[(mine.entity_type == entity_type) & (mine.entity_id == entity_id)].assign(line="entity"),
+                       mine[mine.entity_type != kind].assign(line="other")])
+    lines = lines.rename(columns={"entity_name": "name"})
+    return lines.sort_values(["period_end", "period_start"])[
+        ["period", "period_label", "period_end", "line", "name", "value", "numerator", "denominator", "status"]
+    ].reset_index(drop=True)
+
+
+def source_breakdowns(source: Source, indicator_id: str, period: str | None = None) -> dict[str, pd.DataFrame]:
+    """The breakdowns published for `indicator_id` in `period` (None: its latest), by dimension in the file's order:
+    each the rows of every entity that has them (the CFSR profile: the nation's), in the published order."""
+    source_indicator(source, indicator_id)
+    period = check_period(source, period) or latest_period(source, indicator_id)
+    rows = source.rows
+    mine = rows[(rows.indicator_id == indicator_id) & (rows.period == period) & (rows.breakdown_dimension != "")]
+    return {dimension: part.reset_index(drop=True)
+            for dimension, part in mine.groupby("breakdown_dimension", sort=False)}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """An imported indicator published beside a computed one (`compare_to`): the source, the standard it is held
+    to, and the latest whole figure of the source's other entities (the nation), when published."""
+    source: str
+    indicator: ImportedIndicator
+    latest_value: float | None
+    latest_label: str
+    latest_name: str
+
+
+def comparisons(engine: Engine, reader: Reader, computed_id: str) -> list[Comparison]:
+    """Every imported indicator, of every source's newest version, that names `computed_id` in `compare_to`."""
+    found = []
+    for version in sources(engine):
+        source = newest_source(engine, reader, version.source)
+        for indicator in ordered_indicators(source):
+            if indicator.compare_to != computed_id:
+                continue
+            ranking = source_ranking(source, indicator.id)
+            other = ranking.others.iloc[0] if not ranking.others.empty else None
+            found.append(Comparison(source.name, indicator, None if other is None else float(other["value"]),
+                                    ranking.period_label, "" if other is None else str(other["entity_name"])))
+    return found
+
+
+_LOADED: dict[tuple[str, int], Source] = {}
+LOADED_KEPT = 4
+
+
+def newest_source(engine: Engine, reader: Reader, source: str) -> Source:
+    """`load_source` of `source`'s newest version, read once per version and kept (a version never changes; the
+    pages of a meeting room ask for the same one many times): the reader is checked each time, and a caller
+    must not change what it is given (`as_shown_to` copies)."""
+    _reads(reader)
+    name = source_name(source)
+    with engine.connect() as conn:
+        newest = conn.execute(sa.select(sa.func.max(aggregate_versions.c.id))
+                              .where(aggregate_versions.c.source == name)).scalar()
+    if newest is None:
+        return load_source(engine, reader, name)  # says there is none
+    key = (str(engine.url), newest)
+    if key not in _LOADED:
+        while len(_LOADED) >= LOADED_KEPT:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = load_source(engine, reader, name, newest)
+    return _LOADED[key]

@@ -24,6 +24,7 @@ from access.params import MAX_LENGTH
 from web.runtime import REFUSALS_WRITTEN, REFUSED, REFUSED_CROSS_SITE, REFUSED_LIMIT
 from store.users import ADDRESS_LIMIT
 from tests.web import PASSWORD, csrf_of, engine_of, ensure_user, make_app, post_callback, sign_in, signed_in_client
+from tests.test_published_pages import CFSR, SOURCE
 from web.limits import MAX_BODY
 
 READERS = {"exec": ("executive", None), "mgr": ("manager", "office:O001"), "viewer-o1": ("viewer", "office:O001"),
@@ -38,9 +39,13 @@ FUZZ = settings(max_examples=40, deadline=None, derandomize=True, database=None,
 
 @pytest.fixture(scope="module")
 def app(demo_instance, tmp_path_factory):
+    from measures.catalogue import load_catalogue
+    from store.aggregates import import_aggregates
     app = make_app(demo_instance, tmp_path_factory.mktemp("store") / "statboard.db")
     for username, (role, scope) in READERS.items():
         ensure_user(app, username, role, scope)
+    # The published figures the scorecard's Data selector and a published indicator's page read.
+    import_aggregates(engine_of(app), CFSR, "cfsr-profile", load_catalogue(), "test", SOURCE)
     return app
 
 
@@ -304,7 +309,7 @@ def test_a_cross_site_link_is_still_put_down_to_it_after_signing_in(demo_instanc
 HUGE = "x" * (MAX_BODY // 2)  # within the body's limit: for the parameter's own
 WORDS_CORPUS = ["", "0000-01", "9999-12", "9999-12-31", "0000-01-01", "2026-10", "2026-13", "24400", "-1", "0", "all",
                 "1", "2", "name", "-reentry", "reentry", "department", "department:x", "office", "O001", "office:O001",
-                "office:O002", "office:O999", "unit:U0001", "worker:", ":", "\r\n", "/\r\nSet-Cookie:x=1", "\x00",
+                "office:O002", "office:O999", "unit:U0001", "worker:", ":", "cfsr-national", "23B24A", "-", "AL", "\r\n", "/\r\nSet-Cookie:x=1", "\x00",
                 "office:\x00", "\ud800", "office:O001\u202e", "\u2603" * 50, "x" * (MAX_LENGTH + 1), HUGE,
                 "'; drop table users; --", "<script>alert(1)</script>"]
 CORPUS = WORDS_CORPUS + [0, -1, 24400, 10 ** 30, 1.5, float("nan"), float("inf"), True, False, None, [],
@@ -315,7 +320,7 @@ BAD = st.one_of(st.sampled_from(CORPUS), st.text(max_size=20), st.integers(), st
                 st.lists(st.one_of(TEXT, st.integers()), max_size=3),
                 st.dictionaries(st.text(max_size=8), st.one_of(TEXT, st.integers()), max_size=3))
 PARAMS = ["month", "parent", "level", "tier", "sort", "entity", "months", "indicator_id", "entity_id", "indicator",
-          "id", "since", "until", "junk"]
+          "id", "since", "until", "source", "period", "junk"]
 QUERY = st.dictionaries(st.sampled_from(PARAMS), st.one_of(WORDS, WORDS, BAD), max_size=5)
 POINT = st.fixed_dictionaries({"x": WORDS, "y": WORDS, "customdata": st.one_of(st.lists(WORDS, max_size=3), BAD)})
 CLICK = st.fixed_dictionaries({"points": st.one_of(st.lists(POINT, max_size=2), BAD)})
@@ -335,9 +340,12 @@ HEADERS = st.sampled_from([{}, {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Sit
 # A view each callback draws without a fault, and the parameters each page's query takes: the sweep below
 # puts one corpus value at a time into it.
 VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09", "scorecard-tier.value": "1",
-         "scorecard-sort.value": "-reentry",
+         "scorecard-sort.value": "-reentry", "scorecard-source.value": SOURCE,
          INDICATOR: {"indicator_id": "reentry", "parent": "office:O001"}, "indicator-month.value": "2026-09",
          "indicator-months.value": "12", "indicator-ranking.clickData": {"points": [{"customdata": ["unit", "U0001"]}]},
+         # a published indicator's page (source=): its period and state pickers, its ranking's bars
+         "indicator-source-period.value": "22B23A", "indicator-source-entity.value": "AL",
+         "indicator-source-ranking.clickData": {"points": [{"customdata": ["TX"]}]},
          ENTITY: {"level": "office", "entity_id": "O001"}, "entity-month.value": "2026-09",
          "_pages_location.pathname": "/scorecard", "_pages_location.search": "?parent=office:O001",
          "home-live-tick.n_intervals": 1, "home-live-shown.data": {"version": "1@2026-11-10T00:00:00"},
@@ -394,8 +402,8 @@ VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09
          # presentation mode's stores (web/present.py)
          "members-present.data": {"present": False}, "selection-present.data": {"present": False},
          "review-present.data": {"present": False}, "meeting-present.data": {"present": False}}
-TAKES = {SCORECARD: ["month", "parent", "level", "tier", "sort", "junk"],
-         INDICATOR: ["indicator_id", "month", "parent", "level", "entity", "months", "junk"],
+TAKES = {SCORECARD: ["month", "parent", "level", "tier", "sort", "source", "period", "junk"],
+         INDICATOR: ["indicator_id", "month", "parent", "level", "entity", "months", "source", "period", "junk"],
          ENTITY: ["level", "entity_id", "month", "junk"], MEMBERS: ["indicator", "month", "entity", "junk"],
          SELECTION: ["id", "junk"], REVIEW: ["id", "junk"], "reviews-query.data": ["entity", "since", "until", "junk"],
          MEETINGS: ["entity", "junk"], MEETING: ["id", "junk"]}
@@ -546,3 +554,20 @@ def test_sign_in_answers_crafted_combinations_without_a_5xx(demo_instance, tmp_p
         assert client.get(_url("/login", [("next", next_)])).status_code == 200
         _check_sign_in(_sign_in_form(client, username, password, next_, token))
     attempt()
+
+
+PUBLISHED = {SCORECARD: ({"source": SOURCE}, ["source", "period", "junk"]),
+             INDICATOR: ({"indicator_id": "cfsr_reentry", "source": SOURCE, "entity": "AL"},
+                         ["indicator_id", "source", "period", "entity", "junk"])}
+
+
+def test_a_published_source_s_pages_answer_each_corpus_value_in_each_parameter_without_a_5xx(app, clients):
+    # The sweep above varies `source` on the agency's views; here each parameter of a published source's view.
+    dependencies = _dependencies(clients["exec"])
+    readers = itertools.cycle(sorted(clients))
+    for store_input, (valid, keys) in PUBLISHED.items():
+        for dep in [d for d in dependencies.values() if store_input in _names({"inputs": d["inputs"], "state": []})]:
+            for key in keys:
+                for value in CORPUS:
+                    response = _post(clients[next(readers)], dep, {store_input: {**valid, key: value}})
+                    assert response.status_code < 500, (key, value, response.get_data(as_text=True)[:500])

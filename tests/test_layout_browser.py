@@ -172,7 +172,9 @@ return {scrolled: box.scrollLeft, nameLeft: name.left, boxLeft: box.getBoundingC
         nameRight: name.right, cellLeft: cell.left};
 """
 SHOWN_VALUES_JS = """
-return Array.from(document.querySelectorAll('.scorecard-controls .dash-dropdown')).map(d => {
+// The dropdowns on screen (the Data selector is out of sight until a published source is imported).
+return Array.from(document.querySelectorAll('.scorecard-controls .dash-dropdown'))
+    .filter(d => d.getClientRects().length).map(d => {
   const r = d.getBoundingClientRect(), value = d.querySelector('.dash-dropdown-value');
   return {text: d.innerText.trim(), width: r.width, right: r.right,
           clipped: !value || value.scrollWidth > value.clientWidth + 1};
