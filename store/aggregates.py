@@ -147,9 +147,22 @@ def value_of(row, indicator: ImportedIndicator) -> float | None:
 
 
 def load_source(engine: Engine, reader: Reader, source: str, version_id: int | None = None) -> Source:
-    """`source`'s newest version (or `version_id` of it) for `reader`."""
+    """`source`'s newest version (or `version_id` of it) for `reader` (`_for_reader`)."""
     _reads(reader)
-    name = source_name(source)
+    return for_reader(_load(engine, source_name(source), version_id), reader)
+
+
+def for_reader(source: Source, reader: Reader) -> Source:
+    """`source` with only the rows `reader` may read (`_for_reader`); `source` itself is not changed."""
+    _reads(reader)
+    rows = _for_reader(source.rows, reader)
+    periods = (rows.sort_values(["period_end", "period_start", "period"])
+               .drop_duplicates("period")[["period", "period_label"]])
+    return Source(source.version, source.indicators, rows, list(periods.itertuples(index=False, name=None)))
+
+
+def _load(engine: Engine, name: str, version_id: int | None) -> Source:
+    """A version of a source as stored, for everyone: never handed to a reader without `for_reader`."""
     with engine.connect() as conn:
         query = sa.select(aggregate_versions).where(aggregate_versions.c.source == name)
         if version_id is not None:
@@ -168,7 +181,6 @@ def load_source(engine: Engine, reader: Reader, source: str, version_id: int | N
     frame["status"] = [indicators[i].status(v if v is None or not pd.isna(v) else None)
                        if v is not None and not pd.isna(v) else "missing"
                        for i, v in zip(frame["indicator_id"], frame["value"])]
-    frame = _for_reader(frame, reader)
     periods = (frame.sort_values(["period_end", "period_start", "period"])
                .drop_duplicates("period")[["period", "period_label"]])
     return Source(_version(row), indicators, frame, list(periods.itertuples(index=False, name=None)))
@@ -456,5 +468,5 @@ def newest_source(engine: Engine, reader: Reader, source: str) -> Source:
     if key not in _LOADED:
         while len(_LOADED) >= LOADED_KEPT:
             _LOADED.pop(next(iter(_LOADED)))
-        _LOADED[key] = load_source(engine, reader, name, newest)
-    return _LOADED[key]
+        _LOADED[key] = _load(engine, name, newest)  # as stored: what a reader may read is taken each time
+    return for_reader(_LOADED[key], reader)
