@@ -388,6 +388,8 @@ VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09
          '{"action":["ALL"],"type":"meeting-action-edit"}.n_clicks': [],
          '{"action":["ALL"],"type":"meeting-action-remove"}.n_clicks': [],
          '{"format":["ALL"],"type":"meeting-databook"}.n_clicks': [],
+         "meeting-published-add.n_clicks": 1, "meeting-published-source.value": "cfsr-national",
+         "meeting-published-indicator.value": "cfsr_reentry", "meeting-published-entity.value": "state:CA",
          # the review page's identifiers switch, and the findings' filters
          "review-reveal.value": "shown", "reviews-entity.value": "office:O001", "reviews-indicator.value": "reentry",
          "reviews-month.value": "2026-10", "reviews-theme.value": "engagement",
