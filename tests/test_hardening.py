@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -19,7 +20,9 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from measures.catalogue import load_catalogue
 from store import db
+from store.aggregates import import_aggregates
 from access.params import MAX_LENGTH
 from web.runtime import REFUSALS_WRITTEN, REFUSED, REFUSED_CROSS_SITE, REFUSED_LIMIT
 from store.users import ADDRESS_LIMIT
@@ -41,6 +44,9 @@ def app(demo_instance, tmp_path_factory):
     app = make_app(demo_instance, tmp_path_factory.mktemp("store") / "statboard.db")
     for username, (role, scope) in READERS.items():
         ensure_user(app, username, role, scope)
+    # a published source, so the meeting's published-figure form reads its indicators and entities
+    import_aggregates(engine_of(app), Path(__file__).parent / "data" / "cfsr-national-2025-08.csv", "cfsr-profile",
+                      load_catalogue(), "test", "cfsr-national")
     return app
 
 
