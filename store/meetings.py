@@ -41,7 +41,7 @@ from display.typed_text import text_problem
 OPEN, CLOSED = "open", "closed"
 ACTION_STATUSES = ("open", "done", "dropped")
 MEETING_LEVELS = ("department", "bureau", "office")
-ITEM_KINDS = ("indicator", "published", "practice", "kudos", "reviews")
+ITEM_KINDS = ("indicator", "practice", "kudos", "reviews", "published")
 MEETING_ROLES = ("executive", "manager", "analyst")
 # Who chairs a meeting: an executive, or a manager whose scope holds its entity (a bureau's manager chairs its
 # offices' meetings too). Analysts prepare meetings (the agenda, suggestions, notes, the follow-up's draft); what
