@@ -257,7 +257,7 @@ def test_a_closed_meeting_keeps_the_published_figures_it_showed(app, clients, wa
 
 def test_an_item_keeps_the_version_it_was_added_from_when_the_source_is_imported_again(app, clients, warehouse,
                                                                                         tmp_path):
-    """Last in the file: the second import is the source's newest version from here on."""
+    """Late in the file: from here on, the second import is the source's newest version."""
     engine = engine_of(app)
     meeting_id = fresh_meeting(clients["north"])
     said(add_published(clients["north"], meeting_id))
@@ -284,3 +284,19 @@ def test_an_item_keeps_the_version_it_was_added_from_when_the_source_is_imported
     [added] = meetings.agenda(engine, EXECUTIVE, other)
     assert (added.source_version, added.period) == (second.id, "22B23A")
     assert "5.0%" in page(clients["north"], other)
+
+
+def test_the_form_offers_the_sources_indicators_and_the_nation_first_then_the_states(app, clients, warehouse):
+    offered = post(clients["north"], "meeting-published-indicator", {
+        "meeting-published-source.value": "cfsr-national", "meeting-published-indicator.value": "cfsr_reentry"})
+    indicators, places = (offered.get_json()["response"][k]["options"]
+                          for k in ("meeting-published-indicator", "meeting-published-entity"))
+    assert {"label": REENTRY, "value": "cfsr_reentry"} in indicators and len(indicators) == 8
+    # the profile gives the nation's re-entry only as the total of its age breakdown: it is the nation's figure
+    assert places[0] == {"label": "United States", "value": "nation:US"}
+    assert {"label": "California", "value": "state:CA"} in places and len(places) == 53
+    meeting_id = fresh_meeting(clients["north"])
+    assert "for United States, as published, added" in said(add_published(clients["north"], meeting_id,
+                                                                           entity="nation:US"))
+    [series] = book_of(app, warehouse, meeting_id).published.values()
+    assert series.comparison_name is None and series.shown.label == "Apr '23 – Mar '24"  # held to the standard
