@@ -9,9 +9,10 @@ open meetings are pinned to (`pinned_versions`). Closing a meeting freezes the n
 The agenda is a list of items in the order chosen: cells (an indicator for the meeting's entity or one
 under it) flagged or accepted from the suggestions, published figures (an indicator for an entity of a published
 source, such as the state's CFSR figures, pinned to the version of the source it was added from:
-store/published_items.py), best practice, kudos, and case-review selections chosen for discussion. Actions are agreed at a meeting, each meant to move one indicator for one entity; an open
-action carries over to every later meeting of the same entity until it is done or dropped, and each change
-of status is logged with its date.
+store/published_items.py), best practice, kudos, and case-review selections chosen for discussion. Actions
+are agreed at a meeting, each meant to move one indicator for one entity; an open action carries over to
+every later meeting of the same entity until it is done or dropped, and each change of status is logged with
+its date.
 
 Who may: executives, every meeting; managers, the meetings of their own subtree; analysts (the planning
 group) every meeting, without case-level content (the case-review selections), to prepare them: kudos, closing,
