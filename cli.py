@@ -920,30 +920,48 @@ def _cell_option(indicator, entity) -> tuple[str, "EntityRef"]:
 @meetings_agenda.command("add")
 @click.argument("meeting_id")
 @click.option("--indicator", metavar="ID", help="The indicator (`statboard indicators list`).")
-@click.option("--entity", metavar="LEVEL:ID", help="Where: the meeting's entity or one under it, e.g. office:O001.")
+@click.option("--entity", metavar="LEVEL:ID", help="Where: the meeting's entity or one under it, e.g. office:O001; "
+                                                   "with --source, the source's entity, e.g. state:CA.")
+@click.option("--source", metavar="NAME", help="A published source (`statboard versions` lists them): put its "
+                                               "figure of --indicator for --entity on the agenda, as published.")
 @click.option("--note", metavar="TEXT", default="", help="The story behind the data, for the room.")
 @click.option("--by", metavar="USERNAME", help="As this user, with their role and scope.")
 @reasons
-def meetings_agenda_add(meeting_id, indicator, entity, note, by):
+def meetings_agenda_add(meeting_id, indicator, entity, source, note, by):
     """Put a cell (--indicator for --entity, in the meeting's data version) on MEETING_ID's agenda, as flagging it
-    on the meeting's scorecard does."""
+    on the meeting's scorecard does; with --source, a published figure (pinned to the source's newest version)."""
     from store import meeting_acts, meetings
     from queries.warehouse import Warehouse
     number = _whole_number("MEETING_ID", meeting_id, "the id `meetings new` printed, e.g. 3")
-    indicator_id, where = _cell_option(indicator, entity)
+    indicator_id, where = _cell_option(indicator, entity) if source is None else (None, None)
     engine = _store()
     reader, via = _reader_acting_as(engine, by)
-    warehouse = Warehouse(Settings.from_env().warehouse_url)
-    try:
-        item, name = _refused_if_outside(engine, reader.username, f"statboard meetings agenda add {number}", via,
-                                         lambda: meeting_acts.flag_cell(warehouse, engine, reader, number,
-                                                                        indicator_id, where))
-    finally:
-        warehouse.dispose()
+    if source is not None:
+        item, name = _published_item(engine, reader, via, number, source, indicator, entity)
+    else:
+        warehouse = Warehouse(Settings.from_env().warehouse_url)
+        try:
+            item, name = _refused_if_outside(engine, reader.username, f"statboard meetings agenda add {number}",
+                                             via, lambda: meeting_acts.flag_cell(warehouse, engine, reader, number,
+                                                                                 indicator_id, where))
+        finally:
+            warehouse.dispose()
     if note:
         meetings.set_notes(engine, reader, number, item.id, note)
     click.echo(item.id)
-    click.echo(f"added {name} for {item.entity_name} to meeting {number}'s agenda (item {item.position})", err=True)
+    said = f"{name} for {item.entity_name}" + (", as published," if source is not None else "")
+    click.echo(f"added {said} to meeting {number}'s agenda (item {item.position})", err=True)
+
+
+def _published_item(engine, reader, via: str, number: int, source: str, indicator: str | None, entity: str | None):
+    """`meetings agenda add --source`: the published figure's item and its indicator's name."""
+    from store import meeting_acts
+    entity_type, _, entity_id = (entity or "").partition(":")
+    if not indicator or not entity_type or not entity_id:
+        raise Failure("with --source, give --indicator ID (e.g. cfsr_reentry) and --entity TYPE:ID (e.g. state:CA)")
+    return _refused_if_outside(engine, reader.username, f"statboard meetings agenda add {number}", via,
+                               lambda: meeting_acts.flag_published(engine, reader, number, source, indicator,
+                                                                   entity_type, entity_id))
 
 
 @meetings_group.group("action")

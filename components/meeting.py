@@ -13,8 +13,10 @@ from components.common import GRAPH_CONFIG
 from display.format import STATUS_STYLE, change_text, format_value, status_text
 from components.links import IndicatorView, MembersView
 
+from components.published_charts import published_trend_figure
 from store.meeting_book import Book
 from store.meetings import Action, AgendaItem
+from store.published_items import counts_text, standard_words, status_words, value_text
 
 ITEM_UP, ITEM_DOWN, ITEM_REMOVE = "meeting-item-up", "meeting-item-down", "meeting-item-remove"
 ITEM_NOTES, ITEM_SAVE = "meeting-item-notes", "meeting-item-save"
@@ -79,6 +81,8 @@ def item_card(book: Book, item: AgendaItem, number: int, editable: bool, case_le
     """One agenda item: a cell with its numbers, trend, variation, notes and questions; or a practice, kudos or
     case-review section. `case_level`: the reader may open the members behind the cell. `present`: for a
     projector (larger charts, no links away)."""
+    if item.kind == "published":
+        return _published_card(book, item, number, editable, present)
     if item.kind in ("practice", "kudos"):
         return dbc.Card(dbc.CardBody([
             html.Div([html.H2(f"{number}. {KIND_WORDS[item.kind]}", className="h5 mb-0"),
@@ -150,6 +154,43 @@ def item_card(book: Book, item: AgendaItem, number: int, editable: bool, case_le
         html.Span(" (today's data)", className="text-muted"),
     ]))
     parts.append(notes)
+    return dbc.Card(dbc.CardBody(parts), class_name="mb-3 meeting-item", id=f"item-{item.id}")
+
+
+def _published_card(book: Book, item: AgendaItem, number: int, editable: bool, present: bool) -> dbc.Card:
+    """A published figure: its value and status in the period it shows, who published it, its trend beside the
+    nation's, and the story; laid out as a cell's item is, presented too."""
+    series = book.published.get(item.id)
+    title = f"{number}. {series.indicator.name if series is not None else item.indicator_id} — {item.entity_name}"
+    parts = [html.Div([html.H2([title, html.Span(" as published", className="text-muted fw-normal")],
+                               className="h5 mb-0"), _item_buttons(item, editable)],
+                      className="d-flex align-items-center mb-2")]
+    notes = _notes(item, editable, "The story behind the data")
+    if series is None or series.shown is None:
+        parts += [html.P("Its published figures cannot be read: the source's version is not in the store."), notes]
+        return dbc.Card(dbc.CardBody(parts), class_name="mb-3 meeting-item", id=f"item-{item.id}")
+    indicator, point = series.indicator, series.shown
+    style = STATUS_STYLE.get(point.status, STATUS_STYLE["none"])
+    counts = counts_text(indicator, point)
+    beside = [f"({counts})" if counts else "", f"as published by {series.publisher}, {point.label}."]
+    if point.comparison is not None:
+        beside.append(f"{series.comparison_name}: {value_text(indicator, point.comparison)}.")
+    beside.append(f"Standard: {standard_words(indicator)}.")
+    said = html.P([status_chip(point.status, f"{style['symbol']} {value_text(indicator, point.value)}".strip()),
+                   html.Span(f"  {status_words(point.status).capitalize()} " + " ".join(b for b in beside if b))])
+    trend = _graph(published_trend_figure(series), f"meeting-published-{item.id}", present)
+    about = html.P(indicator.definition + (f" {indicator.compare_note}" if indicator.compare_note else ""),
+                   className="small text-muted")
+    newer = None if series.newer is None else html.P(
+        f"{series.source} has newer figures (imported {series.newer[1]:%d %B %Y}): this item keeps those it was "
+        f"added from, as of {series.as_of:%d %B %Y}.", className="small text-muted present-hide")
+    if present:
+        side = [about, notes if item.notes else None]
+        parts.append(html.Div([html.Div([said, trend], className="present-item-main"),
+                               html.Div([p for p in side if p is not None], className="present-item-side")],
+                              className="present-item-body"))
+    else:
+        parts += [said, trend, about] + ([newer] if newer is not None else []) + [notes]
     return dbc.Card(dbc.CardBody(parts), class_name="mb-3 meeting-item", id=f"item-{item.id}")
 
 

@@ -14,12 +14,14 @@ import math
 from dataclasses import dataclass, field
 
 from components.charts import action_key, ranking_figure, trend_figure, variation_figure
+from components.published_charts import published_trend_figure
 from display.format import (STATUS_STYLE, amount_text, change_text, format_value, standard_text, status_of,
                                status_text, unit_of)
 from components.heatmap import legend_items, unique_labels
 from display.mask import MASK, mask_id
 from store.meeting_book import Book, ReviewSection
 from store.meetings import Action, AgendaItem
+from store.published_items import counts_text, standard_words, status_words, value_text
 
 DOMAINS = ("Safety", "Permanency", "Well-Being", "Self-Sufficiency")
 SCORECARD_CHILDREN = 6       # entity columns beside the meeting's own entity on one slide
@@ -124,6 +126,8 @@ def deck(book: Book) -> Deck:
     for n, item in enumerate(book.items, start=1):
         if item.kind == "indicator":
             plan.slides.extend(_indicator_slides(plan, book, item, n, names))
+        elif item.kind == "published":
+            plan.slides.extend(_published_slides(plan, book, item, n))
         elif item.kind in ("practice", "kudos"):
             plan.slides.extend(_text_slides(
                 "Best practice" if item.kind == "practice" else "Kudos", "Best practice and kudos", n,
@@ -346,6 +350,35 @@ def _indicator_slides(plan: Deck, book: Book, item: AgendaItem, n: int, names: d
     # Too much to read beside the figures: the story and the questions follow on a slide of their own.
     return [Slide("item", title, "Agenda", tuple(side), figures=tuple(figures)),
             *_text_slides(f"{name}: {where} (continued)", "Agenda", n, story)]
+
+
+def _published_slides(plan: Deck, book: Book, item: AgendaItem, n: int) -> list[Slide]:
+    """A published figure: its trend beside the nation's on the left; its value, status, the standard, who
+    published it and the story on the right."""
+    series = book.published.get(item.id)
+    where = plain(item.entity_name or item.entity)
+    if series is None or series.shown is None:
+        return _text_slides(f"{plain(item.indicator_id)}: {where} (as published)", "Agenda", n,
+                            [Line("Its published figures cannot be read: the source's version is not in the store.")]
+                            + _reason_and_notes(item))
+    indicator, point = series.indicator, series.shown
+    plan.figures[f"published-{item.id}"] = Figure(published_trend_figure(series), FIGURE_PX, TREND_ALONE_PX,
+                                                  {"margin": {"r": 190, "l": 80}})
+    symbol = STATUS_STYLE.get(point.status, STATUS_STYLE["none"])["symbol"]
+    counts = counts_text(indicator, point)
+    side = [Line(f"{plain(point.label)}: {value_text(indicator, point.value, True)}"
+                 + (f" ({counts})" if counts else ""), "strong"),
+            Line(f"{symbol} {status_words(point.status)}".strip(), "strong"),
+            Line(f"Standard: {standard_words(indicator)}", "small")]
+    if point.comparison is not None:
+        side.append(Line(f"{plain(series.comparison_name)}: {value_text(indicator, point.comparison, True)}"))
+    side.append(Line(f"As published by {plain(series.publisher)} (as of {series.as_of:{DAY}}).", "small"))
+    story = _reason_and_notes(item)
+    title = _item_title(n, f"{plain(indicator.name)}: {where} (as published)")
+    if _lines_needed(side + story, SIDE_CHARS) <= SIDE_LINES:
+        return [Slide("item", title, "Agenda", tuple(side + story), figures=(f"published-{item.id}",))]
+    return [Slide("item", title, "Agenda", tuple(side), figures=(f"published-{item.id}",)),
+            *_text_slides(f"{plain(indicator.name)}: {where} (continued)", "Agenda", n, story)]
 
 
 def _key_lines(key: list, room: int) -> list[Line]:

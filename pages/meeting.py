@@ -56,6 +56,11 @@ TEXT_ADD = "meeting-text-add"
 REVIEWS_AREA = "meeting-reviews-area"
 SELECTION = "meeting-selection"
 SELECTION_ADD = "meeting-selection-add"
+PUBLISHED_AREA = "meeting-published-area"          # a published source's figure: the state's, beside the county's
+PUBLISHED_SOURCE = "meeting-published-source"
+PUBLISHED_INDICATOR = "meeting-published-indicator"
+PUBLISHED_ENTITY = "meeting-published-entity"
+PUBLISHED_ADD = "meeting-published-add"
 ACTION_WHAT = "meeting-action-what"
 ACTION_OWNER = "meeting-action-owner"
 ACTION_DUE = "meeting-action-due"
@@ -176,6 +181,7 @@ def layout(**query):
                 dcc.Dropdown(id=SELECTION, placeholder="Choose a saved selection"),
                 dbc.Button("Add", id=SELECTION_ADD, color="primary", outline=True, class_name="mt-2"),
             ]), id=REVIEWS_AREA, class_name="mt-2"),
+            _published_form(),
         ], id=EDIT_AREAS),
         html.H2("Actions agreed at this meeting", className="h4 mt-4"),
         html.Div(id=NEW_ACTIONS),
@@ -589,6 +595,78 @@ def add_selection(_click, selection, query, changed):
         chosen = _number("a saved selection of cases", selection)
         meetings.add_item(run.store, reader, meeting_id, "reviews", selection_id=chosen)
         return f"Selection {chosen}'s reviews added to the agenda."
+    return _answer(deed, changed)
+
+
+def _published_form() -> dbc.Card:
+    """A published figure for the agenda: the source, its indicator, the entity (the state, the nation)."""
+    def choose(label, ident, placeholder):
+        return dbc.Col([dbc.Label(label, html_for=ident), dcc.Dropdown(id=ident, placeholder=placeholder)], md=4)
+    return dbc.Card(dbc.CardBody([
+        html.H3("Published figures", className="h5"),
+        html.P("A figure as its publisher put it out (the state's CFSR figures, say), beside the meeting's own. It "
+               "keeps the figures it was added from when the source is imported again.", className="text-muted mb-1"),
+        dbc.Row([choose("Source", PUBLISHED_SOURCE, "Choose a source"),
+                 choose("Indicator", PUBLISHED_INDICATOR, "Choose an indicator"),
+                 choose("For", PUBLISHED_ENTITY, "Choose the state or the nation")], className="g-2"),
+        dbc.Button("Add", id=PUBLISHED_ADD, color="primary", outline=True, class_name="mt-2"),
+    ]), id=PUBLISHED_AREA, class_name="mt-2")
+
+
+def _published_source(source):
+    """The source chosen (None when none is), read for the reader: `load_source` refuses who may not read it."""
+    from store.aggregates import load_source
+    name = param_text("the source", source, ViewError)
+    return load_source(services().store, current_reader(), name) if name else None
+
+
+@callback(Output(PUBLISHED_SOURCE, "options"), Output(PUBLISHED_SOURCE, "value"), Output(PUBLISHED_AREA, "style"),
+          Input(Q, "data"))
+def published_sources(_query):
+    """The published sources to choose from; none imported, no form."""
+    from store.aggregates import sources
+    try:
+        meetings.meeting_scope(current_reader())
+    except OutsideScope:
+        return [], None, {"display": "none"}
+    found = sources(services().store)
+    options = [{"label": f"{v.source} (as of {v.as_of:%d %b %Y})", "value": v.source} for v in found]
+    return options, (found[0].source if len(found) == 1 else None), None if found else {"display": "none"}
+
+
+@callback(Output(PUBLISHED_INDICATOR, "options"), Output(PUBLISHED_ENTITY, "options"),
+          Input(PUBLISHED_SOURCE, "value"), Input(PUBLISHED_INDICATOR, "value"))
+def published_choices(source, indicator_id):
+    """The chosen source's indicators, and the entities with a figure of the chosen indicator."""
+    from store.published_items import entities
+    try:
+        found = _published_source(source)
+        indicator_id = param_text("the indicator", indicator_id, ViewError)
+    except (ViewError, ScorecardQueryError):
+        return [], []
+    if found is None:
+        return [], []
+    indicators = sorted(found.indicators.values(), key=lambda i: i.position)
+    options = [{"label": i.name, "value": i.id} for i in indicators]
+    places = [{"label": name, "value": str(ref)} for ref, name in entities(found, indicator_id)] \
+        if indicator_id in found.indicators else []
+    return options, places
+
+
+@_on(Input(PUBLISHED_ADD, "n_clicks"), State(PUBLISHED_SOURCE, "value"), State(PUBLISHED_INDICATOR, "value"),
+     State(PUBLISHED_ENTITY, "value"))
+def add_published(_click, source, indicator_id, entity, query, changed):
+    """A published figure put on the agenda, pinned to the source's newest version (store/meeting_acts.py)."""
+    def deed():
+        meeting_id, reader, run = _where(query)
+        texts = [param_text(name, value, ViewError) for name, value in
+                 (("the source", source), ("the indicator", indicator_id), ("the state or nation", entity))]
+        if not all(texts) or ":" not in texts[2]:
+            raise ViewError("choose the source, the indicator and the state or nation")
+        entity_type, _, entity_id = texts[2].partition(":")
+        item, name = meeting_acts.flag_published(run.store, reader, meeting_id, texts[0], texts[1], entity_type,
+                                                 entity_id)
+        return f"{name} for {item.entity_name}, as published, added to the agenda."
     return _answer(deed, changed)
 
 

@@ -208,12 +208,17 @@ meeting_items = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id"), nullable=False),
     sa.Column("position", sa.Integer, nullable=False),
-    sa.Column("kind", sa.String(20), nullable=False),  # indicator, practice, kudos, reviews
+    sa.Column("kind", sa.String(20), nullable=False),  # indicator, published, practice, kudos, reviews
     sa.Column("indicator_id", sa.String(100)),         # indicator items: the cell flagged
     sa.Column("entity_level", sa.String(20)),
     sa.Column("entity_id", sa.String(200)),
     sa.Column("entity_name", sa.String(300)),
     sa.Column("selection_id", sa.Integer, sa.ForeignKey("review_selections.id")),  # reviews items
+    # published items: the source, the version of it the item was added from (every version is kept), and the
+    # period it shows; indicator_id, entity_level (the source's entity type) and entity_id name the figure
+    sa.Column("published_source", sa.String(100)),
+    sa.Column("source_version", sa.Integer),
+    sa.Column("period", sa.String(60)),
     sa.Column("source", sa.String(30), nullable=False),  # flagged, or the suggestion accepted (red, ...)
     sa.Column("reason", sa.String(500), nullable=False, default=""),  # why it was suggested, in words
     sa.Column("notes", sa.Text, nullable=False, default=""),  # the story behind the data; or the practice's text

@@ -16,6 +16,7 @@ from collections import Counter
 from display.format import STATUS_STYLE, format_value
 from store.meeting_book import Book
 from store.meetings import OPEN, Action, AgendaItem
+from store.published_items import headline
 
 NONE_RECORDED = "none recorded"
 RULE = "-"
@@ -91,6 +92,10 @@ def _item(item: AgendaItem, book: Book, names: dict[str, str]) -> str:
             value = format_value(numbers.indicator["kind"], numbers.cell.get("value"), with_unit=True)
             line += f": {value} ({status}, {label})" if status in ("green", "yellow", "red") else f": {value} ({label})"
         return line
+    if item.kind == "published":
+        series = book.published.get(item.id)
+        return headline(series) if series is not None else \
+            f"{item.indicator_id} — {item.entity_name or item.entity} (as published)"
     if item.kind in ("practice", "kudos"):
         what = "Best practice" if item.kind == "practice" else "Kudos"
         text = " ".join(item.notes.split())

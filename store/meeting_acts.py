@@ -3,6 +3,8 @@ page's forms and the command line both call, so that the rules live here once.
 
 - `flag_cell` and `accept_suggestion` put a cell of the meeting's own data version on the agenda (a suggestion
   only while it is still offered);
+- `flag_published` puts a figure of a published source on the agenda (the state's CFSR figures beside the
+  county's own), pinned to the source's newest version;
 - `agree_action` agrees an action meant to move a cell of that version (once per submit token), and
   `edit_action` corrects one, checking its cell the same way;
 - `close` freezes the numbers the meeting showed and closes it;
@@ -20,8 +22,10 @@ from access.scope import EntityRef
 from queries.scorecard import indicator_catalogue
 from queries.warehouse import Snapshot, Warehouse
 from store import meetings
+from store.aggregates import AggregateError, load_source, source_name
 from store.meeting_numbers import check_cell, freeze, numbers_for, prepare_move, suggestions
 from store.meetings import Action, AgendaItem, Meeting, MeetingError
+from store.published_items import figure_of, published_for, with_published
 
 
 def pinned_snapshot(warehouse: Warehouse, meeting: Meeting) -> Snapshot:
@@ -65,6 +69,30 @@ def accept_suggestion(warehouse: Warehouse, engine, reader: Reader, meeting_id: 
     return flag_cell(warehouse, engine, reader, meeting.id, indicator_id, entity, source, chosen.reason)
 
 
+def flag_published(engine, reader: Reader, meeting_id: int, source: str, indicator_id: str, entity_type: str,
+                   entity_id: str) -> tuple[AgendaItem, str]:
+    """Put a published figure (`indicator_id` for `entity_type:entity_id` in `source`) on the agenda of an open
+    meeting, pinned to the source's newest version: the item and the indicator's name. Anyone who may change the
+    meeting may; the source, the indicator and the entity must be in that version (`MeetingError` says what it
+    has instead)."""
+    meeting = meetings.load_meeting(engine, reader, meeting_id)  # outside the scope is refused as not there
+    if not meeting.is_open:
+        raise MeetingError(f"meeting {meeting.id} is closed: its agenda changes only while it is open")
+    texts = [t if isinstance(t, str) else "" for t in (source, indicator_id, entity_type, entity_id)]
+    if not all(t.strip() for t in texts):
+        raise MeetingError("a published figure needs its source, indicator and entity: choose each")
+    source, indicator_id, entity_type, entity_id = (t.strip() for t in texts)
+    try:
+        found = load_source(engine, reader, source_name(source))
+        indicator, name, period = figure_of(found, indicator_id, EntityRef(entity_type, entity_id))
+    except AggregateError as exc:
+        raise MeetingError(str(exc)) from None
+    item = meetings.add_item(engine, reader, meeting.id, "published", indicator_id=indicator.id,
+                             entity=EntityRef(entity_type, entity_id), entity_name=name, indicator_name=indicator.name,
+                             published=(found.name, found.version.id, period))
+    return item, indicator.name
+
+
 def agree_action(warehouse: Warehouse, engine, reader: Reader, meeting_id: int, what: str, owner: str, due,
                  indicator_id: str, entity: EntityRef, token: str | None = None) -> tuple[Action, bool]:
     """Agree an action at an open meeting, meant to move a cell of its data version inside its entity; with the
@@ -87,14 +115,16 @@ def edit_action(warehouse: Warehouse, engine, reader: Reader, meeting_id: int, a
 
 
 def close(warehouse: Warehouse, engine, reader: Reader, meeting_id: int, via: str) -> Meeting:
-    """Close the meeting (the chair's), keeping the numbers it showed as its record."""
+    """Close the meeting (the chair's), keeping the numbers it showed, its published figures' too, as its record."""
     meeting = meetings.load_meeting(engine, reader, meeting_id)
     meetings.check_chair(reader, "closing a meeting")
-    numbers = numbers_for(warehouse, meeting, meetings.agenda(engine, reader, meeting.id), None).numbers
+    items = meetings.agenda(engine, reader, meeting.id)
+    numbers = numbers_for(warehouse, meeting, items, None).numbers
     if numbers is None:
         raise MeetingError(f"data version {meeting.version_id} is gone, so the numbers cannot be kept: move the "
                            "meeting to the newest data first")
-    return meetings.close_meeting(engine, reader, meeting.id, freeze(numbers), via=via)
+    record = with_published(freeze(numbers), published_for(engine, reader, items))
+    return meetings.close_meeting(engine, reader, meeting.id, record, via=via)
 
 
 def move_to_newest(warehouse: Warehouse, engine, reader: Reader, meeting_id: int, via: str) -> Meeting:

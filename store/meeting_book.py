@@ -1,12 +1,12 @@
-"""A meeting as one object: the record, its agenda, its numbers, its actions and its case reviews. The meeting
-page and the data book (databook/) are both drawn from a `Book`, so they cannot disagree.
+"""A meeting as one object: the record, its agenda, its numbers, its published figures, its actions and its case
+reviews. The meeting page and the data book (databook/) are both drawn from a `Book`, so they cannot disagree.
 
 Case-review sections hold only masked ids (`display.mask.mask_id`): a data book is handed round.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
@@ -16,6 +16,7 @@ from access.roles import Reader
 from store.case_reviews import selection_reviews
 from store.meeting_numbers import MeetingNumbers, Numbers, numbers_for
 from store.meetings import Action, AgendaItem, Meeting
+from store.published_items import published_for
 from store.reviews import describe_selection, load_selection
 from queries.warehouse import Warehouse
 from reviews.instrument import Findings, Instrument, rollup
@@ -41,6 +42,7 @@ class Book:
     new: tuple[Action, ...]
     reviews: dict                       # agenda item id -> ReviewSection
     as_on: dt.date                      # the day overdue is judged on: the meeting's date
+    published: dict = field(default_factory=dict)  # agenda item id -> store.published_items.PublishedSeries
 
     def overdue(self) -> list[Action]:
         return [a for a in self.carried if a.overdue(self.as_on)]
@@ -61,7 +63,7 @@ def assemble(warehouse: Warehouse, engine: Engine, reader: Reader, meeting_id: i
             sections[item.id] = review_section(engine, reader, item.selection_id, instrument, names,
                                                warehouse.snapshot_of(meeting.version_id) or warehouse.snapshot())
     return Book(meeting, tuple(items), numbers.numbers, numbers.source, numbers.newer, tuple(carried), tuple(new),
-                sections, meeting.held_on)
+                sections, meeting.held_on, published_for(engine, reader, items, record))
 
 
 def review_section(engine: Engine, reader: Reader, selection_id: int, instrument: Instrument,

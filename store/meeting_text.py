@@ -11,9 +11,10 @@ from display.format import STATUS_STYLE, format_value
 from store.followup import indicator_names
 from store.meeting_book import Book
 from store.meetings import Action
+from store.published_items import headline, value_text
 
 AGENDA_COLUMNS = ["position", "kind", "indicator_id", "indicator", "entity", "entity_name", "value", "status",
-                  "source", "reason", "notes", "selection"]
+                  "source", "reason", "notes", "selection", "published_by", "period"]
 ACTION_COLUMNS = ["action", "agreed_at", "carried_over", "what", "owner", "due", "overdue", "indicator_id", "indicator",
                   "entity", "entity_name", "status", "agreed_on", "agreed_by"]
 REVIEW_COLUMNS = ["selection", "title", "case", "review_status"]
@@ -33,9 +34,17 @@ def meeting_frames(book: Book) -> dict[str, pd.DataFrame]:
     agenda = []
     for n, item in enumerate(book.items, start=1):
         value, status = _cell(book, item) if item.kind == "indicator" else ("", "")
-        agenda.append((n, item.kind, item.indicator_id or "", names.get(item.indicator_id, item.indicator_id or ""),
-                       str(item.entity) if item.entity else "", item.entity_name or "", value, status, item.source,
-                       item.reason, item.notes, item.selection_id or ""))
+        name, published_by, period = names.get(item.indicator_id, item.indicator_id or ""), "", ""
+        series = book.published.get(item.id) if item.kind == "published" else None
+        if series is not None:
+            point = series.shown
+            name, published_by = series.indicator.name, f"{series.publisher} ({series.source}, version " \
+                                                         f"{series.version_id})"
+            if point is not None:
+                value, status, period = value_text(series.indicator, point.value, True), point.status, point.label
+        agenda.append((n, item.kind, item.indicator_id or "", name, str(item.entity) if item.entity else "",
+                       item.entity_name or "", value, status, item.source, item.reason, item.notes,
+                       item.selection_id or "", published_by, period))
     acts = [(a.id, a.meeting_id, carried, a.what, a.owner, f"{a.due:%Y-%m-%d}", a.overdue(book.as_on),
              a.indicator_id, names.get(a.indicator_id, a.indicator_id), str(a.entity), a.entity_name, a.status,
              f"{a.agreed_on:%Y-%m-%d}", a.created_by)
@@ -77,6 +86,14 @@ def meeting_text(book: Book) -> str:
             lines.append(f"  {n}. {names.get(item.indicator_id, item.indicator_id)} — {item.entity_name}{said}")
             if item.reason:
                 lines.append(f"     why: {item.reason}")
+        elif item.kind == "published":
+            series = book.published.get(item.id)
+            lines.append(f"  {n}. " + (headline(series) if series is not None else
+                                       f"{item.indicator_id} — {item.entity_name}: its published figures cannot "
+                                       "be read"))
+            if series is not None and series.newer is not None:
+                lines.append(f"     {series.source} has a newer version ({series.newer[0]}, as of "
+                             f"{series.newer[1]:%d %B %Y}); this item keeps version {series.version_id}")
         elif item.kind == "reviews":
             section = book.reviews.get(item.id)
             lines.append(f"  {n}. Case reviews: {section.title if section else f'selection {item.selection_id}'}")

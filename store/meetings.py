@@ -7,10 +7,12 @@ open meetings are pinned to (`pinned_versions`). Closing a meeting freezes the n
 `record`, so a closed meeting reads the same after its version is gone.
 
 The agenda is a list of items in the order chosen: cells (an indicator for the meeting's entity or one
-under it) flagged or accepted from the suggestions, best practice, kudos, and case-review selections chosen
-for discussion. Actions are agreed at a meeting, each meant to move one indicator for one entity; an open
-action carries over to every later meeting of the same entity until it is done or dropped, and each change
-of status is logged with its date.
+under it) flagged or accepted from the suggestions, published figures (an indicator for an entity of a published
+source, such as the state's CFSR figures, pinned to the version of the source it was added from:
+store/published_items.py), best practice, kudos, and case-review selections chosen for discussion. Actions
+are agreed at a meeting, each meant to move one indicator for one entity; an open action carries over to
+every later meeting of the same entity until it is done or dropped, and each change of status is logged with
+its date.
 
 Who may: executives, every meeting; managers, the meetings of their own subtree; analysts (the planning
 group) every meeting, without case-level content (the case-review selections), to prepare them: kudos, closing,
@@ -33,13 +35,14 @@ from sqlalchemy.engine import Engine
 from store import db
 from access.roles import Reader
 from access.scope import EntityRef, OutsideScope, Scope, ScorecardQueryError
-from store.db import action_updates, actions, meeting_items, meeting_log, meetings, review_selections, utcnow
+from store.db import (action_updates, actions, aggregate_versions, meeting_items, meeting_log, meetings,
+                      review_selections, utcnow)
 from display.typed_text import text_problem
 
 OPEN, CLOSED = "open", "closed"
 ACTION_STATUSES = ("open", "done", "dropped")
 MEETING_LEVELS = ("department", "bureau", "office")
-ITEM_KINDS = ("indicator", "practice", "kudos", "reviews")
+ITEM_KINDS = ("indicator", "practice", "kudos", "reviews", "published")
 MEETING_ROLES = ("executive", "manager", "analyst")
 # Who chairs a meeting: an executive, or a manager whose scope holds its entity (a bureau's manager chairs its
 # offices' meetings too). Analysts prepare meetings (the agenda, suggestions, notes, the follow-up's draft); what
@@ -125,6 +128,9 @@ class AgendaItem:
     source: str
     reason: str
     notes: str
+    published_source: str | None = None  # published items: the source, the version of it, the period shown
+    source_version: int | None = None
+    period: str | None = None
 
     @property
     def cell(self) -> tuple[str, EntityRef] | None:
@@ -626,7 +632,8 @@ def record_of(engine: Engine, reader: Reader, meeting_id: int) -> str | None:
 def _item(row) -> AgendaItem:
     entity = EntityRef(row.entity_level, row.entity_id) if row.entity_level else None
     return AgendaItem(row.id, row.meeting_id, row.position, row.kind, row.indicator_id, entity, row.entity_name,
-                      row.selection_id, row.source, row.reason or "", row.notes or "")
+                      row.selection_id, row.source, row.reason or "", row.notes or "", row.published_source,
+                      row.source_version, row.period)
 
 
 def agenda(engine: Engine, reader: Reader, meeting_id: int) -> list[AgendaItem]:
@@ -641,12 +648,16 @@ def agenda(engine: Engine, reader: Reader, meeting_id: int) -> list[AgendaItem]:
 
 def add_item(engine: Engine, reader: Reader, meeting_id: int, kind: str, *, indicator_id: str | None = None,
              entity: EntityRef | None = None, entity_name: str | None = None, selection_id: int | None = None,
-             source: str = "flagged", reason: str = "", notes: str = "") -> AgendaItem:
+             source: str = "flagged", reason: str = "", notes: str = "", published: tuple | None = None,
+             indicator_name: str | None = None) -> AgendaItem:
     """Add an item at the end of an open meeting's agenda.
 
     An indicator item's cell has been checked by the caller against the meeting's data version (inside the
-    meeting's entity: store.meeting_numbers.check_cell); the same cell is not added twice. A reviews item
-    names a saved selection the reader may see, of the meeting's entity or under it.
+    meeting's entity: store.meeting_numbers.check_cell); the same cell is not added twice. A published item's
+    figure (`published`: the source, the version of it and the period shown) has been checked by the caller
+    against that version (store.meeting_acts.flag_published, which names the indicator: `indicator_name`); the
+    same figure of the same source is not added twice. A reviews item names a saved selection the reader may
+    see, of the meeting's entity or under it.
     """
     scope = meeting_scope(reader)
     if kind not in ITEM_KINDS:
@@ -673,6 +684,18 @@ def add_item(engine: Engine, reader: Reader, meeting_id: int, kind: str, *, indi
                 raise MeetingError(f"{entity_name or entity}'s {indicator_id} is already on the agenda")
             values = {"indicator_id": indicator_id, "entity_level": entity.level, "entity_id": entity.entity_id,
                       "entity_name": (entity_name or entity.entity_id)[:300]}
+        elif kind == "published":
+            if not indicator_id or entity is None or published is None:
+                raise MeetingError("a published item needs the source, the indicator and the entity")
+            published_source, source_version, period = published
+            if any(e.kind == "published" and e.published_source == published_source
+                   and e.indicator_id == indicator_id and e.entity_level == entity.level
+                   and e.entity_id == entity.entity_id for e in existing):
+                raise MeetingError(f"{entity_name or entity.words}'s {indicator_name or indicator_id} as published "
+                                   "is already on the agenda")
+            values = {"indicator_id": indicator_id, "entity_level": entity.level, "entity_id": entity.entity_id,
+                      "entity_name": (entity_name or entity.entity_id)[:300], "published_source": published_source,
+                      "source_version": source_version, "period": period}
         elif kind == "reviews":
             if not scope.case_level:
                 raise OutsideScope("case reviews are case-level records, which your access does not include")
@@ -690,18 +713,32 @@ def add_item(engine: Engine, reader: Reader, meeting_id: int, kind: str, *, indi
             created_at=utcnow(), created_by=reader.username, **values)).inserted_primary_key[0]
         conn.execute(meetings.update().where(meetings.c.id == row.id).values(updated_at=utcnow()))
         item = conn.execute(sa.select(meeting_items).where(meeting_items.c.id == item_id)).first()
-        log_change(conn, row.id, reader.username, f"added {_item_words(item)} to the agenda",
+        log_change(conn, row.id, reader.username, f"added {_item_words(item, conn)} to the agenda",
                    case_level=kind == "reviews")
     return _item(item)
 
 
-def _item_words(item) -> str:
-    """An agenda item in a few words, for the meeting's log."""
+def _item_words(item, conn=None) -> str:
+    """An agenda item in a few words, for the meeting's log (a published item by its indicator's name, read from
+    the source's version with `conn`)."""
     if item.kind == "indicator":
         return f"{item.indicator_id} for {item.entity_name or item.entity_id}"
+    if item.kind == "published":
+        name = _published_name(conn, item) if conn is not None else None
+        return f"{name or item.indicator_id} for {item.entity_name or item.entity_id}, as published"
     if item.kind == "reviews":
         return f"the case reviews of selection {item.selection_id}"
     return f"{'kudos' if item.kind == 'kudos' else 'a best practice'} ('{_short(item.notes, 40)}')"
+
+
+def _published_name(conn, item) -> str | None:
+    """A published item's indicator's name, as its source's version declared it."""
+    declared = conn.execute(sa.select(aggregate_versions.c.indicators)
+                            .where(aggregate_versions.c.id == item.source_version)).scalar()
+    try:
+        return json.loads(declared)[item.indicator_id]["name"] if declared else None
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _under_meeting(meeting_row, row) -> bool:
@@ -730,7 +767,7 @@ def set_notes(engine: Engine, reader: Reader, meeting_id: int, item_id: int, not
             check_chair(reader, "changing kudos")
         notes = _text("the notes", notes, TEXT_MAX, required=item.kind in ("practice", "kudos"))
         conn.execute(meeting_items.update().where(meeting_items.c.id == item.id).values(notes=notes))
-        log_change(conn, item.meeting_id, reader.username, f"wrote the notes of {_item_words(item)}",
+        log_change(conn, item.meeting_id, reader.username, f"wrote the notes of {_item_words(item, conn)}",
                    case_level=item.kind == "reviews")
 
 
@@ -753,7 +790,7 @@ def move_item(engine: Engine, reader: Reader, meeting_id: int, item_id: int, ste
             ordered[i], ordered[j] = ordered[j], ordered[i]
             for position, each in enumerate(ordered, start=1):
                 conn.execute(meeting_items.update().where(meeting_items.c.id == each).values(position=position))
-            log_change(conn, row.id, reader.username, f"moved {_item_words(item)} {'up' if step < 0 else 'down'}",
+            log_change(conn, row.id, reader.username, f"moved {_item_words(item, conn)} {'up' if step < 0 else 'down'}",
                        case_level=item.kind == "reviews")
 
 
@@ -764,7 +801,7 @@ def remove_item(engine: Engine, reader: Reader, meeting_id: int, item_id: int) -
         if item.kind == "kudos":
             check_chair(reader, "removing kudos")
         conn.execute(meeting_items.delete().where(meeting_items.c.id == item.id))
-        log_change(conn, item.meeting_id, reader.username, f"removed {_item_words(item)} from the agenda",
+        log_change(conn, item.meeting_id, reader.username, f"removed {_item_words(item, conn)} from the agenda",
                    case_level=item.kind == "reviews")
 
 

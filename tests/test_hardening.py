@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -19,7 +20,9 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from measures.catalogue import load_catalogue
 from store import db
+from store.aggregates import import_aggregates
 from access.params import MAX_LENGTH
 from web.runtime import REFUSALS_WRITTEN, REFUSED, REFUSED_CROSS_SITE, REFUSED_LIMIT
 from store.users import ADDRESS_LIMIT
@@ -39,8 +42,6 @@ FUZZ = settings(max_examples=40, deadline=None, derandomize=True, database=None,
 
 @pytest.fixture(scope="module")
 def app(demo_instance, tmp_path_factory):
-    from measures.catalogue import load_catalogue
-    from store.aggregates import import_aggregates
     app = make_app(demo_instance, tmp_path_factory.mktemp("store") / "statboard.db")
     for username, (role, scope) in READERS.items():
         ensure_user(app, username, role, scope)
@@ -396,6 +397,8 @@ VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09
          '{"action":["ALL"],"type":"meeting-action-edit"}.n_clicks': [],
          '{"action":["ALL"],"type":"meeting-action-remove"}.n_clicks': [],
          '{"format":["ALL"],"type":"meeting-databook"}.n_clicks': [],
+         "meeting-published-add.n_clicks": 1, "meeting-published-source.value": "cfsr-national",
+         "meeting-published-indicator.value": "cfsr_reentry", "meeting-published-entity.value": "state:CA",
          # the review page's identifiers switch, and the findings' filters
          "review-reveal.value": "shown", "reviews-entity.value": "office:O001", "reviews-indicator.value": "reentry",
          "reviews-month.value": "2026-10", "reviews-theme.value": "engagement",
