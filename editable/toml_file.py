@@ -1,4 +1,4 @@
-"""What the three strict TOML readers share: reading the file (or saying which setting names it, and what the
+"""What the strict TOML readers share: reading the file (or saying which setting names it, and what the
 default is), parsing it, the top-level keys and version every such file has, the line each `[[entry]]` starts
 on, and the error that lists every problem at once."""
 from __future__ import annotations
@@ -25,16 +25,16 @@ class FileProblems(Exception):
         return f"{self.what} {self.path} has {len(self.problems)} problem(s); {self.check}"
 
 
-def read(path: Path, default: Path, setting: str, error: type[FileProblems], parse_float=float
+def read(path: Path, default: Path | None, setting: str | None, error: type[FileProblems], parse_float=float
          ) -> tuple[bytes, str, dict]:
     """The file's bytes, its text and its TOML document; `error` naming what went wrong (no such file: which
-    setting names it and what the default is; unreadable; not TOML)."""
+    setting names it and what the default is, for a file that has them; unreadable; not TOML)."""
     try:
         data = path.read_bytes()
         text = data.decode("utf-8")
     except FileNotFoundError:
-        raise error(path, [f"{path}: no such file ({setting} names {error.what}; the default is {default})"]) \
-            from None
+        where = f" ({setting} names {error.what}; the default is {default})" if setting else ""
+        raise error(path, [f"{path}: no such file{where}"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(path, [f"{path}: cannot be read: {exc}"]) from None
     try:
