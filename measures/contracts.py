@@ -185,6 +185,8 @@ def _check_contract(entry: dict, label: str, providers: set[str]) -> list[str]:
         missing("provider", "the provider_id of the warehouse's providers table")
     elif not _text(provider):
         problems.append(f"{label}: provider must be a provider_id (text), not {provider!r}")
+    elif len(provider) > 200:
+        problems.append(f"{label}: provider {provider[:40]!r}… is longer than a provider_id may be (200)")
     elif providers and provider not in providers:
         known = sorted(providers)
         named = ", ".join(known[:PROVIDERS_NAMED]) + (f" (and {len(known) - PROVIDERS_NAMED} more)"
@@ -193,8 +195,8 @@ def _check_contract(entry: dict, label: str, providers: set[str]) -> list[str]:
     program = entry.get("program")
     if program is None:
         missing("program", "what the provider is contracted for, e.g. Foster care")
-    elif not _text(program):
-        problems.append(f"{label}: program must be non-empty text")
+    elif not _text(program) or len(program) > 300:
+        problems.append(f"{label}: program must be non-empty text of at most 300 characters")
     for field in ("start", "end"):
         value = entry.get(field)
         if value is None:
@@ -282,6 +284,8 @@ def _check_metric(metric: dict, label: str, catalogue: Catalogue) -> list[str]:
         value = metric[field]
         if not _number(value) or value < 0:
             problems.append(f"{label}: {field} must be a number, 0 or more, not {value!r}")
+        elif len(str(value)) > 40:
+            problems.append(f"{label}: {field} {str(value)[:20]}… has more digits than a target needs (40 at most)")
         elif kind == "proportion" and value > 100:
             problems.append(f"{label}: {field} {value} is a percent above 100")
         else:

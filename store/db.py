@@ -302,6 +302,45 @@ aggregate_rows = sa.Table(
 )
 
 
+# Outcome contracts with delegate agencies (store/contracts.py): each load of an agency's contracts file is a
+# version holding every contract of the file; the newest version is the one in force.
+contract_versions = sa.Table(
+    "contract_versions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("loaded_at", sa.DateTime, nullable=False),  # UTC
+    sa.Column("loaded_by", sa.String(200), nullable=False),
+    sa.Column("origin", sa.String(1000), nullable=False),  # the file it came from
+    sa.Column("sha256", sa.String(64), nullable=False),    # of the file's bytes
+    sa.Column("contract_count", sa.Integer, nullable=False),
+)
+
+contracts = sa.Table(
+    "contracts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("contract_versions.id"), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),     # its place in the file
+    sa.Column("contract_id", sa.String(60), nullable=False),
+    sa.Column("provider_id", sa.String(200), nullable=False),
+    sa.Column("program", sa.String(300), nullable=False),
+    sa.Column("start_date", sa.Date, nullable=False),
+    sa.Column("end_date", sa.Date, nullable=False),        # both days in the contract
+    sa.Column("cadence", sa.String(20), nullable=False),   # monthly, quarterly
+    sa.UniqueConstraint("version_id", "contract_id", name="contracts_version_contract"),
+    sa.Index("contracts_provider", "provider_id", "version_id"),
+)
+
+contract_metrics = sa.Table(
+    "contract_metrics", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("contract_row", sa.Integer, sa.ForeignKey("contracts.id"), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("indicator_id", sa.String(100), nullable=False),
+    sa.Column("target", sa.String(40), nullable=False),    # as written (exact)
+    sa.Column("floor", sa.String(40)),                     # NULL: none
+    sa.UniqueConstraint("contract_row", "indicator_id", name="contract_metrics_indicator"),
+)
+
+
 def utcnow() -> datetime:
     """Now in UTC, naive (as the store's DateTime columns hold it)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
