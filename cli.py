@@ -24,7 +24,7 @@ def reasons(func):
     """Turn the errors a user can cause into a one-line reason on stderr and exit status 1."""
     from loader.load import ExtractNotFound
     from loader.problems import LoadRefused
-    from measures.catalogue import CatalogueError
+    from editable.toml_file import FileProblems
     from queries.dialects import WarehouseConfigError
     from settings import SettingsError
 
@@ -35,7 +35,7 @@ def reasons(func):
         except LoadRefused as exc:
             click.echo(exc.report.render(), err=True)
             _fail(str(exc))
-        except CatalogueError as exc:
+        except FileProblems as exc:  # the catalogue, the contracts file ...: every problem, then one line
             click.echo("\n".join(exc.problems), err=True)
             _fail(exc.summary)
         except (Failure, ExtractNotFound, WarehouseConfigError, SettingsError, ValueError, OSError) as exc:
@@ -211,6 +211,95 @@ def indicators_sql(indicator_id: str, dialect: str | None):
         raise Failure(f"unknown indicator {indicator_id!r}; the catalogue has: {', '.join(catalogue.ids)}")
     d = sql_dialect(dialect or make_url(settings.warehouse_url).get_backend_name())
     click.echo(cells_sql(d, catalogue.get(indicator_id)) + ";")
+
+
+@main.group("contracts")
+def contracts_group():
+    """Outcome contracts with delegate agencies: the file the agency keeps (docs/contracts.md), each load of it
+    a new version in the app store."""
+
+
+def _providers():
+    """The current data version's providers (none before a load, or when its extract had no providers table)."""
+    import pandas as pd
+
+    from queries.providers import COLUMNS, providers
+    from queries.warehouse import Warehouse
+    warehouse = Warehouse(Settings.from_env().warehouse_url)
+    try:
+        snapshot = warehouse.snapshot()
+        return providers(snapshot) if snapshot is not None else pd.DataFrame(columns=COLUMNS)
+    finally:
+        warehouse.dispose()
+
+
+def _checked_contracts(file: Path):
+    from measures.catalogue import load_catalogue
+    from measures.contracts import read_contracts
+    return read_contracts(file, load_catalogue(Settings.from_env().catalogue_path), set(_providers().provider_id))
+
+
+def _contracts_said(n: int) -> str:
+    return f"{n} contract" + ("" if n == 1 else "s")
+
+
+@contracts_group.command("check")
+@click.argument("file", type=click.Path(path_type=Path))
+@reasons
+def contracts_check(file: Path):
+    """Check a contracts FILE against the catalogue and the warehouse's providers, naming every problem."""
+    found = _checked_contracts(file)
+    click.echo(f"{file}: {_contracts_said(len(found))}, no problems")
+
+
+@contracts_group.command("load")
+@click.argument("file", type=click.Path(path_type=Path))
+@reasons
+def contracts_load(file: Path):
+    """Check a contracts FILE and keep all its contracts as the next version (or refuse it whole)."""
+    from store.contracts import load_contracts
+    engine = _store()  # the audit log must be writable before anything is kept
+    version = load_contracts(engine, _checked_contracts(file), _cli_actor(), via="cli")
+    click.echo(f"loaded {_contracts_said(version.contract_count)} from {file} as contracts version {version.id}")
+
+
+@contracts_group.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True)
+@reasons
+def contracts_list(fmt: str):
+    """The contracts in force: the newest version's, with each metric's target and floor."""
+    import pandas as pd
+
+    from measures.catalogue import load_catalogue
+    from store.contracts import contract_versions, contracts_of
+    engine = _store()
+    loaded = contract_versions(engine)
+    if not loaded:
+        raise Failure("no contracts loaded yet: run `statboard contracts load FILE`")
+    version, catalogue = loaded[0], load_catalogue(Settings.from_env().catalogue_path)
+    known = _providers()
+    names = dict(zip(known.provider_id, known.provider_name))
+
+    def indicator_name(ident: str) -> str:
+        found = catalogue.get(ident) if ident in catalogue.ids else catalogue.imported_indicator(ident)
+        return ident if found is None else found.name
+    found = contracts_of(engine, version.id)
+    if fmt == "csv":
+        _emit(pd.DataFrame([{
+            "version": version.id, "contract_id": c.id, "provider_id": c.provider_id,
+            "provider_name": names.get(c.provider_id, ""), "program": c.program, "start": c.start.isoformat(),
+            "end": c.end.isoformat(), "cadence": c.cadence, "indicator_id": m.indicator_id,
+            "indicator_name": indicator_name(m.indicator_id), "target": str(m.target),
+            "floor": "" if m.floor is None else str(m.floor)} for c in found for m in c.metrics]), None)
+        return
+    click.echo(f"contracts version {version.id}: {_contracts_said(version.contract_count)}, loaded "
+               f"{version.loaded_at:%Y-%m-%d %H:%M} UTC by {version.loaded_by} from {version.origin}")
+    for c in found:
+        provider = f"{names[c.provider_id]} ({c.provider_id})" if c.provider_id in names else c.provider_id
+        click.echo(f"{c.id}  {provider}  {c.program}  {c.start} to {c.end}  {c.cadence}")
+        for m in c.metrics:
+            floor = "" if m.floor is None else f", floor {m.floor}"
+            click.echo(f"    {indicator_name(m.indicator_id)}: target {m.target}{floor}")
 
 
 @main.group("export")
