@@ -308,8 +308,8 @@ def _overlaps(entry: dict, label: str, at: str, by_terms: dict) -> list[str]:
     if not (_text(provider) and _text(program) and _day(start) and _day(end)) or end < start:
         return []
     earlier = by_terms.setdefault((provider, _program_key(program)), [])
-    problems = [f"{label}: overlaps the contract {other} at {other_at}: both are provider {provider!r}'s for "
-                f"{program.strip()!r}, and {start} to {end} meets {other_start} to {other_end}; one provider's "
+    problems = [f"{label}: overlaps the contract {other} at {other_at}, of the same provider {provider!r} and "
+                f"program {program.strip()!r}: {start} to {end} meets {other_start} to {other_end}; one provider's "
                 "contracts for one program must not overlap: end one before the other starts"
                 for other, other_at, other_start, other_end in earlier
                 if start <= other_end and other_start <= end]

@@ -199,8 +199,8 @@ PROBLEMS = {
         "each indicator once"),
     "two contracts of one provider and program overlapping": (
         edited("start = 2025-07-01", "start = 2025-06-01"),
-        f"{AT}: overlaps the contract 'C-2024-FFA01' at line 3: both are provider 'FFA01''s for 'Foster care', "
-        "and 2025-06-01 to 2026-06-30 meets 2024-07-01 to 2025-06-30; one provider's contracts for one program "
+        f"{AT}: overlaps the contract 'C-2024-FFA01' at line 3, of the same provider 'FFA01' and program "
+        "'Foster care': 2025-06-01 to 2026-06-30 meets 2024-07-01 to 2025-06-30; one provider's contracts for one program "
         "must not overlap: end one before the other starts"),
     "an unknown provider": (
         edited('provider = "FFA01"', 'provider = "FFA99"'),
