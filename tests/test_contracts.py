@@ -142,8 +142,8 @@ PROBLEMS = {
     "no metric": (
         GOOD.replace('[[contract.metric]]\nindicator = "mh_screening_in_home"\ntarget = 90\n\n'
                      '[[contract.metric]]\nindicator = "reported_permanency_12m"\ntarget = 40\n', ""),
-        f"FILE, line {THIRD}, contract 'C-2025-IHS01': no [[contract.metric]] entries: a contract holds its provider to "
-        "at least one outcome"),
+        f"FILE, line {THIRD}, contract 'C-2025-IHS01': no [[contract.metric]] entries: a contract holds its "
+        "provider to at least one outcome"),
     "a date in quotes": (
         edited("start = 2025-07-01", 'start = "2025-07-01"'),
         f"{AT}: start must be a day written as a TOML date without quotes, e.g. start = 2025-07-01, not "
@@ -193,15 +193,16 @@ PROBLEMS = {
         f"FILE, line {THIRD}, contract 'C-2025-FFA01': the id 'C-2025-FFA01' is already used by the contract at "
         f"line {SECOND}; ids must be unique"),
     "a metric given twice": (
-        edited('indicator = "reentry"\ntarget = 8.0\nfloor = 10.5', 'indicator = "placement_stability_0_12"\ntarget = 90'),
+        edited('indicator = "reentry"\ntarget = 8.0\nfloor = 10.5',
+               'indicator = "placement_stability_0_12"\ntarget = 90'),
         f"FILE, line {SECOND_REENTRY}, contract 'C-2025-FFA01', metric 'placement_stability_0_12': "
         f"'placement_stability_0_12' is given twice in this contract (first at line {SECOND_STABILITY}); give "
         "each indicator once"),
     "two contracts of one provider and program overlapping": (
         edited("start = 2025-07-01", "start = 2025-06-01"),
         f"{AT}: overlaps the contract 'C-2024-FFA01' at line 3, of the same provider 'FFA01' and program "
-        "'Foster care': 2025-06-01 to 2026-06-30 meets 2024-07-01 to 2025-06-30; one provider's contracts for one program "
-        "must not overlap: end one before the other starts"),
+        "'Foster care': 2025-06-01 to 2026-06-30 meets 2024-07-01 to 2025-06-30; one provider's contracts for one "
+        "program must not overlap: end one before the other starts"),
     "an unknown provider": (
         edited('provider = "FFA01"', 'provider = "FFA99"'),
         f"{AT}: unknown provider 'FFA99'; the warehouse's providers are FFA01, FFA02, IHS01"),
