@@ -32,7 +32,7 @@ PROVIDER_STREAM = 26  # the provider stream's seed is (seed, PROVIDER_STREAM): a
 STORY_IMPROVED_PROVIDER = "FFA07"
 CONTRACT_CHANGE = dt.date(2025, 7, 1)
 STORY_SMALL_PROVIDER = "FFA12"
-SMALL_PROVIDER_CHILDREN = 6  # children in the small agency's homes on an average day, at every scale
+SMALL_PROVIDER_CHILDREN = 4  # children in the small agency's homes on an average day, at every scale
 
 AGENCY_SETTINGS = ("foster_family", "pre_adoptive")  # relatives, group homes, institutions: no FFA
 COUNTY_HOMES = 0.15  # foster homes the county licenses itself: no provider
@@ -71,9 +71,9 @@ PROVIDERS = (
     _ffa("FFA06", "Sequoia Family Partners", 10, 0.4, -0.6),
     _ffa("FFA07", "Bright Futures Family Agency", 9, 0.0, 0.0),  # the story: see _skills
     _ffa("FFA08", "Open Door Foster Care", 8, -0.6, 0.2),
-    _ffa("FFA09", "Lighthouse Family Agency", 7, 0.9, 0.7),
-    _ffa("FFA10", "Willow Creek Family Services", 6, -0.3, -0.4),
-    _ffa("FFA11", "Hearthstone Foster Family Agency", 5, 0.2, 0.1),
+    _ffa("FFA09", "Lighthouse Family Agency", 10, 0.9, 0.7),
+    _ffa("FFA10", "Willow Creek Family Services", 9, -0.3, -0.4),
+    _ffa("FFA11", "Hearthstone Foster Family Agency", 12, 0.2, 0.1),
     _ffa("FFA12", "Little Acorn Foster Homes", 0, 0.0, 0.0),  # the story: a handful of children
     _ihs("IHS01", "Family Anchor In-Home Services", 50, 1.2, 0.6),
     _ihs("IHS02", "Neighborhood Family Support Center", 30, -1.0, -0.5),
@@ -82,7 +82,7 @@ PROVIDERS = (
 FOSTER_FAMILY_AGENCIES = tuple(p for p in PROVIDERS if p.provider_type == "foster_family_agency")
 IN_HOME_AGENCIES = tuple(p for p in PROVIDERS if p.provider_type == "in_home_services")
 # Before its new contract, the story agency kept children poorly; in the homes it has opened since, well.
-IMPROVED_BEFORE, IMPROVED_AFTER = (-1.3, -0.8), (1.6, 1.0)
+IMPROVED_BEFORE, IMPROVED_AFTER = (-2.0, -1.0), (1.6, 1.0)
 
 
 @dataclass
