@@ -74,14 +74,33 @@ DEMO_AGENCY = "Demo County Department of Children and Family Services"
 
 
 def generate(directory: Path, scale: str = "small", seed: int = DEFAULT_SEED,
-             as_of: dt.date = DEFAULT_AS_OF, fmt: str = "csv") -> dict[str, int]:
-    """Write a complete extract into `directory`; return the row count of each table."""
+             as_of: dt.date = DEFAULT_AS_OF, fmt: str = "csv", providers: bool = True) -> dict[str, int]:
+    """Write a complete extract into `directory`; return the row count of each table.
+
+    With `providers` (demodata/providers.py), the extract also names the agencies the department contracts
+    with (`providers`, and `provider_id` on placements and in-home cases), and `contracts.toml` and
+    `provider-reported.csv` are written beside it; every other table is the same without them."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"unknown format {fmt!r}: choose csv or parquet")
-    tables = Agency(SCALES[scale], np.random.default_rng(seed), as_of).build()
+    agency = Agency(SCALES[scale], np.random.default_rng(seed), as_of)
+    tables = agency.build()
     directory.mkdir(parents=True, exist_ok=True)
+    for stale in ("contracts.toml", "provider-reported.csv"):
+        (directory / stale).unlink(missing_ok=True)
+    if providers:
+        from demodata import providers as delegates  # it builds on the Agency above
+        assignment = delegates.assign(agency, np.random.default_rng([seed, delegates.PROVIDER_STREAM]))
+        tables["placements"]["provider_id"] = assignment.placement[agency.pl_order]
+        tables["in_home_cases"]["provider_id"] = assignment.in_home[agency.h_order]
+        tables["providers"] = delegates.providers_table()
+        (directory / "contracts.toml").write_text(delegates.contracts_toml(), encoding="utf-8")
+        delegates.write_reported_figures(directory / "provider-reported.csv",
+                                         delegates.reported_figures(agency, assignment, as_of))
+    else:
+        for other in ("csv", "parquet"):
+            (directory / f"providers.{other}").unlink(missing_ok=True)
     for name, columns in tables.items():
         _write(directory, name, columns, fmt)
     # The agency's name is what every page shows at the top of the scorecard; how the extract was made is
@@ -583,8 +602,9 @@ class Agency:
         ep_order = np.argsort(self.x_removal, kind="stable")
         episode_ids = np.empty(len(self.x_child), dtype=object)
         episode_ids[ep_order] = ids("E", len(self.x_child), 8)
-        pl_order = np.lexsort((self.pl_start, episode_ids[self.pl_episode].astype(str)))
-        h_order = np.argsort(self.h_opened, kind="stable")
+        # The orders the rows are written in, kept for the columns added afterwards (demodata/providers.py).
+        self.pl_order = pl_order = np.lexsort((self.pl_start, episode_ids[self.pl_episode].astype(str)))
+        self.h_order = h_order = np.argsort(self.h_opened, kind="stable")
         return {
             "bureaus": {"bureau_id": bureau_ids,
                         "bureau_name": np.array([f"{BUREAU_NAMES[i % len(BUREAU_NAMES)]} Bureau"
