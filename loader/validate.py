@@ -17,6 +17,7 @@ from loader.contract import (
 from loader.problems import Problem, Report
 from loader.read import LINE, NUL_RULE, RawTable
 
+SQL_TYPE = {DATE: "date", DATETIME: "timestamp", BOOL: "boolean"}  # every other type is text
 DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
 DATETIME_PATTERN = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?"
 ZONED_PATTERN = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)"
@@ -162,7 +163,17 @@ def _key_checks(name: str, rt: RawTable, tables: dict[str, RawTable]) -> list[Ch
     )]
     for fk in rt.table.foreign_keys:
         if fk.table not in tables:
-            continue  # reported as a missing file
+            optional = TABLES_BY_NAME[fk.table]
+            if optional.optional:  # left out, so any id given names nothing
+                c = q(fk.column)
+                found.append(Check(
+                    name, fk.column,
+                    f"select {LINE}, {c} from {raw(name)} where {c} is not null",
+                    lambda row, target=optional: (
+                        f"names a {target.primary_key.removesuffix('_id')}, but the extract has no "
+                        f"{target.name}.csv (or {target.name}.parquet): add the {target.name} table, "
+                        f"or leave {target.primary_key} empty")))
+            continue  # a required table: reported as a missing file
         target = tables[fk.table]
         c, tpk = q(fk.column), q(target.table.primary_key)
         found.append(Check(
@@ -289,6 +300,12 @@ def build_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, RawTable]) ->
         cols = ", ".join(q(c.name) for c in rt.table.columns)
         con.execute(f"create table main.{q(name)} as select {cols} from {typed(name)} order by {LINE}")
         counts[name] = con.execute(f"select count(*) from main.{q(name)}").fetchone()[0]
+    for table in TABLES_BY_NAME.values():
+        if table.optional and table.name not in tables:
+            # Left out of the extract: there, with no rows, so that every version has every table (not
+            # counted: the extract had none).
+            cols = ", ".join(f"{q(c.name)} {SQL_TYPE.get(c.type, 'varchar')}" for c in table.columns)
+            con.execute(f"create table main.{q(table.name)} ({cols})")
     con.execute("drop schema raw cascade")
     return counts
 
