@@ -238,7 +238,9 @@ def _emit(frame, out: Path | None) -> None:
 
 @export.command("scorecard")
 @click.option("--month", required=True, metavar="YYYY-MM", help="The report month.")
-@click.option("--level", required=True, type=click.Choice(["department", "bureau", "office", "unit", "worker"]))
+@click.option("--level", required=True,
+              type=click.Choice(["department", "bureau", "office", "unit", "worker", "provider"]),
+              help="provider: the delegate agencies' cells (members attributed to a provider).")
 @click.option("--parent", metavar="LEVEL:ID", help="Only the entities under this one, e.g. bureau:B01.")
 @click.option("--indicator", "indicator_ids", multiple=True, metavar="ID", help="Only these indicators (repeat).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
