@@ -85,7 +85,9 @@ def validate(con: duckdb.DuckDBPyConnection, tables: dict[str, RawTable], as_of:
     No date may lie after `as_of`, nor after `today`, the day of the load (when `as_of` is later, it is
     refused by the caller, and the dates are checked against today).
     """
-    for check in checks(tables, as_of, today):
+    # A table whose file is there but could not be read is refused already; its ids are not "absent".
+    unreadable = {name for name, count in report.totals.items() if count}
+    for check in checks(tables, as_of, today, unreadable):
         rt = tables[check.table]
         rows = con.execute(
             f"select *, count(*) over () from ({check.sql}) order by {LINE} limit {report.cap_per_table}"
@@ -97,11 +99,11 @@ def validate(con: duckdb.DuckDBPyConnection, tables: dict[str, RawTable], as_of:
         report.add(check.table, found, total=rows[0][-1])
 
 
-def checks(tables: dict[str, RawTable], as_of: str, today: str) -> list[Check]:
+def checks(tables: dict[str, RawTable], as_of: str, today: str, unreadable: set[str] = frozenset()) -> list[Check]:
     found: list[Check] = []
     for name, rt in tables.items():
         found += _column_checks(name, rt)
-        found += _key_checks(name, rt, tables)
+        found += _key_checks(name, rt, tables, unreadable)
     found += _pairing_checks(tables)
     found += _order_checks(tables)
     found += _containment_and_overlap_checks(tables)
@@ -151,7 +153,7 @@ def _column_checks(name: str, rt: RawTable) -> list[Check]:
     return found
 
 
-def _key_checks(name: str, rt: RawTable, tables: dict[str, RawTable]) -> list[Check]:
+def _key_checks(name: str, rt: RawTable, tables: dict[str, RawTable], unreadable: set[str]) -> list[Check]:
     pk = q(rt.table.primary_key)
     word = "row" if rt.file.endswith(".parquet") else "line"
     found = [Check(
@@ -164,7 +166,7 @@ def _key_checks(name: str, rt: RawTable, tables: dict[str, RawTable]) -> list[Ch
     for fk in rt.table.foreign_keys:
         if fk.table not in tables:
             optional = TABLES_BY_NAME[fk.table]
-            if optional.optional:  # left out, so any id given names nothing
+            if optional.optional and fk.table not in unreadable:  # left out, so any id given names nothing
                 c = q(fk.column)
                 found.append(Check(
                     name, fk.column,
