@@ -338,3 +338,11 @@ def test_export_scorecard_level_provider(run, tmp_path):
         "placement_with_relatives,2024-06,provider,FFA2,Cedar Homes,3,5,60,green",
         "no_maltreatment_in_home,2024-06,provider,IH1,Hillside Family Services,1,1,100,insufficient",
     ]
+
+
+def test_the_sql_of_an_indicator_shows_its_provider_cells_too(run):
+    result = run("indicators", "sql", "placement_with_relatives", "--dialect", "postgresql")
+    assert result.exit_code == 0
+    assert result.output.startswith("-- cells of placement_with_relatives")
+    assert "\n-- provider cells of placement_with_relatives: " in result.output
+    assert "order by start_date, placement_id) as next_start" in result.output
