@@ -199,10 +199,10 @@ def indicators_check(file: Path | None):
               help="The warehouse engine to write the SQL for (default: the configured warehouse's).")
 @reasons
 def indicators_sql(indicator_id: str, dialect: str | None):
-    """Show the SQL that computes INDICATOR_ID: its members, and its cells at every level."""
+    """Show the SQL that computes INDICATOR_ID: its members, its cells at every level, and its providers'."""
     from sqlalchemy.engine import make_url
 
-    from measures.build import cells_sql
+    from measures.build import cells_sql, provider_cells_sql
     from measures.catalogue import load_catalogue
     from queries.dialects import sql_dialect
     settings = Settings.from_env()
@@ -210,7 +210,8 @@ def indicators_sql(indicator_id: str, dialect: str | None):
     if indicator_id not in catalogue.ids:
         raise Failure(f"unknown indicator {indicator_id!r}; the catalogue has: {', '.join(catalogue.ids)}")
     d = sql_dialect(dialect or make_url(settings.warehouse_url).get_backend_name())
-    click.echo(cells_sql(d, catalogue.get(indicator_id)) + ";")
+    click.echo(cells_sql(d, catalogue.get(indicator_id)) + ";\n")
+    click.echo(provider_cells_sql(d, catalogue.get(indicator_id)) + ";")
 
 
 @main.group("contracts")
@@ -327,7 +328,9 @@ def _emit(frame, out: Path | None) -> None:
 
 @export.command("scorecard")
 @click.option("--month", required=True, metavar="YYYY-MM", help="The report month.")
-@click.option("--level", required=True, type=click.Choice(["department", "bureau", "office", "unit", "worker"]))
+@click.option("--level", required=True,
+              type=click.Choice(["department", "bureau", "office", "unit", "worker", "provider"]),
+              help="provider: the delegate agencies' cells (members attributed to a provider).")
 @click.option("--parent", metavar="LEVEL:ID", help="Only the entities under this one, e.g. bureau:B01.")
 @click.option("--indicator", "indicator_ids", multiple=True, metavar="ID", help="Only these indicators (repeat).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")

@@ -19,6 +19,7 @@ class Column:
     type: str = TEXT
     nullable: bool = False
     values: tuple[str, ...] = ()  # the allowed values of an ENUM column
+    optional: bool = False  # may be left out of the file altogether (then every value is NULL)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Table:
     name: str
     columns: tuple[Column, ...]
     foreign_keys: tuple[ForeignKey, ...] = field(default=())
+    optional: bool = False  # an extract may leave the table out (it is then loaded with no rows)
 
     @property
     def primary_key(self) -> str:
@@ -96,18 +98,25 @@ TABLES: tuple[Table, ...] = (
          Column("tdm_date", DATE, nullable=True)),
         (ForeignKey("child_id", "children"), ForeignKey("worker_id", "workers")),
     ),
+    # The delegate agencies the department contracts with; optional (an extract without providers
+    # attributes no member to one).
+    Table("providers", (Column("provider_id", ID), Column("provider_name"),
+                        Column("provider_type", nullable=True)), optional=True),
     Table(
         "placements",
         (Column("placement_id", ID), Column("episode_id", ID), Column("home_id", ID),
          Column("setting", ENUM, values=SETTINGS), Column("start_date", DATE),
-         Column("end_date", DATE, nullable=True)),
-        (ForeignKey("episode_id", "episodes"),),
+         Column("end_date", DATE, nullable=True),
+         Column("provider_id", ID, nullable=True, optional=True)),
+        (ForeignKey("episode_id", "episodes"), ForeignKey("provider_id", "providers")),
     ),
     Table(
         "in_home_cases",
         (Column("case_id", ID), Column("child_id", ID), Column("worker_id", ID),
-         Column("opened_date", DATE), Column("closed_date", DATE, nullable=True)),
-        (ForeignKey("child_id", "children"), ForeignKey("worker_id", "workers")),
+         Column("opened_date", DATE), Column("closed_date", DATE, nullable=True),
+         Column("provider_id", ID, nullable=True, optional=True)),
+        (ForeignKey("child_id", "children"), ForeignKey("worker_id", "workers"),
+         ForeignKey("provider_id", "providers")),
     ),
     Table(
         "contacts",

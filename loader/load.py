@@ -157,7 +157,8 @@ def build_loads(con: duckdb.DuckDBPyConnection, history: list, version_id: int, 
     rows = [(v.version_id, v.as_of, v.agency, v.loaded_at, v.source, json.dumps(v.row_counts))
             for v in history]
     rows.append((version_id, as_of, agency, loaded_at.replace(tzinfo=None, microsecond=0), source,
-                 json.dumps({t.name: counts.get(t.name, 0) for t in TABLES})))
+                 json.dumps({t.name: counts.get(t.name, 0) for t in TABLES
+                             if not t.optional or t.name in counts})))
     con.executemany("insert into loads values (?, ?, ?, ?, ?, ?)", rows)
 
 

@@ -96,6 +96,8 @@ def read_extract(directory: Path, report: Report) -> dict[str, RawTable]:
             raw = _read_csv(csv_path, table, report) if _regular(csv_path, table.name, report) else None
         elif parquet_path.exists():
             raw = _read_parquet(parquet_path, table, report) if _regular(parquet_path, table.name, report) else None
+        elif table.optional:
+            continue  # loaded with no rows (loader.validate.build_tables)
         else:
             report.add(table.name, [Problem(f"{table.name}.csv", None, None, None,
                                             f"file is missing: the extract needs {table.name}.csv "
@@ -125,7 +127,7 @@ def _regular(path: Path, table: str, report: Report) -> bool:
 
 
 def _missing_columns(table: Table, file: str, present: list[str], report: Report) -> bool:
-    missing = [c.name for c in table.columns if c.name not in present]
+    missing = [c.name for c in table.columns if c.name not in present and not c.optional]
     if missing:
         report.add(table.name, [Problem(file, 1 if file.endswith(".csv") else None, name, None,
                                         "required column is missing from the header")
@@ -148,7 +150,7 @@ def _read_csv(path: Path, table: Table, report: Report) -> RawTable | None:
         return None
     if _missing_columns(table, file, header, report):
         return None
-    names = [c.name for c in table.columns]
+    names = [c.name for c in table.columns if c.name in header]
     try:
         data = pacsv.read_csv(
             path,
@@ -166,7 +168,16 @@ def _read_csv(path: Path, table: Table, report: Report) -> RawTable | None:
                                         f"cannot be read as UTF-8 CSV with a header row: {_arrow_reason(exc)}")])
         return None
     lines = _record_lines(path, data)
+    data = _with_every_column(data, table)
     return RawTable(table, file, data.append_column(LINE, pa.array(lines, pa.int64())))
+
+
+def _with_every_column(data: pa.Table, table: Table) -> pa.Table:
+    """`data` with the contract's columns in order, an optional column the file leaves out as all NULL."""
+    return pa.Table.from_arrays(
+        [data.column(c.name) if c.name in data.column_names else pa.nulls(data.num_rows, pa.string())
+         for c in table.columns],
+        names=[c.name for c in table.columns])
 
 
 def _arrow_reason(exc: Exception) -> str:
@@ -203,9 +214,12 @@ def _read_parquet(path: Path, table: Table, report: Report) -> RawTable | None:
         return None
     if _missing_columns(table, file, schema.names, report):
         return None
-    data = pq.read_table(path, columns=[c.name for c in table.columns])
+    data = pq.read_table(path, columns=[c.name for c in table.columns if c.name in schema.names])
     columns, found = [], []
     for column in table.columns:
+        if column.name not in data.column_names:  # an optional column left out: every value NULL
+            columns.append(pa.chunked_array([pa.nulls(data.num_rows, pa.string())]))
+            continue
         converted = _parquet_as_text(data.column(column.name), column.type)
         if isinstance(converted, str):
             found.append(Problem(file, None, column.name, None, converted))

@@ -17,6 +17,7 @@ from loader.contract import (
 from loader.problems import Problem, Report
 from loader.read import LINE, NUL_RULE, RawTable
 
+SQL_TYPE = {DATE: "date", DATETIME: "timestamp", BOOL: "boolean"}  # every other type is text
 DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
 DATETIME_PATTERN = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?"
 ZONED_PATTERN = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)"
@@ -84,7 +85,9 @@ def validate(con: duckdb.DuckDBPyConnection, tables: dict[str, RawTable], as_of:
     No date may lie after `as_of`, nor after `today`, the day of the load (when `as_of` is later, it is
     refused by the caller, and the dates are checked against today).
     """
-    for check in checks(tables, as_of, today):
+    # A table whose file is there but could not be read is refused already; its ids are not "absent".
+    unreadable = {name for name, count in report.totals.items() if count}
+    for check in checks(tables, as_of, today, unreadable):
         rt = tables[check.table]
         rows = con.execute(
             f"select *, count(*) over () from ({check.sql}) order by {LINE} limit {report.cap_per_table}"
@@ -96,11 +99,11 @@ def validate(con: duckdb.DuckDBPyConnection, tables: dict[str, RawTable], as_of:
         report.add(check.table, found, total=rows[0][-1])
 
 
-def checks(tables: dict[str, RawTable], as_of: str, today: str) -> list[Check]:
+def checks(tables: dict[str, RawTable], as_of: str, today: str, unreadable: set[str] = frozenset()) -> list[Check]:
     found: list[Check] = []
     for name, rt in tables.items():
         found += _column_checks(name, rt)
-        found += _key_checks(name, rt, tables)
+        found += _key_checks(name, rt, tables, unreadable)
     found += _pairing_checks(tables)
     found += _order_checks(tables)
     found += _containment_and_overlap_checks(tables)
@@ -150,7 +153,7 @@ def _column_checks(name: str, rt: RawTable) -> list[Check]:
     return found
 
 
-def _key_checks(name: str, rt: RawTable, tables: dict[str, RawTable]) -> list[Check]:
+def _key_checks(name: str, rt: RawTable, tables: dict[str, RawTable], unreadable: set[str]) -> list[Check]:
     pk = q(rt.table.primary_key)
     word = "row" if rt.file.endswith(".parquet") else "line"
     found = [Check(
@@ -162,7 +165,17 @@ def _key_checks(name: str, rt: RawTable, tables: dict[str, RawTable]) -> list[Ch
     )]
     for fk in rt.table.foreign_keys:
         if fk.table not in tables:
-            continue  # reported as a missing file
+            optional = TABLES_BY_NAME[fk.table]
+            if optional.optional and fk.table not in unreadable:  # left out, so any id given names nothing
+                c = q(fk.column)
+                found.append(Check(
+                    name, fk.column,
+                    f"select {LINE}, {c} from {raw(name)} where {c} is not null",
+                    lambda row, target=optional: (
+                        f"names a {target.primary_key.removesuffix('_id')}, but the extract has no "
+                        f"{target.name}.csv (or {target.name}.parquet): add the {target.name} table, "
+                        f"or leave {target.primary_key} empty")))
+            continue  # a required table: reported as a missing file
         target = tables[fk.table]
         c, tpk = q(fk.column), q(target.table.primary_key)
         found.append(Check(
@@ -289,6 +302,12 @@ def build_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, RawTable]) ->
         cols = ", ".join(q(c.name) for c in rt.table.columns)
         con.execute(f"create table main.{q(name)} as select {cols} from {typed(name)} order by {LINE}")
         counts[name] = con.execute(f"select count(*) from main.{q(name)}").fetchone()[0]
+    for table in TABLES_BY_NAME.values():
+        if table.optional and table.name not in tables:
+            # Left out of the extract: there, with no rows, so that every version has every table (not
+            # counted: the extract had none).
+            cols = ", ".join(f"{q(c.name)} {SQL_TYPE.get(c.type, 'varchar')}" for c in table.columns)
+            con.execute(f"create table main.{q(table.name)} ({cols})")
     con.execute("drop schema raw cascade")
     return counts
 

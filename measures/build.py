@@ -8,7 +8,9 @@ transaction -- and fills `cells`: one row per indicator, report month and
 entity at every level that has at least one member, with its numerator,
 denominator, value and status. Each indicator is one set-based statement over
 all months; the levels are one ``grouping sets`` aggregation over the
-members, so a median is always the median of that entity's own members.
+members, so a median is always the median of that entity's own members. A
+provider's cells (level `provider`) are a second statement over the same
+members, attributed to providers rather than workers (`provider_cells_sql`).
 """
 from __future__ import annotations
 
@@ -76,8 +78,8 @@ def members_sql(d, indicator_id: str, months: str = "report_months") -> str:
     return RULES[indicator_id].sql(d, months)
 
 
-def cells_sql(d, indicator: Indicator, months: str = "report_months") -> str:
-    """The SQL computing one indicator's cells (every month of `months`, every level) from its members."""
+def _aggregates(d, indicator: Indicator) -> tuple[str, str, str]:
+    """A cell's SQL from its members `m` and their sums `a`: (the members' median, value, status)."""
     kind = indicator.kind
     median = d.median("m.numerator") if kind == "median" else "cast(null as double precision)"
     if kind == "median":
@@ -88,6 +90,12 @@ def cells_sql(d, indicator: Indicator, months: str = "report_months") -> str:
         value = f"{multiplier(kind, indicator.scale)} * cast(a.numerator as double precision) / a.denominator"
     status = status_sql(d, kind, indicator.direction, indicator.green, indicator.yellow, indicator.min_n,
                         indicator.scale, "a.numerator", "a.denominator", "a.median")
+    return median, value, status
+
+
+def cells_sql(d, indicator: Indicator, months: str = "report_months") -> str:
+    """The SQL computing one indicator's cells (every month of `months`, every level) from its members."""
+    median, value, status = _aggregates(d, indicator)
     members = members_sql(d, indicator.id, months).replace("\n", "\n    ")
     return f"""-- cells of {indicator.id}: its members summed (and their median) for each month at every level
 select '{indicator.id}' as indicator_id, a.month, a.level, a.entity_id, a.members,
@@ -115,6 +123,51 @@ from (
 ) a"""
 
 
+PROVIDER = "provider"  # the level of a provider's cells; their entity_id is the provider_id
+
+
+def provider_cells_sql(d, indicator: Indicator, months: str = "report_months") -> str:
+    """The SQL computing one indicator's provider cells (every month of `months`) from its members.
+
+    An episode member of month M belongs to the provider of the episode's latest placement started by
+    the month's end (ties: the greatest placement_id), an in-home member to its case's provider, any
+    other member to none; a member with no provider counts in no provider cell. Value and status are
+    those of every other cell (`cells_sql`).
+    """
+    median, value, status = _aggregates(d, indicator)
+    members = members_sql(d, indicator.id, months).replace("\n", "\n      ")
+    me = f"{d.add_months('m.month', 1)} - 1"
+    return f"""-- provider cells of {indicator.id}: the members attributed to each provider, summed for each month
+select '{indicator.id}' as indicator_id, a.month, '{PROVIDER}' as level, a.entity_id, a.members,
+       a.numerator, a.denominator,
+       {value} as value,
+       {status} as status
+from (
+  select m.month, m.provider_id as entity_id,
+         count(*) as members, cast(sum(m.numerator) as bigint) as numerator,
+         cast(sum(m.denominator) as bigint) as denominator, {median} as median
+  from (
+    select m.month, m.numerator, m.denominator, coalesce(p.provider_id, h.provider_id) as provider_id
+    from (
+      {members}
+    ) m
+    -- an episode member: the placement it is in on the month's end, or it left last; a placement is the
+    -- latest started from its start_date until the next one of the episode starts (by start_date, then
+    -- placement_id, so of two starting the same day the greater placement_id is the latest)
+    left join (
+      select episode_id, provider_id, start_date,
+             lead(start_date) over (partition by episode_id order by start_date, placement_id) as next_start
+      from placements) p
+      on m.member_type = 'episode' and p.episode_id = m.member_id
+         and p.start_date <= {me} and (p.next_start is null or p.next_start > {me})
+    -- an in-home member: its case's provider
+    left join in_home_cases h on m.member_type = 'in_home_case' and h.case_id = m.member_id
+  ) m
+  where m.provider_id is not null
+  group by m.month, m.provider_id
+) a"""
+
+
 def create_cells_sql(d) -> str:
     t = d.id_type
     return (f"create table cells (indicator_id {t} not null, month date not null, level {t} not null, "
@@ -129,5 +182,6 @@ def compute_measures(runner, catalogue: Catalogue) -> None:
     for indicator in catalogue:
         started = time.perf_counter()
         runner.execute(f"insert into cells\n{cells_sql(d, indicator)}")
+        runner.execute(f"insert into cells\n{provider_cells_sql(d, indicator)}")
         log.debug("cells of %s in %.2f s", indicator.id, time.perf_counter() - started)
     runner.finish_cells()

@@ -14,7 +14,9 @@ The rule, applied to everything a viewer receives (pages, callbacks, hover text,
    them isolates one hidden cell, even for someone who knew every visible cell's numbers exactly.
 4. A proportion of 0% or 100% (a rate of 0) says the same of every cell below it, so one with a hidden
    cell below it is hidden too (and rule 3 applies to it in turn).
-5. Indicators that count the same members share one pattern (`DENOMINATOR_FAMILIES`): `entries` is the
+5. A provider's cells are hidden by rule 2, and never one alone among the providers of one indicator
+   and month (`among_providers`).
+6. Indicators that count the same members share one pattern (`DENOMINATOR_FAMILIES`): `entries` is the
    denominator of `entry_timely_tdm`, so a cell hidden in one is hidden in the other, and a hidden count
    cannot come back as the other's denominator.
 
@@ -31,6 +33,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
+from measures.build import PROVIDER
 from measures.definitions import DENOMINATOR_FAMILIES
 from access.scope import DEPARTMENT_ID, LEVELS, Scope
 from queries.warehouse import Snapshot
@@ -109,6 +112,24 @@ def complementary(nodes: pd.DataFrame) -> set[tuple[str, str]]:
     return hidden
 
 
+def among_providers(nodes: pd.DataFrame) -> set[tuple[str, str]]:
+    """The provider cells hidden in one month of one family: the small ones, and never one alone.
+
+    Providers are not a level of the organisation: their cells do not add up to the department's (members
+    with no provider are in no provider's cell, and that remainder is published nowhere). But an agency
+    whose every member has a provider makes them add up, so where exactly one provider's cell is small,
+    the provider with the fewest members among the others is hidden too (`nodes` as `complementary`).
+    """
+    if not nodes.small.any():
+        return set()
+    nodes = nodes.sort_values(["size", "entity_id"], kind="stable")
+    keys = list(zip(nodes.level.tolist(), nodes.entity_id.tolist()))
+    hidden = {key for key, small in zip(keys, nodes.small.tolist()) if small}
+    if len(hidden) == 1:
+        hidden |= set([key for key in keys if key not in hidden][:1])
+    return hidden
+
+
 def _patterns(snapshot: Snapshot, small_cell_min: int, wanted: dict[tuple[str, ...], set]) -> dict:
     """{family: {month: `complementary`}} for the months `wanted` of each family, each computed once per
     data version and minimum, in one read for whatever is not computed yet."""
@@ -145,7 +166,7 @@ def _patterns(snapshot: Snapshot, small_cell_min: int, wanted: dict[tuple[str, .
                   from cells c
                   where c.indicator_id in ({', '.join(':' + i for i in all_ids)})
                     and c.month in ({', '.join(':' + d for d in all_dates)})) f
-            join entities e on e.level = f.level and e.entity_id = f.entity_id
+            left join entities e on e.level = f.level and e.entity_id = f.entity_id  -- none for a provider
             join indicators i on i.indicator_id = f.indicator_id
             where f.family is not null
             group by f.family, f.month, f.level, f.entity_id""", params)
@@ -158,7 +179,9 @@ def _patterns(snapshot: Snapshot, small_cell_min: int, wanted: dict[tuple[str, .
         empty = frame.iloc[0:0]
         for n, (family, months) in enumerate(missing.items()):
             for m in months:
-                memo[family][m] = complementary(groups.get((n, m), empty))
+                nodes = groups.get((n, m), empty)
+                providers = nodes.level == PROVIDER
+                memo[family][m] = complementary(nodes[~providers]) | among_providers(nodes[providers])
     return {family: memo[family] for family in wanted}
 
 

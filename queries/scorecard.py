@@ -12,7 +12,7 @@ import json
 import re
 import pandas as pd
 
-from measures.build import members_sql
+from measures.build import PROVIDER, members_sql
 from queries.disclosure import for_reader
 from access.params import param_text, shown
 from access.scope import (DEPARTMENT, DEPARTMENT_ID, LEVELS, EntityRef, OutsideScope, Scope, ScorecardQueryError,
@@ -125,9 +125,12 @@ def scorecard(snapshot: Snapshot, scope: Scope, month: dt.date, level: str, pare
     """One month's cells for every entity of `level` (under `parent`), in catalogue then entity order.
 
     Columns as the scorecard export (`SCORECARD_COLUMNS`); entities with no members have no row.
+    `level` may also be `provider`: the providers' cells (`provider_scorecard`).
     """
+    if level == PROVIDER:
+        return provider_scorecard(snapshot, scope, month, parent, indicator_ids)
     if level not in LEVELS:
-        raise ScorecardQueryError(f"level {level!r} is not one of {', '.join(LEVELS)}")
+        raise ScorecardQueryError(f"level {level!r} is not one of {', '.join(LEVELS + (PROVIDER,))}")
     _check_month(snapshot, month)
     conditions = ["c.month = :month", "c.level = :level"]
     params: dict = {"month": month, "level": level}
@@ -156,6 +159,48 @@ def scorecard(snapshot: Snapshot, scope: Scope, month: dt.date, level: str, pare
         join indicators i on i.indicator_id = c.indicator_id
         where {' and '.join(conditions)}
         order by i.position, c.entity_id""", params)
+    return for_reader(snapshot, scope, frame.reindex(columns=SCORECARD_COLUMNS))
+
+
+def provider_names(snapshot: Snapshot) -> dict[str, str]:
+    """{provider_id: provider_name} of the data version (none before the extract could name providers)."""
+    def read():
+        if snapshot.read(f"select count(*) as n from cells where level = '{PROVIDER}'").n[0] == 0:
+            return {}  # also a version loaded before providers existed, which has no providers table
+        return dict(snapshot.read("select provider_id, provider_name from providers")
+                    .itertuples(index=False, name=None))
+    return snapshot.memo("provider_names", read)
+
+
+def provider_scorecard(snapshot: Snapshot, scope: Scope, month: dt.date, parent: EntityRef | None = None,
+                       indicator_ids: list[str] | None = None) -> pd.DataFrame:
+    """One month's cells of every provider with members, in catalogue then provider_id order.
+
+    Columns as `scorecard`, `level` `provider`, `entity_id` the provider_id and `entity_name` its name.
+    Providers stand beside the organisation, not in it: they are read with the whole department's scope
+    (a reader scoped to a part of the organisation reads none), and only under the department.
+    """
+    if parent is not None and parent.level != "department":
+        raise ScorecardQueryError(f"providers are not under {parent.words}: they serve the whole department; "
+                                  "leave out the parent, or give the department")
+    if scope.level != "department":
+        raise OutsideScope(f"the providers' cells are outside what you may see ({scope.describe()}): they "
+                           "are read with access to the whole department")
+    _check_month(snapshot, month)
+    conditions = ["c.month = :month", f"c.level = '{PROVIDER}'"]
+    params: dict = {"month": month}
+    if indicator_ids:
+        ids = _check_indicators(snapshot, indicator_ids)
+        names = [f"i{n}" for n in range(len(ids))]
+        conditions.append(f"c.indicator_id in ({', '.join(':' + n for n in names)})")
+        params.update(zip(names, ids))
+    frame = snapshot.read(f"""
+        select c.indicator_id, c.month, c.level, c.entity_id, c.numerator, c.denominator, c.value, c.status
+        from cells c
+        join indicators i on i.indicator_id = c.indicator_id
+        where {' and '.join(conditions)}
+        order by i.position, c.entity_id""", params)
+    frame["entity_name"] = frame.entity_id.map(provider_names(snapshot))
     return for_reader(snapshot, scope, frame.reindex(columns=SCORECARD_COLUMNS))
 
 
