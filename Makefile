@@ -22,6 +22,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP) browser
 	test -f $(DEMO)/manifest.json || $(BIN)/statboard demo-data $(DEMO) --scale small
 	$(BIN)/statboard load $(DEMO)
+	# the published figures and the delegate agencies' contracts, once (a second import is a new version)
+	$(BIN)/statboard versions | grep -q ' cfsr-national ' || $(BIN)/statboard import-aggregates \
+	  tests/data/cfsr-national-2025-08.csv --format cfsr-profile --source cfsr-national
+	test ! -f $(DEMO)/provider-reported.csv || $(BIN)/statboard versions | grep -q ' provider-reports ' || \
+	  $(BIN)/statboard import-aggregates $(DEMO)/provider-reported.csv --source provider-reports
+	test ! -f $(DEMO)/contracts.toml || $(BIN)/statboard contracts list >/dev/null 2>&1 || \
+	  $(BIN)/statboard contracts load $(DEMO)/contracts.toml
 	STATBOARD_ENV=development $(BIN)/statboard users demo
 	STATBOARD_ENV=development $(BIN)/statboard dev --port $(PORT)
 
