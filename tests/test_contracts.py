@@ -300,9 +300,10 @@ def test_providers_are_read_from_the_warehouse_by_name(tmp_path):
     assert list(found.itertuples(index=False, name=None)) == sorted(PROVIDERS, key=lambda p: p[1])
 
 
-def test_a_data_version_without_a_providers_table_has_no_providers(demo_snapshot):
+def test_the_demo_agencys_providers_are_read_from_its_data_version(demo_snapshot):
     found = providers(demo_snapshot)
-    assert found.empty and list(found.columns) == ["provider_id", "provider_name", "provider_type"]
+    assert list(found.columns) == ["provider_id", "provider_name", "provider_type"]
+    assert sorted(found.provider_id) == [f"FFA{n:02}" for n in range(1, 13)] + ["IHS01", "IHS02", "IHS03"]
 
 
 # -- the command line: check, load, list --------------------------------------------------------------------------
