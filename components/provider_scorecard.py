@@ -225,6 +225,8 @@ def program_tables(snapshot: Snapshot, engine, reader: Reader, month: dt.date, s
         idents = list(dict.fromkeys(m.indicator_id for c in contracts for m in c.metrics))
         columns = [Column(i, catalogue[i], False) if i in catalogue else Column(i, imported[i], True)
                    for i in idents if i in catalogue or i in imported]
+        domains = list(dict.fromkeys(c.indicator.domain for c in columns))
+        columns.sort(key=lambda c: domains.index(c.indicator.domain))  # a domain's columns under one header
         tables.append(_table(program, columns, contracts, names, cells, reported, month, sort, show_counts))
     return tables
 
@@ -245,7 +247,6 @@ def _table(program, columns, contracts, names, cells, reported, month, sort, sho
         specs.append({
             "indicator": c.indicator_id, "domain": c.indicator.domain, "name": c.name,
             "text": header_text(c.name, unit), "unit": unit, "start": n in starts,
-            "period": "reported" if c.imported else None,
             "standard": standard_short(c.indicator),
             "standard_title": f"{c.name}: catalogue standard, " + (standard_words(c.indicator) if not c.imported
                                                                      else standard_short(c.indicator)),

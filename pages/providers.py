@@ -48,7 +48,7 @@ def layout(**query):
         html.Div([
             html.Div([dbc.Label("Month", html_for=PROVIDERS_MONTH, className="mb-0"),
                       dcc.Dropdown(id=PROVIDERS_MONTH, value=query.get("month") if isinstance(query.get("month"), str)
-                                   else None, clearable=False, className="scorecard-month")],
+                                   else None, clearable=False, className="scorecard-month", style={"minWidth": "12rem"})],
                      className="scorecard-control"),
             html.A("Download CSV", id=PROVIDERS_DOWNLOAD, className=HIDDEN),
         ], id=PROVIDERS_CONTROLS, className="scorecard-controls"),

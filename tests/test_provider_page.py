@@ -125,6 +125,8 @@ def test_both_programs_each_provider_once(executive):
     assert {r["entity"] for r in tables["Family maintenance"]["rows"]} == {
         "provider:IHS01", "provider:IHS02", "provider:IHS03"}
     assert out["providers-month"]["value"] == "2026-09"
+    # IHS01's contract adds a well-being metric after a safety one: each domain is still one header
+    assert [d["domain"] for d in tables["Family maintenance"]["domains"]] == ["Well-Being", "Safety"]
     assert out["providers-download"]["href"] == "/export/scorecard.csv?month=2026-09&level=provider"
 
 
