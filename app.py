@@ -109,6 +109,8 @@ def _nav_links(reader) -> list:
     if reader is not None and reader.scope is not None:
         links.append(dbc.NavItem(dbc.NavLink("Home", href="/")))
         links.append(dbc.NavItem(dbc.NavLink("Scorecard", href=scorecard_href(reader.scope.root, None))))
+        if reader.scope.level == "department":  # providers serve the whole department (pages/providers.py)
+            links.append(dbc.NavItem(dbc.NavLink("Providers", href="/providers")))
         if reader.role in MEETING_ROLES:
             links.append(dbc.NavItem(dbc.NavLink("Meetings", href="/meetings")))
         if reader.scope.case_level:  # case reviews are case-level records

@@ -62,7 +62,9 @@
                                              "scorecard-parent" : null});
             var th = element("th", {scope: "row", "class": "scorecard-row", "data-entity": r.entity});
             // A published source's row (a state) has no page of its own: its name is text.
-            th.appendChild(r.href ? element("a", {href: r.href}, r.name) : element("span", {}, r.name));
+            // A provider's row (pages/providers.py): its contract in the name's title.
+            th.appendChild(r.href ? element("a", {href: r.href, title: r.title}, r.name)
+                                  : element("span", {title: r.title}, r.name));
             tr.appendChild(th);
             r.cells.forEach(function (cell, i) {
                 var c = spec.columns[i];

@@ -327,7 +327,7 @@ POINT = st.fixed_dictionaries({"x": WORDS, "y": WORDS, "customdata": st.one_of(s
 CLICK = st.fixed_dictionaries({"points": st.one_of(st.lists(POINT, max_size=2), BAD)})
 PRESSED = st.fixed_dictionaries({"indicator": st.one_of(WORDS, BAD), "entity": st.one_of(WORDS, BAD)})  # a meeting's cell
 PAGES = ["/", "/scorecard", "/indicator/reentry", "/entity/office/O001", "/members", "/selection", "/reviews",
-         "/review", "/admin", "/meetings", "/meeting",
+         "/review", "/admin", "/meetings", "/meeting", "/providers",
          "/nowhere"]
 PATH = st.one_of(st.sampled_from(PAGES),
                  st.builds("/indicator/{}".format, WORDS), st.builds("/entity/{}/{}".format, WORDS, WORDS))
@@ -402,6 +402,8 @@ VALID = {SCORECARD: {"parent": "office:O001"}, "scorecard-month.value": "2026-09
          # the review page's identifiers switch, and the findings' filters
          "review-reveal.value": "shown", "reviews-entity.value": "office:O001", "reviews-indicator.value": "reentry",
          "reviews-month.value": "2026-10", "reviews-theme.value": "engagement",
+         # the provider scorecard's month (pages/providers.py)
+         "providers-query.data": {"month": "2026-09"}, "providers-month.value": "2026-09",
          # presentation mode's stores (web/present.py)
          "members-present.data": {"present": False}, "selection-present.data": {"present": False},
          "review-present.data": {"present": False}, "meeting-present.data": {"present": False}}
@@ -409,7 +411,7 @@ TAKES = {SCORECARD: ["month", "parent", "level", "tier", "sort", "source", "peri
          INDICATOR: ["indicator_id", "month", "parent", "level", "entity", "months", "source", "period", "junk"],
          ENTITY: ["level", "entity_id", "month", "junk"], MEMBERS: ["indicator", "month", "entity", "junk"],
          SELECTION: ["id", "junk"], REVIEW: ["id", "junk"], "reviews-query.data": ["entity", "since", "until", "junk"],
-         MEETINGS: ["entity", "junk"], MEETING: ["id", "junk"]}
+         MEETINGS: ["entity", "junk"], MEETING: ["id", "junk"], "providers-query.data": ["month", "sort", "junk"]}
 
 
 def _value(name: str):

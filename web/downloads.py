@@ -21,6 +21,7 @@ from access.params import param_text, shown
 from web.runtime import current_reader, refused, services
 from access.scope import LEVELS, OutsideScope, ScorecardQueryError
 from reviews.instrument import InstrumentError
+from measures.build import PROVIDER
 from queries.scorecard import members_behind_cell, parse_entity, parse_month, scorecard
 
 MAX_REPEATS = 100  # values of a repeated parameter (the catalogue has 28 indicators)
@@ -91,8 +92,8 @@ def scorecard_csv():
     def make():
         p = _params(("month", "level", "parent", "indicator"), ("month", "level"), "?month=2026-10&level=office",
                     repeated=("indicator",))
-        if p["level"] not in LEVELS:
-            raise BadRequest(f"level {p['level']!r} is not one of {', '.join(LEVELS)}")
+        if p["level"] not in LEVELS + (PROVIDER,):  # providers: read with the department's scope (queries)
+            raise BadRequest(f"level {shown(p['level'])} is not one of {', '.join(LEVELS + (PROVIDER,))}")
         scope = current_reader().data_scope()
         month = parse_month(p["month"])
         parent = parse_entity(p["parent"]) if p["parent"] else None
