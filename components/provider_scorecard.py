@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from access.roles import Reader
-from components.scorecard_table import _domains, _starts, header_text
+from components.scorecard_table import _starts, domain_headers, header_text
 from display.format import (STATUS_STYLE, format_value, published_unit, published_value, standard_short,
                             standard_words, status_class, threshold, unit_of)
 from measures.contracts import Contract, Metric
@@ -234,11 +234,7 @@ def program_tables(snapshot: Snapshot, engine, reader: Reader, month: dt.date, s
 def _table(program, columns, contracts, names, cells, reported, month, sort, show_counts) -> dict:
     indicators = [c.indicator for c in columns]
     starts = _starts(indicators)
-    domains, at = [], 0
-    for domain, span in _domains(indicators):
-        domains.append({"domain": domain, "text": header_text(domain) if span == 1 else domain, "span": span,
-                        "start": at in starts})
-        at += span
+    domains = domain_headers(indicators)
     specs = []
     for n, c in enumerate(columns):
         unit = c.unit()

@@ -79,6 +79,18 @@ def _starts(indicators) -> set[int]:
     return {n for n in range(1, len(indicators)) if indicators[n].domain != indicators[n - 1].domain}
 
 
+def domain_headers(indicators) -> list[dict]:
+    """The domain row over the columns: each domain's text, how many columns it spans, and whether a rule opens it
+    (every table assets/scorecard.js draws: the agency's, a published source's, the providers')."""
+    starts = _starts(indicators)
+    headers, column = [], 0
+    for domain, span in _domains(indicators):
+        headers.append({"domain": domain, "text": header_text(domain) if span == 1 else domain, "span": span,
+                        "start": column in starts})
+        column += span
+    return headers
+
+
 def scorecard_table(data: Heatmap, view: ScorecardView, flag_to: str | None = None, on_agenda=()) -> dict:
     """One month of the scorecard as what assets/scorecard.js draws: headers (each column's standard under its
     name), rows and their cells, each with its text, link and title; `view` gives what the links carry. Plain JSON,
@@ -90,11 +102,7 @@ def scorecard_table(data: Heatmap, view: ScorecardView, flag_to: str | None = No
     starts = _starts(indicators)
     labels = unique_labels(data.rows.entity_name.tolist(), data.rows.entity_id.tolist())
     cells = {(c.level, c.entity_id, c.indicator_id): c for c in data.cells.itertuples(index=False)}
-    domains, column = [], 0
-    for domain, span in _domains(indicators):
-        domains.append({"domain": domain, "text": header_text(domain) if span == 1 else domain, "span": span,
-                        "start": column in starts})
-        column += span
+    domains = domain_headers(indicators)
     columns = [{"indicator": i.indicator_id, "domain": i.domain, "name": i.name,
                 "text": header_text(i.name, unit_of(i, short=True)), "unit": unit_of(i, short=True),
                 "start": n in starts,
@@ -160,11 +168,7 @@ def source_table(card: SourceScorecard, view: SourceScorecardView) -> dict:
     indicator's page of the source (a cell with its row's trend). A row's name is text: there is no page for it."""
     indicators = [c.indicator for c in card.columns]
     starts = _starts(indicators)
-    domains, column = [], 0
-    for domain, span in _domains(indicators):
-        domains.append({"domain": domain, "text": header_text(domain) if span == 1 else domain, "span": span,
-                        "start": column in starts})
-        column += span
+    domains = domain_headers(indicators)
     columns = []
     for n, c in enumerate(card.columns):
         i = c.indicator
