@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 
 from access.roles import Reader
 from access.scope import EntityRef
+from display.format import published_value
 from measures.imported import ImportedIndicator
 from store.aggregates import AggregateError, Source, load_source, versions
 from store.meetings import AgendaItem
@@ -84,12 +85,7 @@ class PublishedSeries:
 def value_text(indicator: ImportedIndicator, value, with_unit: bool = False) -> str:
     """A published value to the precision the catalogue shows it: '5.5%', '4.52', '4.52 moves per 1,000 days in
     care' (`with_unit`); 'not published' when there is none."""
-    if value is None or value != value:
-        return "not published"
-    text = f"{float(value):,.{indicator.decimals}f}"
-    if indicator.kind == "proportion":
-        return f"{text}%"
-    return f"{text} {indicator.units}" if with_unit else text
+    return published_value(indicator, value, with_unit)
 
 
 def counts_text(indicator: ImportedIndicator, point: PublishedPoint) -> str:
