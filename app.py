@@ -22,7 +22,7 @@ NAV_TOGGLER = "nav-toggler"
 NAV_COLLAPSE = "nav-collapse"
 SIGNED_IN_AS = "signed-in-as"
 ROLE_WORDS = {"admin": "Administrator", "executive": "Executive", "manager": "Manager", "analyst": "Analyst",
-              "viewer": "Viewer"}
+              "viewer": "Viewer", "provider": "Provider"}
 
 
 def create_app(config: dict | None = None) -> Dash:
@@ -106,7 +106,11 @@ def _nav_links(reader) -> list:
     """Links to the pages this reader may use: their own scorecard for data roles, the case reviews for those
     who may see cases, Admin for admins."""
     links = []
-    if reader is not None and reader.scope is not None:
+    if reader is not None and reader.scope is not None and reader.scope.is_provider:
+        # a delegate agency's staff read their own provider only: its page, and its performance reviews
+        links.append(dbc.NavItem(dbc.NavLink("Home", href="/")))
+        links.append(dbc.NavItem(dbc.NavLink("Our figures", href=f"/providers/{reader.scope.entity_id}")))
+    elif reader is not None and reader.scope is not None:
         links.append(dbc.NavItem(dbc.NavLink("Home", href="/")))
         links.append(dbc.NavItem(dbc.NavLink("Scorecard", href=scorecard_href(reader.scope.root, None))))
         if reader.scope.level == "department":  # providers serve the whole department (pages/providers.py)

@@ -11,6 +11,13 @@ A scope with `small_cell_min` set hides every cell whose numerator or
 denominator is from 1 to `small_cell_min - 1`, and the cells from which such a
 cell could be worked out (the viewer role; see queries/disclosure.py).
 
+A provider scope (`provider:ID`, the `provider` role: a delegate agency's own
+staff) is outside the hierarchy altogether: it owns no department, bureau,
+office, unit or worker, so every query of the organisation refuses it, and
+reads only its own provider's cells and members (`reads_provider`); its
+program's aggregate is read by the provider queries under the viewer's
+small-cell and inference rules (queries/providers.py).
+
 Sign-in (access/roles.py) decides which scope a person gets from their role;
 the query layer only ever reads inside it.
 """
@@ -23,6 +30,7 @@ import pandas as pd
 
 LEVELS = ("department", "bureau", "office", "unit", "worker")
 SCOPE_LEVELS = LEVELS[:-1]
+PROVIDER = "provider"  # a delegate agency's scope: `provider:ID`, the ID a provider_id of the extract
 DEPARTMENT_ID = "all"
 SUPPRESSED = "suppressed"  # the status of a cell hidden from a reader because its numbers are small
 
@@ -73,6 +81,10 @@ class Scope:
     small_cell_min: int = 0
 
     def __post_init__(self):
+        if self.level == PROVIDER:
+            if not self.entity_id or self.peers:
+                raise ScopeError("a provider scope needs the provider's id (provider:ID) and reads no peers")
+            return
         if self.level not in SCOPE_LEVELS:
             raise ScopeError(f"scope level {self.level!r} is not one of {', '.join(SCOPE_LEVELS)}")
         if self.level == "department" and self.entity_id != DEPARTMENT_ID:
@@ -93,9 +105,11 @@ class Scope:
         level, _, entity_id = (text or "").partition(":")
         if level == "department":
             return cls("department", entity_id or DEPARTMENT_ID, **options)
+        if level == PROVIDER and entity_id:
+            return cls(PROVIDER, entity_id, **options)
         if level not in SCOPE_LEVELS:
             raise ScopeError(f"scope {text!r} does not name a place: write LEVEL:ID with LEVEL one of "
-                             f"{', '.join(SCOPE_LEVELS[1:])} (e.g. office:O004), or department")
+                             f"{', '.join(SCOPE_LEVELS[1:] + (PROVIDER,))} (e.g. office:O004), or department")
         if not entity_id:
             raise ScopeError(f"scope {text!r} needs an id: LEVEL:ID, e.g. office:O004")
         return cls(level, entity_id, **options)
@@ -108,8 +122,24 @@ class Scope:
     def __str__(self):
         return "department" if self.level == "department" else f"{self.level}:{self.entity_id}"
 
+    @property
+    def is_provider(self) -> bool:
+        """A delegate agency's scope: its own provider's figures only, nothing of the organisation's."""
+        return self.level == PROVIDER
+
+    def reads_provider(self, provider_id: str) -> bool:
+        """The reader may see `provider_id`'s own cells (and, with `case_level`, its members): the whole
+        department's readers every provider's, a provider scope its own only, any other scope none."""
+        return self.level == "department" or (self.is_provider and provider_id == self.entity_id)
+
     def describe(self) -> str:
         """What this scope reads, in words, for messages."""
+        if self.is_provider:
+            text = (f"provider {self.entity_id}'s own figures, contracts, reviews and actions, and its programs' "
+                    "aggregates")
+            if self.small_cell_min:
+                text += f" (other providers' numbers from 1 to {self.small_cell_min - 1} hidden)"
+            return text
         if self.level == "department":
             text = "the whole department"
         else:
@@ -127,12 +157,14 @@ class Scope:
         """`entity` (with its `ancestry`) is inside the reader's own subtree."""
         if self.level == "department":
             return True
+        if self.is_provider or entity.level not in LEVELS:  # a provider scope owns no part of the organisation,
+            return self.is_provider and entity == self.root  # an organisation scope no provider
         if entity.level == "department" or LEVELS.index(entity.level) < LEVELS.index(self.level):
             return False
         return ids.get(f"{self.level}_id") == self.entity_id
 
     def _peer_level(self, level: str) -> bool:
-        return self.peers and LEVELS.index(level) <= LEVELS.index(self.level)
+        return self.peers and level in LEVELS and LEVELS.index(level) <= LEVELS.index(self.level)
 
     def reads(self, entity: EntityRef, ids: Mapping) -> bool:
         """The reader may see `entity`'s aggregates."""
@@ -145,7 +177,7 @@ class Scope:
     def entity_filter(self, alias: str = "entities") -> tuple[str, dict]:
         """A SQL condition on the `entities` table keeping the entities whose aggregates this scope reads."""
         owned, params = self.owned_filter(alias)
-        if self.level == "department" or not self.peers:
+        if self.level == "department" or self.is_provider or not self.peers:
             return owned, params
         levels = ", ".join(f"'{lv}'" for lv in LEVELS[:LEVELS.index(self.level) + 1])  # from LEVELS, not typed
         return f"({owned} or {alias}.level in ({levels}))", params
@@ -154,6 +186,8 @@ class Scope:
         """A SQL condition on the `entities` table keeping this scope's own subtree (case-level reads)."""
         if self.level == "department":
             return "true", {}
+        if self.is_provider:
+            return "false", {}  # the organisation's entities: none of them is a provider's
         return f"{alias}.{self.level}_id = :scope_id", {"scope_id": self.entity_id}
 
     # -- small cells ------------------------------------------------------------------------------

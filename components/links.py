@@ -118,6 +118,8 @@ class ScorecardView:
     def for_reader(self, scope) -> ScorecardView:
         """The view as `scope`'s reader means it: a URL naming no parent (a bookmark, a forwarded link)
         is their own scorecard, which starts at the top of their own part (`Scope.root`), not the department."""
+        if scope.is_provider:  # a provider's staff have no part of the organisation: the query layer refuses
+            return self
         own_level = LEVELS.index(scope.level)
         if self.parent is not None or own_level == 0 or (self.level and LEVELS.index(self.level) <= own_level):
             return self

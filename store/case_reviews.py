@@ -303,8 +303,8 @@ def _owns_entity(conn, scope: Scope, entity: EntityRef) -> bool:
     """`scope` owns `entity`, as far as the store can tell without the warehouse: an entity's ancestry is read
     from a selection made of it or under it. An entity under the scope's level that no selection names has
     nothing to find, and is not refused."""
-    if entity.level == "department" or scope.level == "department":
-        return scope.owns(entity, {})
+    if entity.level == "department" or scope.level == "department" or scope.is_provider:
+        return scope.owns(entity, {})  # a provider's staff: no case review of the organisation's is theirs
     if LEVELS.index(entity.level) <= LEVELS.index(scope.level):
         return entity == scope.root
     row = conn.execute(sa.select(review_selections.c.bureau_id, review_selections.c.office_id,

@@ -90,7 +90,12 @@ def test_roles_and_their_scopes():
     for role, scope, says in [("manager", None, "needs the bureau, office or unit"),
                               ("manager", "department", "needs the bureau, office or unit"),
                               ("executive", "office:O4", "leave out --scope"),
-                              ("owner", None, "not one of admin, executive, manager, analyst, viewer"),
+                              ("owner", None, "not one of admin, executive, manager, analyst, viewer, provider"),
+                              ("provider", None, "needs the delegate agency"),
+                              ("provider", "office:O4", "needs the delegate agency"),
+                              ("provider", "provider:", "needs an id"),
+                              ("manager", "provider:FFA07", "is for the provider role"),
+                              ("viewer", "provider:FFA07", "is for the provider role"),
                               ("manager", "office", "needs an id")]:
         with pytest.raises(AccessError, match=says):
             check_role(role, scope)
@@ -102,6 +107,27 @@ def test_roles_and_their_scopes():
         "office", "O4", case_level=False, small_cell_min=7)
     with pytest.raises(OutsideScope, match="reads no data"):
         reader_for("a", "admin", None).data_scope()
+    assert check_role("provider", "provider:FFA07") == "provider:FFA07"
+    assert reader_for("p", "provider", "provider:FFA07", small_cell_min=7).scope == Scope(
+        "provider", "FFA07", case_level=True, small_cell_min=7)
+
+
+def test_a_provider_scope_owns_its_provider_and_nothing_of_the_organisation():
+    mine, department = Scope("provider", "FFA07"), Scope()
+    for entity, ids in [(EntityRef("department", "all"), {}), (EntityRef("bureau", "B01"), {"bureau_id": "B01"}),
+                        (EntityRef("office", "O001"), {"bureau_id": "B01", "office_id": "O001"}),
+                        (EntityRef("worker", "W1"), {"bureau_id": "B01", "office_id": "O001", "unit_id": "U1"}),
+                        (EntityRef("provider", "FFA08"), {})]:
+        assert not mine.owns(entity, ids) and not mine.reads(entity, ids), entity
+    assert mine.owns(EntityRef("provider", "FFA07"), {}) and mine.root == EntityRef("provider", "FFA07")
+    assert mine.owned_filter() == ("false", {}) and mine.entity_filter() == ("false", {})
+    assert mine.reads_provider("FFA07") and not mine.reads_provider("FFA08")
+    assert department.reads_provider("FFA08") and department.owns(EntityRef("provider", "FFA08"), {})
+    assert not Scope("office", "O001").reads_provider("FFA07")  # a manager's office: no provider's figures
+    assert not Scope("office", "O001").owns(EntityRef("provider", "FFA07"), {"office_id": "O001"})
+    assert Scope.parse("provider:FFA07") == mine and str(mine) == "provider:FFA07"
+    with pytest.raises(ScopeError):
+        Scope("provider", "FFA07", peers=True)
 
 
 # -- the Stat-meeting reads under a manager's scope, on the demo agency ------------------------------------

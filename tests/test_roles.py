@@ -23,39 +23,40 @@ READERS = {  # username: role, scope, the app (peers allowed or not)
     "viewer": ("viewer", None, "agency"),
     "viewer-o1": ("viewer", "office:O001", "agency"),
     "admin": ("admin", None, "agency"),
+    "prov": ("provider", "provider:FFA07", "agency"),  # a delegate agency's staff: nothing of the organisation
 }
 ORDER = list(READERS)
 
 SCORECARD, INDICATOR, ENTITY = "scorecard-table.data", "indicator-ranking.figure", "entity-story.children"
 MEMBERS = "members-grid.rowData"
 TARGETS = {
-    # name: (kind, what), then who may: exec, mgr, mgr-peers, analyst, viewer, viewer-o1, admin
-    "scorecard of the department": ((SCORECARD, {"parent": "department"}), "Y N Y Y Y N N"),
+    # name: (kind, what), then who may: exec, mgr, mgr-peers, analyst, viewer, viewer-o1, admin, prov
+    "scorecard of the department": ((SCORECARD, {"parent": "department"}), "Y N Y Y Y N N N"),
     # A bare scorecard (no parent) is the reader's own: the department's, or a manager's own part.
-    "a bare scorecard": ((SCORECARD, {"parent": ""}), "Y Y Y Y Y Y N"),
-    "scorecard of office O001": ((SCORECARD, {"parent": "office:O001"}), "Y Y Y Y Y Y N"),
-    "scorecard of bureau B01": ((SCORECARD, {"parent": "bureau:B01"}), "Y N Y Y Y N N"),
-    "scorecard of office O002": ((SCORECARD, {"parent": "office:O002"}), "Y N N Y Y N N"),
+    "a bare scorecard": ((SCORECARD, {"parent": ""}), "Y Y Y Y Y Y N N"),
+    "scorecard of office O001": ((SCORECARD, {"parent": "office:O001"}), "Y Y Y Y Y Y N N"),
+    "scorecard of bureau B01": ((SCORECARD, {"parent": "bureau:B01"}), "Y N Y Y Y N N N"),
+    "scorecard of office O002": ((SCORECARD, {"parent": "office:O002"}), "Y N N Y Y N N N"),
     "indicator under office O002": ((INDICATOR, {"indicator_id": "reentry", "parent": "office:O002"}),
-                                    "Y N N Y Y N N"),
+                                    "Y N N Y Y N N N"),
     "indicator under bureau B01": ((INDICATOR, {"indicator_id": "reentry", "parent": "bureau:B01"}),
-                                   "Y N Y Y Y N N"),
-    "story of office O002": ((ENTITY, {"level": "office", "entity_id": "O002"}), "Y N Y Y Y N N"),
-    "story of unit U0001": ((ENTITY, {"level": "unit", "entity_id": "U0001"}), "Y Y Y Y Y Y N"),
+                                   "Y N Y Y Y N N N"),
+    "story of office O002": ((ENTITY, {"level": "office", "entity_id": "O002"}), "Y N Y Y Y N N N"),
+    "story of unit U0001": ((ENTITY, {"level": "unit", "entity_id": "U0001"}), "Y Y Y Y Y Y N N"),
     "units of O001 (CSV)": (("GET", "/export/scorecard.csv?month=2026-10&level=unit&parent=office:O001"),
-                            "Y Y Y Y Y Y N"),
-    "every office (CSV)": (("GET", "/export/scorecard.csv?month=2026-10&level=office"), "Y N Y Y Y N N"),
+                            "Y Y Y Y Y Y N N"),
+    "every office (CSV)": (("GET", "/export/scorecard.csv?month=2026-10&level=office"), "Y N Y Y Y N N N"),
     "members in O001 (CSV)": (("GET", "/export/members.csv?indicator=reentry&month=2026-10&entity=office:O001"),
-                              "Y Y Y N N N N"),
+                              "Y Y Y N N N N N"),
     "members in O002 (CSV)": (("GET", "/export/members.csv?indicator=reentry&month=2026-10&entity=office:O002"),
-                              "Y N N N N N N"),
+                              "Y N N N N N N N"),
     "members page in O001": ((MEMBERS, {"indicator": "reentry", "month": "2026-10", "entity": "office:O001"}),
-                             "Y Y Y N N N N"),
+                             "Y Y Y N N N N N"),
     "members page in O002": ((MEMBERS, {"indicator": "reentry", "month": "2026-10", "entity": "office:O002"}),
-                             "Y N N N N N N"),
-    "members page of the department": ((MEMBERS, {"indicator": "reentry", "month": "2026-10"}), "Y N N N N N N"),
-    "audit log (CSV)": (("GET", "/export/audit.csv"), "N N N N N N Y"),
-    "admin page": (("admin-audit.children", {}), "N N N N N N Y"),
+                             "Y N N N N N N N"),
+    "members page of the department": ((MEMBERS, {"indicator": "reentry", "month": "2026-10"}), "Y N N N N N N N"),
+    "audit log (CSV)": (("GET", "/export/audit.csv"), "N N N N N N Y N"),
+    "admin page": (("admin-audit.children", {}), "N N N N N N Y N"),
 }
 INPUT = {SCORECARD: "scorecard-query.data", INDICATOR: "indicator-query.data", ENTITY: "entity-query.data",
          MEMBERS: "members-query.data"}
