@@ -105,7 +105,9 @@ class Scope:
         level, _, entity_id = (text or "").partition(":")
         if level == "department":
             return cls("department", entity_id or DEPARTMENT_ID, **options)
-        if level == PROVIDER and entity_id:
+        if level == PROVIDER:
+            if not entity_id:
+                raise ScopeError(f"scope {text!r} needs an id: provider:ID, e.g. provider:FFA07")
             return cls(PROVIDER, entity_id, **options)
         if level not in SCOPE_LEVELS:
             raise ScopeError(f"scope {text!r} does not name a place: write LEVEL:ID with LEVEL one of "
