@@ -126,17 +126,43 @@ from (
 PROVIDER = "provider"  # the level of a provider's cells; their entity_id is the provider_id
 
 
-def provider_cells_sql(d, indicator: Indicator, months: str = "report_months") -> str:
-    """The SQL computing one indicator's provider cells (every month of `months`) from its members.
+def provider_members_sql(d, indicator_id: str, months: str = "report_months") -> str:
+    """The SQL listing one indicator's members (every month of `months`), each with the provider it is attributed
+    to (`provider_id`; null for none): `members_sql`'s columns and `provider_id`.
 
     An episode member of month M belongs to the provider of the episode's latest placement started by
     the month's end (ties: the greatest placement_id), an in-home member to its case's provider, any
-    other member to none; a member with no provider counts in no provider cell. Value and status are
-    those of every other cell (`cells_sql`).
+    other member to none. The provider cells (`provider_cells_sql`) and the members behind one of them
+    (queries/scorecard.py `members_behind_cell`) are both read from this statement, so they cannot differ.
+    """
+    members = members_sql(d, indicator_id, months).replace("\n", "\n  ")
+    me = f"{d.add_months('m.month', 1)} - 1"
+    return f"""select m.*, coalesce(p.provider_id, h.provider_id) as provider_id
+from (
+  {members}
+) m
+-- an episode member: the placement it is in on the month's end, or it left last; a placement is the
+-- latest started from its start_date until the next one of the episode starts (by start_date, then
+-- placement_id, so of two starting the same day the greater placement_id is the latest)
+left join (
+  select episode_id, provider_id, start_date,
+         lead(start_date) over (partition by episode_id order by start_date, placement_id) as next_start
+  from placements) p
+  on m.member_type = 'episode' and p.episode_id = m.member_id
+     and p.start_date <= {me} and (p.next_start is null or p.next_start > {me})
+-- an in-home member: its case's provider
+left join in_home_cases h on m.member_type = 'in_home_case' and h.case_id = m.member_id"""
+
+
+def provider_cells_sql(d, indicator: Indicator, months: str = "report_months") -> str:
+    """The SQL computing one indicator's provider cells (every month of `months`) from its members.
+
+    Each member counts in the cell of the provider it is attributed to (`provider_members_sql`); a member
+    with no provider counts in no provider cell. Value and status are those of every other cell
+    (`cells_sql`).
     """
     median, value, status = _aggregates(d, indicator)
-    members = members_sql(d, indicator.id, months).replace("\n", "\n      ")
-    me = f"{d.add_months('m.month', 1)} - 1"
+    members = provider_members_sql(d, indicator.id, months).replace("\n", "\n    ")
     return f"""-- provider cells of {indicator.id}: the members attributed to each provider, summed for each month
 select '{indicator.id}' as indicator_id, a.month, '{PROVIDER}' as level, a.entity_id, a.members,
        a.numerator, a.denominator,
@@ -147,21 +173,7 @@ from (
          count(*) as members, cast(sum(m.numerator) as bigint) as numerator,
          cast(sum(m.denominator) as bigint) as denominator, {median} as median
   from (
-    select m.month, m.numerator, m.denominator, coalesce(p.provider_id, h.provider_id) as provider_id
-    from (
-      {members}
-    ) m
-    -- an episode member: the placement it is in on the month's end, or it left last; a placement is the
-    -- latest started from its start_date until the next one of the episode starts (by start_date, then
-    -- placement_id, so of two starting the same day the greater placement_id is the latest)
-    left join (
-      select episode_id, provider_id, start_date,
-             lead(start_date) over (partition by episode_id order by start_date, placement_id) as next_start
-      from placements) p
-      on m.member_type = 'episode' and p.episode_id = m.member_id
-         and p.start_date <= {me} and (p.next_start is null or p.next_start > {me})
-    -- an in-home member: its case's provider
-    left join in_home_cases h on m.member_type = 'in_home_case' and h.case_id = m.member_id
+    {members}
   ) m
   where m.provider_id is not null
   group by m.month, m.provider_id
