@@ -15,7 +15,8 @@ The rule, applied to everything a viewer receives (pages, callbacks, hover text,
 4. A proportion of 0% or 100% (a rate of 0) says the same of every cell below it, so one with a hidden
    cell below it is hidden too (and rule 3 applies to it in turn).
 5. A provider's cells are hidden by rule 2, and never one alone among the providers of one indicator
-   and month (`among_providers`).
+   and month (`among_providers`). The department holds every provider's members, so a department at 0% or
+   100% beside a hidden provider cell is hidden too (`beside_providers`), as rule 4 hides a parent.
 6. Indicators that count the same members share one pattern (`DENOMINATOR_FAMILIES`): `entries` is the
    denominator of `entry_timely_tdm`, so a cell hidden in one is hidden in the other, and a hidden count
    cannot come back as the other's denominator.
@@ -130,6 +131,17 @@ def among_providers(nodes: pd.DataFrame) -> set[tuple[str, str]]:
     return hidden
 
 
+def beside_providers(organisation: pd.DataFrame, hidden_providers: set) -> pd.DataFrame:
+    """The organisation's `nodes` of one month of one family, with the department's cell marked small when it is
+    0% or 100% (a rate of 0) and a provider's cell is hidden: every provider's members are the department's, so
+    its value would be the hidden provider's too (rule 4, with the department above the providers). Rule 3 then
+    hides another cell beside it."""
+    if not hidden_providers or organisation.empty:
+        return organisation
+    extreme = (organisation.level == "department") & organisation.extreme
+    return organisation.assign(small=organisation.small | extreme) if extreme.any() else organisation
+
+
 def _patterns(snapshot: Snapshot, small_cell_min: int, wanted: dict[tuple[str, ...], set]) -> dict:
     """{family: {month: `complementary`}} for the months `wanted` of each family, each computed once per
     data version and minimum, in one read for whatever is not computed yet."""
@@ -181,7 +193,9 @@ def _patterns(snapshot: Snapshot, small_cell_min: int, wanted: dict[tuple[str, .
             for m in months:
                 nodes = groups.get((n, m), empty)
                 providers = nodes.level == PROVIDER
-                memo[family][m] = complementary(nodes[~providers]) | among_providers(nodes[providers])
+                hidden_providers = among_providers(nodes[providers])
+                memo[family][m] = complementary(beside_providers(nodes[~providers], hidden_providers)) | \
+                    hidden_providers
     return {family: memo[family] for family in wanted}
 
 

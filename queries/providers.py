@@ -68,8 +68,9 @@ def provider_trend(snapshot: Snapshot, scope: Scope, indicator_id: str, provider
     A reader with a small-cell minimum (a provider's own staff, a viewer) gets the program's line only in the
     months where it gives no other provider away: two or more other providers with members, and their members
     together not from 1 to the minimum less one (so the program less the provider's own cell is no single other
-    provider, nor a small number); a viewer also loses it in the months where any provider of the program has a
-    hidden cell. The program's line has no numerator or denominator for such a reader, and a median has no
+    provider, nor a small number), and, for a provider's staff, the others not at 0% or 100% (a rate of 0: that
+    would say each other provider's value); a viewer also loses it in the months where any provider of the
+    program, this one included, has a hidden cell. The program's line has no numerator or denominator for such a reader, and a median has no
     program line (medians do not add up).
     """
     _check_indicators(snapshot, [indicator_id])
@@ -129,8 +130,13 @@ def _program_line(snapshot: Snapshot, scope: Scope, indicator: pd.Series, own: p
         small = scope.small_cell_min
         hide = ((by_month.providers < 2) | by_month.numerator.between(1, small - 1)
                 | by_month.denominator.between(1, small - 1))
-        if not scope.is_provider:  # a viewer, who sees the providers' cells: never beside a hidden one
-            shown = for_reader(snapshot, scope, peers.assign(level=PROVIDER), indicator_id=indicator.indicator_id)
+        if scope.is_provider and indicator.kind in ("proportion", "rate"):
+            # The others at 0% or 100% (a rate of 0) would say every other provider's value (disclosure rule 4).
+            hide |= (by_month.numerator == 0) | (by_month.numerator == by_month.denominator)
+        if not scope.is_provider:  # a viewer, who sees the providers' cells: never beside a hidden one, this
+            # provider's own included (the program less the others shown would be it)
+            shown = for_reader(snapshot, scope, pd.concat([own, peers]).assign(level=PROVIDER),
+                               indicator_id=indicator.indicator_id)
             hide |= shown.groupby("month").status.apply(lambda s: (s == SUPPRESSED).any()).reindex(
                 by_month.index, fill_value=False)
         line["value"] = line.value.mask(hide.values)
@@ -138,3 +144,46 @@ def _program_line(snapshot: Snapshot, scope: Scope, indicator: pd.Series, own: p
         line["value"] = rounded(line.value, indicator.kind).values
         line[["numerator", "denominator"]] = float("nan")
     return line
+
+
+def program_cells(snapshot: Snapshot, scope: Scope, month: dt.date, program_providers: Sequence[str],
+                  indicator_ids: Sequence[str]) -> dict[str, pd.Series]:
+    """{indicator_id: the program's aggregate in `month`} (`value`, `numerator`, `denominator`, `status`): the
+    members of every provider in `program_providers` summed, as `provider_trend`'s program line gives it to
+    `scope` (a provider's staff: beside their own cell, with the others' protections; a viewer: never beside a
+    hidden cell). An indicator without members in the program, or a median (medians do not add up), has none.
+
+    The whole department's readers read any program's; a provider's staff only the programs they are in."""
+    members = sorted({str(p) for p in program_providers})
+    if scope.is_provider and scope.entity_id not in members:
+        raise OutsideScope(f"that program's aggregate is outside what you may see ({scope.describe()})")
+    if not scope.is_provider and scope.level != "department":
+        raise OutsideScope(f"the providers' figures are outside what you may see ({scope.describe()}): they are "
+                           "read with access to the whole department")
+    wanted = _check_indicators(snapshot, list(dict.fromkeys(indicator_ids)))
+    month = resolve_month(snapshot, month)
+    if not members or not wanted:
+        return {}
+    names = {f"p{n}": p for n, p in enumerate(members)}
+    ids = {f"i{n}": i for n, i in enumerate(wanted)}
+    frame = snapshot.read(f"""
+        -- one month's cells of the providers of a program
+        select c.indicator_id, c.month, c.entity_id, c.numerator, c.denominator, c.value, c.status
+        from cells c
+        where c.level = '{PROVIDER}' and c.month = :month
+          and c.indicator_id in ({', '.join(':' + n for n in ids)})
+          and c.entity_id in ({', '.join(':' + n for n in names)})""", {"month": month, **names, **ids})
+    frame["month"] = pd.to_datetime(frame.month)
+    catalogue = indicator_catalogue(snapshot).set_index("indicator_id", drop=False)
+    own_id = scope.entity_id if scope.is_provider else None
+    found = {}
+    for indicator_id, cells in frame.groupby("indicator_id"):
+        indicator = catalogue.loc[indicator_id]
+        if indicator.kind == "median":
+            continue
+        own, others = cells[cells.entity_id == own_id], cells[cells.entity_id != own_id]
+        if others.empty:  # the provider's own cell alone: no aggregate of a program to speak of
+            continue
+        line = _program_line(snapshot, scope, indicator, own.assign(line="entity"), others.assign(line="peer"))
+        found[indicator_id] = line.iloc[0]
+    return found

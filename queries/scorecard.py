@@ -12,7 +12,7 @@ import json
 import re
 import pandas as pd
 
-from measures.build import PROVIDER, members_sql
+from measures.build import PROVIDER, members_sql, provider_members_sql
 from queries.disclosure import for_reader
 from access.params import param_text, shown
 from access.scope import (DEPARTMENT, DEPARTMENT_ID, LEVELS, EntityRef, OutsideScope, Scope, ScorecardQueryError,
@@ -35,12 +35,18 @@ def parse_month(text: str) -> dt.date:
     return dt.date(int(m.group(1)), int(m.group(2)), 1)
 
 
-def parse_entity(text: str) -> EntityRef:
-    """`LEVEL:ID` (e.g. `office:O004`), or `department`."""
+def parse_entity(text: str, providers: bool = False) -> EntityRef:
+    """`LEVEL:ID` (e.g. `office:O004`), or `department`; with `providers`, also `provider:ID` (where a provider
+    may stand: the members behind a provider's cell)."""
     level, _, entity_id = (param_text("an entity", text, ScorecardQueryError) or "").partition(":")
+    if providers and level == PROVIDER:
+        if not entity_id:
+            raise ScorecardQueryError(f"{text!r} needs an id: write provider:ID, e.g. provider:FFA07")
+        return EntityRef(PROVIDER, entity_id)
     if level not in LEVELS:
+        levels = LEVELS + ((PROVIDER,) if providers else ())
         raise ScorecardQueryError(f"{shown(text)} does not name an entity: write LEVEL:ID with LEVEL one of "
-                                  f"{', '.join(LEVELS)}, e.g. office:O004")
+                                  f"{', '.join(levels)}, e.g. office:O004")
     if level == "department":
         if entity_id not in ("", DEPARTMENT_ID):
             raise ScorecardQueryError(f"the department's id is {DEPARTMENT_ID!r}: write department or department:all")
@@ -178,17 +184,21 @@ def provider_scorecard(snapshot: Snapshot, scope: Scope, month: dt.date, parent:
 
     Columns as `scorecard`, `level` `provider`, `entity_id` the provider_id and `entity_name` its name.
     Providers stand beside the organisation, not in it: they are read with the whole department's scope
-    (a reader scoped to a part of the organisation reads none), and only under the department.
+    (a reader scoped to a part of the organisation reads none), and only under the department. A provider's
+    own staff (a provider scope) read their own provider's cells only, exact: they are its own.
     """
     if parent is not None and parent.level != "department":
         raise ScorecardQueryError(f"providers are not under {parent.words}: they serve the whole department; "
                                   "leave out the parent, or give the department")
-    if scope.level != "department":
+    if scope.level != "department" and not scope.is_provider:
         raise OutsideScope(f"the providers' cells are outside what you may see ({scope.describe()}): they "
                            "are read with access to the whole department")
     _check_month(snapshot, month)
     conditions = ["c.month = :month", f"c.level = '{PROVIDER}'"]
     params: dict = {"month": month}
+    if scope.is_provider:
+        conditions.append("c.entity_id = :own")
+        params["own"] = scope.entity_id
     if indicator_ids:
         ids = _check_indicators(snapshot, indicator_ids)
         names = [f"i{n}" for n in range(len(ids))]
@@ -201,7 +211,8 @@ def provider_scorecard(snapshot: Snapshot, scope: Scope, month: dt.date, parent:
         where {' and '.join(conditions)}
         order by i.position, c.entity_id""", params)
     frame["entity_name"] = frame.entity_id.map(provider_names(snapshot))
-    return for_reader(snapshot, scope, frame.reindex(columns=SCORECARD_COLUMNS))
+    frame = frame.reindex(columns=SCORECARD_COLUMNS)
+    return frame if scope.is_provider else for_reader(snapshot, scope, frame)
 
 
 def members_behind_cell(snapshot: Snapshot, scope: Scope, indicator_id: str, month: dt.date,
@@ -215,6 +226,8 @@ def members_behind_cell(snapshot: Snapshot, scope: Scope, indicator_id: str, mon
     """
     if not scope.case_level:
         raise OutsideScope("listing members shows case-level records, which your access does not include")
+    if entity is not None and entity.level == PROVIDER:
+        return _provider_members(snapshot, scope, indicator_id, month, entity.entity_id, details)
     _check_indicators(snapshot, [indicator_id])
     _check_month(snapshot, month)
     entity = entity or DEPARTMENT
@@ -251,3 +264,49 @@ def members_behind_cell(snapshot: Snapshot, scope: Scope, indicator_id: str, mon
         order by m.member_type, m.member_id""", params)
     frame.insert(0, "indicator_id", indicator_id)
     return frame.reindex(columns=MEMBER_COLUMNS + (DETAIL_COLUMNS if details else []))
+
+
+def _provider_members(snapshot: Snapshot, scope: Scope, indicator_id: str, month: dt.date, provider_id: str,
+                      details: bool) -> pd.DataFrame:
+    """The members behind one provider's cell: those `provider_members_sql` attributes to it, as the cell sums
+    them. The scope is checked before the data version, so a provider's staff asking for another provider learn
+    nothing, not even whether it exists. A provider's staff get no worker or unit of the organisation's (they
+    read none of it); the whole department's readers get them as for any cell."""
+    provider_id = str(provider_id or "")
+    if not scope.reads_provider(provider_id):
+        raise OutsideScope(f"the members of provider {provider_id[:40]} are outside what you may see "
+                           f"({scope.describe()})")
+    _check_indicators(snapshot, [indicator_id])
+    _check_month(snapshot, month)
+    if provider_id not in provider_names(snapshot):
+        raise ScorecardQueryError(f"there is no provider {provider_id[:40]!r} in the data as of "
+                                  f"{snapshot.version.as_of}: the providers page lists those it has")
+    one_month = "(select month, me from report_months where month = :month) as report_month"
+    members = provider_members_sql(snapshot.backend.dialect, indicator_id, one_month)
+    extra, joins = "", ""
+    if details:
+        extra = """, w.entity_name as worker_name, w.unit_id, u.entity_name as unit_name,
+               coalesce(cast(r.received_at as date), e.removal_date, h.opened_date) as start_date,
+               coalesce(cast(r.first_contact_at as date), e.discharge_date, h.closed_date) as end_date"""
+        joins = """
+        left join entities w on w.level = 'worker' and w.entity_id = m.worker_id
+        left join entities u on u.level = 'unit' and u.entity_id = w.unit_id
+        -- each member's own record, for its key dates
+        left join referrals r on m.member_type = 'referral' and r.referral_id = m.member_id
+        left join episodes e on m.member_type = 'episode' and e.episode_id = m.member_id
+        left join in_home_cases h on m.member_type = 'in_home_case' and h.case_id = m.member_id"""
+    frame = snapshot.read(f"""
+        -- the members behind one provider's cell
+        select m.month, m.member_type, m.member_id, m.child_id, m.worker_id, m.numerator, m.denominator{extra}
+        from (
+        {members}
+        ) m{joins}
+        where m.provider_id = :provider
+        order by m.member_type, m.member_id""", {"month": month, "provider": provider_id})
+    frame.insert(0, "indicator_id", indicator_id)
+    frame = frame.reindex(columns=MEMBER_COLUMNS + (DETAIL_COLUMNS if details else []))
+    if scope.is_provider:  # the organisation's workers and units are not a provider's to read
+        for column in ("worker_id", "worker_name", "unit_id", "unit_name"):
+            if column in frame:
+                frame[column] = None
+    return frame

@@ -199,15 +199,20 @@ def _for_reader(frame: pd.DataFrame, reader: Reader) -> pd.DataFrame:
     - A reader scoped below the department does not read a source's rows about the agency's own bureaus,
       offices, units or workers (a file may hold them; which of them are inside the scope is the warehouse's
       to say, so none are shown rather than a wrong few). Published states, the nation and providers stay.
+    - A provider's own staff (a provider scope) read their own provider's rows, exact, and no other provider's.
     - A reader with small-number suppression (a viewer) does not read a value whose numerator or denominator is
       from 1 to `small_cell_min - 1`: its status is `suppressed`, as on the scorecard.
     """
     scope = reader.data_scope()
     if scope.level != "department":
         frame = frame[~frame.entity_type.isin(ORG_LEVELS)]
+    own = pd.Series(False, index=frame.index)
+    if scope.is_provider:  # a provider's staff read their own reported figures, none of another provider's
+        own = (frame.entity_type == "provider") & (frame.entity_id == scope.entity_id)
+        frame, own = frame[own | (frame.entity_type != "provider")], own[own | (frame.entity_type != "provider")]
     if scope.small_cell_min:
-        small = [any(c is not None and 0 < c < scope.small_cell_min for c in (_small(n), _small(d)))
-                 for n, d in zip(frame.numerator, frame.denominator)]
+        small = [not mine and any(c is not None and 0 < c < scope.small_cell_min for c in (_small(n), _small(d)))
+                 for mine, n, d in zip(own, frame.numerator, frame.denominator)]
         frame = frame.copy()
         frame.loc[small, "value"] = None
         frame.loc[small, "status"] = "suppressed"
