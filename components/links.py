@@ -39,11 +39,11 @@ def _month(text: str | None) -> dt.date | None:
         raise ViewError(str(exc)) from None
 
 
-def _entity(name: str, text: str | None) -> EntityRef | None:
+def _entity(name: str, text: str | None, providers: bool = False) -> EntityRef | None:
     if _text(name, text) is None:
         return None
     try:
-        return parse_entity(text)
+        return parse_entity(text, providers)
     except ScorecardQueryError as exc:
         raise ViewError(f"{name}: {exc}") from None
 
@@ -199,7 +199,8 @@ class EntityView:
 
 @dataclass(frozen=True)
 class MembersView:
-    """/members: the members (referrals, episodes, in-home cases or children) behind one cell."""
+    """/members: the members (referrals, episodes, in-home cases or children) behind one cell, of an entity of the
+    organisation or of a provider (`provider:ID`)."""
     indicator_id: str
     month: dt.date | None = None
     entity: EntityRef | None = None  # None: the department
@@ -213,7 +214,7 @@ class MembersView:
         if indicator_id is None:
             raise ViewError("the members page needs an indicator: write /members?indicator=ID&month=YYYY-MM"
                             "&entity=LEVEL:ID, e.g. /members?indicator=reentry&entity=office:O004")
-        return cls(indicator_id, _month(query.get("month")), _entity("entity", query.get("entity")))
+        return cls(indicator_id, _month(query.get("month")), _entity("entity", query.get("entity"), providers=True))
 
     def href(self) -> str:
         return _href("/members", {"indicator": self.indicator_id, "month": _month_text(self.month),
@@ -222,6 +223,33 @@ class MembersView:
     def download_href(self) -> str:
         return _href("/export/members.csv", {"indicator": self.indicator_id, "month": _month_text(self.month),
                                              "entity": _entity_text(self.entity)})
+
+
+@dataclass(frozen=True)
+class ProviderView:
+    """/providers/<id>: one delegate agency against its contracts, in `month` (None: the latest), with the 24 months
+    before it."""
+    provider_id: str
+    month: dt.date | None = None
+
+    PARAMS = ("month",)
+
+    @classmethod
+    def from_query(cls, provider_id: str, query: dict) -> ProviderView:
+        _only(query, cls.PARAMS, "the provider page")
+        if _text("the address's provider", provider_id) is None:
+            raise ViewError("the address names no provider: write /providers/ID, e.g. /providers/FFA07, or open "
+                            "/providers for the list")
+        return cls(provider_id, _month(query.get("month")))
+
+    @classmethod
+    def from_page(cls, stored) -> ProviderView:
+        """The view from what the page stored: the address's `provider_id` and the URL's parameters."""
+        query = dict(_pairs(stored, "the provider page"))
+        return cls.from_query(query.pop("provider_id", None) or "", query)
+
+    def href(self) -> str:
+        return _href(f"/providers/{quote(self.provider_id, safe='')}", {"month": _month_text(self.month)})
 
 
 def record_id(query, noun: str, path: str) -> int:

@@ -2,7 +2,9 @@
 metrics, each cell coloured against that provider's own contract target and floor (components/provider_scorecard.py).
 
 For the readers of the whole department (executives, analysts, a department viewer): providers serve the whole
-department, so a reader scoped to a part of it is told whose page this is and the way back.
+department, so a reader scoped to a part of it is told whose page this is and the way back. A provider's own staff
+(the provider role) read it too: their own provider's rows and each of its programs' aggregate, nothing of
+another provider's.
 """
 import dash
 from dash import MATCH, Input, Output, State, callback, clientside_callback, dcc, html, no_update
@@ -30,7 +32,8 @@ PROVIDERS_MESSAGE = "providers-message"
 PROVIDERS_TABLES = "providers-tables"
 TABLE, BOX, DRAWN = "providers-table", "providers-box", "providers-drawn"   # one of each per program (index)
 PARAMS = ("month", "sort")
-FOR_WHOM = "This page is for the department's executives and analysts: the providers serve the whole department."
+FOR_WHOM = ("This page is for the department's executives and analysts, and for each provider's own staff: the "
+            "providers serve the whole department.")
 HIDDEN = "btn btn-sm btn-outline-secondary d-none"
 
 
@@ -48,7 +51,7 @@ def layout(**query):
         html.Div([
             html.Div([dbc.Label("Month", html_for=PROVIDERS_MONTH, className="mb-0"),
                       dcc.Dropdown(id=PROVIDERS_MONTH, value=query.get("month") if isinstance(query.get("month"), str)
-                                   else None, clearable=False, className="scorecard-month", style={"minWidth": "12rem"})],
+                                   else None, clearable=False, className="scorecard-month")],
                      className="scorecard-control"),
             html.A("Download CSV", id=PROVIDERS_DOWNLOAD, className=HIDDEN),
         ], id=PROVIDERS_CONTROLS, className="scorecard-controls"),
@@ -56,8 +59,9 @@ def layout(**query):
         html.Div(contract_legend(), className="mb-1"),
         html.Div(id=PROVIDERS_TABLES),
         html.P("Each cell is coloured against that provider's own contract: its target and, beyond the floor, the "
-               "contract's remedy. A column's name sorts the providers by it; point at a provider for its contract, "
-               "at a cell for its figures and the catalogue's standard.", className="text-muted small mt-1"),
+               "contract's remedy. The first row is the program's: every provider's members together, never "
+               "coloured. A column's name sorts the providers by it; a provider's name opens its page; point at a "
+               "cell for its figures and the catalogue's standard.", className="text-muted small mt-1"),
     ])
 
 
@@ -109,8 +113,9 @@ def show_providers(query):
     blank = ("Providers", None, [], None)
     off = (None, HIDDEN, "scorecard-controls d-none")
     reader = current_reader()
-    if reader.scope is None or reader.scope.level != "department":
-        refused(OutsideScope(f"the provider scorecard is read with access to the whole department "
+    if reader.scope is None or not (reader.scope.level == "department" or reader.scope.is_provider):
+        refused(OutsideScope(f"the provider scorecard is read with access to the whole department, or by a provider's own "
+                             f"staff "
                              f"({reader.scope.describe() if reader.scope else 'an admin reads no data'})"),
                 "/providers")
         return (*blank, refusal(FOR_WHOM, "This page is not yours to read"), None, *off)
@@ -131,7 +136,13 @@ def show_providers(query):
     if not tables:
         note = message(f"No provider has a contract in force in {month:%B %Y}. An admin loads the contracts with "
                        "`statboard contracts load FILE`.", colour="info")
-    return (f"Providers against their contracts, {month:%B %Y}", data_as_of(snapshot.version),
+        if reader.scope.is_provider:
+            note = message(f"Your provider has no contract in force in {month:%B %Y}.", colour="info")
+    title = f"Providers against their contracts, {month:%B %Y}"
+    if reader.scope.is_provider:
+        name = next((t["rows"][1]["name"] for t in tables if len(t["rows"]) > 1), reader.scope.entity_id)
+        title = f"{name} against its contracts, {month:%B %Y}"
+    return (title, data_as_of(snapshot.version),
             month_options(months), f"{month:%Y-%m}", note, [_section(n, t) for n, t in enumerate(tables)],
             f"/export/scorecard.csv?month={month:%Y-%m}&level=provider", "btn btn-sm btn-outline-secondary",
             "scorecard-controls")

@@ -110,20 +110,33 @@ def test_a_metric_outside_a_providers_contract_says_not_in_contract(executive):
     assert not _cell(foster, "FFA01", "reunify_12m_entry")["text"] == "not in contract"
 
 
-def test_reported_figures_for_the_quarter_and_not_reported_after_it(executive):
+def test_reported_figures_for_the_quarter_and_the_latest_quarter_after_it(executive):
     september = _tables(_outputs(executive, {"month": "2026-09"}))["Foster care"]
     cell = _cell(september, "FFA01", "reported_permanency_12m")
     assert "Reported for Jul – Sep 2026" in cell["title"] and cell["text"] != "not reported"
-    october = _tables(_outputs(executive, {}))["Foster care"]  # the last complete month: no quarter reported yet
-    assert _cell(october, "FFA01", "reported_permanency_12m")["text"] == "not reported"
+    assert "not reported yet" not in cell["title"]
+    # The last complete month: October's quarter is not reported yet, so the latest quarter before it is shown,
+    # the column saying which, and the cell's title that it is not the month's own.
+    october = _tables(_outputs(executive, {}))["Foster care"]
+    cell = _cell(october, "FFA01", "reported_permanency_12m")
+    assert cell["text"] != "not reported" and cell["text"] == _cell(september, "FFA01", "reported_permanency_12m")["text"]
+    assert "Reported for Jul – Sep 2026" in cell["title"]
+    assert "The latest period reported by the end of October 2026: the period holding it is not reported yet" \
+        in cell["title"]
+    column = next(c for c in october["columns"] if c["indicator"] == "reported_permanency_12m")
+    assert column["period"] == "reported Jul – Sep 2026"
+    assert next(c for c in october["columns"] if c["indicator"] == "placement_stability_0_12")["period"] is None
 
 
 def test_both_programs_each_provider_once(executive):
     out = _outputs(executive, {"month": "2026-09"})
     tables = _tables(out)
     assert set(tables) == {"Foster care", "Family maintenance"}
-    assert {r["entity"] for r in tables["Family maintenance"]["rows"]} == {
+    # The program's aggregate first, then each provider once.
+    assert [r["entity"] for r in tables["Family maintenance"]["rows"]][0] == "program:Family maintenance"
+    assert {r["entity"] for r in tables["Family maintenance"]["rows"][1:]} == {
         "provider:IHS01", "provider:IHS02", "provider:IHS03"}
+    assert tables["Family maintenance"]["first_rows"] == 1
     assert out["providers-month"]["value"] == "2026-09"
     # IHS01's contract adds a well-being metric after a safety one: each domain is still one header
     assert [d["domain"] for d in tables["Family maintenance"]["domains"]] == ["Well-Being", "Safety"]
@@ -132,7 +145,7 @@ def test_both_programs_each_provider_once(executive):
 
 def test_a_column_sorts_the_program_by_its_metric(executive):
     foster = _tables(_outputs(executive, {"month": "2026-09", "sort": "placement_stability_0_12"}))["Foster care"]
-    values = [_cell(foster, r["entity"].split(":")[1], "placement_stability_0_12") for r in foster["rows"]]
+    values = [_cell(foster, r["entity"].split(":")[1], "placement_stability_0_12") for r in foster["rows"][1:]]
     shown = [float(c["text"].split("\u2009")[-1]) for c in values if "\u2009" in c["text"]]
     assert shown == sorted(shown) and len(shown) > 3
     column = next(c for c in foster["columns"] if c["indicator"] == "placement_stability_0_12")
