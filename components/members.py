@@ -52,8 +52,9 @@ def _date(value) -> str:
     return f"{pd.Timestamp(value):%Y-%m-%d}"
 
 
-def column_defs(member_type: str, kind: str) -> list[dict]:
-    """The grid's columns for members of `member_type` of an indicator of `kind`."""
+def column_defs(member_type: str, kind: str, organisation: bool = True) -> list[dict]:
+    """The grid's columns for members of `member_type` of an indicator of `kind`; without the worker and unit for
+    a reader who reads none of the `organisation` (a provider's staff)."""
     noun, start, end = MEMBER_WORDS.get(member_type, (member_type, None, None))
     columns = [{"field": "member_id", "headerName": noun, "pinned": "left"}]
     if member_type != "child":
@@ -62,7 +63,8 @@ def column_defs(member_type: str, kind: str) -> list[dict]:
                 for field, header in result_columns(kind)]
     if start:
         columns += [{"field": "start_date", "headerName": start}, {"field": "end_date", "headerName": end}]
-    columns += [{"field": "worker", "headerName": "Worker"}, {"field": "unit", "headerName": "Unit"}]
+    if organisation:
+        columns += [{"field": "worker", "headerName": "Worker"}, {"field": "unit", "headerName": "Unit"}]
     return [{k: v for k, v in c.items() if v is not None} for c in columns]
 
 

@@ -130,6 +130,26 @@ def reported_figures(engine, reader: Reader, month: dt.date) -> dict[tuple[str, 
     return found
 
 
+def reported_series(engine, reader: Reader, provider_id: str, indicator_id: str, first: dt.date, last: dt.date
+                    ) -> pd.DataFrame:
+    """One provider's reported figures of one indicator for the periods meeting `first` to `last` (the first day of
+    the last month), oldest first: period, period_label, period_start, period_end, numerator, denominator, value,
+    status and source; each period from the newest version of a source holding it."""
+    end = month_end(last)
+    found: dict = {}
+    for version in sorted(sources(engine), key=lambda v: v.id, reverse=True):
+        source = as_shown_to(newest_source(engine, reader, version.source), reader)
+        rows = overall(source)
+        rows = rows[(rows.entity_type == "provider") & (rows.entity_id == provider_id)
+                    & (rows.indicator_id == indicator_id) & (rows.period_start <= end) & (rows.period_end >= first)]
+        for row in rows.to_dict("records"):
+            found.setdefault(row["period"], {**row, "source": source.name})
+    columns = ["period", "period_label", "period_start", "period_end", "numerator", "denominator", "value", "status",
+               "source"]
+    frame = pd.DataFrame(list(found.values())).reindex(columns=columns)
+    return frame.sort_values(["period_end", "period_start"], kind="stable").reset_index(drop=True)
+
+
 def imported_catalogue(engine, reader: Reader) -> dict:
     """Every imported indicator of the sources' newest versions, by id (the newest import's first)."""
     found = {}

@@ -1,5 +1,6 @@
 """Home: what is red, what got worse and which actions are due in the reader's part; the organisation and the
-"data as of" stamp; or what to do before the first load."""
+"data as of" stamp; or what to do before the first load. A provider's own staff see their provider's contract
+metrics this month and the way to its page instead."""
 import datetime as dt
 
 import dash
@@ -14,6 +15,9 @@ from store.meetings import actions_due
 from queries.performance import entity_path, heatmap
 from access.scope import ScorecardQueryError
 from components.common import message
+from components.provider_page import provider_home
+from components.provider_scorecard import programs
+from queries.providers import providers
 from web.runtime import current_reader, services
 
 dash.register_page(__name__, path="/", name="Home", title="Statboard", order=0)
@@ -50,8 +54,11 @@ def show_home(_newer):
         return None, None, message("Your role manages users, settings and the audit log: see the Admin page.",
                                    colour="info"), live.shown(snapshot)
     scope = reader.data_scope()
-    own_name = None if scope.level == "department" else entity_path(snapshot, scope, scope.root)[-1].name
     months = report_months(snapshot)
+    if scope.is_provider:  # a delegate agency's staff: their own provider, nothing of the organisation's
+        return (data_month_as_of(months[-1] if months else None, snapshot.version),
+                _provider(snapshot, reader, months[-1] if months else None), None, live.shown(snapshot))
+    own_name = None if scope.level == "department" else entity_path(snapshot, scope, scope.root)[-1].name
     return (data_month_as_of(months[-1] if months else None, snapshot.version), _summary(snapshot, reader, scope),
             organisation_table(organisation_summary(snapshot, scope), scope, own_name), live.shown(snapshot))
 
@@ -70,3 +77,16 @@ def _summary(snapshot, reader, scope):
     raised = suggestions(MeetingNumbers(version.version_id, version.as_of, card.month, card, {}), [])
     due = actions_due(services().store, reader, today + dt.timedelta(days=DUE_DAYS))
     return summary(card, raised, due, today)
+
+
+def _provider(snapshot, reader, month):
+    """A provider's staff's summary: their contract metrics this month, and the way to their provider's page."""
+    provider_id = reader.data_scope().entity_id
+    if month is None:
+        return None
+    names = providers(snapshot)
+    name = dict(zip(names.provider_id, names.provider_name)).get(provider_id)
+    if name is None:
+        return message(f"The data as of {snapshot.version.as_of} has no provider {provider_id}: ask an admin to "
+                       "check your account's provider.", colour="info")
+    return provider_home(name, provider_id, programs(snapshot, services().store, reader, month), month)

@@ -10,13 +10,14 @@ from flask import request
 
 from components.common import breadcrumb, message
 from components.home import data_as_of, no_data
-from components.links import IndicatorView, MembersView, ViewError
+from components.links import IndicatorView, MembersView, ProviderView, ViewError
 from components.members import column_defs, filter_model, member_rows, summary_text
 from store import db, reviews
 from queries.performance import entity_path, resolve_month
 from web.runtime import current_reader, refused, services
 from access.scope import DEPARTMENT, ScorecardQueryError
-from queries.scorecard import indicator_catalogue, members_behind_cell
+from measures.build import PROVIDER
+from queries.scorecard import indicator_catalogue, members_behind_cell, provider_names
 from web.present import presenting, store_data
 
 dash.register_page(__name__, path="/members", name="Members", title="Members · Statboard", nav=False)
@@ -142,6 +143,10 @@ def pick_cases(drawn, chosen, query, n_text, stratify, only, within_text, seed, 
         view = MembersView.from_query(query or {})
         reader = current_reader()
         scope = reader.data_scope()
+        if view.entity is not None and view.entity.level == PROVIDER:
+            raise reviews.ReviewError("cases for review are drawn from the organisation's cells (a unit, an office, "
+                                      "a bureau or the department), not from a provider's: open the indicator's page "
+                                      "and draw there")
         month = resolve_month(snapshot, view.month)
         cells = [reviews.Cell(i, month, view.entity or DEPARTMENT) for i in _indicators(view.indicator_id, also)]
         seed = (seed or "").strip() or secrets.token_hex(4)
@@ -215,7 +220,8 @@ def show_members(query, reveal, present=None):
         scope = reader.data_scope()
         month = resolve_month(snapshot, view.month)
         frame = members_behind_cell(snapshot, scope, view.indicator_id, month, view.entity, details=True)
-        path = entity_path(snapshot, scope, view.entity or DEPARTMENT)
+        provider = view.entity is not None and view.entity.level == PROVIDER
+        path = None if provider else entity_path(snapshot, scope, view.entity or DEPARTMENT)
     except (ViewError, ScorecardQueryError) as exc:
         refused(exc, "/members")
         blank[3] = message(f"{exc}.", heading="These members cannot be shown")
@@ -229,21 +235,33 @@ def show_members(query, reveal, present=None):
     catalogue = indicator_catalogue(snapshot).set_index("indicator_id")
     indicator = catalogue.loc[view.indicator_id]
     member_type = frame.member_type.iloc[0] if len(frame) else "member"
-    entity = path[-1]
     exact = MembersView(view.indicator_id, month, view.entity)
-    links = [dcc.Link(f"Back to {indicator['name']}", className="btn btn-outline-secondary me-2",
-                      href=IndicatorView(view.indicator_id, month, None if entity.level == "department"
-                                         else entity.ref).href()),
-             None if present else html.A("Download CSV (identifiers shown, audited)", href=exact.download_href(),
-                                         className="btn btn-outline-primary")]
+    download = None if present else html.A("Download CSV (identifiers shown, audited)", href=exact.download_href(),
+                                           className="btn btn-outline-primary")
+    if provider:  # a provider's cell: back to its page; its members are drawn for review from the organisation's
+        name = provider_names(snapshot).get(view.entity.entity_id, view.entity.entity_id)
+        crumbs = dbc.Breadcrumb(items=[{"label": "Providers", "href": f"/providers?month={month:%Y-%m}"},
+                                       {"label": name, "href": ProviderView(view.entity.entity_id, month).href()},
+                                       {"label": f"Members: {indicator['name']}", "active": True}],
+                                class_name="statboard-breadcrumb mb-2")
+        links = [dcc.Link(f"Back to {name}", className="btn btn-outline-secondary me-2",
+                          href=ProviderView(view.entity.entity_id, month).href()), download]
+    else:
+        entity = path[-1]
+        name = entity.name
+        crumbs = breadcrumb(path, month, current_is_link=entity.level != "worker")
+        links = [dcc.Link(f"Back to {indicator['name']}", className="btn btn-outline-secondary me-2",
+                          href=IndicatorView(view.indicator_id, month, None if entity.level == "department"
+                                             else entity.ref).href()), download]
     units = sorted(u for u in frame.unit_name.dropna().unique())
     workers = sorted(w for w in frame.worker_name.dropna().unique())
-    title = f"{indicator['name']}: members behind {entity.name}, {month:%B %Y}"
-    return (breadcrumb(path, month, current_is_link=entity.level != "worker"), title, data_as_of(snapshot.version), None,
+    title = f"{indicator['name']}: members behind {name}, {month:%B %Y}"
+    return (crumbs, title, data_as_of(snapshot.version), None,
             summary_text(frame, indicator["kind"], indicator["direction"]), links,
-            column_defs(member_type, indicator["kind"]), member_rows(frame, indicator["kind"], shown),
+            column_defs(member_type, indicator["kind"], organisation=not scope.is_provider),
+            member_rows(frame, indicator["kind"], shown),
             units, workers, None if indicator["kind"] == "proportion" else {"display": "none"},
-            None if len(frame) and not present else {"display": "none"},
+            None if len(frame) and not present and not provider else {"display": "none"},
             [{"label": name, "value": ident} for ident, name in zip(catalogue.index, catalogue.name)
              if ident != view.indicator_id])
 

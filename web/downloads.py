@@ -1,7 +1,9 @@
 """CSV downloads for signed-in users, with the CLI exports' parameters and columns.
 
 - `GET /export/scorecard.csv?month=YYYY-MM&level=LEVEL[&parent=LEVEL:ID][&indicator=ID ...]`
-- `GET /export/members.csv?indicator=ID&month=YYYY-MM[&entity=LEVEL:ID]` (case-level: audited)
+- `GET /export/members.csv?indicator=ID&month=YYYY-MM[&entity=LEVEL:ID]` (case-level: audited); the entity may
+  be a provider (`provider:ID`: the members attributed to it)
+- `GET /export/scorecard.csv?...&level=provider`: the providers' cells (a provider's staff: their own only)
 - `GET /export/audit.csv[?since=YYYY-MM-DD][&until=YYYY-MM-DD][&actor=NAME][&action=ACTION]` (admins)
 - `GET /export/meeting/<id>/databook.pptx`, `.../databook.pdf`: a Stat meeting's data book (audited)
 - `GET /export/meeting/<id>/followup.txt`: its follow-up, as edited (or as generated until it is)
@@ -108,7 +110,7 @@ def members_csv():
         p = _params(("indicator", "month", "entity"), ("indicator", "month"), "?indicator=reentry&month=2026-10")
         reader = current_reader()
         month = parse_month(p["month"])
-        entity = parse_entity(p["entity"]) if p["entity"] else None
+        entity = parse_entity(p["entity"], providers=True) if p["entity"] else None  # or a provider's cell
         frame = members_behind_cell(_snapshot(), reader.data_scope(), p["indicator"], month, entity)
         # Written before the rows leave: if the audit log cannot be written, nothing is sent.
         db.record(services().store, reader.username, "members-listed",
