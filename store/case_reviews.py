@@ -84,6 +84,9 @@ def _case_scope(reader: Reader) -> Scope:
     scope = reader.data_scope()
     if not scope.case_level:
         raise OutsideScope("reviews of cases are case-level records, which your access does not include")
+    if scope.is_provider:  # drawn from the organisation's cells, reviewed by its staff
+        raise OutsideScope("reviews of cases are the organisation's own, drawn from its cells and reviewed by its "
+                           f"staff ({scope.describe()})")
     return scope
 
 
@@ -101,6 +104,8 @@ def _in_subtree(query, entity: EntityRef):
     """Only the reviews whose selection's entity is `entity` or under it (its ancestry holds its own id)."""
     if entity.level == "department":
         return query
+    if entity.level not in ("bureau", "office", "unit"):  # a provider: no selection is under it
+        return query.where(sa.false())
     return query.where(review_selections.c[f"{entity.level}_id"] == entity.entity_id)
 
 
@@ -286,14 +291,14 @@ def findings(engine: Engine, reader: Reader, instrument: Instrument, entity: Ent
     if until < since:
         raise ReviewError(f"the period ends ({until:%Y-%m-%d}) before it starts ({since:%Y-%m-%d}): swap them")
     start = dt.datetime.combine(since, dt.time())
-    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time())
+    end = dt.datetime.combine(until, dt.time.max)  # the whole last day (9999-12-31 has no day after it)
     with engine.connect() as conn:
         if not _owns_entity(conn, scope, entity):
             raise OutsideScope(f"{entity.words} is outside what you may see ({scope.describe()}); "
                                f"start from {scope.root.words}")
         query = _in_subtree(_in_subtree(_reviews_query(), scope.root), entity).where(
             case_reviews.c.status == COMPLETED, review_cases.c.eliminated_at.is_(None),
-            case_reviews.c.completed_at >= start, case_reviews.c.completed_at < end)
+            case_reviews.c.completed_at >= start, case_reviews.c.completed_at <= end)
         rows = conn.execute(query.order_by(case_reviews.c.id)).all()
     return rollup(instrument, [review.answers for review in map(_review, rows) if _owned(scope, review)
                                and matches(review, None, indicator_id, month, theme)])
