@@ -91,8 +91,8 @@ def other_contracts(contracts: list[Contract], shown: list[Contract]) -> html.P 
     rest = sorted((c for c in contracts if c not in shown), key=lambda c: c.start)
     if not rest:
         return None
-    return html.P(["Other contracts: ", "; ".join(f"{c.id} ({c.program}, {c.start:%-d %b %Y} to {c.end:%-d %b %Y})"
-                                                 for c in rest), "."], className="text-muted small mb-2")
+    return html.P("Other contracts: " + "; ".join(f"{c.id} ({c.program}, {c.start:%-d %b %Y} to {c.end:%-d %b %Y})"
+                                                 for c in rest) + ".", className="text-muted small mb-2")
 
 
 # -- one computed metric over time -----------------------------------------------------------------------------

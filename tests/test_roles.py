@@ -12,7 +12,12 @@ import json
 import pandas as pd
 import pytest
 
+from measures.catalogue import load_catalogue
+from measures.contracts import read_contracts
+from queries.providers import providers
+from queries.warehouse import Warehouse
 from store import db
+from store.contracts import load_contracts
 from tests.web import engine_of, ensure_user, make_app, post_callback, sign_in
 
 READERS = {  # username: role, scope, the app (peers allowed or not)
@@ -29,6 +34,7 @@ ORDER = list(READERS)
 
 SCORECARD, INDICATOR, ENTITY = "scorecard-table.data", "indicator-ranking.figure", "entity-story.children"
 MEMBERS = "members-grid.rowData"
+PROVIDER, PROVIDERS = "provider-contracts.children", "providers-tables.children"
 TARGETS = {
     # name: (kind, what), then who may: exec, mgr, mgr-peers, analyst, viewer, viewer-o1, admin, prov
     "scorecard of the department": ((SCORECARD, {"parent": "department"}), "Y N Y Y Y N N N"),
@@ -55,14 +61,35 @@ TARGETS = {
     "members page in O002": ((MEMBERS, {"indicator": "reentry", "month": "2026-10", "entity": "office:O002"}),
                              "Y N N N N N N N"),
     "members page of the department": ((MEMBERS, {"indicator": "reentry", "month": "2026-10"}), "Y N N N N N N N"),
+    # A provider's page and its members: the whole department's readers (members: with case-level access), and
+    # the provider's own staff for their own provider only.
+    "provider page of FFA07": ((PROVIDER, {"provider_id": "FFA07"}), "Y N N Y Y N N Y"),
+    "provider page of FFA08": ((PROVIDER, {"provider_id": "FFA08"}), "Y N N Y Y N N N"),
+    "members of FFA07 (CSV)": (("GET", "/export/members.csv?indicator=placement_stability_0_12&month=2026-10"
+                                       "&entity=provider:FFA07"), "Y N N N N N N Y"),
+    "members of FFA08 (CSV)": (("GET", "/export/members.csv?indicator=placement_stability_0_12&month=2026-10"
+                                       "&entity=provider:FFA08"), "Y N N N N N N N"),
+    "members page of FFA07": ((MEMBERS, {"indicator": "placement_stability_0_12", "month": "2026-10",
+                                         "entity": "provider:FFA07"}), "Y N N N N N N Y"),
+    "provider scorecard (CSV)": (("GET", "/export/scorecard.csv?month=2026-10&level=provider"), "Y N N Y Y N N Y"),
+    "provider scorecard": ((PROVIDERS, {"month": "2026-10"}), "Y N N Y Y N N Y"),
     "audit log (CSV)": (("GET", "/export/audit.csv"), "N N N N N N Y N"),
     "admin page": (("admin-audit.children", {}), "N N N N N N Y N"),
 }
 INPUT = {SCORECARD: "scorecard-query.data", INDICATOR: "indicator-query.data", ENTITY: "entity-query.data",
-         MEMBERS: "members-query.data"}
+         MEMBERS: "members-query.data", PROVIDER: "provider-query.data", PROVIDERS: "providers-query.data"}
 MESSAGE = {SCORECARD: "scorecard-message", INDICATOR: "indicator-message", ENTITY: "entity-message",
-           MEMBERS: "members-message",
+           MEMBERS: "members-message", PROVIDER: "provider-message", PROVIDERS: "providers-message",
            "admin-audit.children": "admin-message"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def every_refusal_written():
+    """More targets than the refusals written in a window (web/runtime.py): here each one is, to be counted."""
+    import web.runtime
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(web.runtime, "REFUSALS_WRITTEN", 10_000)
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +99,13 @@ def apps(demo_instance, tmp_path_factory):
             "peers": make_app(demo_instance, folder / "peers.db", managers_see_peers=True)}
     for username, (role, scope, app) in READERS.items():
         ensure_user(apps[app], username, role, scope)
+    # The demo's contracts, which the provider pages read.
+    warehouse = Warehouse(f"duckdb:///{demo_instance / 'warehouse.duckdb'}")
+    contracts = read_contracts(demo_instance.parent / "extract" / "contracts.toml", load_catalogue(),
+                               set(providers(warehouse.snapshot()).provider_id))
+    warehouse.dispose()
+    for app in apps.values():
+        load_contracts(engine_of(app), contracts, "test")
     return apps
 
 
@@ -116,6 +150,7 @@ def test_each_reader_gets_exactly_what_their_role_and_scope_allow(apps, clients,
         if not got[username]:
             assert len(db.audit_entries(engine, None, username, "access-refused")) == refusals + 1, username
             assert "Bayview Unit" not in text and "E000" not in text  # nothing of what was refused
+            assert "Open Door Foster Care" not in text  # FFA08's name
     assert got == expected
 
 
