@@ -497,6 +497,44 @@ def test_a_viewer_s_program_line_hides_where_this_provider_s_own_cell_is_hidden(
             assert program.reindex(hidden).isna().all(), (indicator, provider)
 
 
+def test_a_viewer_s_program_line_hides_even_where_only_this_provider_s_cell_is_hidden(app, demo_snapshot,
+                                                                                      monkeypatch):
+    """On the demo a hidden provider cell always has another beside it in its program; where the other is in
+    another program (an indicator both programs count), this provider's cell may be the program's only hidden one,
+    and the program less the others shown would be it."""
+    import queries.providers as module
+    real = module.for_reader
+
+    def only_ffa07_hidden(snapshot, scope, frame, **keys):
+        shown = real(snapshot, Scope(case_level=False, small_cell_min=1), frame, **keys)
+        mine = shown.entity_id == "FFA07"
+        return shown.assign(value=shown.value.mask(mine), status=shown.status.mask(mine, "suppressed"))
+    monkeypatch.setattr(module, "for_reader", only_ffa07_hidden)
+    everyone = _foster(engine_of(app))
+    series = provider_trend(demo_snapshot, VIEWER, "placement_stability_0_12", "FFA07", OCTOBER, 6, "Foster care",
+                            everyone).series
+    assert (series[series.line == "entity"].status == "suppressed").all()
+    program = series[series.line == "program"]
+    assert len(program) == 6 and program.value.isna().all()
+
+
+def test_a_department_at_0_or_100_percent_is_hidden_beside_a_hidden_provider_cell():
+    """Disclosure rule 5 (queries/disclosure.py): every provider's members are the department's, so a department at
+    100% says a hidden provider cell is 100% too; it is hidden, and a bureau beside it (rule 3)."""
+    from queries.disclosure import beside_providers, complementary
+    nodes = pd.DataFrame([
+        {"level": "department", "entity_id": "all", "parent_level": None, "parent_id": None, "small": False,
+         "size": 40, "extreme": True},
+        {"level": "bureau", "entity_id": "B1", "parent_level": "department", "parent_id": "all", "small": False,
+         "size": 25, "extreme": True},
+        {"level": "bureau", "entity_id": "B2", "parent_level": "department", "parent_id": "all", "small": False,
+         "size": 15, "extreme": True}])
+    assert complementary(beside_providers(nodes, set())) == set()  # no provider hidden: nothing to give away
+    assert complementary(beside_providers(nodes, {("provider", "P1"), ("provider", "P2")})) == {
+        ("department", "all"), ("bureau", "B2")}
+    assert complementary(beside_providers(nodes.assign(extreme=False), {("provider", "P1")})) == set()
+
+
 def test_a_department_at_0_or_100_percent_beside_a_hidden_provider_cell_is_hidden_from_a_viewer(demo_snapshot):
     from queries.disclosure import for_reader
     from queries.scorecard import report_months
