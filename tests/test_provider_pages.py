@@ -654,30 +654,50 @@ def site(app):
         yield url
 
 
-def test_the_provider_page_draws_its_trends_in_chromium_for_an_executive_and_for_the_provider(site):
+@pytest.fixture(scope="module")
+def driver(site):
+    browser = chromium_or_skip()
+    yield browser
+    browser.quit()
+
+
+def test_the_provider_page_draws_its_trends_in_chromium_for_an_executive_and_for_the_provider(site, driver):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
-    driver = chromium_or_skip()
-    try:
-        for username, expected in (("exec-b", "Other providers' median (the other providers of the Foster care "
-                                               "program)"),
-                                   ("prov-b", "The program (every provider's members)")):
-            sign_in_with_the_form(driver, site, username)
-            console_errors(driver)
-            driver.get(site + "/providers/FFA07")
-            names = WebDriverWait(driver, WAIT_S).until(lambda d: d.execute_script(TREND_JS), "no trend drawn")
-            assert "Contract target" in names and "Bright Futures Family Agency" in names and expected in names
-            assert (username == "exec-b") == any("median" in n for n in names)
-            if username == "exec-b":  # the scorecard's Month picker shows its month whole
-                for width, height in ((1920, 1080), (1280, 720)):
-                    driver.set_window_size(width, height)
-                    driver.get(site + "/providers?month=2026-09")
-                    text, scroll, client = WebDriverWait(driver, WAIT_S).until(
-                        lambda d: (v := d.execute_script(MONTH_JS)) and v[0] == "September 2026" and v,
-                        "no month shown")
-                    assert scroll <= client, (width, scroll, client)
-            assert console_errors(driver) == []
-            driver.find_element(By.ID, "sign-out").click()
-            WebDriverWait(driver, WAIT_S).until(lambda d: "/login" in d.current_url, "not signed out")
-    finally:
-        driver.quit()
+    for username, expected in (("exec-b", "Other providers' median (the other providers of the Foster care "
+                                           "program)"),
+                               ("prov-b", "The program (every provider's members)")):
+        sign_in_with_the_form(driver, site, username)
+        console_errors(driver)
+        driver.get(site + "/providers/FFA07")
+        names = WebDriverWait(driver, WAIT_S).until(lambda d: d.execute_script(TREND_JS), "no trend drawn")
+        assert "Contract target" in names and "Bright Futures Family Agency" in names and expected in names
+        assert (username == "exec-b") == any("median" in n for n in names)
+        if username == "exec-b":  # the scorecard's Month picker shows its month whole
+            for width, height in ((1920, 1080), (1280, 720)):
+                driver.set_window_size(width, height)
+                driver.get(site + "/providers?month=2026-09")
+                text, scroll, client = WebDriverWait(driver, WAIT_S).until(
+                    lambda d: (v := d.execute_script(MONTH_JS)) and v[0] == "September 2026" and v,
+                    "no month shown")
+                assert scroll <= client, (width, scroll, client)
+        assert console_errors(driver) == []
+        driver.find_element(By.ID, "sign-out").click()
+        WebDriverWait(driver, WAIT_S).until(lambda d: "/login" in d.current_url, "not signed out")
+
+
+@pytest.mark.parametrize("path", ["/providers/FFA07", "/providers"])
+def test_the_provider_pages_have_no_serious_axe_violations(site, driver, path):
+    from selenium.webdriver.support.ui import WebDriverWait
+    from tests.test_accessibility import AXE_SCRIPT, SETTLED_JS, _blocking, axe_selenium_python
+    if "/login" in driver.current_url or driver.current_url in ("data:,", "about:blank"):
+        sign_in_with_the_form(driver, site, "exec-b")
+    driver.set_window_size(1600, 1100)
+    driver.get(site + path)
+    WebDriverWait(driver, WAIT_S).until(lambda d: d.execute_script(SETTLED_JS) and d.execute_script(
+        "return document.querySelectorAll('.provider-graph .js-plotly-plot, .scorecard-table').length > 0"),
+                                        f"{path} never drew")
+    axe = axe_selenium_python.Axe(driver, *([AXE_SCRIPT] if AXE_SCRIPT else []))
+    axe.inject()
+    found = _blocking(axe.run()["violations"])
+    assert not found, "\n".join(f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:5]}" for v in found)
