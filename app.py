@@ -157,9 +157,14 @@ def _place_name(reader) -> str | None:
         return None
     from access.scope import ScorecardQueryError
     from queries.performance import entity_path
+    from queries.providers import providers
     from web.runtime import services
     snapshot = services().warehouse.snapshot()
     try:
+        if snapshot is not None and scope.is_provider:  # a delegate agency's staff: its name
+            known = providers(snapshot)
+            name = dict(zip(known.provider_id, known.provider_name)).get(scope.entity_id)
+            return name or f"provider {scope.entity_id}"
         if snapshot is not None:
             return entity_path(snapshot, reader.data_scope(), scope.root)[-1].name
     except ScorecardQueryError:  # a scope naming a place this data version does not have

@@ -195,7 +195,7 @@ def provider_trend_figure(data: Trend, column: Column, lines: pd.DataFrame) -> d
                "red": CONTRACT_STATUS["red"]["colour"]}
     traces.append({
         "type": "scatter", "x": [f"{m:%Y-%m-%d}" for m in own.month], "y": [_number(v) for v in own.value],
-        "name": literal(data.entity.name), "mode": "lines+markers",
+        "name": literal(data.entity.name), "mode": "lines+markers", "cliponaxis": False,  # 100% drawn whole
         "line": {"color": LINE_COLOURS["entity"], "width": 3},
         "marker": {"size": 11, "line": {"color": "#111", "width": 1.5},
                    "color": [colours.get(s, "white") for s in statuses],
@@ -210,7 +210,7 @@ def provider_trend_figure(data: Trend, column: Column, lines: pd.DataFrame) -> d
         "xaxis": {"type": "date", "dtick": "M3", "tickformat": "%b %Y", "fixedrange": True},
         "yaxis": {"title": {"text": column.unit() if column.unit() != "%" else "percent"}, "fixedrange": True,
                   "range": _axis(indicator.kind, values)},
-        "height": 380, "margin": {"t": 20, "l": 80, "r": 130, "b": 40}, "hovermode": "closest",
+        "height": 380, "margin": {"t": 24, "l": 90, "r": 130, "b": 40}, "hovermode": "closest",
         "legend": {"orientation": "h", "y": -0.15}, "annotations": [n for n in notes if n], **PLAIN}}
 
 
@@ -315,7 +315,8 @@ def reported_figure(name: str, column: Column, periods: pd.DataFrame, lines: pd.
     colours = {"green": CONTRACT_STATUS["green"]["colour"], "yellow": CONTRACT_STATUS["yellow"]["colour"],
                "red": CONTRACT_STATUS["red"]["colour"]}
     traces.append({"type": "scatter", "x": x, "y": values, "name": f"{literal(name)} (reported)",
-                   "mode": "lines+markers", "line": {"color": LINE_COLOURS["entity"], "width": 3},
+                   "mode": "lines+markers", "cliponaxis": False,
+                   "line": {"color": LINE_COLOURS["entity"], "width": 3},
                    "marker": {"size": 12, "line": {"color": "#111", "width": 1.5},
                               "color": [colours.get(s, "white") for s in statuses]},
                    "hovertext": [f"<b>{literal(name)}</b><br>{literal(p)}: {published_value(column.indicator, v, True)}"
@@ -326,7 +327,7 @@ def reported_figure(name: str, column: Column, periods: pd.DataFrame, lines: pd.
         "xaxis": {"type": "category", "fixedrange": True},
         "yaxis": {"title": {"text": column.unit() if column.unit() != "%" else "percent"}, "fixedrange": True,
                   "range": _axis(column.indicator.kind, values + list(lines.target) + list(lines.floor))},
-        "height": 340, "margin": {"t": 20, "l": 80, "r": 30, "b": 40}, "hovermode": "closest",
+        "height": 340, "margin": {"t": 24, "l": 90, "r": 40, "b": 40}, "hovermode": "closest",
         "legend": {"orientation": "h", "y": -0.2}, **PLAIN}}
 
 
@@ -397,6 +398,13 @@ def reported_table(name: str, column: Column, periods: pd.DataFrame, lines: pd.D
                        html.Tbody(body)], size="sm", striped=True, className="mb-0 provider-trend-table")
     return html.Details([html.Summary(f"{column.name}: the figures as a table", className="small"), table],
                         className="provider-figures mb-2")
+
+
+def marks_note() -> html.P:
+    """What a point's mark says, once above the metrics' figures."""
+    return html.P("Each month's point (each period's, for a reported figure) is marked against the contract in force "
+                  "then: a green circle meets its target, a yellow diamond is below it, an orange ✕ is beyond its "
+                  "floor; a hollow point is too few to rate, or under no target.", className="small mb-1")
 
 
 def members_link(indicator_id: str, month: dt.date, provider_id: str, count: str) -> dcc.Link:

@@ -16,7 +16,8 @@ from components.charts import compact, presented
 from components.common import GRAPH_CONFIG, message, month_options, refusal
 from components.home import data_as_of, no_data
 from components.links import MembersView, ProviderView, ViewError, picked_month
-from components.provider_page import (contract_lines, contract_terms, members_link, other_contracts, peers_table,
+from components.provider_page import (contract_lines, contract_terms, marks_note, members_link, other_contracts,
+                                      peers_table,
                                       period_lines, provider_trend_figure, provider_type, reported_figure,
                                       reported_summary, reported_table, reviews_list, trend_summary, trend_table)
 from components.provider_scorecard import in_force, programs, provider_href, reported_series
@@ -58,7 +59,7 @@ def layout(provider_id=None, **query):
         html.Div(id=PROVIDER_BREADCRUMB),
         html.Div([html.H1("Provider", id=PROVIDER_TITLE, className="h3 me-auto mb-0"), html.Div(id=PROVIDER_AS_OF)],
                  className="d-flex flex-wrap align-items-baseline gap-3 mb-1"),
-        html.P(id=PROVIDER_SUBTITLE, className="lead mb-2"),
+        html.P(id=PROVIDER_SUBTITLE, className="fs-5 mb-2 provider-subtitle"),
         html.Div([dbc.Label("Month", html_for=PROVIDER_MONTH, className="mb-0"),
                   dcc.Dropdown(id=PROVIDER_MONTH, value=query.get("month") if isinstance(query.get("month"), str)
                                else None, clearable=False, className="scorecard-month")],
@@ -70,6 +71,7 @@ def layout(provider_id=None, **query):
             html.H2("Beside the other providers of its program", className="h5 mt-3"),
             html.Div(id=PROVIDER_PEERS),
             html.H2("Each contract metric over time", className="h5 mt-3"),
+            marks_note(),
             html.Div(id=PROVIDER_METRICS),
             html.H2("Performance reviews", className="h5 mt-3"),
             html.Div(id=PROVIDER_REVIEWS),
@@ -171,7 +173,7 @@ def _metric(snapshot, reader, provider_id, name, month, data, column, contracts,
     scope = reader.data_scope()
     first = add_months(month, 1 - TREND_MONTHS)
     heading = html.H3([column.name, html.Span(" · reported by the provider" if column.imported else "",
-                                              className="text-muted fw-normal")], className="h6 mt-3 mb-1")
+                                              className="text-muted fw-normal")], className="h5 mt-3 mb-1")
     if column.imported:
         periods = reported_series(services().store, reader, provider_id, column.indicator_id, first, month)
         lines = period_lines(contracts, provider_id, data.name, column.indicator_id, periods)
