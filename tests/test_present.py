@@ -17,7 +17,8 @@ PAGES = ["/?present=1", "/scorecard?present=1", "/scorecard?parent=office:O001&p
          "/indicator/timely_response_immediate?present=1", "/entity/office/O001?present=1",
          "/members?indicator=timely_response_immediate&month=2026-10&entity=office:O001&present=1",
          "/meetings?present=1", "/meeting?id=1&present=1", "/selection?id=1&present=1", "/review?id=1&present=1",
-         "/reviews?present=1", "/admin?present=1"]
+         "/reviews?present=1", "/admin?present=1", "/providers?present=1", "/providers/FFA07?present=1",
+         "/members?indicator=placement_stability_0_12&month=2026-10&entity=provider:FFA07&present=1"]
 
 
 @pytest.fixture(scope="module")
