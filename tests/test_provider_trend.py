@@ -46,12 +46,13 @@ def test_a_provider_s_staff_get_their_own_counts_and_the_program_without_any_oth
     program = found.series[found.series.line == "program"]
     assert program.value.notna().all() and program.numerator.isna().all() and program.denominator.isna().all()
     assert (program.value.round(1) == program.value).all()  # rounded as a viewer's values
-    # With one other provider in the program, the program less one's own cell is that provider: hidden.
-    two = provider_trend(demo_snapshot, mine, STABILITY, "FFA07", None, 12, "Foster care", ["FFA07", "FFA08"])
+    # With one other provider in the program (FFA01, never a small number), the program less one's own cell
+    # is that provider: hidden.
+    two = provider_trend(demo_snapshot, mine, STABILITY, "FFA07", None, 12, "Foster care", ["FFA07", "FFA01"])
     alone = two.series[two.series.line == "program"]
     assert alone.value.isna().all() and (alone.status == "suppressed").all()
     assert provider_trend(demo_snapshot, Scope(), STABILITY, "FFA07", None, 12, "Foster care",
-                          ["FFA07", "FFA08"]).series.query("line == 'program'").value.notna().all()
+                          ["FFA07", "FFA01"]).series.query("line == 'program'").value.notna().all()
     # Others whose members together are a small number: hidden too.
     strict = Scope("provider", "FFA07", small_cell_min=10_000)
     small = provider_trend(demo_snapshot, strict, STABILITY, "FFA07", None, 12, "Foster care", FOSTER)
