@@ -3,7 +3,7 @@
 import datetime as dt
 
 import dash
-from dash import Input, Output, callback, html
+from dash import Input, Output, callback, dcc, html
 
 from web import live
 from components.home import data_month_as_of, no_data, organisation_table, summary
@@ -50,6 +50,11 @@ def show_home(_newer):
         return None, None, message("Your role manages users, settings and the audit log: see the Admin page.",
                                    colour="info"), live.shown(snapshot)
     scope = reader.data_scope()
+    if scope.is_provider:  # a delegate agency's staff: their own provider's page, nothing of the organisation's
+        months = report_months(snapshot)
+        return (data_month_as_of(months[-1] if months else None, snapshot.version), None, message(
+            dcc.Link("Your agency's figures against its contracts", href=f"/providers/{scope.entity_id}"),
+            colour="info"), live.shown(snapshot))
     own_name = None if scope.level == "department" else entity_path(snapshot, scope, scope.root)[-1].name
     months = report_months(snapshot)
     return (data_month_as_of(months[-1] if months else None, snapshot.version), _summary(snapshot, reader, scope),
