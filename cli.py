@@ -519,9 +519,11 @@ def users_demo():
     from store.users import add_user, get_user, set_password
     if Settings.from_env().environment != "development":
         raise Failure("demo users have a published password: they are made only with STATBOARD_ENV=development")
-    office = _first_office()
+    office, provider = _first_office()
     wanted = [("executive", "executive", None), ("manager", "manager", office), ("analyst", "analyst", None),
               ("viewer", "viewer", None), ("admin", "admin", None)]
+    if provider:  # a delegate agency's staff, when the extract names providers
+        wanted.append(("provider", "provider", provider))
     engine = _store()
     for username, role, scope in wanted:
         if get_user(engine, username) is None:
@@ -529,10 +531,14 @@ def users_demo():
         else:
             set_password(engine, username, DEMO_PASSWORD, _cli_actor())
     click.echo(f"Demo sign-in: username executive, password {DEMO_PASSWORD}")
-    click.echo(f"  (also manager of {office}, analyst, viewer and admin, with the same password)")
+    also = f"manager of {office}, analyst, viewer, admin" + (f" and provider (staff of {provider})" if provider else "")
+    click.echo(f"  (also {also}, with the same password)")
 
 
-def _first_office() -> str:
+def _first_office() -> tuple[str, str | None]:
+    """The demo manager's office, and the demo provider user's provider (Bright Futures, FFA07, in the demo agency,
+    whose contract changed; else the first provider; None when the extract names none)."""
+    from queries.providers import providers
     from queries.warehouse import Warehouse
     warehouse = Warehouse(Settings.from_env().warehouse_url)
     try:
@@ -540,11 +546,13 @@ def _first_office() -> str:
         if snapshot is None:
             raise Failure("no data loaded yet: run `statboard load DIR` first (the demo manager needs an office)")
         office = snapshot.read("select entity_id from entities where level = 'office' order by entity_id limit 1")
+        known = sorted(providers(snapshot).provider_id)
     finally:
         warehouse.dispose()
     if office.empty:
         raise Failure("the loaded data has no office for the demo manager")
-    return f"office:{office.entity_id.iloc[0]}"
+    provider = "FFA07" if "FFA07" in known else (known[0] if known else None)
+    return f"office:{office.entity_id.iloc[0]}", (f"provider:{provider}" if provider else None)
 
 
 @export.command("audit")
