@@ -37,7 +37,7 @@ from access.roles import Reader
 from access.scope import EntityRef, OutsideScope, Scope, ScorecardQueryError
 from store.db import (action_updates, actions, aggregate_versions, meeting_items, meeting_log, meetings,
                       review_selections, utcnow)
-from display.typed_text import text_problem
+from display.typed_text import EMAIL, PERSON, text_problem
 
 OPEN, CLOSED = "open", "closed"
 ACTION_STATUSES = ("open", "done", "dropped")
@@ -61,10 +61,6 @@ ITEMS_MAX = 60          # agenda items of one meeting: more than any meeting can
 OPEN_PER_ENTITY = 12    # open meetings of one entity at once (each keeps its data version from removal)
 ACTIONS_MAX = 200       # actions agreed at one meeting
 ACTION_UPDATES_MAX = 100  # updates logged on one action: a monthly note for eight years; bounds what one can write
-# dot-separated: no empty part before the @ (a..b, .a) nor an empty or hyphen-edged label after it (x..gov, -x.gov)
-_LOCAL = r"[^@\s<>,;\".]+(?:\.[^@\s<>,;\".]+)*"
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-EMAIL = re.compile(rf"^(?=[^@]{{1,64}}@)(?=.{{1,254}}$){_LOCAL}@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}$")
 
 CREATED, CLOSED_ACTION, MOVED, EXPORTED, FOLLOWUP_SENT, REOPENED, ACTION_REMOVED = (
     "meeting-created", "meeting-closed", "meeting-moved-to-newer-data", "meeting-exported", "meeting-followup-sent",
@@ -277,7 +273,7 @@ def parse_attendees(text: str) -> tuple[Attendee, ...]:
     for n, part in enumerate(p.strip() for p in re.split(r"[;\n]", text)):
         if not part:
             continue
-        m = re.fullmatch(r"(.*?)\s*<([^<>]*)>", part)
+        m = PERSON.fullmatch(part)
         name, email = (m.group(1).strip(), m.group(2).strip()) if m else \
             ((part, part) if "@" in part else (part, None))
         if email is not None and any(c in name for c in "<>@") and name != email:
