@@ -376,3 +376,15 @@ def _contract(entry: dict) -> Contract:
                                        None if m.get("floor") is None else Decimal(m["floor"]))
                                 for m in entry["metric"]),
         tuple(c.strip() for c in entry.get("contacts") or ()), (entry.get("manager") or "").strip() or None)
+
+
+def contract_status(value: float, metric: Metric, direction: str) -> str:
+    """A value against its contract: green at or better than the target, red worse than the floor (the contract's
+    remedy), yellow between (or worse than the target, without a floor). The provider scorecard's rule
+    (components/provider_scorecard.py `contract_status`), here for the app store's provider reviews."""
+    better = (lambda a, b: a >= b) if direction == "higher" else (lambda a, b: a <= b)
+    if better(value, float(metric.target)):
+        return "green"
+    if metric.floor is not None and not better(value, float(metric.floor)):
+        return "red"
+    return "yellow"
