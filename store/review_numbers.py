@@ -31,7 +31,7 @@ from sqlalchemy.engine import Engine
 from access.roles import Reader
 from access.scope import PROVIDER, Scope
 from display.format import format_value, published_value
-from measures.contracts import Contract, Metric, contract_status
+from measures.contracts import Contract, Metric, contract_status, person
 from store.aggregates import AggregateError, newest_source, overall, sources
 from store.contracts import current_contracts
 
@@ -136,6 +136,19 @@ def terms(engine: Engine, provider_id: str, month: dt.date) -> Terms:
 def review_terms(engine: Engine, meeting) -> Terms:
     """`terms` of a provider review (a `store.meetings.Meeting` whose entity is a provider)."""
     return terms(engine, meeting.entity.entity_id, meeting.month)
+
+
+def followup_people(engine: Engine, meeting) -> tuple:
+    """Who a provider review's follow-up goes to besides its attendees: the contacts and the manager of the
+    contract in force in its month (`store.meetings.Attendee`s; none for another meeting, or without a contract)."""
+    from store.meetings import Attendee
+    if not meeting.is_review:
+        return ()
+    contract = review_terms(engine, meeting).contract
+    if contract is None:
+        return ()
+    found = [person(text) for text in (*contract.contacts, *([contract.manager] if contract.manager else []))]
+    return tuple(Attendee(name, address) for name, address in (f for f in found if f is not None))
 
 
 def no_contract(provider_name: str, month: dt.date) -> str:
