@@ -117,6 +117,20 @@ def prepare(snapshot: Snapshot, scope: Scope, entity: EntityRef, month: dt.date 
     return path[-1].name, path_ids(path), resolve_month(snapshot, month)
 
 
+def parse_meeting_entity(text) -> EntityRef:
+    """What a meeting is for, as typed or chosen: `LEVEL:ID` of the organisation (queries/scorecard.py
+    `parse_entity`), or `provider:ID` (a provider's performance review)."""
+    from access.params import param_text
+    from queries.scorecard import parse_entity
+    written = param_text("what the meeting is for", text, ScorecardQueryError) or ""
+    level, _, entity_id = written.partition(":")
+    if level == PROVIDER:
+        if not entity_id.strip() or len(entity_id) > 200:
+            raise ScorecardQueryError("a provider's review needs its id: write provider:ID, e.g. provider:FFA07")
+        return EntityRef(PROVIDER, entity_id.strip())
+    return parse_entity(written)
+
+
 def _provider_name(snapshot: Snapshot, scope: Scope, provider_id: str) -> str:
     """The provider's name in the data version, once the scope may read it (checked first: a reader who may not
     learns nothing, not even whether it exists)."""
@@ -214,7 +228,7 @@ def _compute_review(snapshot: Snapshot, meeting: Meeting, items: list[AgendaItem
     review = ProviderReview(provider_id, meeting.entity_name, contract.id if contract else "",
                             contract.program if contract else "", contract.start if contract else None,
                             contract.end if contract else None, contract.cadence if contract else "", lines,
-                            list(terms.program_providers))
+                            list(terms.program_providers), contract.manager if contract else None)
     entity = Entity(PROVIDER, provider_id, meeting.entity_name, readable=True, drillable=False)
     rows = pd.DataFrame([{"level": PROVIDER, "entity_id": provider_id, "entity_name": meeting.entity_name,
                           "drillable": False}])

@@ -744,6 +744,9 @@ def add_item(engine: Engine, reader: Reader, meeting_id: int, kind: str, *, indi
                       "entity_name": (entity_name or entity.entity_id)[:300], "published_source": published_source,
                       "source_version": source_version, "period": period}
         elif kind == "reviews":
+            if row.entity_level == PROVIDER:
+                raise MeetingError("a provider's performance review discusses its contract's metrics: case-review "
+                                   "selections are the organisation's offices' (the provider's page lists its members)")
             if not scope.case_level:
                 raise OutsideScope("case reviews are case-level records, which your access does not include")
             sel = conn.execute(sa.select(review_selections).where(

@@ -88,6 +88,7 @@ class ProviderReview:
     cadence: str
     lines: list = field(default_factory=list)           # ContractLine, in the contract's order
     program_providers: list = field(default_factory=list)
+    manager: str | None = None                          # the contract manager, as the contract names them
 
     def line(self, indicator_id: str) -> ContractLine | None:
         return next((line for line in self.lines if line.indicator_id == indicator_id), None)
