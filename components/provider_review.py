@@ -10,7 +10,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components.charts import action_key, trend_figure
+from components.charts import _line, action_key, trend_figure
 from components.meeting import _graph, _item_buttons, _notes, source_line, status_chip, trend_key
 from components.provider_scorecard import CONTRACT_STATUS, STYLE_OF
 from components.scorecard_table import _starts, domain_headers, header_text
@@ -128,6 +128,10 @@ def review_trend_figure(trend: Trend, line: ContractLine, program: str, actions=
     for note in figure["layout"].get("annotations", []):
         if str(note.get("text", "")).startswith("standard "):
             note["text"] = f"target {line.target_text}"
+    if line.floor is not None and line.floor != line.target and figure["data"]:
+        shape, note = _line("y", line.floor, "#444", "dot", f"floor {line.floor_text}", "right")
+        figure["layout"]["shapes"] = [*figure["layout"].get("shapes", []), shape]
+        figure["layout"]["annotations"] = [*figure["layout"].get("annotations", []), note]
     return figure
 
 
@@ -158,10 +162,10 @@ def review_item_card(book: Book, item: AgendaItem, number: int, editable: bool, 
     key = trend_key(action_key(numbers.trend, actions), present)
     about = html.P(f"Beside it: {review.program} program as a whole (every provider with a contract in it), where "
                    "its numbers give no other provider away.", className="small text-muted")
-    if present:
-        side = [key, about, notes if item.notes else None]
-        parts.append(html.Div([html.Div([said, trend], className="present-item-main"),
-                               html.Div([p for p in side if p is not None], className="present-item-side")],
+    if present:  # the legend names the program's line; the chart takes the width the side does not need
+        side = [p for p in (key, notes if item.notes else None) if p is not None]
+        parts.append(html.Div([html.Div([said, trend], className="present-item-main")]
+                              + ([html.Div(side, className="present-item-side")] if side else []),
                               className="present-item-body"))
     else:
         parts += [said, trend] + ([key] if key is not None else []) + [about, notes]

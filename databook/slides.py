@@ -239,7 +239,7 @@ def _contract_slides(book: Book) -> list[Slide]:
         style = CONTRACT_STATUS.get(line.status, CONTRACT_STATUS["not reported"])
         fill = style["colour"] if line.rated else None
         value = plain(line.value_text) + (f"\n({line.counts})" if line.counts else "")
-        rows.append((Cell(plain(line.name) + ("\n(reported by the provider)" if line.imported else "")),
+        rows.append((Cell(plain(line.name)),
                      Cell(plain(line.target_text)), Cell(plain(line.floor_text or "none")), Cell(value, fill, True),
                      Cell(f"{style['symbol']} {line.words}".strip(), fill), Cell(plain(line.period))))
     legend = "  ·  ".join(f"{CONTRACT_STATUS[k]['symbol']} {CONTRACT_STATUS[k]['label']}" for k in ("green", "yellow",
