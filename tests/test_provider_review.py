@@ -325,3 +325,42 @@ def test_the_executive_prepares_a_review_from_the_meetings_page(clients):
         "meeting-new-month.value": "2026-08", "meeting-new-date.value": "2026-09-16",
         "meeting-new-title.value": "", "meeting-new-attendees.value": ""})
     assert "No meeting was prepared" in text and "outside what you may see" in text
+
+
+# -- in a real browser --------------------------------------------------------------------------------------------
+
+def test_an_executive_opens_a_review_sees_its_agenda_and_agrees_an_action_in_chromium(app, run, reviews):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+    from tests.browser import WAIT_S, choose_containing, chromium_or_skip, serving, sign_in_with_the_form
+    ensure_user(app, "eve-browser", "executive")
+    with serving(app.server) as site:
+        driver = chromium_or_skip()
+        try:
+            driver.set_window_size(1280, 900)
+            sign_in_with_the_form(driver, site, "eve-browser", path=f"/meeting?id={reviews['ffa05'].id}")
+            WebDriverWait(driver, WAIT_S).until(ec.text_to_be_present_in_element(
+                (By.ID, "meeting-title"), "New Horizons Children's Services performance review"))
+            WebDriverWait(driver, WAIT_S).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".meeting-item")) == 2)
+            cards = driver.find_elements(By.CSS_SELECTOR, ".meeting-item")
+            assert "below floor — remedy" in cards[0].text and "Contract target 90.0%" in cards[0].text
+            assert "Contract C-2025-FFA05" in driver.find_element(By.ID, "meeting-facts").text
+            # the contract's table to flag from: one row, the provider's, a cell per metric
+            WebDriverWait(driver, WAIT_S).until(
+                lambda d: len(d.find_elements(By.CSS_SELECTOR, "#meeting-heatmap button.scorecard-flag")) == 4)
+            for ident, text in (("meeting-action-what", "Weekly call on the remedy plan"),
+                                ("meeting-action-owner", NAMES["FFA05"]), ("meeting-action-due", "2026-12-01")):
+                box = driver.find_element(By.ID, ident)
+                driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", box)
+                box.send_keys(text)
+            owners = [o.get_attribute("value") for o in
+                      driver.find_elements(By.CSS_SELECTOR, "#meeting-action-owner-choices option")]
+            assert owners == [NAMES["FFA05"], "Dana Whitfield (the contract manager)"]
+            choose_containing(driver, "meeting-action-cell", "Exit to reunification")
+            driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "meeting-action-add"))
+            WebDriverWait(driver, WAIT_S).until(ec.text_to_be_present_in_element((By.ID, "meeting-said"), "agreed"))
+            WebDriverWait(driver, WAIT_S).until(ec.text_to_be_present_in_element(
+                (By.ID, "meeting-new-actions"), "Weekly call on the remedy plan"))
+        finally:
+            driver.quit()
