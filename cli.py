@@ -843,7 +843,8 @@ def _meetings_reader():
 
 
 @meetings_group.command("new")
-@click.option("--entity", metavar="LEVEL:ID", help="Whose meeting: department, bureau:ID or office:ID.")
+@click.option("--entity", metavar="LEVEL:ID", help="Whose meeting: department, bureau:ID or office:ID; provider:ID "
+                                                   "for a provider's performance review (its contract's metrics).")
 @click.option("--month", metavar="YYYY-MM", help="The data month it discusses.")
 @click.option("--title", help="Default: \"<entity> Stat, <month>\".")
 @click.option("--date", "held_on", metavar="YYYY-MM-DD", help="The day it is held (default: today).")
@@ -854,16 +855,18 @@ def _meetings_reader():
 def meetings_new(entity, month, title, held_on, attendees, by):
     """Open a meeting of --entity on --month, pinned to the current data version; print its id."""
     from store import meetings
-    from store.meeting_numbers import prepare
-    from queries.scorecard import parse_entity, parse_month
+    from store.meeting_numbers import parse_meeting_entity, prepare
+    from queries.scorecard import parse_month
     if entity is None or month is None:
-        raise Failure("give --entity LEVEL:ID (e.g. bureau:B01) and --month YYYY-MM")
-    where, when = parse_entity(entity), parse_month(month)
+        raise Failure("give --entity LEVEL:ID (e.g. bureau:B01, or provider:FFA07 for a provider's performance "
+                      "review) and --month YYYY-MM")
+    where, when = parse_meeting_entity(entity), parse_month(month)
     engine = _store()
     reader, via = _reader_acting_as(engine, by)
     snapshot = _snapshot()
     name, ancestry, when = _refused_if_outside(engine, reader.username, "statboard meetings new", via,
-                                               lambda: prepare(snapshot, meetings.meeting_scope(reader), where, when))
+                                               lambda: prepare(snapshot, meetings.change_scope(reader), where, when,
+                                                               engine))
     # each --attendee is one line of the page's attendees box, so one attendee cannot smuggle in a second
     if any(";" in a or len(a.splitlines()) != 1 for a in attendees):
         raise Failure("each --attendee is one person on one line, without ';': give a name, an address, or "
@@ -1011,10 +1014,11 @@ def meetings_agenda():
 
 
 def _cell_option(indicator, entity) -> tuple[str, "EntityRef"]:
-    from queries.scorecard import parse_entity
+    from store.meeting_numbers import parse_meeting_entity
     if not indicator or not entity:
-        raise Failure("give --indicator ID (e.g. timely_contacts) and --entity LEVEL:ID (e.g. office:O001)")
-    return indicator, parse_entity(entity)
+        raise Failure("give --indicator ID (e.g. timely_contacts) and --entity LEVEL:ID (e.g. office:O001, or the "
+                      "provider of a performance review, provider:FFA07)")
+    return indicator, parse_meeting_entity(entity)
 
 
 @meetings_agenda.command("add")
