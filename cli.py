@@ -519,9 +519,11 @@ def users_demo():
     from store.users import add_user, get_user, set_password
     if Settings.from_env().environment != "development":
         raise Failure("demo users have a published password: they are made only with STATBOARD_ENV=development")
-    office = _first_office()
+    office, provider = _first_office()
     wanted = [("executive", "executive", None), ("manager", "manager", office), ("analyst", "analyst", None),
               ("viewer", "viewer", None), ("admin", "admin", None)]
+    if provider:  # a delegate agency's staff, when the extract names providers
+        wanted.append(("provider", "provider", provider))
     engine = _store()
     for username, role, scope in wanted:
         if get_user(engine, username) is None:
@@ -529,10 +531,14 @@ def users_demo():
         else:
             set_password(engine, username, DEMO_PASSWORD, _cli_actor())
     click.echo(f"Demo sign-in: username executive, password {DEMO_PASSWORD}")
-    click.echo(f"  (also manager of {office}, analyst, viewer and admin, with the same password)")
+    also = f"manager of {office}, analyst, viewer, admin" + (f" and provider (staff of {provider})" if provider else "")
+    click.echo(f"  (also {also}, with the same password)")
 
 
-def _first_office() -> str:
+def _first_office() -> tuple[str, str | None]:
+    """The demo manager's office, and the demo provider user's provider (Bright Futures, FFA07, in the demo agency,
+    whose contract changed; else the first provider; None when the extract names none)."""
+    from queries.providers import providers
     from queries.warehouse import Warehouse
     warehouse = Warehouse(Settings.from_env().warehouse_url)
     try:
@@ -540,11 +546,13 @@ def _first_office() -> str:
         if snapshot is None:
             raise Failure("no data loaded yet: run `statboard load DIR` first (the demo manager needs an office)")
         office = snapshot.read("select entity_id from entities where level = 'office' order by entity_id limit 1")
+        known = sorted(providers(snapshot).provider_id)
     finally:
         warehouse.dispose()
     if office.empty:
         raise Failure("the loaded data has no office for the demo manager")
-    return f"office:{office.entity_id.iloc[0]}"
+    provider = "FFA07" if "FFA07" in known else (known[0] if known else None)
+    return f"office:{office.entity_id.iloc[0]}", (f"provider:{provider}" if provider else None)
 
 
 @export.command("audit")
@@ -835,7 +843,8 @@ def _meetings_reader():
 
 
 @meetings_group.command("new")
-@click.option("--entity", metavar="LEVEL:ID", help="Whose meeting: department, bureau:ID or office:ID.")
+@click.option("--entity", metavar="LEVEL:ID", help="Whose meeting: department, bureau:ID or office:ID; provider:ID "
+                                                   "for a provider's performance review (its contract's metrics).")
 @click.option("--month", metavar="YYYY-MM", help="The data month it discusses.")
 @click.option("--title", help="Default: \"<entity> Stat, <month>\".")
 @click.option("--date", "held_on", metavar="YYYY-MM-DD", help="The day it is held (default: today).")
@@ -846,16 +855,18 @@ def _meetings_reader():
 def meetings_new(entity, month, title, held_on, attendees, by):
     """Open a meeting of --entity on --month, pinned to the current data version; print its id."""
     from store import meetings
-    from store.meeting_numbers import prepare
-    from queries.scorecard import parse_entity, parse_month
+    from store.meeting_numbers import parse_meeting_entity, prepare
+    from queries.scorecard import parse_month
     if entity is None or month is None:
-        raise Failure("give --entity LEVEL:ID (e.g. bureau:B01) and --month YYYY-MM")
-    where, when = parse_entity(entity), parse_month(month)
+        raise Failure("give --entity LEVEL:ID (e.g. bureau:B01, or provider:FFA07 for a provider's performance "
+                      "review) and --month YYYY-MM")
+    where, when = parse_meeting_entity(entity), parse_month(month)
     engine = _store()
     reader, via = _reader_acting_as(engine, by)
     snapshot = _snapshot()
     name, ancestry, when = _refused_if_outside(engine, reader.username, "statboard meetings new", via,
-                                               lambda: prepare(snapshot, meetings.meeting_scope(reader), where, when))
+                                               lambda: prepare(snapshot, meetings.change_scope(reader), where, when,
+                                                               engine))
     # each --attendee is one line of the page's attendees box, so one attendee cannot smuggle in a second
     if any(";" in a or len(a.splitlines()) != 1 for a in attendees):
         raise Failure("each --attendee is one person on one line, without ';': give a name, an address, or "
@@ -1003,10 +1014,11 @@ def meetings_agenda():
 
 
 def _cell_option(indicator, entity) -> tuple[str, "EntityRef"]:
-    from queries.scorecard import parse_entity
+    from store.meeting_numbers import parse_meeting_entity
     if not indicator or not entity:
-        raise Failure("give --indicator ID (e.g. timely_contacts) and --entity LEVEL:ID (e.g. office:O001)")
-    return indicator, parse_entity(entity)
+        raise Failure("give --indicator ID (e.g. timely_contacts) and --entity LEVEL:ID (e.g. office:O001, or the "
+                      "provider of a performance review, provider:FFA07)")
+    return indicator, parse_meeting_entity(entity)
 
 
 @meetings_agenda.command("add")

@@ -18,6 +18,8 @@ from components.published_charts import published_trend_figure
 from display.format import (STATUS_STYLE, amount_text, change_text, format_value, standard_text, status_of,
                                status_text, unit_of)
 from components.heatmap import legend_items, unique_labels
+from components.provider_review import review_trend_figure
+from components.provider_scorecard import CONTRACT_STATUS
 from display.mask import MASK, mask_id
 from store.meeting_book import Book, ReviewSection
 from store.meetings import Action, AgendaItem
@@ -120,6 +122,8 @@ def deck(book: Book) -> Deck:
     numbers = book.numbers
     if numbers is None:
         plan.slides.append(_gone_slide(book))
+    elif numbers.review is not None:  # a provider's performance review: its contract, against its own targets
+        plan.slides.extend(_contract_slides(book))
     else:
         plan.slides.extend(_scorecard_slides(book))
     names = _indicator_names(book)
@@ -155,7 +159,13 @@ def _title_slide(book: Book) -> Slide:
                           f"version {version}, the one the meeting is pinned to.", "strong"))
     if meeting.attendees:
         lines.append(Line("Attendees: " + "; ".join(plain(a.name) for a in meeting.attendees)))
-    return Slide("title", plain(meeting.title), "Stat meeting", tuple(lines))
+    if meeting.is_review and book.numbers is not None and book.numbers.review is not None \
+            and book.numbers.review.contract_id:
+        review = book.numbers.review
+        lines.insert(1, Line(f"Contract {plain(review.contract_id)}: {plain(review.program)}, "
+                             f"{review.start:{DAY}} to {review.end:{DAY}}, reviewed {review.cadence}"))
+    return Slide("title", plain(meeting.title), "Provider performance review" if meeting.is_review else "Stat meeting",
+                 tuple(lines))
 
 
 def _version(book: Book) -> tuple[int, dt.date]:
@@ -214,6 +224,31 @@ def _scorecard_slides(book: Book) -> list[Slide]:
                 f"Scorecard · {plain(card.parent.name)} and its {card.level}s", (),
                 Table(header, widths, tuple(table_rows), font=font), footer=footer))
     return slides
+
+
+def _contract_slides(book: Book) -> list[Slide]:
+    """A provider review's contract: each metric's value against the contract's target and floor, its status in
+    the provider scorecard's words and symbols (never by colour alone), and the period it is of."""
+    review = book.numbers.review
+    title = f"The contract, {book.numbers.month:{MONTHS_SHOWN}}"
+    if not review.contract_id:
+        return _text_slides(title, "Contract", None, [Line(f"{plain(review.provider_name)} has no contract in force "
+                                                           f"in {book.meeting.month:{MONTHS_SHOWN}}.")])
+    rows = []
+    for line in review.lines:
+        style = CONTRACT_STATUS.get(line.status, CONTRACT_STATUS["not reported"])
+        fill = style["colour"] if line.rated else None
+        value = plain(line.value_text) + (f"\n({line.counts})" if line.counts else "")
+        rows.append((Cell(plain(line.name)),
+                     Cell(plain(line.target_text)), Cell(plain(line.floor_text or "none")), Cell(value, fill, True),
+                     Cell(f"{style['symbol']} {line.words}".strip(), fill), Cell(plain(line.period))))
+    legend = "  ·  ".join(f"{CONTRACT_STATUS[k]['symbol']} {CONTRACT_STATUS[k]['label']}" for k in ("green", "yellow",
+                                                                                                   "red"))
+    return [Slide("table", title, f"Contract {plain(review.contract_id)} · {plain(review.program)}",
+                  (Line(f"{plain(review.provider_name)} against its own contract's targets; below the floor the "
+                        "contract's remedy starts.", "small"),),
+                  Table(("Contract metric", "Target", "Floor", "Value", "Status", "Period"),
+                        (3.6, 1.2, 1.2, 1.9, 2.2, 1.6), tuple(rows), font=16), footer=legend)]
 
 
 def _standard(indicator) -> str:
@@ -285,7 +320,10 @@ def _score_cell(indicator, cell, bold: bool) -> Cell:
 def _indicator_names(book: Book) -> dict[str, str]:
     if book.numbers is None:
         return {}
-    return dict(zip(book.numbers.scorecard.indicators.indicator_id, book.numbers.scorecard.indicators.name))
+    names = dict(zip(book.numbers.scorecard.indicators.indicator_id, book.numbers.scorecard.indicators.name))
+    if book.numbers.review is not None:  # its reported metrics are no cells of the warehouse
+        names.update({line.indicator_id: line.name for line in book.numbers.review.lines})
+    return names
 
 
 def _item_title(n: int | None, text: str) -> str:
@@ -309,6 +347,10 @@ def _indicator_slides(plan: Deck, book: Book, item: AgendaItem, n: int, names: d
     # The standard's label sits right of the plot: at print size it needs more room than on screen.
     # A tick every six months: at print size every third month's would turn sideways and be cut off. The
     # trend's height does not grow with its actions: more than a few are numbered, and the key is beside it.
+    review = book.numbers.review
+    line = review.line(item.indicator_id) if review is not None else None
+    if review is not None and line is not None:
+        return _review_item_slides(plan, book, item, n, numbers, line, actions)
     plan.figures[f"trend-{item.id}"] = Figure(
         trend_figure(numbers.trend, actions), FIGURE_PX, TREND_PX if numbers.variation is not None else TREND_ALONE_PX,
         {"margin": {"r": 190, "l": 80}, "xaxis": {"dtick": "M6"}})
@@ -350,6 +392,33 @@ def _indicator_slides(plan: Deck, book: Book, item: AgendaItem, n: int, names: d
     # Too much to read beside the figures: the story and the questions follow on a slide of their own.
     return [Slide("item", title, "Agenda", tuple(side), figures=tuple(figures)),
             *_text_slides(f"{name}: {where} (continued)", "Agenda", n, story)]
+
+
+def _review_item_slides(plan: Deck, book: Book, item: AgendaItem, n: int, numbers, line, actions) -> list[Slide]:
+    """A contract metric of a provider review: its trend on the contract's target and floor beside the program's
+    aggregate on the left; its value against the contract and the story on the right."""
+    review = book.numbers.review
+    plan.figures[f"trend-{item.id}"] = Figure(
+        review_trend_figure(numbers.trend, line, review.program, actions), FIGURE_PX, TREND_ALONE_PX,
+        {"margin": {"r": 190, "l": 80}, "xaxis": {"dtick": "M6"}})
+    style = CONTRACT_STATUS.get(line.status, CONTRACT_STATUS["not reported"])
+    side = [Line(f"{plain(line.period)}: {plain(line.value_text)}" + (f" ({line.counts})" if line.counts else ""),
+                 "strong"),
+            Line(f"{style['symbol']} {line.words}".strip(), "strong"),
+            Line(f"Contract target: {plain(line.target_text)}" + (f"; floor (remedy beyond it): "
+                                                                   f"{plain(line.floor_text)}" if line.floor_text
+                                                                   else ""), "small"),
+            Line(f"Dashed: the {plain(review.program)} program as a whole, where it gives no other provider away.",
+                 "small")]
+    key = action_key(numbers.trend, actions)
+    if key:
+        side += _key_lines(key, SIDE_LINES - _lines_needed(side, SIDE_CHARS))
+    story = _reason_and_notes(item)
+    title = _item_title(n, f"{plain(line.name)}: {plain(item.entity_name or item.entity)}")
+    if _lines_needed(side + story, SIDE_CHARS) <= SIDE_LINES:
+        return [Slide("item", title, "Agenda", tuple(side + story), figures=(f"trend-{item.id}",))]
+    return [Slide("item", title, "Agenda", tuple(side), figures=(f"trend-{item.id}",)),
+            *_text_slides(f"{plain(line.name)} (continued)", "Agenda", n, story)]
 
 
 def _published_slides(plan: Deck, book: Book, item: AgendaItem, n: int) -> list[Slide]:

@@ -357,6 +357,18 @@ CONTRACTS = (
 )
 
 
+# Who gets a provider's performance review's follow-up: its own people (synthetic addresses at example.org, a
+# domain no mail reaches) and the department's contract manager of its program.
+MANAGERS = {"Foster care": "Dana Whitfield <dana.whitfield@county.example.org>",
+            "Family maintenance": "Marcus Oyelaran <marcus.oyelaran@county.example.org>"}
+
+
+def contacts(provider_id: str) -> tuple[str, ...]:
+    """The provider's people named in its contracts: its director and its quality lead."""
+    domain = f"{provider_id.lower()}.example.org"
+    return (f"Director <director@{domain}>", f"quality@{domain}")
+
+
 def contracts_toml() -> str:
     """The contracts as the department keeps them (`statboard contracts check FILE`)."""
     program = {p.provider_id: p.program for p in PROVIDERS}
@@ -367,7 +379,9 @@ def contracts_toml() -> str:
     for c in sorted(CONTRACTS, key=lambda c: (c.provider_id, c.start)):
         lines += ["[[contract]]", f'id = "{c.contract_id}"', f'provider = "{c.provider_id}"  # {name[c.provider_id]}',
                   f'program = "{program[c.provider_id]}"', f"start = {c.start.isoformat()}",
-                  f"end = {c.end.isoformat()}", f'cadence = "{c.cadence}"', ""]
+                  f"end = {c.end.isoformat()}", f'cadence = "{c.cadence}"',
+                  "contacts = [" + ", ".join(f'"{p}"' for p in contacts(c.provider_id)) + "]",
+                  f'manager = "{MANAGERS[program[c.provider_id]]}"', ""]
         for indicator, target, floor in c.metrics:
             lines += ["[[contract.metric]]", f'indicator = "{indicator}"', f"target = {float(target)!r}"]
             if floor is not None:

@@ -29,7 +29,15 @@ Standard library only, so that whatever keeps typed text may call it (reviews/in
 """
 from __future__ import annotations
 
+import re
 import unicodedata
+
+# An e-mail address as the follow-up can carry it (a meeting's attendees, a contract's contacts and manager):
+# dot-separated, no empty part before the @ (a..b, .a) nor an empty or hyphen-edged label after it (x..gov, -x.gov)
+_LOCAL = r"[^@\s<>,;\".]+(?:\.[^@\s<>,;\".]+)*"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL = re.compile(rf"^(?=[^@]{{1,64}}@)(?=.{{1,254}}$){_LOCAL}@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}$")
+PERSON = re.compile(r"(.*?)\s*<([^<>]*)>")  # Name <address>
 
 BIDI_CONTROLS = {
     "\u202a": "a left-to-right embedding", "\u202b": "a right-to-left embedding",

@@ -8,6 +8,9 @@
     start = 2025-07-01                        # TOML dates, no quotes; both days are in the contract
     end = 2026-06-30
     cadence = "quarterly"                     # or "monthly": how often the provider's performance is reviewed
+    contacts = ["Ana Ruiz <ana.ruiz@beacon.org>", "qa@beacon.org"]   # optional: the provider's people who get
+                                              # the follow-up of its performance reviews
+    manager = "Lee Park <lee.park@county.gov>"  # optional: the department's contract manager
     [[contract.metric]]
     indicator = "placement_stability_0_12"    # a computed indicator of the catalogue, or an [[imported]] one
     target = 88.0                             # in the indicator's units (a proportion: a percent)
@@ -33,12 +36,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from display.typed_text import EMAIL, PERSON, text_problem
 from editable import toml_file
 from measures.catalogue import Catalogue
 from measures.definitions import RULES
 
 TOP_LEVEL = ("version", "contract")
-FIELDS = ("id", "provider", "program", "start", "end", "cadence", "metric")
+FIELDS = ("id", "provider", "program", "start", "end", "cadence", "contacts", "manager", "metric")
+CONTACTS_MAX = 20  # a provider's people who get its reviews' follow-up: its director, QA lead, program leads
 METRIC_FIELDS = ("indicator", "target", "floor")
 CADENCES = ("monthly", "quarterly")
 CONTRACT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
@@ -68,6 +73,8 @@ class Contract:
     end: dt.date
     cadence: str
     metrics: tuple[Metric, ...]
+    contacts: tuple[str, ...] = ()   # "Name <address>" or an address: who at the provider gets the follow-up
+    manager: str | None = None       # the contract manager, "Name <address>" or an address
 
     def in_force(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
@@ -212,6 +219,49 @@ def _check_contract(entry: dict, label: str, providers: set[str]) -> list[str]:
         missing("cadence", "monthly or quarterly: how often the provider's performance is reviewed")
     elif cadence not in CADENCES:
         problems.append(f"{label}: cadence {cadence!r} is not one of {', '.join(CADENCES)}")
+    return problems + _check_people(entry, label)
+
+
+def person(text: str) -> tuple[str, str] | None:
+    """(name, address) of "Name <address>" or of an address alone (its name the address); None when it is
+    neither: an address mail can carry (the rule a meeting's attendees follow), one person, on one line."""
+    if not isinstance(text, str) or text_problem("a person", text, one_line=True) or len(text) > 300:
+        return None
+    text = text.strip()
+    found = PERSON.fullmatch(text)
+    name, address = (found.group(1).strip(), found.group(2).strip()) if found else (text, text)
+    if not EMAIL.match(address) or (name != address and any(c in name for c in "<>@;,")):
+        return None
+    return name or address, address
+
+
+def _check_people(entry: dict, label: str) -> list[str]:
+    """The optional `contacts` (a list) and `manager`: each "Name <address>" or an address; every one named."""
+    problems = []
+    how = "write name@provider.org or Name <name@provider.org>"
+    contacts = entry.get("contacts")
+    if contacts is not None:
+        if not isinstance(contacts, list):
+            problems.append(f"{label}: contacts must be a list of addresses, e.g. contacts = [\"qa@provider.org\"], "
+                            f"not {str(contacts)[:60]!r}")
+        else:
+            if len(contacts) > CONTACTS_MAX:
+                problems.append(f"{label}: {len(contacts)} contacts: at most {CONTACTS_MAX} (the provider's people "
+                                "who get its reviews' follow-up)")
+            seen = {}
+            for n, contact in enumerate(contacts, start=1):
+                found = person(contact)
+                if found is None:
+                    problems.append(f"{label}: contact {n} {str(contact)[:80]!r} is not an e-mail address: {how}")
+                elif found[1].lower() in seen:
+                    problems.append(f"{label}: contact {n} {found[1]!r} is given twice (first as contact "
+                                    f"{seen[found[1].lower()]}): give each person once")
+                else:
+                    seen[found[1].lower()] = n
+    manager = entry.get("manager")
+    if manager is not None and person(manager) is None:
+        problems.append(f"{label}: manager {str(manager)[:80]!r} is not an e-mail address: write the contract "
+                        "manager as name@agency.gov or Name <name@agency.gov>")
     return problems
 
 
@@ -324,4 +374,17 @@ def _contract(entry: dict) -> Contract:
         entry["id"], entry["provider"], " ".join(entry["program"].split()), entry["start"], entry["end"],
         entry["cadence"], tuple(Metric(m["indicator"], Decimal(m["target"]),
                                        None if m.get("floor") is None else Decimal(m["floor"]))
-                                for m in entry["metric"]))
+                                for m in entry["metric"]),
+        tuple(c.strip() for c in entry.get("contacts") or ()), (entry.get("manager") or "").strip() or None)
+
+
+def contract_status(value: float, metric: Metric, direction: str) -> str:
+    """A value against its contract: green at or better than the target, red worse than the floor (the contract's
+    remedy), yellow between (or worse than the target, without a floor). The provider scorecard's rule
+    (components/provider_scorecard.py `contract_status`), here for the app store's provider reviews."""
+    better = (lambda a, b: a >= b) if direction == "higher" else (lambda a, b: a <= b)
+    if better(value, float(metric.target)):
+        return "green"
+    if metric.floor is not None and not better(value, float(metric.floor)):
+        return "red"
+    return "yellow"

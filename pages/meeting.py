@@ -18,13 +18,13 @@ from components.common import legend, message
 from components.links import ScorecardView, ViewError, record_id
 from components.meeting import (ACCEPT, ACTION_EDIT, ACTION_REMOVE, ITEM_DOWN, ITEM_NOTES, ITEM_REMOVE, ITEM_SAVE,
                                 ITEM_UP, actions_table, item_card, suggestions_list)
+from components.provider_review import contract_summary, contract_table, owner_choices, review_item_card
 from components.scorecard_table import scorecard_table
-from queries.scorecard import parse_entity
 from reviews.instrument import InstrumentError, load_instrument
 from store import meeting_acts, meetings
 from store.followup import indicator_names
 from store.meeting_book import assemble
-from store.meeting_numbers import suggestions
+from store.meeting_numbers import parse_meeting_entity, suggestions
 from store.reviews import list_selections
 from web import live
 from web.mail import SavedNotSent, save_and_send
@@ -63,6 +63,7 @@ PUBLISHED_ENTITY = "meeting-published-entity"
 PUBLISHED_ADD = "meeting-published-add"
 ACTION_WHAT = "meeting-action-what"
 ACTION_OWNER = "meeting-action-owner"
+OWNER_CHOICES = "meeting-action-owner-choices"  # a review's owners offered (the provider, the contract manager)
 ACTION_DUE = "meeting-action-due"
 ACTION_CELL = "meeting-action-cell"
 ACTION_ADD = "meeting-action-add"
@@ -107,6 +108,8 @@ LIVE = "meeting"  # web/live.py: the meeting keeps its numbers; it only says tha
 LIVE_TICK, LIVE_SHOWN, LIVE_NEWER = live.ids(LIVE)
 
 STATUS_OPTIONS = [{"label": s, "value": s} for s in meetings.ACTION_STATUSES]
+KEEP = "keep"  # the update form's "note only": the action keeps its status (a provider's staff have only this)
+NOTE_ONLY = [{"label": "note only (status as it is)", "value": KEEP}]
 TEXT_KINDS = [{"label": "Best practice", "value": "practice"}, {"label": "Kudos", "value": "kudos"}]
 
 
@@ -189,8 +192,9 @@ def layout(**query):
             html.H3("Agree an action", className="h5", id=ACTION_FORM_TITLE),
             dbc.Row([
                 dbc.Col([dbc.Label("What", html_for=ACTION_WHAT), dbc.Input(id=ACTION_WHAT, maxLength=1000)], md=4),
-                dbc.Col([dbc.Label("Owner", html_for=ACTION_OWNER), dbc.Input(id=ACTION_OWNER, maxLength=200)],
-                        md=2),
+                dbc.Col([dbc.Label("Owner", html_for=ACTION_OWNER),
+                         dbc.Input(id=ACTION_OWNER, maxLength=200, list=OWNER_CHOICES),
+                         html.Datalist(id=OWNER_CHOICES)], md=2),
                 dbc.Col([dbc.Label("Due (YYYY-MM-DD)", html_for=ACTION_DUE), dbc.Input(id=ACTION_DUE)], md=2),
                 dbc.Col([dbc.Label("Meant to move", html_for=ACTION_CELL), dcc.Dropdown(id=ACTION_CELL, placeholder="Choose the indicator and place")], md=3),
                 dbc.Col([dbc.Button("Agree", id=ACTION_ADD, color="primary", class_name="mt-4 w-100"),
@@ -203,7 +207,8 @@ def layout(**query):
             dbc.Row([
                 dbc.Col([dbc.Label("Action", html_for=UPDATE_ACTION), dcc.Dropdown(id=UPDATE_ACTION, placeholder="Choose an action")], md=5),
                 dbc.Col([dbc.Label("Status", html_for=UPDATE_STATUS),
-                         dcc.Dropdown(id=UPDATE_STATUS, options=STATUS_OPTIONS, value="done", clearable=False)], md=2),
+                         dcc.Dropdown(id=UPDATE_STATUS, options=STATUS_OPTIONS + NOTE_ONLY, value="done",
+                                      clearable=False)], md=2),
                 dbc.Col([dbc.Label("Note", html_for=UPDATE_NOTE), dbc.Input(id=UPDATE_NOTE, maxLength=5000)], md=4),
                 dbc.Col(dbc.Button("Log", id=UPDATE_SAVE, color="secondary", class_name="mt-4 w-100"), md=1),
             ], className="g-2"),
@@ -258,15 +263,17 @@ def _reader_book(query):
     return reader, book
 
 
-def _facts(book) -> html.Ul:
+def _facts(book) -> html.Div:
     m = book.meeting
     people = ", ".join(str(a.name) for a in m.attendees) or "none listed"
     state = (f"closed on {m.closed_at:%d %b %Y} by {m.closed_by}" if not m.is_open else "open")
-    return html.Ul([
+    facts = html.Ul([
         html.Li(f"{m.entity_name}, {m.month:%B %Y} data, meeting on {m.held_on:%A %d %B %Y}; {state}."),
         html.Li(f"Data version {m.version_id}, as of {m.as_of:%d %B %Y}."),
         html.Li(f"Attendees: {people}."),
     ])
+    review = book.numbers.review if book.numbers is not None else None
+    return html.Div([facts, contract_summary(review, m.month)]) if review is not None else facts
 
 
 def _banner(book) -> list:
@@ -319,6 +326,10 @@ def _cells(book) -> list[dict]:
     options, seen = [], set()
     if book.numbers is None:
         return options
+    review = book.numbers.review
+    if review is not None:  # a provider review: its contract's metrics, for the provider
+        return [{"label": f"{line.name} — {review.provider_name}",
+                 "value": f"{line.indicator_id}|{book.meeting.entity}"} for line in review.lines]
     for item in book.items:
         if item.kind == "indicator" and (item.indicator_id, item.entity) not in seen:
             seen.add((item.indicator_id, item.entity))
@@ -341,13 +352,13 @@ def _cells(book) -> list[dict]:
           Output(LESSONS, "value"), Output(NEXT_STEPS, "value"), Output("meeting-summary-area", "style"),
           Output(FOLLOWUP, "value"), Output(FOLLOWUP_SEND, "style"), Output(FOLLOWUP_LINKS, "children"),
           Output(MOVE, "style"), Output(CLOSE, "style"), Output(TEXT_KIND, "options"), Output(CHAIR_NOTE, "children"),
-          Output(LOG, "children"),
+          Output(LOG, "children"), Output(OWNER_CHOICES, "children"),
           Input(Q, "data"), Input(CHANGED, "data"), State(PRESENT, "data"))
 def show_meeting(query, _changed, present=None):
     """The meeting for a reader whose scope owns its entity, or why not; in presentation, not editable."""
     hidden = {"display": "none"}
     blank = (None, None, None, None, hidden, None, hidden, hidden, [], None, hidden, [], [], None, None, None,
-             hidden, None, hidden, None, hidden, hidden, TEXT_KINDS, None, None)
+             hidden, None, hidden, None, hidden, hidden, TEXT_KINDS, None, None, [])
     try:
         reader, book = _reader_book(query)
     except (ViewError, ScorecardQueryError) as exc:
@@ -356,27 +367,41 @@ def show_meeting(query, _changed, present=None):
     except InstrumentError as exc:
         return ("Meeting", None, message(exc.summary, heading="The review instrument cannot be read"), *blank)
     from store.followup import followup_for
+    from store.review_numbers import followup_people
     m = book.meeting
     present = presenting(present)
-    editable = m.is_open and not present
+    editable = m.is_open and not present and meetings.may_change(reader)  # a provider's staff read their reviews
     numbers = book.numbers
-    case_level = reader.data_scope().case_level
-    agenda = [item_card(book, item, n, editable, case_level, present) for n, item in enumerate(book.items, start=1)] or \
+    review = numbers.review if numbers is not None else None
+    case_level = reader.data_scope().case_level and not m.is_review  # a review's members: the provider's page
+
+    def card(item, n):
+        if review is not None and item.kind == "indicator":
+            return review_item_card(book, item, n, editable, present)
+        return item_card(book, item, n, editable, case_level, present)
+    agenda = [card(item, n) for n, item in enumerate(book.items, start=1)] or \
         [html.P("Nothing on the agenda yet." + ("" if present else " Flag cells of the scorecard below, or accept "
                                                                    "suggestions."), className="text-muted")]
     table, offered = None, []
     if numbers is not None:
         # Drawn from the meeting's own numbers (its pinned data version, or its record once closed).
-        table = {**scorecard_table(numbers.scorecard, ScorecardView(numbers.month, m.entity), FLAG_CELL,
-                                   [(i.indicator_id, f"{i.entity.level}:{i.entity.entity_id}") for i in book.items
-                                    if i.kind == "indicator"]), "keep_place": True}
+        flagged = ("indicator", "published") if review is not None else ("indicator",)  # a review's reported metrics
+        on_agenda = [(i.indicator_id, f"{i.entity.level}:{i.entity.entity_id}") for i in book.items
+                     if i.kind in flagged]
+        if review is not None:  # the provider's contract, coloured against its own target and floor
+            table = contract_table(review, numbers.month, FLAG_CELL, on_agenda)
+        else:
+            table = {**scorecard_table(numbers.scorecard, ScorecardView(numbers.month, m.entity), FLAG_CELL,
+                                       on_agenda), "keep_place": True}
         if editable:
             offered = suggestions(numbers, list(book.items), book.carried, m.held_on)
     selections = []
-    if editable and reader.data_scope().case_level:
+    if editable and case_level:
         selections = [{"label": s["label"], "value": str(s["id"])} for s in list_selections(
             services().store, reader.data_scope(), snapshot=services().warehouse.snapshot())]
     everyone = [*book.carried, *book.new]
+    if not meetings.may_change(reader):  # a provider's staff note on the actions their provider owns
+        everyone = [a for a in everyone if meetings.provider_owns(a.owner, m.entity_name)]
     update_options = [{"label": f"{a.id}. {a.what[:60]} ({a.owner}, {a.status})", "value": str(a.id)}
                       for a in everyone]
     downloads = html.Div([
@@ -390,12 +415,17 @@ def show_meeting(query, _changed, present=None):
     links = [html.A("Download the follow-up (.txt)", href=f"/export/meeting/{m.id}/followup.txt"),
              html.Span(f" · sent {m.followup_sent_at:%d %b %Y %H:%M} UTC" if m.followup_sent_at else "",
                        className="text-muted")]
+    if m.is_review and chair:
+        people = followup_people(services().store, m)
+        links.append(html.Span(" · it goes to the attendees and the contract's contacts and manager"
+                               + (f" ({', '.join(p.email for p in people)})" if people else ": the contract names none"),
+                               className="text-muted small"))
     return (m.title, _facts(book), _banner(book), downloads,
             actions_table(list(book.carried), m.held_on, "No action carried over: none is open from earlier "
                                                           "meetings of " + m.entity_name + ".", indicator_names(book)),
             agenda, table, None if editable and numbers is not None else hidden,
             suggestions_list(offered, editable), None if editable else hidden,
-            None if editable and reader.data_scope().case_level else hidden, selections,
+            None if editable and case_level else hidden, selections,
             actions_table(list(book.new), m.held_on, "None yet.", indicator_names(book), editable),
             None if editable else hidden,
             _cells(book), update_options, m.highlights, m.lessons, m.next_steps, None if editable else hidden,
@@ -404,7 +434,8 @@ def show_meeting(query, _changed, present=None):
             TEXT_KINDS if chair else [{**k, "disabled": k["value"] == "kudos"} for k in TEXT_KINDS],
             None if chair or not editable else "You prepare this meeting: kudos, closing it and sending the follow-up "
                                                "are the chair's (its manager's, or an executive's).",
-            _log(services().store, reader, m.id))
+            _log(services().store, reader, m.id),
+            [html.Option(value=choice) for choice in owner_choices(review)])
 
 
 def _databook_progress() -> dcc.Loading:
@@ -499,7 +530,7 @@ def _cell(value) -> tuple[str, EntityRef]:
     if not text or "|" not in text:
         raise ViewError("choose the indicator and the place the action is meant to move")
     indicator_id, _, entity = text.partition("|")
-    return indicator_id, parse_entity(entity)
+    return indicator_id, parse_meeting_entity(entity)
 
 
 def _where(query):
@@ -522,7 +553,7 @@ def _pressed(cell) -> tuple[str, EntityRef]:
     indicator_id = param_text("the cell's indicator", cell.get("indicator"), ViewError)
     if not indicator_id:
         raise ViewError("that press names no cell: press a cell of the scorecard")
-    return indicator_id, parse_entity(param_text("the cell's place", cell.get("entity"), ViewError) or "")
+    return indicator_id, parse_meeting_entity(param_text("the cell's place", cell.get("entity"), ViewError) or "")
 
 
 @_on(Input(FLAG_CELL, "data"))
@@ -769,8 +800,9 @@ def update(_click, action_id, status, note, query, changed):
     """An action's update logged: its status after it, and a note."""
     def deed():
         _meeting_id, reader, run = _where(query)
+        chosen = param_text("the status", status, ViewError) or ""
         action = meetings.update_action(run.store, reader, _number("the action to update", action_id),
-                                        param_text("the status", status, ViewError) or "", _text("the note", note))
+                                        None if chosen == KEEP else chosen, _text("the note", note))
         return f"Action {action.id} is {action.status}."
     return _answer(deed, changed)
 
@@ -838,6 +870,7 @@ def reopen(_click, query, changed):
 
 
 @callback(Output(BODY, "style"), Output(WAY_BACK, "children"), Output(REOPEN, "style"),
+          Output(UPDATE_STATUS, "options"), Output(UPDATE_STATUS, "value"),
           Input(Q, "data"), Input(CHANGED, "data"), State(PRESENT, "data"))
 def frame(query, _changed, present=None):
     """The meeting's forms only for a meeting the reader may see; else what is missing and the way back. The
@@ -854,9 +887,12 @@ def frame(query, _changed, present=None):
         except OutsideScope:
             back = []
         return hidden, html.Div([*back, dcc.Link("The scorecard", href="/scorecard",
-                                                 className="btn btn-outline-primary")], className="mb-4"), hidden
+                                                 className="btn btn-outline-primary")], className="mb-4"), hidden, \
+            no_update, no_update
     reopenable = not meeting.is_open and not presenting(present) and meetings.may_reopen(reader, meeting)
-    return None, None, None if reopenable else hidden
+    if not meetings.may_change(reader):  # a provider's staff: a note on their own provider's actions, no more
+        return None, None, hidden, NOTE_ONLY, KEEP
+    return None, None, None if reopenable else hidden, STATUS_OPTIONS + NOTE_ONLY, no_update
 
 
 @_on(Input(MOVE, "n_clicks"))

@@ -1,4 +1,5 @@
-"""Stat meetings: the meetings of the reader's part of the organisation, newest first, and a new one.
+"""Stat meetings: the meetings of the reader's part of the organisation (a provider's staff: their provider's
+performance reviews), newest first, and a new one (for the whole department's readers, a provider's review too).
 
 A new meeting is prepared on the current data version and pinned to it; its agenda starts from the
 scorecard's suggestions and the actions still open from the last meeting of the same entity.
@@ -11,11 +12,13 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from components.common import message
 from components.links import ViewError
 from store import meetings
-from store.meeting_numbers import prepare
+from store.contracts import current_contracts
+from store.meeting_numbers import parse_meeting_entity, prepare
 from access.params import param_text
 from web.runtime import current_reader, refused, services
 from access.scope import ScorecardQueryError
-from queries.scorecard import parse_entity, parse_month, report_months
+from queries.providers import providers
+from queries.scorecard import parse_month, report_months
 
 dash.register_page(__name__, path="/meetings", name="Meetings", title="Meetings · Statboard", nav=False)
 
@@ -85,6 +88,15 @@ def _entity_options(snapshot, scope) -> list[dict]:
             for r in rows.itertuples(index=False) if r.level != "department" or scope.level == "department"]
 
 
+def _provider_options(snapshot, scope, engine) -> list[dict]:
+    """The providers with a contract, for a reader of the whole department: a performance review of each."""
+    if scope.level != "department":
+        return []
+    contracted = {c.provider_id for c in current_contracts(engine)}
+    return [{"label": f"{r.provider_name} (provider performance review)", "value": f"provider:{r.provider_id}"}
+            for r in providers(snapshot).itertuples(index=False) if r.provider_id in contracted]
+
+
 def _list(found: list) -> html.Div:
     if not found:
         return message("No meeting yet: prepare one above.", colour="info")
@@ -108,7 +120,7 @@ def show_meetings(query):
         reader = current_reader()
         meetings.meeting_scope(reader)
         entity = param_text("entity", query.get("entity"), ViewError)
-        found = meetings.list_meetings(services().store, reader, parse_entity(entity) if entity else None)
+        found = meetings.list_meetings(services().store, reader, parse_meeting_entity(entity) if entity else None)
     except (ViewError, ScorecardQueryError) as exc:
         refused(exc, "/meetings")
         return message(f"{exc}.", heading="No meetings to show"), None, [], None, [], None, hidden
@@ -117,7 +129,9 @@ def show_meetings(query):
         return (message("No data loaded yet: a meeting is prepared on loaded data.", colour="info"), _list(found),
                 [], None, [], None, hidden)
     scope = reader.data_scope()
-    entities = _entity_options(snapshot, scope)
+    if not meetings.may_change(reader):  # a provider's staff read their reviews; the department prepares them
+        return None, _list(found), [], None, [], None, hidden
+    entities = _entity_options(snapshot, scope) + _provider_options(snapshot, scope, services().store)
     months = [{"label": f"{m:%B %Y}", "value": f"{m:%Y-%m}"} for m in reversed(report_months(snapshot))]
     if not entities or not months:
         return None, _list(found), [], None, [], None, hidden
@@ -133,7 +147,7 @@ def create(clicks, entity, month, held_on, title, attendees):
         return no_update, no_update
     try:
         reader = current_reader()
-        scope = meetings.meeting_scope(reader)
+        scope = meetings.change_scope(reader)
         snapshot = services().warehouse.snapshot()
         if snapshot is None:
             raise ViewError("no data is loaded yet")
@@ -141,8 +155,8 @@ def create(clicks, entity, month, held_on, title, attendees):
         month_text = param_text("data month", month, ViewError)
         if not entity_text or not month_text:
             raise ViewError("choose what the meeting is for and its data month")
-        ref = parse_entity(entity_text)
-        name, ids, when = prepare(snapshot, scope, ref, parse_month(month_text))
+        ref = parse_meeting_entity(entity_text)
+        name, ids, when = prepare(snapshot, scope, ref, parse_month(month_text), services().store)
         made = meetings.create_meeting(services().store, reader, ref, name, ids, when, snapshot.version.version_id,
                                        snapshot.version.as_of, held_on or None, title if isinstance(title, str) else "",
                                        attendees if isinstance(attendees, str) else "", via="page",

@@ -84,9 +84,8 @@ def _case_scope(reader: Reader) -> Scope:
     scope = reader.data_scope()
     if not scope.case_level:
         raise OutsideScope("reviews of cases are case-level records, which your access does not include")
-    if scope.is_provider:  # drawn from the organisation's cells, reviewed by its staff
-        raise OutsideScope("reviews of cases are the organisation's own, drawn from its cells and reviewed by its "
-                           f"staff ({scope.describe()})")
+    if scope.is_provider:  # the department's own case reviews: none is a delegate agency's
+        raise OutsideScope(f"reviews of cases are the department's; you read {scope.describe()}")
     return scope
 
 

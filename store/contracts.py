@@ -4,11 +4,13 @@ version holding every contract of the file, and the newest version is the one in
 The file is read and checked by measures/contracts.py (against the catalogue and the warehouse's providers); only
 a checked file (`ContractsFile`) can be loaded, in one transaction with its line in the audit log. A version is
 never changed: an agency that amends a contract loads the whole file again. Targets and floors are kept as
-written, so they compare exactly as the file says.
+written, so they compare exactly as the file says; a contract's contacts (the provider's people) and manager, who
+get the follow-up of the provider's performance reviews, as the file names them.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -42,7 +44,8 @@ def load_contracts(engine: Engine, contracts: ContractsFile, actor: str, via: st
             row = conn.execute(contracts_table.insert().values(
                 version_id=version_id, position=position, contract_id=contract.id, provider_id=contract.provider_id,
                 program=contract.program, start_date=contract.start, end_date=contract.end,
-                cadence=contract.cadence)).inserted_primary_key[0]
+                cadence=contract.cadence, contacts=json.dumps(list(contract.contacts)) if contract.contacts else None,
+                manager=contract.manager)).inserted_primary_key[0]
             conn.execute(contract_metrics.insert(), [
                 {"contract_row": row, "position": n, "indicator_id": m.indicator_id, "target": str(m.target),
                  "floor": None if m.floor is None else str(m.floor)} for n, m in enumerate(contract.metrics)])
@@ -71,7 +74,8 @@ def contracts_of(engine: Engine, version_id: int) -> list[Contract]:
         held.setdefault(m.contract_row, []).append(
             Metric(m.indicator_id, Decimal(m.target), None if m.floor is None else Decimal(m.floor)))
     return [Contract(r.contract_id, r.provider_id, r.program, r.start_date, r.end_date, r.cadence,
-                     tuple(held.get(r.id, ()))) for r in rows]
+                     tuple(held.get(r.id, ())), tuple(json.loads(r.contacts)) if r.contacts else (), r.manager)
+            for r in rows]
 
 
 def current_contracts(engine: Engine) -> list[Contract]:

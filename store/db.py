@@ -325,6 +325,8 @@ contracts = sa.Table(
     sa.Column("start_date", sa.Date, nullable=False),
     sa.Column("end_date", sa.Date, nullable=False),        # both days in the contract
     sa.Column("cadence", sa.String(20), nullable=False),   # monthly, quarterly
+    sa.Column("contacts", sa.Text),                        # JSON list of "Name <address>" or addresses; NULL: none
+    sa.Column("manager", sa.String(300)),                  # the contract manager; NULL: none named
     sa.UniqueConstraint("version_id", "contract_id", name="contracts_version_contract"),
     sa.Index("contracts_provider", "provider_id", "version_id"),
 )

@@ -42,7 +42,29 @@ def indicator_names(book: Book) -> dict[str, str]:
         return {}
     names = dict(zip(book.numbers.scorecard.indicators.indicator_id, book.numbers.scorecard.indicators.name))
     names.update({n.indicator["indicator_id"]: n.indicator["name"] for n in book.numbers.items.values()})
+    if book.numbers.review is not None:  # a provider review's reported metrics are no cells of the warehouse
+        names.update({line.indicator_id: line.name for line in book.numbers.review.lines})
     return names
+
+
+def contract_line_text(line) -> str:
+    """One metric of a provider review's contract, as the follow-up and the terminal say it."""
+    floor = f", floor {line.floor_text}" if line.floor_text else ""
+    counts = f" ({line.counts})" if line.counts else ""
+    said = f"{line.value_text}{counts}, {line.period} — {line.words}" if line.rated else \
+        f"{line.words} for {line.period}" if line.status == "not reported" else f"{line.words}, {line.period}"
+    return f"{line.name}: {said} (target {line.target_text}{floor})"
+
+
+def _contract(book: Book) -> list[str]:
+    review = book.numbers.review if book.numbers is not None else None
+    if review is None:
+        return []
+    if not review.contract_id:
+        return _heading("The contract") + [f"No contract of {review.provider_name} is in force in "
+                                           f"{book.meeting.month:%B %Y}."]
+    title = f"Contract {review.contract_id} ({review.program}, {review.cadence} reviews)"
+    return _heading(title) + [f"- {contract_line_text(line)}" for line in review.lines]
 
 
 def _action(n: int, action: Action, names: dict[str, str], on: dt.date, carried: bool) -> list[str]:
@@ -86,6 +108,10 @@ def _item(item: AgendaItem, book: Book, names: dict[str, str]) -> str:
     if item.kind == "indicator":
         line = f"{names.get(item.indicator_id, item.indicator_id)} — {item.entity_name or item.entity}"
         numbers = book.numbers.items.get(item.id) if book.numbers is not None else None
+        review = book.numbers.review.line(item.indicator_id) if book.numbers is not None and \
+            book.numbers.review is not None else None
+        if review is not None:
+            return line + f": {review.value_text} ({review.words}; target {review.target_text})"
         if numbers is not None:
             status = numbers.cell.get("status") or "none"
             label = STATUS_STYLE.get(status, {}).get("label", status)
@@ -121,10 +147,12 @@ def followup_text(book: Book) -> str:
     if book.source in SOURCE_SAID:
         data += f" ({SOURCE_SAID[book.source]})"
     lines = [f"Follow-up: {meeting.title}",
-             f"{meeting.entity_name} ({meeting.entity.level}) · data month {meeting.month:%B %Y}",
+             f"{meeting.entity_name} ({'provider performance review' if meeting.is_review else meeting.entity.level})"
+             f" · data month {meeting.month:%B %Y}",
              f"Meeting held on {_day(meeting.held_on)}",
              data,
              "Attendees: " + ("; ".join(str(a) for a in meeting.attendees) or NONE_RECORDED)]
+    lines += _contract(book)
     lines += _heading("Highlights") + _written(meeting.highlights)
     lines += _heading("Lessons learned") + _written(meeting.lessons)
     lines += _heading("Commitments") + _commitments(book, names)

@@ -23,9 +23,10 @@ from queries.scorecard import indicator_catalogue
 from queries.warehouse import Snapshot, Warehouse
 from store import meetings
 from store.aggregates import AggregateError, load_source, source_name
-from store.meeting_numbers import check_cell, freeze, numbers_for, prepare_move, suggestions
+from store.meeting_numbers import check_cell, check_review_cell, freeze, numbers_for, prepare_move, suggestions
 from store.meetings import Action, AgendaItem, Meeting, MeetingError
 from store.published_items import figure_of, published_for, with_published
+from store.review_numbers import review_terms
 
 
 def pinned_snapshot(warehouse: Warehouse, meeting: Meeting) -> Snapshot:
@@ -36,13 +37,26 @@ def pinned_snapshot(warehouse: Warehouse, meeting: Meeting) -> Snapshot:
     return snapshot
 
 
+def _terms(engine, meeting: Meeting):
+    """A provider review's contract and reported figures (store/review_numbers.py); None for another meeting."""
+    return review_terms(engine, meeting) if meeting.is_review else None
+
+
 def flag_cell(warehouse: Warehouse, engine, reader: Reader, meeting_id: int, indicator_id: str, entity: EntityRef,
               source: str = "flagged", reason: str = "") -> tuple[AgendaItem, str]:
     """Put the cell (`indicator_id` for `entity`, in the meeting's data version, inside its entity) on the agenda;
-    the item and the indicator's name."""
+    the item and the indicator's name. In a provider review, a metric of its contract for the provider: a figure
+    the provider reports goes on as its published figure (`flag_published`)."""
+    meetings.change_scope(reader)
     meeting = meetings.load_meeting(engine, reader, meeting_id)
     snapshot = pinned_snapshot(warehouse, meeting)
-    name = check_cell(snapshot, meeting, indicator_id, entity)
+    if meeting.is_review:
+        name, line = check_review_cell(snapshot, meeting, _terms(engine, meeting), indicator_id, entity)
+        if line is not None:
+            return flag_published(engine, reader, meeting.id, line.source, indicator_id, entity.level,
+                                  entity.entity_id, suggested=source, reason=reason)
+    else:
+        name = check_cell(snapshot, meeting, indicator_id, entity)
     item = meetings.add_item(engine, reader, meeting.id, "indicator", indicator_id=indicator_id, entity=entity,
                              entity_name=name, source=source, reason=reason)
     names = indicator_catalogue(snapshot).set_index("indicator_id").name
@@ -55,11 +69,12 @@ def accept_suggestion(warehouse: Warehouse, engine, reader: Reader, meeting_id: 
     (it is not on the agenda already, and the data says so)."""
     if source not in meetings.SOURCES or source == "flagged":
         raise MeetingError("that suggestion is not one this meeting offers: reload the page")
+    meetings.change_scope(reader)
     meeting = meetings.load_meeting(engine, reader, meeting_id)
     pinned_snapshot(warehouse, meeting)  # refuses a meeting whose version is gone, with what to do
     items = meetings.agenda(engine, reader, meeting.id)
     carried, _new = meetings.meeting_actions(engine, reader, meeting)
-    numbers = numbers_for(warehouse, meeting, items, None).numbers
+    numbers = numbers_for(warehouse, meeting, items, None, _terms(engine, meeting)).numbers
     offered = {(s.kind, s.indicator_id, s.entity): s
                for s in suggestions(numbers, items, carried, meeting.held_on)} if numbers else {}
     chosen = offered.get((source, indicator_id, entity))
@@ -70,11 +85,12 @@ def accept_suggestion(warehouse: Warehouse, engine, reader: Reader, meeting_id: 
 
 
 def flag_published(engine, reader: Reader, meeting_id: int, source: str, indicator_id: str, entity_type: str,
-                   entity_id: str) -> tuple[AgendaItem, str]:
+                   entity_id: str, suggested: str = "flagged", reason: str = "") -> tuple[AgendaItem, str]:
     """Put a published figure (`indicator_id` for `entity_type:entity_id` in `source`) on the agenda of an open
     meeting, pinned to the source's newest version: the item and the indicator's name. Anyone who may change the
     meeting may; the source, the indicator and the entity must be in that version (`MeetingError` says what it
-    has instead)."""
+    has instead). A provider's review shows no other provider's figure."""
+    meetings.change_scope(reader)
     meeting = meetings.load_meeting(engine, reader, meeting_id)  # outside the scope is refused as not there
     if not meeting.is_open:
         raise MeetingError(f"meeting {meeting.id} is closed: its agenda changes only while it is open")
@@ -82,6 +98,9 @@ def flag_published(engine, reader: Reader, meeting_id: int, source: str, indicat
     if not all(t.strip() for t in texts):
         raise MeetingError("a published figure needs its source, indicator and entity: choose each")
     source, indicator_id, entity_type, entity_id = (t.strip() for t in texts)
+    if meeting.is_review and entity_type == meeting.entity.level and entity_id != meeting.entity.entity_id:
+        raise MeetingError(f"a performance review shows its own provider's figures, {meeting.entity_name}'s, and no "
+                           "other provider's (the program's aggregate is beside each of its trends)")
     try:
         found = load_source(engine, reader, source_name(source))
         indicator, name, period = figure_of(found, indicator_id, EntityRef(entity_type, entity_id))
@@ -89,7 +108,7 @@ def flag_published(engine, reader: Reader, meeting_id: int, source: str, indicat
         raise MeetingError(str(exc)) from None
     item = meetings.add_item(engine, reader, meeting.id, "published", indicator_id=indicator.id,
                              entity=EntityRef(entity_type, entity_id), entity_name=name, indicator_name=indicator.name,
-                             published=(found.name, found.version.id, period))
+                             published=(found.name, found.version.id, period), source=suggested, reason=reason)
     return item, indicator.name
 
 
@@ -97,16 +116,18 @@ def agree_action(warehouse: Warehouse, engine, reader: Reader, meeting_id: int, 
                  indicator_id: str, entity: EntityRef, token: str | None = None) -> tuple[Action, bool]:
     """Agree an action at an open meeting, meant to move a cell of its data version inside its entity; with the
     submit's `token`, once however often it is sent. The action, and whether this call agreed it."""
+    meetings.change_scope(reader)
     meeting = meetings.load_meeting(engine, reader, meeting_id)
-    name = check_cell(pinned_snapshot(warehouse, meeting), meeting, indicator_id, entity)
+    name = check_cell(pinned_snapshot(warehouse, meeting), meeting, indicator_id, entity, _terms(engine, meeting))
     return meetings.add_action_once(engine, reader, meeting.id, what, owner, due, indicator_id, entity, name, token)
 
 
 def edit_action(warehouse: Warehouse, engine, reader: Reader, meeting_id: int, action_id: int, what: str, owner: str,
                 due, indicator_id: str, entity: EntityRef) -> Action:
     """Correct an action of an open meeting; the cell it is meant to move checked as when it was agreed."""
+    meetings.change_scope(reader)
     meeting = meetings.load_meeting(engine, reader, meeting_id)
-    name = check_cell(pinned_snapshot(warehouse, meeting), meeting, indicator_id, entity)
+    name = check_cell(pinned_snapshot(warehouse, meeting), meeting, indicator_id, entity, _terms(engine, meeting))
     found = next((a for a in meetings.meeting_actions(engine, reader, meeting)[1] if a.id == meetings._id(action_id)),
                  None)
     if found is None:
@@ -116,10 +137,11 @@ def edit_action(warehouse: Warehouse, engine, reader: Reader, meeting_id: int, a
 
 def close(warehouse: Warehouse, engine, reader: Reader, meeting_id: int, via: str) -> Meeting:
     """Close the meeting (the chair's), keeping the numbers it showed, its published figures' too, as its record."""
+    meetings.change_scope(reader)
     meeting = meetings.load_meeting(engine, reader, meeting_id)
     meetings.check_chair(reader, "closing a meeting")
     items = meetings.agenda(engine, reader, meeting.id)
-    numbers = numbers_for(warehouse, meeting, items, None).numbers
+    numbers = numbers_for(warehouse, meeting, items, None, _terms(engine, meeting)).numbers
     if numbers is None:
         raise MeetingError(f"data version {meeting.version_id} is gone, so the numbers cannot be kept: move the "
                            "meeting to the newest data first")
@@ -129,10 +151,12 @@ def close(warehouse: Warehouse, engine, reader: Reader, meeting_id: int, via: st
 
 def move_to_newest(warehouse: Warehouse, engine, reader: Reader, meeting_id: int, via: str) -> Meeting:
     """Move an open meeting to the newest data version, once its entity and every agenda item are found there."""
+    meetings.change_scope(reader)
     meeting = meetings.load_meeting(engine, reader, meeting_id)
     current = warehouse.snapshot()
     if current is None or current.version.version_id <= meeting.version_id:
         raise MeetingError("there is no newer data to move to")
-    name, ids = prepare_move(current, reader.data_scope(), meeting, meetings.agenda(engine, reader, meeting.id))
+    name, ids = prepare_move(current, reader.data_scope(), meeting, meetings.agenda(engine, reader, meeting.id),
+                             _terms(engine, meeting))
     return meetings.move_to_version(engine, reader, meeting.id, current.version.version_id, current.version.as_of,
                                     via=via, entity_name=name, entity_ids=ids)

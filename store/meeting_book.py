@@ -15,6 +15,7 @@ from store import meetings
 from access.roles import Reader
 from store.case_reviews import selection_reviews
 from store.meeting_numbers import MeetingNumbers, Numbers, numbers_for
+from store.review_numbers import review_terms
 from store.meetings import Action, AgendaItem, Meeting
 from store.published_items import published_for
 from store.reviews import describe_selection, load_selection
@@ -53,7 +54,8 @@ def assemble(warehouse: Warehouse, engine: Engine, reader: Reader, meeting_id: i
     meeting = meetings.load_meeting(engine, reader, meeting_id)
     items = meetings.agenda(engine, reader, meeting.id)
     record = meetings.record_of(engine, reader, meeting.id) if not meeting.is_open else None
-    numbers: Numbers = numbers_for(warehouse, meeting, items, record)
+    terms = review_terms(engine, meeting) if meeting.is_review and record is None else None
+    numbers: Numbers = numbers_for(warehouse, meeting, items, record, terms)
     carried, new = meetings.meeting_actions(engine, reader, meeting)
     sections = {}
     names = {} if numbers.numbers is None else dict(zip(numbers.numbers.scorecard.indicators.indicator_id,

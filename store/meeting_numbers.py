@@ -21,6 +21,10 @@ Suggestions, from the meeting month's scorecard (the entity and its children):
   the standard: nothing to discuss);
 - **due**: the cells of carried-over actions due by the meeting's date.
 
+A provider's performance review (store/review_numbers.py) reads its provider's cells instead, against its contract,
+and suggests the contract's metrics below the floor (**floor**, the remedy), below the target (**target**) and
+reported figures due and missing (**unreported**), then the **due** actions.
+
 Each cell is suggested once, for the first reason it has (red, then due, then the rest in the order above),
 never when it is already on the agenda. A reason is a manager's sentence: the values with their units, the
 statuses, and the standard ("turned red: yellow (84.0%) last month, red (71.0%) now; the standard is ≥ 90%").
@@ -37,11 +41,14 @@ import numpy as np
 import pandas as pd
 
 from display.format import format_value, standard_short
+from store import review_numbers
 from store.meetings import AgendaItem, Meeting, MeetingError
+from store.review_numbers import ContractLine, ProviderReview, Terms, computed_line, review_scope
 from queries.performance import (DEFAULT_TREND_MONTHS, Entity, Heatmap, IndicatorAcross, Trend, child_level,
                                  entity_path, heatmap, indicator_across, path_ids, resolve_month, trend)
-from access.scope import EntityRef, OutsideScope, Scope
-from queries.scorecard import _check_indicators
+from queries.providers import provider_trend, providers
+from access.scope import PROVIDER, EntityRef, OutsideScope, Scope, ScorecardQueryError
+from queries.scorecard import SCORECARD_COLUMNS, _check_indicators, indicator_catalogue, provider_scorecard
 from queries.warehouse import Snapshot, Warehouse
 
 RECORD_FORMAT = 1
@@ -68,6 +75,7 @@ class MeetingNumbers:
     month: dt.date
     scorecard: Heatmap
     items: dict                      # agenda item id -> ItemNumbers
+    review: ProviderReview | None = None  # a provider's performance review: its contract and lines
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,7 @@ class Suggestion:
     entity_name: str
     reason: str
     score: float                     # larger: more worth discussing (within a kind)
+    published_source: str | None = None  # a provider's reported figure: the source it goes on the agenda from
 
 
 @dataclass(frozen=True)
@@ -94,15 +103,53 @@ def numbers_scope(entity: EntityRef) -> Scope:
     return Scope(entity.level, entity.entity_id, case_level=False)
 
 
-def prepare(snapshot: Snapshot, scope: Scope, entity: EntityRef, month: dt.date | None) -> tuple[str, dict, dt.date]:
-    """Check a new meeting's entity (inside `scope`) and month against the data version: (name, ancestry, month)."""
+def prepare(snapshot: Snapshot, scope: Scope, entity: EntityRef, month: dt.date | None, engine=None
+            ) -> tuple[str, dict, dt.date]:
+    """Check a new meeting's entity (inside `scope`) and month against the data version: (name, ancestry, month).
+    A provider's review also needs its contract in force that month, in the app store `engine`."""
+    if entity.level == PROVIDER:
+        name = _provider_name(snapshot, scope, entity.entity_id)
+        month = resolve_month(snapshot, month)
+        if engine is not None and review_numbers.terms(engine, entity.entity_id, month).contract is None:
+            raise MeetingError(review_numbers.no_contract(name, month))
+        return name, {}, month
     path = entity_path(snapshot, scope, entity)
     return path[-1].name, path_ids(path), resolve_month(snapshot, month)
 
 
-def check_cell(snapshot: Snapshot, meeting: Meeting, indicator_id: str, entity: EntityRef) -> str:
+def parse_meeting_entity(text) -> EntityRef:
+    """What a meeting is for, as typed or chosen: `LEVEL:ID` of the organisation (queries/scorecard.py
+    `parse_entity`), or `provider:ID` (a provider's performance review)."""
+    from access.params import param_text
+    from queries.scorecard import parse_entity
+    written = param_text("what the meeting is for", text, ScorecardQueryError) or ""
+    level, _, entity_id = written.partition(":")
+    if level == PROVIDER:
+        if not entity_id.strip() or len(entity_id) > 200:
+            raise ScorecardQueryError("a provider's review needs its id: write provider:ID, e.g. provider:FFA07")
+        return EntityRef(PROVIDER, entity_id.strip())
+    return parse_entity(written)
+
+
+def _provider_name(snapshot: Snapshot, scope: Scope, provider_id: str) -> str:
+    """The provider's name in the data version, once the scope may read it (checked first: a reader who may not
+    learns nothing, not even whether it exists)."""
+    if not scope.reads_provider(provider_id):
+        raise OutsideScope(f"provider {provider_id[:40]} is outside what you may see ({scope.describe()})")
+    names = dict(zip(providers(snapshot).provider_id, providers(snapshot).provider_name))
+    if provider_id not in names:
+        raise ScorecardQueryError(f"data version {snapshot.version.version_id} has no provider {provider_id[:40]!r}: "
+                                  "the providers page lists those it has")
+    return names[provider_id]
+
+
+def check_cell(snapshot: Snapshot, meeting: Meeting, indicator_id: str, entity: EntityRef,
+               terms: Terms | None = None) -> str:
     """An agenda item's or action's cell must be an indicator of the catalogue for the meeting's entity or one
-    under it; its entity's name."""
+    under it (a provider review's: a metric of its contract, `terms`, for the provider itself); its entity's
+    name."""
+    if meeting.is_review:
+        return check_review_cell(snapshot, meeting, terms, indicator_id, entity)[0]
     _check_indicators(snapshot, [indicator_id])
     try:
         path = entity_path(snapshot, numbers_scope(meeting.entity), entity)
@@ -112,8 +159,32 @@ def check_cell(snapshot: Snapshot, meeting: Meeting, indicator_id: str, entity: 
     return path[-1].name
 
 
-def compute(snapshot: Snapshot, meeting: Meeting, items: list[AgendaItem]) -> MeetingNumbers:
-    """The meeting's numbers from `snapshot` (its pinned version)."""
+def check_review_cell(snapshot: Snapshot, meeting: Meeting, terms: Terms | None, indicator_id, entity: EntityRef
+                      ) -> tuple[str, ContractLine | None]:
+    """A provider review discusses its own provider's contract metrics: (the provider's name, the metric's line as
+    the review reads it; None before numbers), or `MeetingError` saying what it may discuss."""
+    if entity != meeting.entity:
+        raise MeetingError(f"a performance review discusses its own provider, {meeting.entity_name}, and no other "
+                           "place: choose one of its contract's metrics")
+    if terms is None or terms.contract is None:
+        raise MeetingError(review_numbers.no_contract(meeting.entity_name, meeting.month))
+    metric_ids = [m.indicator_id for m in terms.contract.metrics]
+    if indicator_id not in metric_ids:
+        raise MeetingError(f"{str(indicator_id)[:60]!r} is not a metric of contract {terms.contract.id}: a review "
+                           f"discusses its contract's metrics ({', '.join(metric_ids)})")
+    catalogue = set(indicator_catalogue(snapshot).indicator_id)
+    line = terms.reported.get(indicator_id)
+    if indicator_id not in catalogue and line is None:
+        raise MeetingError(f"{indicator_id} is reported by providers, and no published source holds its figures yet: "
+                           "import the providers' reported figures first")
+    return meeting.entity_name, (None if indicator_id in catalogue else line)
+
+
+def compute(snapshot: Snapshot, meeting: Meeting, items: list[AgendaItem], terms: Terms | None = None
+            ) -> MeetingNumbers:
+    """The meeting's numbers from `snapshot` (its pinned version); a provider review's with its `terms`."""
+    if meeting.is_review:
+        return _compute_review(snapshot, meeting, items, terms)
     scope = numbers_scope(meeting.entity)
     month = resolve_month(snapshot, meeting.month)
     card = heatmap(snapshot, scope, month, meeting.entity)
@@ -132,10 +203,62 @@ def compute(snapshot: Snapshot, meeting: Meeting, items: list[AgendaItem]) -> Me
     return MeetingNumbers(version.version_id, version.as_of, month, card, found)
 
 
-def prepare_move(snapshot: Snapshot, scope: Scope, meeting: Meeting, items: list[AgendaItem]) -> tuple[str, dict]:
+def _compute_review(snapshot: Snapshot, meeting: Meeting, items: list[AgendaItem], terms: Terms | None
+                    ) -> MeetingNumbers:
+    """A provider review's numbers: its contract's lines, the provider's row of the month as its scorecard, and
+    each item's trend beside its program's aggregate (read with `review_scope`)."""
+    provider_id = meeting.entity.entity_id
+    terms = terms or Terms(None, (), {})
+    month = resolve_month(snapshot, meeting.month)
+    catalogue = indicator_catalogue(snapshot).set_index("indicator_id", drop=False)
+    contract = terms.contract
+    metrics = list(contract.metrics) if contract is not None else []
+    computed = [m.indicator_id for m in metrics if m.indicator_id in catalogue.index]
+    # the provider's own cells of the month (the whole department's read, the one provider's rows kept)
+    frame = provider_scorecard(snapshot, Scope(case_level=False), month, indicator_ids=computed) if computed else \
+        pd.DataFrame(columns=SCORECARD_COLUMNS)
+    frame = frame[frame.entity_id == provider_id]
+    cells = {c.indicator_id: c for c in frame.itertuples(index=False)}
+    lines = []
+    for m in metrics:
+        if m.indicator_id in catalogue.index:
+            lines.append(computed_line(catalogue.loc[m.indicator_id], m, cells.get(m.indicator_id), month))
+        elif m.indicator_id in terms.reported:
+            lines.append(terms.reported[m.indicator_id])
+    review = ProviderReview(provider_id, meeting.entity_name, contract.id if contract else "",
+                            contract.program if contract else "", contract.start if contract else None,
+                            contract.end if contract else None, contract.cadence if contract else "", lines,
+                            list(terms.program_providers), contract.manager if contract else None)
+    entity = Entity(PROVIDER, provider_id, meeting.entity_name, readable=True, drillable=False)
+    rows = pd.DataFrame([{"level": PROVIDER, "entity_id": provider_id, "entity_name": meeting.entity_name,
+                          "drillable": False}])
+    shown = catalogue.loc[computed].reset_index(drop=True) if computed else catalogue.iloc[0:0].reset_index(drop=True)
+    month_cells = frame.reindex(columns=["level", "entity_id", "indicator_id", "numerator", "denominator", "value",
+                                         "status"]).reset_index(drop=True)
+    for column in ("last_month", "last_month_status", "last_year", "last_year_status"):
+        month_cells[column] = None
+    card = Heatmap(month, entity, PROVIDER, [entity], rows, shown, month_cells, 1)
+    scope = review_scope(provider_id)
+    found = {}
+    for item in items:
+        if item.kind != "indicator" or item.indicator_id not in catalogue.index:
+            continue
+        series = provider_trend(snapshot, scope, item.indicator_id, provider_id, month, DEFAULT_TREND_MONTHS,
+                                review.program or None, review.program_providers)
+        found[item.id] = ItemNumbers(item.id, series.indicator, series.entity, _cell(series, month), series, None)
+    version = snapshot.version
+    return MeetingNumbers(version.version_id, version.as_of, month, card, found, review)
+
+
+def prepare_move(snapshot: Snapshot, scope: Scope, meeting: Meeting, items: list[AgendaItem],
+                 terms: Terms | None = None) -> tuple[str, dict]:
     """Check that an open meeting can move to `snapshot`'s (newer) version: its entity is still inside the
     reader's own scope there (an office may have moved to another bureau), and its month and every agenda item
     read there. The entity's name and ancestry in that version."""
+    if meeting.is_review:
+        name = _provider_name(snapshot, scope, meeting.entity.entity_id)
+        compute(snapshot, meeting, items, terms)
+        return name, {}
     path = entity_path(snapshot, scope, meeting.entity)
     ids = path_ids(path)
     if not scope.owns(meeting.entity, ids):
@@ -172,8 +295,10 @@ def _add_months(month: dt.date, n: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def numbers_for(warehouse: Warehouse, meeting: Meeting, items: list[AgendaItem], record: str | None) -> Numbers:
-    """A meeting's numbers: frozen in its record once closed; read from its pinned version while open."""
+def numbers_for(warehouse: Warehouse, meeting: Meeting, items: list[AgendaItem], record: str | None,
+                terms: Terms | None = None) -> Numbers:
+    """A meeting's numbers: frozen in its record once closed; read from its pinned version while open (a provider
+    review's with its `terms`, store/review_numbers.py)."""
     current = warehouse.snapshot()
     newer = None
     if current is not None and current.version.version_id > meeting.version_id:
@@ -185,7 +310,7 @@ def numbers_for(warehouse: Warehouse, meeting: Meeting, items: list[AgendaItem],
     # but another day is not the data it was prepared on.
     if snapshot is None or snapshot.version.as_of != meeting.as_of:
         return Numbers(None, "gone", newer)
-    return Numbers(compute(snapshot, meeting, items), "pinned", newer)
+    return Numbers(compute(snapshot, meeting, items, terms), "pinned", newer)
 
 
 # -- suggestions ----------------------------------------------------------------------------------------
@@ -202,6 +327,8 @@ def _band(indicator) -> float | None:
 def suggestions(numbers: MeetingNumbers, items: list[AgendaItem], carried=(), held_on: dt.date | None = None) \
         -> list[Suggestion]:
     """What the meeting might discuss that is not on its agenda yet, by kind (see the module docstring)."""
+    if numbers.review is not None:
+        return _review_suggestions(numbers.review, items, carried, held_on)
     card = numbers.scorecard
     indicators = card.indicators.set_index("indicator_id")
     names = {(r.level, r.entity_id): r.entity_name for r in card.rows.itertuples(index=False)}
@@ -292,6 +419,37 @@ def suggestions(numbers: MeetingNumbers, items: list[AgendaItem], carried=(), he
     return found
 
 
+def _review_suggestions(review: ProviderReview, items: list[AgendaItem], carried, held_on) -> list[Suggestion]:
+    """A provider review's: the contract's metrics below the floor (the remedy, first), below the target, and
+    reported figures due and missing, in the contract's order within each; then carried-over actions due. A
+    reported metric goes on the agenda as its published figure (`published_source`)."""
+    taken = {(i.indicator_id, i.entity.level, i.entity.entity_id) for i in items
+             if i.kind in ("indicator", "published") and i.entity is not None}
+    entity = EntityRef(PROVIDER, review.provider_id)
+    found: list[Suggestion] = []
+    for kind, wanted in (("floor", lambda line: line.status == "red"),
+                         ("target", lambda line: line.status == "yellow"),
+                         ("unreported", lambda line: line.status == "not reported" and line.due)):
+        for n, line in enumerate(review.lines):
+            key = (line.indicator_id, PROVIDER, review.provider_id)
+            if wanted(line) and key not in taken:
+                taken.add(key)
+                found.append(Suggestion(kind, line.indicator_id, line.name, entity, review.provider_name,
+                                        review_numbers.reason(line), float(len(review.lines) - n),
+                                        line.source if line.imported else None))
+    lines = {line.indicator_id: line for line in review.lines}
+    for action in carried:
+        key = (action.indicator_id, action.entity.level, action.entity.entity_id)
+        line = lines.get(action.indicator_id)
+        if action.status == "open" and held_on is not None and action.due <= held_on and line is not None \
+                and action.entity == entity and key not in taken:
+            taken.add(key)
+            found.append(Suggestion("due", action.indicator_id, line.name, entity, review.provider_name,
+                                    f"action due {action.due:%d %b %Y}: {action.what[:80]}", 0,
+                                    line.source if line.imported else None))
+    return found
+
+
 def _past_yellow(indicator, value) -> float:
     band = _band(indicator)
     try:
@@ -315,7 +473,8 @@ def _standard(indicator) -> str:
 
 # -- the record a closed meeting keeps ------------------------------------------------------------------
 
-_TYPES = {cls.__name__: cls for cls in (MeetingNumbers, ItemNumbers, Heatmap, IndicatorAcross, Trend, Entity)}
+_TYPES = {cls.__name__: cls for cls in (MeetingNumbers, ItemNumbers, Heatmap, IndicatorAcross, Trend, Entity,
+                                        ProviderReview, ContractLine)}
 
 
 def _encode(value):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from display.format import STATUS_STYLE, format_value
-from store.followup import indicator_names
+from store.followup import contract_line_text, indicator_names
 from store.meeting_book import Book
 from store.meetings import Action
 from store.published_items import headline, value_text
@@ -75,6 +75,11 @@ def meeting_text(book: Book) -> str:
         lines.append(f"Its data version {m.version_id} is gone: move it to the newest data to see numbers again.")
     if book.newer is not None:
         lines.append(f"Newer data exists: version {book.newer[0]}, as of {book.newer[1]:%d %B %Y}.")
+    review = book.numbers.review if book.numbers is not None else None
+    if review is not None:
+        lines += ["", f"Contract {review.contract_id} ({review.program}, {review.cadence} reviews)" if
+                  review.contract_id else f"No contract of {review.provider_name} in force in {m.month:%B %Y}"]
+        lines += [f"  {contract_line_text(line)}" for line in review.lines]
     lines += ["", "Agenda"]
     if not book.items:
         lines.append("  nothing yet")
@@ -82,6 +87,9 @@ def meeting_text(book: Book) -> str:
         if item.kind == "indicator":
             value, status = _cell(book, item)
             label = STATUS_STYLE.get(status, {}).get("label", status) if status else ""
+            line = review.line(item.indicator_id) if review is not None else None
+            if line is not None:
+                value, label = line.value_text, f"{line.words}; target {line.target_text}"
             said = f": {value} ({label})" if value else ""
             lines.append(f"  {n}. {names.get(item.indicator_id, item.indicator_id)} — {item.entity_name}{said}")
             if item.reason:

@@ -1,6 +1,7 @@
 """Stat meetings in the app store: the meeting, its agenda, the actions agreed at it, and what carries over.
 
-A meeting belongs to an entity (the department, a bureau or an office) and a data month, and is pinned to
+A meeting belongs to an entity (the department, a bureau, an office, or a provider: a delegate agency's performance
+review, store/review_numbers.py) and a data month, and is pinned to
 the data version it was prepared on (`version_id`): its numbers (store/meeting_numbers.py) are read from
 that version until someone moves it to newer data (`move_to_version`), and the loader keeps the versions
 open meetings are pinned to (`pinned_versions`). Closing a meeting freezes the numbers it showed in
@@ -16,8 +17,12 @@ its date.
 
 Who may: executives, every meeting; managers, the meetings of their own subtree; analysts (the planning
 group) every meeting, without case-level content (the case-review selections), to prepare them: kudos, closing,
-sending the follow-up and settling an action someone else agreed are the chair's (`CHAIR_ROLES`). Viewers and
-admins read no meetings. A meeting that does not exist and one outside the reader's scope are refused alike
+sending the follow-up and settling an action someone else agreed are the chair's (`CHAIR_ROLES`). A provider's
+performance review is prepared by an executive or an analyst and chaired by an executive: a manager's scope is a
+part of the organisation, which holds no provider, so managers neither see nor chair one. A provider's own staff
+(the `provider` role) read their provider's reviews, and only those: they change nothing of a review but log a note
+on an action their provider owns (`provider_owns`: its owner is the provider, as the form offers it); settling it is
+the chair's, as for anyone who did not agree it. Viewers and admins read no meetings. A meeting that does not exist and one outside the reader's scope are refused alike
 (`OutsideScope`). Creating, closing, moving and exporting a meeting are written to the audit log; every change
 to a meeting is written to its own log (`meeting_log`: who, when, what), which the meeting page shows.
 """
@@ -34,22 +39,23 @@ from sqlalchemy.engine import Engine
 
 from store import db
 from access.roles import Reader
-from access.scope import EntityRef, OutsideScope, Scope, ScorecardQueryError
+from access.scope import PROVIDER, EntityRef, OutsideScope, Scope, ScorecardQueryError
 from store.db import (action_updates, actions, aggregate_versions, meeting_items, meeting_log, meetings,
                       review_selections, utcnow)
-from display.typed_text import text_problem
+from display.typed_text import EMAIL, PERSON, text_problem
 
 OPEN, CLOSED = "open", "closed"
 ACTION_STATUSES = ("open", "done", "dropped")
-MEETING_LEVELS = ("department", "bureau", "office")
+MEETING_LEVELS = ("department", "bureau", "office", PROVIDER)
 ITEM_KINDS = ("indicator", "practice", "kudos", "reviews", "published")
-MEETING_ROLES = ("executive", "manager", "analyst")
+MEETING_ROLES = ("executive", "manager", "analyst", "provider")  # a provider's staff: their own reviews, to read
 # Who chairs a meeting: an executive, or a manager whose scope holds its entity (a bureau's manager chairs its
 # offices' meetings too). Analysts prepare meetings (the agenda, suggestions, notes, the follow-up's draft); what
 # speaks for the chair or commits the meeting is the chair's: kudos, closing, sending the follow-up, and settling
 # (done or dropped) an action someone else agreed.
 CHAIR_ROLES = ("executive", "manager")
-SOURCES = ("flagged", "red", "worse-month", "worse-year", "spread", "due")
+SOURCES = ("flagged", "red", "worse-month", "worse-year", "spread", "due",
+           "floor", "target", "unreported")  # the last three: a provider review's (store/review_numbers.py)
 
 TITLE_MAX = 300
 TEXT_MAX = 5_000        # notes, a practice, highlights, lessons, next steps
@@ -61,10 +67,6 @@ ITEMS_MAX = 60          # agenda items of one meeting: more than any meeting can
 OPEN_PER_ENTITY = 12    # open meetings of one entity at once (each keeps its data version from removal)
 ACTIONS_MAX = 200       # actions agreed at one meeting
 ACTION_UPDATES_MAX = 100  # updates logged on one action: a monthly note for eight years; bounds what one can write
-# dot-separated: no empty part before the @ (a..b, .a) nor an empty or hyphen-edged label after it (x..gov, -x.gov)
-_LOCAL = r"[^@\s<>,;\".]+(?:\.[^@\s<>,;\".]+)*"
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-EMAIL = re.compile(rf"^(?=[^@]{{1,64}}@)(?=.{{1,254}}$){_LOCAL}@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}$")
 
 CREATED, CLOSED_ACTION, MOVED, EXPORTED, FOLLOWUP_SENT, REOPENED, ACTION_REMOVED = (
     "meeting-created", "meeting-closed", "meeting-moved-to-newer-data", "meeting-exported", "meeting-followup-sent",
@@ -113,6 +115,11 @@ class Meeting:
     @property
     def is_open(self) -> bool:
         return self.status == OPEN
+
+    @property
+    def is_review(self) -> bool:
+        """A provider's performance review (its entity a provider), not a meeting of the organisation."""
+        return self.entity.level == PROVIDER
 
 
 @dataclass(frozen=True)
@@ -172,8 +179,45 @@ def meeting_scope(reader: Reader) -> Scope:
     """The scope a reader reads meetings with; refuses the roles that read none."""
     scope = reader.data_scope()
     if reader.role not in MEETING_ROLES:
-        raise OutsideScope(f"Stat meetings are for executives, managers and analysts; your role is {reader.role}")
+        raise OutsideScope(f"Stat meetings are for executives, managers and analysts (and a provider's staff, its "
+                           f"own reviews); your role is {reader.role}")
     return scope
+
+
+PROVIDER_READS = ("a provider's staff read their performance reviews and log notes on the actions their provider "
+                  "owns; preparing and changing a review is the department's: ask your contract manager")
+
+
+def may_change(reader: Reader) -> bool:
+    """Whether the reader may change meetings they can see (the page offers its forms): all but a provider's staff."""
+    return reader.role in MEETING_ROLES and reader.role != "provider"
+
+
+def change_scope(reader: Reader) -> Scope:
+    """The scope a reader changes meetings with: `meeting_scope`, and refused to a provider's staff, before any
+    meeting is looked up (so the refusal says nothing of which meetings there are)."""
+    scope = meeting_scope(reader)
+    if not may_change(reader):
+        raise OutsideScope(PROVIDER_READS)
+    return scope
+
+
+def provider_owns(owner: str, provider_name: str) -> bool:
+    """An action's owner is the provider itself, as the action form offers it (its name; case and spacing aside)."""
+    def norm(text: str) -> str:
+        return " ".join(str(text or "").split()).casefold()
+    return bool(norm(owner)) and norm(owner) == norm(provider_name)
+
+
+def _meetings_in(query, scope: Scope):
+    """`query` (over `meetings`) kept to the meetings of the reader's own part: a provider scope its provider's
+    reviews; an organisation scope below the department its subtree's meetings (whose ancestry holds its id: a
+    provider review has none, so it is never one of them)."""
+    if scope.is_provider:
+        return query.where(meetings.c.entity_level == PROVIDER, meetings.c.entity_id == scope.entity_id)
+    if scope.level != "department":
+        return query.where(meetings.c[f"{scope.level}_id"] == scope.entity_id)
+    return query
 
 
 def _owns(scope: Scope, row) -> bool:
@@ -196,6 +240,8 @@ def _id(value) -> int:
 
 def check_chair(reader: Reader, what: str) -> None:
     """Refuse what only the meeting's chair (or an executive) may do to a reader who prepares meetings."""
+    if not may_change(reader):
+        raise OutsideScope(PROVIDER_READS)
     if not may_chair(reader):
         raise OutsideScope(f"{what} is for the meeting's chair (the manager whose office or bureau it is) or an "
                            f"executive; as an {reader.role} you prepare the meeting: ask the chair to do it")
@@ -277,7 +323,7 @@ def parse_attendees(text: str) -> tuple[Attendee, ...]:
     for n, part in enumerate(p.strip() for p in re.split(r"[;\n]", text)):
         if not part:
             continue
-        m = re.fullmatch(r"(.*?)\s*<([^<>]*)>", part)
+        m = PERSON.fullmatch(part)
         name, email = (m.group(1).strip(), m.group(2).strip()) if m else \
             ((part, part) if "@" in part else (part, None))
         if email is not None and any(c in name for c in "<>@") and name != email:
@@ -357,16 +403,18 @@ def create_meeting(engine: Engine, reader: Reader, entity: EntityRef, entity_nam
     here the reader's scope must own the entity. `held_on` defaults to `today`, the agency's day (Settings.today:
     the page and the command line pass it; UTC's without it); `title` to "<entity> Stat".
     """
-    scope = meeting_scope(reader)
+    scope = change_scope(reader)
     if entity.level not in MEETING_LEVELS:
-        raise MeetingError(f"a Stat meeting is held by the department, a bureau or an office, not a {entity.level}: "
-                           "hold it for the office the unit is in")
+        raise MeetingError(f"a Stat meeting is held by the department, a bureau or an office (or about a provider), "
+                           f"not a {entity.level}: hold it for the office the unit is in")
     if not scope.owns(entity, entity_ids):
         raise OutsideScope(f"{entity.words} is outside what you may see ({scope.describe()}); hold meetings for "
                            f"{scope.root.words} or a part of it")
     held_on = _day("the meeting's date", held_on) if held_on else (today or utcnow().date())
     _check_held_on(held_on, month)
-    title = _text("the title", title, TITLE_MAX, one_line=True) or f"{entity_name[:TITLE_MAX - 30]} Stat, {month:%B %Y}"
+    title = _text("the title", title, TITLE_MAX, one_line=True) or (
+        f"{entity_name[:TITLE_MAX - 50]} performance review, {month:%B %Y}" if entity.level == PROVIDER
+        else f"{entity_name[:TITLE_MAX - 30]} Stat, {month:%B %Y}")
     people = parse_attendees(attendees) if isinstance(attendees, str) else tuple(attendees)
     now = utcnow()
     with engine.begin() as conn:
@@ -406,9 +454,8 @@ def load_meeting(engine: Engine, reader: Reader, meeting_id: int) -> Meeting:
 def list_meetings(engine: Engine, reader: Reader, entity: EntityRef | None = None, limit: int = 200) -> list[Meeting]:
     """The meetings the reader may see (of `entity` only, when given), newest first."""
     scope = meeting_scope(reader)
-    query = sa.select(meetings).order_by(meetings.c.held_on.desc(), meetings.c.id.desc()).limit(limit)
-    if scope.level != "department":  # the entity's ancestry holds its own id too
-        query = query.where(meetings.c[f"{scope.level}_id"] == scope.entity_id)
+    query = _meetings_in(sa.select(meetings).order_by(meetings.c.held_on.desc(), meetings.c.id.desc()).limit(limit),
+                         scope)
     if entity is not None:
         query = query.where(meetings.c.entity_level == entity.level, meetings.c.entity_id == entity.entity_id)
     with engine.connect() as conn:
@@ -442,7 +489,7 @@ FIELD_WORDS = {"title": "the title", "held_on": "the date", "attendees": "the at
 def update_meeting(engine: Engine, reader: Reader, meeting_id: int, **changes) -> Meeting:
     """Change an open meeting's title, held_on, attendees (text), highlights, lessons or next_steps.
     The follow-up (`followup`) may be edited after the meeting is closed too."""
-    scope = meeting_scope(reader)
+    scope = change_scope(reader)
     values = {}
     for name, value in changes.items():
         if name == "title":
@@ -489,7 +536,7 @@ def update_meeting(engine: Engine, reader: Reader, meeting_id: int, **changes) -
 def close_meeting(engine: Engine, reader: Reader, meeting_id: int, record: str, via: str | None = None) -> Meeting:
     """Close an open meeting, keeping `record` (the frozen numbers it showed, store.meeting_numbers.freeze):
     its agenda is then fixed, its pinned version no longer kept for it, and its actions carry over."""
-    scope = meeting_scope(reader)
+    scope = change_scope(reader)
     load_meeting(engine, reader, meeting_id)  # one outside the reader's scope is refused as one that is not there
     check_chair(reader, "closing a meeting")
     now = utcnow()
@@ -512,7 +559,7 @@ def reopen_meeting(engine: Engine, reader: Reader, meeting_id: int, via: str | N
     """Reopen a closed meeting (an executive's, or its owner's: `may_reopen`), to correct its agenda or actions.
     It is pinned again to its data version; if that version is gone, the page says so and offers to move it to
     the newest. Closing it again keeps the numbers anew."""
-    scope = meeting_scope(reader)
+    scope = change_scope(reader)
     meeting = load_meeting(engine, reader, meeting_id)
     if not may_reopen(reader, meeting):
         raise OutsideScope(f"reopening a meeting is for an executive or its owner ({meeting.created_by}, who opened "
@@ -544,7 +591,7 @@ def move_to_version(engine: Engine, reader: Reader, meeting_id: int, version_id:
     month and agenda against that version (store.meeting_numbers.prepare_move), and gives the entity's name and
     ancestry there: an office may have moved to another bureau, and the meeting's scope moves with it (the reader
     must own the entity in the new version too)."""
-    scope = meeting_scope(reader)
+    scope = change_scope(reader)
     with engine.begin() as conn:
         row = _open_meeting(conn, scope, meeting_id, "it moves to newer data")
         if version_id <= row.version_id:
@@ -659,7 +706,7 @@ def add_item(engine: Engine, reader: Reader, meeting_id: int, kind: str, *, indi
     same figure of the same source is not added twice. A reviews item names a saved selection the reader may
     see, of the meeting's entity or under it.
     """
-    scope = meeting_scope(reader)
+    scope = change_scope(reader)
     if kind not in ITEM_KINDS:
         raise MeetingError(f"an agenda item is one of {', '.join(ITEM_KINDS)}, not {str(kind)[:40]!r}")
     if source not in SOURCES:
@@ -697,6 +744,9 @@ def add_item(engine: Engine, reader: Reader, meeting_id: int, kind: str, *, indi
                       "entity_name": (entity_name or entity.entity_id)[:300], "published_source": published_source,
                       "source_version": source_version, "period": period}
         elif kind == "reviews":
+            if row.entity_level == PROVIDER:
+                raise MeetingError("a provider's performance review discusses its contract's metrics: case-review "
+                                   "selections are the organisation's offices' (the provider's page lists its members)")
             if not scope.case_level:
                 raise OutsideScope("case reviews are case-level records, which your access does not include")
             sel = conn.execute(sa.select(review_selections).where(
@@ -760,7 +810,7 @@ def _item_row(conn, scope: Scope, meeting_id: int, item_id: int):
 
 def set_notes(engine: Engine, reader: Reader, meeting_id: int, item_id: int, notes: str) -> None:
     """The story behind the data of an item (or a practice's, a kudos' text)."""
-    scope = meeting_scope(reader)
+    scope = change_scope(reader)
     with engine.begin() as conn:
         _, item = _item_row(conn, scope, meeting_id, item_id)
         if item.kind == "kudos":
@@ -773,7 +823,7 @@ def set_notes(engine: Engine, reader: Reader, meeting_id: int, item_id: int, not
 
 def move_item(engine: Engine, reader: Reader, meeting_id: int, item_id: int, step: int) -> None:
     """Move an item up (`step` -1) or down (+1) the agenda."""
-    scope = meeting_scope(reader)
+    scope = change_scope(reader)
     if step not in (-1, 1):
         raise MeetingError("an item moves one place up (-1) or down (+1)")
     with engine.begin() as conn:
@@ -795,7 +845,7 @@ def move_item(engine: Engine, reader: Reader, meeting_id: int, item_id: int, ste
 
 
 def remove_item(engine: Engine, reader: Reader, meeting_id: int, item_id: int) -> None:
-    scope = meeting_scope(reader)
+    scope = change_scope(reader)
     with engine.begin() as conn:
         _, item = _item_row(conn, scope, meeting_id, item_id)
         if item.kind == "kudos":
@@ -845,7 +895,7 @@ def add_action_once(engine: Engine, reader: Reader, meeting_id: int, what: str, 
 
     `token` is the submit's (the page's form sends one per action it agrees): a second submit with the same token
     (a double click, a retried request, both at once) agrees nothing new. The action, and whether it is new."""
-    scope = meeting_scope(reader)
+    scope = change_scope(reader)
     what, owner, due = _action_fields(what, owner, due)
     if token is not None and not (isinstance(token, str) and TOKEN.match(token)):
         raise MeetingError("the form was not drawn by this page: reload the page and agree the action again")
@@ -898,7 +948,7 @@ def edit_action(engine: Engine, reader: Reader, action_id: int, what: str, owner
                 entity: EntityRef, entity_name: str) -> Action:
     """Correct an action agreed at a meeting that is still open (whoever agreed it, or the chair); the cell has
     been checked by the caller against the meeting's data version. The change is logged."""
-    scope = meeting_scope(reader)
+    scope = change_scope(reader)
     what, owner, due = _action_fields(what, owner, due)
     with engine.begin() as conn:
         row, meeting = _action_row(conn, scope, action_id, "it is corrected")
@@ -922,7 +972,7 @@ def remove_action(engine: Engine, reader: Reader, action_id: int, reason: str) -
     """Remove an action agreed at a meeting that is still open (a duplicate, a mistake): whoever agreed it, or the
     chair, with a reason. It is gone from the meeting, the follow-up, the data book and the trends; what it said
     and why it went are kept in the meeting's log and the audit log."""
-    scope = meeting_scope(reader)
+    scope = change_scope(reader)
     reason = _text("the reason", reason, REASON_MAX, required=True, one_line=True)
     with engine.begin() as conn:
         row, meeting = _action_row(conn, scope, action_id, "it is removed")
@@ -936,21 +986,32 @@ def remove_action(engine: Engine, reader: Reader, action_id: int, reason: str) -
                    f"removed action {row.id} ('{_short(row.what, 40)}', {_short(row.owner, 30)}): {_short(reason, 150)}")
 
 
-def update_action(engine: Engine, reader: Reader, action_id: int, status: str, note: str = "") -> Action:
-    """Log an update of an action: its status after it (open, done, dropped) and a note. Any reader who may see
-    the meeting it was agreed at may update it, whether or not that meeting is closed (actions outlive it)."""
+def update_action(engine: Engine, reader: Reader, action_id: int, status: str | None, note: str = "") -> Action:
+    """Log an update of an action: its status after it (open, done, dropped; None: as it is) and a note. Any reader
+    who may see the meeting it was agreed at may update it, whether or not that meeting is closed (actions outlive
+    it); a provider's staff only note on an action their provider owns (`provider_owns`)."""
     scope = meeting_scope(reader)
-    if status not in ACTION_STATUSES:
+    if status is not None and status not in ACTION_STATUSES:
         raise MeetingError(f"an action's status is one of {', '.join(ACTION_STATUSES)}")
     note = _text("the note", note, TEXT_MAX)
     with engine.begin() as conn:
-        row = conn.execute(sa.select(actions, meetings.c.bureau_id, meetings.c.office_id, meetings.c.unit_id)
+        row = conn.execute(sa.select(actions, meetings.c.bureau_id, meetings.c.office_id, meetings.c.unit_id,
+                                     meetings.c.entity_name.label("meeting_entity_name"))
                            .join(meetings, meetings.c.id == actions.c.meeting_id)
                            .where(actions.c.id == _id(action_id))).first()
         if row is None or not scope.owns(EntityRef(row.meeting_level, row.meeting_entity_id),
                                          {"bureau_id": row.bureau_id, "office_id": row.office_id,
                                           "unit_id": row.unit_id}):
             raise OutsideScope(f"there is no action {str(action_id)[:40]} that you may see ({scope.describe()})")
+        status = row.status if status is None else status
+        if not may_change(reader):
+            if not provider_owns(row.owner, row.meeting_entity_name):
+                raise OutsideScope(f"action {row.id} is owned by {_short(row.owner, 60)}, not by "
+                                   f"{_short(row.meeting_entity_name, 60)}: a provider's staff log notes on the "
+                                   "actions their provider owns")
+            if status != row.status:
+                raise OutsideScope(f"marking action {row.id} {status} is for the review's chair: log a note on "
+                                   "what was done, and the chair settles it")
         if status != row.status and row.created_by != reader.username:
             check_chair(reader, f"marking an action someone else agreed {status}")
         if status == row.status and not note:
@@ -1013,10 +1074,8 @@ def actions_due(engine: Engine, reader: Reader, by: dt.date, limit: int = 50) ->
         return []
     query = (sa.select(actions).join(meetings, meetings.c.id == actions.c.meeting_id)
              .where(actions.c.status == OPEN, actions.c.due <= by))
-    if scope.level != "department":
-        query = query.where(meetings.c[f"{scope.level}_id"] == scope.entity_id)
     with engine.connect() as conn:
-        return _actions(conn, query.limit(limit))
+        return _actions(conn, _meetings_in(query, scope).limit(limit))
 
 
 def actions_for_cell(engine: Engine, reader: Reader, indicator_id: str, entity: EntityRef) -> list[Action]:
@@ -1029,8 +1088,6 @@ def actions_for_cell(engine: Engine, reader: Reader, indicator_id: str, entity: 
     query = (sa.select(actions).join(meetings, meetings.c.id == actions.c.meeting_id)
              .where(actions.c.indicator_id == indicator_id, actions.c.entity_level == entity.level,
                     actions.c.entity_id == entity.entity_id))
-    if scope.level != "department":
-        query = query.where(meetings.c[f"{scope.level}_id"] == scope.entity_id)
     with engine.connect() as conn:
-        return _actions(conn, query)
+        return _actions(conn, _meetings_in(query, scope))
 

@@ -157,4 +157,5 @@ def test_demo_users_in_development(run, tmp_path, monkeypatch):
     assert result.exit_code == 0 and "username executive, password statboard-demo" in result.stdout
     assert run("users", "demo").exit_code == 0  # again: the passwords are reset, nothing is added twice
     names = [line.split()[0] for line in run("users", "list").stdout.splitlines()[1:]]
-    assert names == ["admin", "analyst", "executive", "manager", "viewer"]
+    assert names == ["admin", "analyst", "executive", "manager", "provider", "viewer"]
+    assert "provider (staff of provider:" in result.stdout  # the extract names providers: one's staff too

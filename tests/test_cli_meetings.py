@@ -44,7 +44,8 @@ def test_new_prints_the_meetings_id_and_pins_it_to_the_current_version(cli):
 
 @pytest.mark.parametrize("args, reason", [
     (("--month", "2026-10"), "give --entity LEVEL:ID"),
-    (("--entity", "bureau:B01"), "give --entity LEVEL:ID (e.g. bureau:B01) and --month YYYY-MM"),
+    (("--entity", "bureau:B01"), "give --entity LEVEL:ID (e.g. bureau:B01, or provider:FFA07 for a provider's performance "
+                                 "review) and --month YYYY-MM"),
     (("--entity", "office:NOPE", "--month", "2026-10"), "there is no office 'NOPE'"),
     (("--entity", "bureau:B01", "--month", "2031-10"), "no indicators for 2031-10"),
     (("--entity", "bureau:B01", "--month", "October"), "is not a month: write YYYY-MM"),

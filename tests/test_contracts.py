@@ -122,14 +122,51 @@ def test_a_good_file_gives_every_contract_and_metric_exactly_as_written(tmp_path
     assert re.fullmatch("[0-9a-f]{64}", found.sha256)
 
 
+def test_contacts_and_manager_are_kept_as_written_and_survive_a_load(tmp_path, catalogue):
+    from store.contracts import current_contracts, load_contracts
+    text = edited('cadence = "quarterly"', 'cadence = "quarterly"\ncontacts = ["Ana Ruiz <ana.ruiz@beacon.org>", '
+                  '"qa@beacon.org"]\nmanager = "Lee Park <lee.park@county.gov>"')
+    path = tmp_path / "contracts.toml"
+    path.write_text(text, encoding="utf-8")
+    found = read_contracts(path, catalogue, PROVIDER_IDS)
+    second = found.contracts[1]
+    assert second.contacts == ("Ana Ruiz <ana.ruiz@beacon.org>", "qa@beacon.org")
+    assert second.manager == "Lee Park <lee.park@county.gov>"
+    assert (found.contracts[0].contacts, found.contracts[0].manager) == ((), None)  # both optional
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    db.upgrade(engine)
+    load_contracts(engine, found, "test")
+    kept = {c.id: c for c in current_contracts(engine)}
+    assert kept["C-2025-FFA01"] == second and kept["C-2024-FFA01"] == found.contracts[0]
+
+
 # -- every problem, named ---------------------------------------------------------------------------------------
 
 AT = f"FILE, line {SECOND}, contract 'C-2025-FFA01'"
 METRIC = f"FILE, line {SECOND_STABILITY}, contract 'C-2025-FFA01', metric 'placement_stability_0_12'"
 PROBLEMS = {
     "unknown field": (
-        edited('cadence = "quarterly"', 'cadence = "quarterly"\nmanager = "Ann"'),
-        f"{AT}: unknown field 'manager'; allowed: id, provider, program, start, end, cadence, metric"),
+        edited('cadence = "quarterly"', 'cadence = "quarterly"\nowner = "Ann"'),
+        f"{AT}: unknown field 'owner'; allowed: id, provider, program, start, end, cadence, contacts, manager, "
+        "metric"),
+    "a contact that is not an address": (
+        edited('cadence = "quarterly"', 'cadence = "quarterly"\ncontacts = ["qa@beacon.org", "Ana <ana@beacon>"]'),
+        f"{AT}: contact 2 'Ana <ana@beacon>' is not an e-mail address: write name@provider.org or "
+        "Name <name@provider.org>"),
+    "a contact given twice": (
+        edited('cadence = "quarterly"', 'cadence = "quarterly"\ncontacts = ["qa@beacon.org", "QA <QA@beacon.org>"]'),
+        f"{AT}: contact 2 'QA@beacon.org' is given twice (first as contact 1): give each person once"),
+    "contacts that are not a list": (
+        edited('cadence = "quarterly"', 'cadence = "quarterly"\ncontacts = "qa@beacon.org"'),
+        f"{AT}: contacts must be a list of addresses, e.g. contacts = [\"qa@provider.org\"], not 'qa@beacon.org'"),
+    "a contact smuggling a second line": (
+        edited('cadence = "quarterly"', 'cadence = "quarterly"\ncontacts = ["qa@beacon.org\\nBcc: x@evil.org"]'),
+        f"{AT}: contact 1 'qa@beacon.org\\nBcc: x@evil.org' is not an e-mail address: write name@provider.org or "
+        "Name <name@provider.org>"),
+    "a manager that is not an address": (
+        edited('cadence = "quarterly"', 'cadence = "quarterly"\nmanager = "Lee Park"'),
+        f"{AT}: manager 'Lee Park' is not an e-mail address: write the contract manager as name@agency.gov or "
+        "Name <name@agency.gov>"),
     "unknown field of a metric": (
         edited("floor = 80.0", "floor = 80.0\nweight = 2"),
         f"{METRIC}: unknown field 'weight'; allowed: indicator, target, floor"),

@@ -232,7 +232,12 @@ def test_one_contract_for_each_agency_and_two_for_the_one_whose_contract_changed
     providers = dict(rows(db, "select provider_id, provider_type from providers"))
     by_provider = {}
     for c in contracts:
-        assert set(c) == {"id", "provider", "program", "start", "end", "cadence", "metric"}
+        assert set(c) == {"id", "provider", "program", "start", "end", "cadence", "contacts", "manager", "metric"}
+        # who gets the provider's reviews' follow-up: its people and the program's contract manager, at a domain
+        # no mail reaches
+        assert c["contacts"] and all(a.rstrip(">").endswith(f"@{c['provider'].lower()}.example.org")
+                                     for a in c["contacts"])
+        assert c["manager"].endswith("@county.example.org>")
         assert c["provider"] in providers and c["cadence"] in ("monthly", "quarterly")
         assert c["program"] == {"foster_family_agency": "Foster care",
                                 "in_home_services": "Family maintenance"}[providers[c["provider"]]]

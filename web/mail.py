@@ -1,4 +1,5 @@
-"""Mailing a Stat meeting's follow-up to its attendees, through the SMTP server STATBOARD_SMTP_URL names.
+"""Mailing a Stat meeting's follow-up to its attendees (a provider's performance review's also to its contract's
+contacts and manager), through the SMTP server STATBOARD_SMTP_URL names.
 
 The standard library's smtplib and email packages are all this needs: one plain-text message, sent while the
 person who asked waits, to a handful of attendees. A mail library or a queue would add a dependency and a
@@ -31,6 +32,7 @@ from store import meetings
 from store.followup import followup_for
 from store.meeting_book import Book, assemble
 from store.meetings import EMAIL, FOLLOWUP_MAX, Meeting
+from store.review_numbers import followup_people
 
 TIMEOUT_SECONDS = 20  # long enough for a slow relay, short enough that the page does not seem to hang
 REPLY_MAX = 200       # of a server's refusal, quoted in the message
@@ -78,11 +80,12 @@ def _display_name(attendee) -> str:
     return name
 
 
-def recipients(meeting: Meeting) -> tuple[list[Address], list[tuple[str, str]]]:
-    """The attendees who have an e-mail address, each once (compared without regard to case), and the addresses
-    a mail header cannot carry (an attendee's address is checked loosely when it is typed), with why."""
+def recipients(meeting: Meeting, also=()) -> tuple[list[Address], list[tuple[str, str]]]:
+    """The attendees who have an e-mail address, then `also` (a provider review's contacts and contract manager),
+    each once (compared without regard to case), and the addresses a mail header cannot carry (an attendee's
+    address is checked loosely when it is typed), with why."""
     seen, found, unusable = set(), [], []
-    for attendee in meeting.attendees:
+    for attendee in (*meeting.attendees, *also):
         if not attendee.email or attendee.email.lower() in seen:
             continue
         seen.add(attendee.email.lower())
@@ -99,7 +102,8 @@ def recipients(meeting: Meeting) -> tuple[list[Address], list[tuple[str, str]]]:
 
 def subject(meeting: Meeting) -> str:
     """Built from what the app knows, not the title people type: the entity, the data month and the day."""
-    return header_text(f"Follow-up: {meeting.entity_name} Stat, {meeting.month:%B %Y} "
+    what = "performance review" if meeting.is_review else "Stat"
+    return header_text(f"Follow-up: {meeting.entity_name} {what}, {meeting.month:%B %Y} "
                        f"({meeting.held_on.day} {meeting.held_on:%B %Y})")
 
 
@@ -172,8 +176,9 @@ def _connect(server: SmtpServer) -> smtplib.SMTP:
     return client
 
 
-def send_followup(settings: Settings, meeting: Meeting, text: str) -> Sent:
-    """Mail `text` to the meeting's attendees who have an address; `MailError` when nobody got it."""
+def send_followup(settings: Settings, meeting: Meeting, text: str, also=()) -> Sent:
+    """Mail `text` to the meeting's attendees who have an address, and to `also` (a provider review's contacts
+    and contract manager, `store.meetings.Attendee`s); `MailError` when nobody got it."""
     server = settings.smtp
     if server is None:
         raise MailError("e-mail is not set up: set STATBOARD_SMTP_URL (e.g. smtp://mail.agency.gov:587) and "
@@ -183,9 +188,11 @@ def send_followup(settings: Settings, meeting: Meeting, text: str) -> Sent:
         raise MailError("the follow-up is empty: write it, or clear the edit to send the one drawn from the meeting")
     if len(text) > FOLLOWUP_MAX:
         raise MailError(f"the follow-up is {len(text):,} characters long: at most {FOLLOWUP_MAX:,}")
-    to, unusable = recipients(meeting)
+    to, unusable = recipients(meeting, also)
     if not to:
         raise MailError(f"none of the meeting's {len(meeting.attendees)} attendees has an e-mail address"
+                        + (" (nor does its contract name the provider's contacts or manager)" if meeting.is_review
+                           else "")
                         + (f" mail can carry ({', '.join(a for a, _ in unusable)})" if unusable else "")
                         + ": write them as Name <name@agency.gov> in the attendees, or copy or download the "
                         "follow-up")
@@ -266,7 +273,7 @@ def send_and_record(settings: Settings, engine: Engine, reader: Reader, book: Bo
     meeting = meetings.take_followup_send(engine, reader, book.meeting.id)
     text = followup_for(book) if text is None else text
     try:
-        sent = send_followup(settings, meeting, text)
+        sent = send_followup(settings, meeting, text, followup_people(engine, meeting))
     except BaseException:
         meetings.give_back_followup_send(engine, meeting)
         raise
