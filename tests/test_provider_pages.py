@@ -251,12 +251,25 @@ def test_a_computed_figure_links_to_the_members_behind_it_and_they_add_up_to_the
     assert not shown & set(truth.member_id)  # masked, as everywhere
 
 
-def test_the_reviews_of_the_provider_are_listed_or_said_to_be_none(clients):
-    out = _page(clients["exec"], "FFA07")
-    assert _text(out["provider-reviews"]["children"]) == "No performance review of Bright Futures Family Agency yet."
-    # A provider's staff read no Stat meeting (store/meetings.py): none they may see.
-    mine = _page(clients["prov"], "FFA07")
-    assert _text(mine["provider-reviews"]["children"]) == "No performance reviews you may see."
+def test_the_reviews_of_the_provider_are_listed_or_said_to_be_none(app, clients):
+    from store import meetings
+    from store.meeting_numbers import prepare
+    assert _text(_page(clients["exec"], "FFA08")["provider-reviews"]["children"]) == \
+        "No performance review of Open Door Foster Care yet."
+    run = app.server.extensions["statboard"]
+    snapshot, eve = run.warehouse.snapshot(), reader_for("eve", "executive", None)
+    name, ids, month = prepare(snapshot, meetings.change_scope(eve), EntityRef("provider", "FFA07"), SEPTEMBER,
+                               run.store)
+    review = meetings.create_meeting(run.store, eve, EntityRef("provider", "FFA07"), name, ids, month,
+                                     snapshot.version.version_id, snapshot.version.as_of, "2026-10-20")
+    for reader in ("exec", "prov"):  # the provider's own staff read their own reviews
+        reviews = _page(clients[reader], "FFA07")["provider-reviews"]["children"]
+        [link] = _find(reviews, "Link")
+        assert link["props"]["href"] == f"/meeting?id={review.id}"
+        assert " ".join(_text(reviews).split()) == f"20 October 2026: {review.title} (September 2026 figures, open)"
+    # A viewer reads no Stat meeting (store/meetings.py): none they may see.
+    assert _text(_page(clients["viewer"], "FFA07")["provider-reviews"]["children"]) == \
+        "No performance reviews you may see."
 
 
 def test_a_month_picked_becomes_the_address(clients):
