@@ -110,6 +110,7 @@ def _nav_links(reader) -> list:
         # a delegate agency's staff read their own provider only: its page, and its performance reviews
         links.append(dbc.NavItem(dbc.NavLink("Home", href="/")))
         links.append(dbc.NavItem(dbc.NavLink("Our figures", href=f"/providers/{reader.scope.entity_id}")))
+        links.append(dbc.NavItem(dbc.NavLink("Performance reviews", href="/meetings")))  # its own reviews only
     elif reader is not None and reader.scope is not None:
         links.append(dbc.NavItem(dbc.NavLink("Home", href="/")))
         links.append(dbc.NavItem(dbc.NavLink("Scorecard", href=scorecard_href(reader.scope.root, None))))

@@ -352,13 +352,14 @@ def _cells(book) -> list[dict]:
           Output(LESSONS, "value"), Output(NEXT_STEPS, "value"), Output("meeting-summary-area", "style"),
           Output(FOLLOWUP, "value"), Output(FOLLOWUP_SEND, "style"), Output(FOLLOWUP_LINKS, "children"),
           Output(MOVE, "style"), Output(CLOSE, "style"), Output(TEXT_KIND, "options"), Output(CHAIR_NOTE, "children"),
-          Output(LOG, "children"), Output(OWNER_CHOICES, "children"),
+          Output(LOG, "children"), Output(OWNER_CHOICES, "children"), Output(FOLLOWUP_SAVE, "style"),
+          Output(FOLLOWUP, "readOnly"),
           Input(Q, "data"), Input(CHANGED, "data"), State(PRESENT, "data"))
 def show_meeting(query, _changed, present=None):
     """The meeting for a reader whose scope owns its entity, or why not; in presentation, not editable."""
     hidden = {"display": "none"}
     blank = (None, None, None, None, hidden, None, hidden, hidden, [], None, hidden, [], [], None, None, None,
-             hidden, None, hidden, None, hidden, hidden, TEXT_KINDS, None, None, [])
+             hidden, None, hidden, None, hidden, hidden, TEXT_KINDS, None, None, [], hidden, True)
     try:
         reader, book = _reader_book(query)
     except (ViewError, ScorecardQueryError) as exc:
@@ -435,7 +436,9 @@ def show_meeting(query, _changed, present=None):
             None if chair or not editable else "You prepare this meeting: kudos, closing it and sending the follow-up "
                                                "are the chair's (its manager's, or an executive's).",
             _log(services().store, reader, m.id),
-            [html.Option(value=choice) for choice in owner_choices(review)])
+            [html.Option(value=choice) for choice in owner_choices(review)],
+            # a provider's staff read the follow-up: nothing to save (others edit it after closing too)
+            *((None, False) if meetings.may_change(reader) and not present else (hidden, True)))
 
 
 def _databook_progress() -> dcc.Loading:

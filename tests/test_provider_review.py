@@ -230,6 +230,9 @@ def test_a_provider_reads_its_own_review_read_only(clients, reviews):
     assert NAMES["FFA08"] not in text
     shown = json.loads(text)["response"]
     assert shown["meeting-edit-areas"]["style"] == {"display": "none"}  # no form to change it
+    assert shown["meeting-followup-save"]["style"] == {"display": "none"} and shown["meeting-followup"]["readOnly"]
+    executive = json.loads(_show(clients["exec"], reviews["ffa05"].id)[1])["response"]
+    assert executive["meeting-followup-save"]["style"] is None and not executive["meeting-followup"]["readOnly"]
 
 
 @pytest.mark.parametrize("which", ["ffa08", "org"])
