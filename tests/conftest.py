@@ -113,11 +113,23 @@ def smtp_server():
 
 
 # The slowest files first: with `pytest -n 3 --dist loadfile` (make test) each worker takes whole files in this
-# order, so the long ones run side by side from the start rather than one alone at the end.
-SLOWEST_FIRST = ("test_hardening.py", "test_meeting_pinning.py", "test_cache_attacks.py", "test_warehouse_loads.py",
-                 "test_browser_meetings.py", "test_measures_demo.py", "test_cache.py", "test_live.py",
-                 "test_accessibility.py", "test_browser.py", "test_present_charts.py", "test_databook.py",
-                 "test_users.py", "test_meeting_attacks.py", "test_deployment.py", "test_cli.py")
+# order, so the long ones run side by side from the start rather than one alone at the end. By each file's time in
+# a run of the whole suite (pytest --durations=0, summed by file), longest first.
+SLOWEST_FIRST = ("test_hardening.py", "test_meeting_pinning.py", "test_meetings.py", "test_accessibility.py",
+                 "test_cache_attacks.py", "test_meeting_attacks.py", "test_loader_rules.py", "test_case_reviews.py",
+                 "test_indicators.py", "test_browser.py", "test_measures_demo.py", "test_warehouse_loads.py",
+                 "test_layout_browser.py", "test_cli.py", "test_present_browser.py", "test_databook.py",
+                 "test_live.py", "test_browser_meetings.py", "test_present_charts.py", "test_users.py",
+                 "test_cache.py", "test_mail_headers.py", "test_roles.py", "test_disclosure.py",
+                 "test_reviews_pick.py")
+
+
+def pytest_configure(config):
+    # pytest-xdist (3.x) hands out files by how many tests each holds, most first, unless told to keep the
+    # order below: a file of a few long tests (the meetings' pinning, the browser's meeting walk) then started
+    # last and ran alone at the end.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
 
 
 def pytest_collection_modifyitems(items):
