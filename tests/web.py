@@ -6,6 +6,7 @@ import functools
 import json
 import re
 import shutil
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -126,11 +127,26 @@ def _fired_by(dep: dict, trigger: str) -> bool:
     return any(i["id"] == ident and i["property"] == prop for i in dep["inputs"])
 
 
+_DEPENDENCIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _dependencies(client) -> list[dict]:
+    """The app's /_dash-dependencies (its callbacks, the same for every client of the app), asked once per app:
+    a test posting hundreds of callbacks would otherwise ask for the whole list before each."""
+    app = client.application
+    if app not in _DEPENDENCIES:
+        response = client.get("/_dash-dependencies")
+        if response.status_code != 200:  # signed out: nothing to keep
+            return response.get_json()
+        _DEPENDENCIES[app] = response.get_json()
+    return _DEPENDENCIES[app]
+
+
 def callback_body(client, output_part: str, values: dict, trigger: str | None = None) -> dict:
     """The JSON a browser posts to /_dash-update-component for the callback whose output names
     `output_part` (and, when several do, that `trigger` fires), built from the app's own /_dash-dependencies;
     `values` maps "id.property" to a value."""
-    dependencies = client.get("/_dash-dependencies").get_json()
+    dependencies = _dependencies(client)
     dep = next(d for d in dependencies if output_part in d["output"] and (trigger is None or _fired_by(d, trigger)))
     spec = dep["output"]
     parts = spec[2:-2].split("...") if spec.startswith("..") else [spec]
