@@ -27,15 +27,19 @@ def _postgres_or_skip() -> sa.Engine:
 
 
 @contextlib.contextmanager
-def fresh_postgres_database():
-    """Create an empty PostgreSQL database, yield its URL, and drop it afterwards."""
+def fresh_postgres_database(copy_of: str | None = None):
+    """Create an empty PostgreSQL database (or a copy of the one at URL `copy_of`, which nothing may be connected
+    to), yield its URL, and drop it afterwards."""
     admin = _postgres_or_skip()
     name = f"statboard_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as conn:
-        # A linguistic default collation, as many production servers have: ids must still
-        # compare by code point, which the warehouse has to ask for itself.
-        conn.execute(sa.text(f"create database {name} template template0 encoding 'UTF8' "
-                             "locale_provider icu icu_locale 'en-US'"))
+        if copy_of is not None:  # its collation and everything in it, copied file by file
+            conn.execute(sa.text(f"create database {name} template {sa.engine.make_url(copy_of).database}"))
+        else:
+            # A linguistic default collation, as many production servers have: ids must still
+            # compare by code point, which the warehouse has to ask for itself.
+            conn.execute(sa.text(f"create database {name} template template0 encoding 'UTF8' "
+                                 "locale_provider icu icu_locale 'en-US'"))
     url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     yield url
     with admin.connect() as conn:
