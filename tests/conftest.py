@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -45,6 +46,39 @@ def fresh_postgres_database(copy_of: str | None = None):
     with admin.connect() as conn:
         conn.execute(sa.text(f"drop database {name} with (force)"))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres_store():
+    """A PostgreSQL app store migrated to the newest revision, made once per run: the tests' new PostgreSQL
+    stores are copies of it (tests/web.py new_store does the same for SQLite; the migrations are tested on empty
+    stores, tests/test_store.py)."""
+    from store import db
+    with fresh_postgres_database() as url:
+        engine = db.store_engine(url)
+        db.upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def new_store_engine(request, tmp_path):
+    """`new_store_engine(kind)`: the engine of a new app store at the newest migration, of `kind` "sqlite" (at
+    tmp_path/store/statboard.db, or `path`) or "postgresql" (a database of its own, dropped after the test), a copy
+    of one migrated once rather than migrated again (a quarter of a second a store on PostgreSQL)."""
+    from store import db
+    from tests.web import new_store
+    with contextlib.ExitStack() as stack:
+        def make(kind: str, path: Path | None = None):
+            if kind == "sqlite":
+                url = f"sqlite:///{new_store(path or tmp_path / 'store' / 'statboard.db')}"
+            else:
+                copy_of = request.getfixturevalue("migrated_postgres_store")
+                url = stack.enter_context(fresh_postgres_database(copy_of=copy_of))
+            engine = db.store_engine(url)
+            stack.callback(engine.dispose)
+            return engine
+        yield make
 
 
 @pytest.fixture

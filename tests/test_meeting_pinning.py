@@ -152,11 +152,8 @@ def warehouse_v1(request, tmp_path, demo_instance):
 
 
 @pytest.fixture
-def store_engine(tmp_path):
-    engine = db.store_engine(f"sqlite:///{tmp_path / 'store' / 'statboard.db'}")
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
+def store_engine(new_store_engine):
+    return new_store_engine("sqlite")
 
 
 EXEC = reader_for("exec", "executive", None)
