@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -27,20 +28,57 @@ def _postgres_or_skip() -> sa.Engine:
 
 
 @contextlib.contextmanager
-def fresh_postgres_database():
-    """Create an empty PostgreSQL database, yield its URL, and drop it afterwards."""
+def fresh_postgres_database(copy_of: str | None = None):
+    """Create an empty PostgreSQL database (or a copy of the one at URL `copy_of`, which nothing may be connected
+    to), yield its URL, and drop it afterwards."""
     admin = _postgres_or_skip()
     name = f"statboard_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as conn:
-        # A linguistic default collation, as many production servers have: ids must still
-        # compare by code point, which the warehouse has to ask for itself.
-        conn.execute(sa.text(f"create database {name} template template0 encoding 'UTF8' "
-                             "locale_provider icu icu_locale 'en-US'"))
+        if copy_of is not None:  # its collation and everything in it, copied file by file
+            conn.execute(sa.text(f"create database {name} template {sa.engine.make_url(copy_of).database}"))
+        else:
+            # A linguistic default collation, as many production servers have: ids must still
+            # compare by code point, which the warehouse has to ask for itself.
+            conn.execute(sa.text(f"create database {name} template template0 encoding 'UTF8' "
+                                 "locale_provider icu icu_locale 'en-US'"))
     url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     yield url
     with admin.connect() as conn:
         conn.execute(sa.text(f"drop database {name} with (force)"))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres_store():
+    """A PostgreSQL app store migrated to the newest revision, made once per run: the tests' new PostgreSQL
+    stores are copies of it (tests/web.py new_store does the same for SQLite; the migrations are tested on empty
+    stores, tests/test_store.py)."""
+    from store import db
+    with fresh_postgres_database() as url:
+        engine = db.store_engine(url)
+        db.upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def new_store_engine(request, tmp_path):
+    """`new_store_engine(kind)`: the engine of a new app store at the newest migration, of `kind` "sqlite" (at
+    tmp_path/store/statboard.db, or `path`) or "postgresql" (a database of its own, dropped after the test), a copy
+    of one migrated once rather than migrated again (a quarter of a second a store on PostgreSQL)."""
+    from store import db
+    from tests.web import new_store
+    with contextlib.ExitStack() as stack:
+        def make(kind: str, path: Path | None = None):
+            if kind == "sqlite":
+                url = f"sqlite:///{new_store(path or tmp_path / 'store' / 'statboard.db')}"
+            else:
+                copy_of = request.getfixturevalue("migrated_postgres_store")
+                url = stack.enter_context(fresh_postgres_database(copy_of=copy_of))
+            engine = db.store_engine(url)
+            stack.callback(engine.dispose)
+            return engine
+        yield make
 
 
 @pytest.fixture
@@ -113,11 +151,23 @@ def smtp_server():
 
 
 # The slowest files first: with `pytest -n 3 --dist loadfile` (make test) each worker takes whole files in this
-# order, so the long ones run side by side from the start rather than one alone at the end.
-SLOWEST_FIRST = ("test_hardening.py", "test_meeting_pinning.py", "test_cache_attacks.py", "test_warehouse_loads.py",
-                 "test_browser_meetings.py", "test_measures_demo.py", "test_cache.py", "test_live.py",
-                 "test_accessibility.py", "test_browser.py", "test_present_charts.py", "test_databook.py",
-                 "test_users.py", "test_meeting_attacks.py", "test_deployment.py", "test_cli.py")
+# order, so the long ones run side by side from the start rather than one alone at the end. By each file's time in
+# a run of the whole suite (pytest --durations=0, summed by file), longest first.
+SLOWEST_FIRST = ("test_hardening.py", "test_meeting_pinning.py", "test_meetings.py", "test_accessibility.py",
+                 "test_cache_attacks.py", "test_meeting_attacks.py", "test_loader_rules.py", "test_case_reviews.py",
+                 "test_indicators.py", "test_browser.py", "test_measures_demo.py", "test_warehouse_loads.py",
+                 "test_layout_browser.py", "test_cli.py", "test_present_browser.py", "test_databook.py",
+                 "test_live.py", "test_browser_meetings.py", "test_present_charts.py", "test_users.py",
+                 "test_cache.py", "test_mail_headers.py", "test_roles.py", "test_disclosure.py",
+                 "test_reviews_pick.py")
+
+
+def pytest_configure(config):
+    # pytest-xdist (3.x) hands out files by how many tests each holds, most first, unless told to keep the
+    # order below: a file of a few long tests (the meetings' pinning, the browser's meeting walk) then started
+    # last and ran alone at the end.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
 
 
 def pytest_collection_modifyitems(items):

@@ -20,6 +20,7 @@ from store.reviews import (Cell, Criteria, ReviewError, draw_cases, eliminate, l
 from access.scope import DEPARTMENT, EntityRef, OutsideScope, Scope
 from store.users import add_user, set_disabled
 from reviews.instrument import load_instrument
+from tests.web import hashed_once, new_store
 
 OCTOBER = dt.date(2026, 10, 1)
 O001, O002 = EntityRef("office", "O001"), EntityRef("office", "O002")
@@ -87,15 +88,12 @@ required = true
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, tmp_path):
-    url = (f"sqlite:///{tmp_path / 'store' / 'statboard.db'}" if request.param == "sqlite"
-           else request.getfixturevalue("postgres_url"))
-    engine = db.store_engine(url)
-    db.upgrade(engine)
-    for name, role, scope in USERS:
-        add_user(engine, name, role, scope, PASSWORD, "test")
-    yield engine
-    engine.dispose()
+def engine(request, new_store_engine):
+    engine = new_store_engine(request.param)
+    with hashed_once(PASSWORD):
+        for name, role, scope in USERS:
+            add_user(engine, name, role, scope, PASSWORD, "test")
+    return engine
 
 
 @pytest.fixture
@@ -392,10 +390,10 @@ def cli(run, demo_instance, tmp_path, monkeypatch):
     """`statboard` on the demo warehouse, with an app store of its own holding the test users."""
     monkeypatch.setenv("STATBOARD_WAREHOUSE_URL", f"duckdb:///{demo_instance / 'warehouse.duckdb'}")
     monkeypatch.setenv("STATBOARD_DATABASE_URL", f"sqlite:///{tmp_path / 'store' / 'statboard.db'}")
-    engine = db.store_engine(f"sqlite:///{tmp_path / 'store' / 'statboard.db'}")
-    db.upgrade(engine)
-    for name, role, scope in USERS[:3]:
-        add_user(engine, name, role, scope, PASSWORD, "test")
+    engine = db.store_engine(f"sqlite:///{new_store(tmp_path / 'store' / 'statboard.db')}")
+    with hashed_once(PASSWORD):
+        for name, role, scope in USERS[:3]:
+            add_user(engine, name, role, scope, PASSWORD, "test")
     run.engine = engine
     yield run
     engine.dispose()

@@ -47,11 +47,8 @@ def warehouse(demo_instance):
 
 
 @pytest.fixture
-def engine(tmp_path):
-    engine = db.store_engine(f"sqlite:///{tmp_path}/app.sqlite")
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
+def engine(tmp_path, new_store_engine):
+    return new_store_engine("sqlite", tmp_path / "app.sqlite")
 
 
 def new_meeting(engine, snapshot, held_on, attendees=ATTENDEES, month=OCTOBER) -> M.Meeting:

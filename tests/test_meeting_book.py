@@ -8,7 +8,6 @@ import pytest
 from display.mask import mask_id
 from store import meeting_numbers as N
 from store import meetings as M
-from store import db
 from access.roles import reader_for
 from store.meeting_book import assemble
 from store.reviews import Cell, Criteria, draw_cases, save_selection
@@ -21,11 +20,8 @@ B01, O001 = EntityRef("bureau", "B01"), EntityRef("office", "O001")
 
 
 @pytest.fixture
-def engine(tmp_path):
-    engine = db.store_engine(f"sqlite:///{tmp_path / 'statboard.db'}")
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
+def engine(tmp_path, new_store_engine):
+    return new_store_engine("sqlite", tmp_path / "statboard.db")
 
 
 @pytest.fixture

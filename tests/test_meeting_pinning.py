@@ -3,6 +3,7 @@ PostgreSQL warehouse; it moves to newer data only when asked; once closed it kee
 gone."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pandas as pd
@@ -19,6 +20,8 @@ from store.meeting_book import assemble
 from access.scope import EntityRef
 from queries.warehouse import Warehouse
 from reviews.instrument import load_instrument
+from tests.conftest import fresh_postgres_database
+from tests.web import copy_instance
 
 # Three refreshes of one agency: the same organisation, different cases, so every number moves.
 REFRESHES = {1: (42, dt.date(2026, 11, 10)), 2: (43, dt.date(2026, 11, 15)), 3: (44, dt.date(2026, 11, 20)),
@@ -115,19 +118,49 @@ def load(warehouse, refreshes, version, engine):
     assert result.version_id == version
 
 
+def holds_refresh_1(warehouse):
+    """`warehouse` holds refresh 1 as its version 1, and nothing else."""
+    version = warehouse.snapshot().version
+    assert (version.version_id, version.as_of) == (1, REFRESHES[1][1]) and versions_present(warehouse) == {1}
+
+
+@pytest.fixture(scope="session")
+def postgres_at_v1(refreshes):
+    """A PostgreSQL warehouse with refresh 1 loaded, once: each test that needs it takes a copy."""
+    with fresh_postgres_database() as url:
+        warehouse = Warehouse(url)
+        load_extract(refreshes[1], warehouse)
+        warehouse.dispose()
+        yield url
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def warehouse_v1(request, tmp_path, demo_instance):
+    """A real warehouse of each kind holding refresh 1 as its version 1, copied rather than loaded again (a load
+    costs seconds): on DuckDB the demo instance's (refresh 1 is the `small` demo of seed 42 as of 2026-11-10), on
+    PostgreSQL a database loaded once. No meeting is open yet, so that load had no version to keep."""
+    if request.param == "duckdb":
+        instance = copy_instance(demo_instance, tmp_path / "instance")
+        copy = contextlib.nullcontext(f"duckdb:///{instance / 'warehouse.duckdb'}")
+    else:
+        copy = fresh_postgres_database(copy_of=request.getfixturevalue("postgres_at_v1"))
+    with copy as url:
+        warehouse = Warehouse(url)
+        holds_refresh_1(warehouse)
+        yield warehouse
+        warehouse.dispose()
+
+
 @pytest.fixture
-def store_engine(tmp_path):
-    engine = db.store_engine(f"sqlite:///{tmp_path / 'store' / 'statboard.db'}")
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
+def store_engine(new_store_engine):
+    return new_store_engine("sqlite")
 
 
 EXEC = reader_for("exec", "executive", None)
 
 
-def test_a_meeting_reads_its_version_after_two_loads_then_moves_to_the_newest(warehouse, refreshes, store_engine):
-    load(warehouse, refreshes, 1, store_engine)
+def test_a_meeting_reads_its_version_after_two_loads_then_moves_to_the_newest(warehouse_v1, refreshes, store_engine):
+    warehouse = warehouse_v1
     meeting, items, at_v1 = open_meeting_on_current(warehouse, store_engine, EXEC)
     assert M.pinned_versions(store_engine) == {1}
 
@@ -166,8 +199,8 @@ def test_a_meeting_reads_its_version_after_two_loads_then_moves_to_the_newest(wa
     assert warehouse.snapshot_of(1) is None
 
 
-def test_a_closed_meeting_keeps_its_record_after_its_version_is_gone(warehouse, refreshes, store_engine):
-    load(warehouse, refreshes, 1, store_engine)
+def test_a_closed_meeting_keeps_its_record_after_its_version_is_gone(warehouse_v1, refreshes, store_engine):
+    warehouse = warehouse_v1
     meeting, items, at_v1 = open_meeting_on_current(warehouse, store_engine, EXEC)
     load(warehouse, refreshes, 2, store_engine)
     load(warehouse, refreshes, 3, store_engine)
@@ -192,10 +225,10 @@ def test_a_closed_meeting_keeps_its_record_after_its_version_is_gone(warehouse, 
     assert_same_numbers(book.numbers, at_v1)
 
 
-def test_an_open_meeting_whose_version_was_removed_says_so(warehouse, refreshes, store_engine):
+def test_an_open_meeting_whose_version_was_removed_says_so(warehouse_v1, refreshes, store_engine):
     """A load that did not keep the meeting's version (run without the pinned versions) leaves it `gone`,
     not silently on the current numbers."""
-    load(warehouse, refreshes, 1, store_engine)
+    warehouse = warehouse_v1
     meeting, items, _ = open_meeting_on_current(warehouse, store_engine, EXEC)
     load_extract(refreshes[2], warehouse)
     load_extract(refreshes[3], warehouse)
@@ -204,10 +237,10 @@ def test_an_open_meeting_whose_version_was_removed_says_so(warehouse, refreshes,
     assert (numbers.numbers, numbers.source, numbers.newer) == (None, "gone", (3, REFRESHES[3][1]))
 
 
-def test_two_open_meetings_on_different_versions_are_both_kept(tmp_path, refreshes, store_engine):
-    warehouse = Warehouse(f"duckdb:///{tmp_path / 'instance' / 'warehouse.duckdb'}")
+def test_two_open_meetings_on_different_versions_are_both_kept(tmp_path, demo_instance, refreshes, store_engine):
+    warehouse = Warehouse(f"duckdb:///{copy_instance(demo_instance, tmp_path / 'instance') / 'warehouse.duckdb'}")
     try:
-        load(warehouse, refreshes, 1, store_engine)
+        holds_refresh_1(warehouse)
         first, items1, at_v1 = open_meeting_on_current(warehouse, store_engine, EXEC)
         load(warehouse, refreshes, 2, store_engine)
         second, items2, at_v2 = open_meeting_on_current(warehouse, store_engine, EXEC, level="office")
@@ -240,9 +273,9 @@ def test_statboard_load_keeps_the_versions_open_meetings_are_pinned_to(run, tmp_
         engine.dispose()
 
 
-def test_a_warehouse_built_again_is_not_read_as_the_meetings_data(tmp_path, refreshes, store_engine):
-    warehouse = Warehouse(f"duckdb:///{tmp_path / 'instance' / 'warehouse.duckdb'}")
-    load(warehouse, refreshes, 1, store_engine)
+def test_a_warehouse_built_again_is_not_read_as_the_meetings_data(tmp_path, demo_instance, refreshes, store_engine):
+    warehouse = Warehouse(f"duckdb:///{copy_instance(demo_instance, tmp_path / 'instance') / 'warehouse.duckdb'}")
+    holds_refresh_1(warehouse)
     meeting, items, _ = open_meeting_on_current(warehouse, store_engine, EXEC)
     warehouse.dispose()
     rebuilt = Warehouse(f"duckdb:///{tmp_path / 'rebuilt' / 'warehouse.duckdb'}")

@@ -7,7 +7,6 @@ import pytest
 
 from store import meeting_numbers as N
 from store import meetings as M
-from store import db
 from access.roles import reader_for
 from access.scope import EntityRef
 
@@ -16,11 +15,8 @@ RATED = ("green", "yellow", "red")
 
 
 @pytest.fixture
-def engine(tmp_path):
-    engine = db.store_engine(f"sqlite:///{tmp_path / 'statboard.db'}")
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
+def engine(tmp_path, new_store_engine):
+    return new_store_engine("sqlite", tmp_path / "statboard.db")
 
 
 def _status(value):

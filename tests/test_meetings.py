@@ -47,15 +47,8 @@ TABLES = (db.meetings, db.meeting_items, db.actions, db.action_updates, db.audit
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store' / 'statboard.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    engine = db.store_engine(url)
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
+def engine(request, new_store_engine):
+    return new_store_engine(request.param)
 
 
 class Clock:

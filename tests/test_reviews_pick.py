@@ -32,21 +32,13 @@ SMALL = Cell("entry_timely_tdm", OCTOBER, EntityRef("unit", "U0019"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request, tmp_path):
-    url = (f"sqlite:///{tmp_path / 'store' / 'statboard.db'}" if request.param == "sqlite"
-           else request.getfixturevalue("postgres_url"))
-    engine = db.store_engine(url)
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
+def any_store(request, new_store_engine):
+    return new_store_engine(request.param)
 
 
 @pytest.fixture
-def sqlite_store(tmp_path):
-    engine = db.store_engine(f"sqlite:///{tmp_path / 'store' / 'statboard.db'}")
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
+def sqlite_store(new_store_engine):
+    return new_store_engine("sqlite")
 
 
 def sha(seed, member_type, member_id) -> str:

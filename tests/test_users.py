@@ -15,13 +15,8 @@ PASSWORD = "a long enough passphrase"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, tmp_path):
-    url = (f"sqlite:///{tmp_path / 'statboard.db'}" if request.param == "sqlite"
-           else request.getfixturevalue("postgres_url"))
-    engine = db.store_engine(url)
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
+def engine(request, tmp_path, new_store_engine):
+    return new_store_engine(request.param, tmp_path / "statboard.db")
 
 
 def _refused(engine, username, password, addr="10.0.0.1") -> SignInRefused:

@@ -6,6 +6,8 @@ import functools
 import json
 import re
 import shutil
+import tempfile
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,11 +22,34 @@ PASSWORD = "correct horse battery staple"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+@functools.cache
+def _migrated_store() -> bytes:
+    """An empty SQLite app store migrated to the newest revision, made once per process: its bytes."""
+    with tempfile.TemporaryDirectory() as folder:
+        engine = db.store_engine(f"sqlite:///{folder}/statboard.db")
+        db.upgrade(engine)
+        engine.dispose()
+        return (Path(folder) / "statboard.db").read_bytes()
+
+
+def new_store(path: Path) -> Path:
+    """A new SQLite app store at `path`, at the newest migration: made as the app makes one (0600 in a 0700 folder),
+    then written with the bytes of one migrated once, rather than migrated again (a tenth of a second a store,
+    hundreds of stores a run; the migrations are tested on empty stores, tests/test_store.py)."""
+    path = Path(path)
+    assert not path.exists(), path
+    db.store_engine(f"sqlite:///{path}").dispose()
+    path.write_bytes(_migrated_store())
+    return path
+
+
 def make_app(instance_dir: Path, store_path: Path | None = None, **settings):
     """The app on `instance_dir`'s warehouse; its store at `store_path` (default: in the instance)."""
     config = {"instance_dir": str(instance_dir), "secret_key": TEST_SECRET, "secure_cookies": False, **settings}
     if store_path is not None:
         config["database_url"] = f"sqlite:///{store_path}"
+        if not Path(store_path).exists():
+            new_store(store_path)
     app = create_app(config)
     db.upgrade(app.server.extensions["statboard"].store)
     return app
@@ -43,9 +68,10 @@ def engine_of(app):
 
 
 @functools.cache
-def _password_hash() -> str:
-    """PASSWORD's scrypt hash, made once: hashing it again for each of a thousand test users costs a minute."""
-    return hash_password(PASSWORD)
+def _password_hash(password: str = PASSWORD) -> str:
+    """PASSWORD's (or `password`'s) scrypt hash, made once: hashing it again for each of a thousand test users
+    costs a minute."""
+    return hash_password(password)
 
 
 def ensure_user(app, username: str, role: str, scope: str | None = None, password: str = PASSWORD):
@@ -62,15 +88,23 @@ def ensure_user(app, username: str, role: str, scope: str | None = None, passwor
 
 
 @contextmanager
-def patched_hash(known: str):
-    """`add_user` storing `known` (PASSWORD's hash, made once) instead of hashing PASSWORD anew."""
+def patched_hash(known: str, password: str = PASSWORD):
+    """`add_user` storing `known` (`password`'s hash, made once) instead of hashing `password` anew."""
     import store.users as users
     real = users.hash_password
-    users.hash_password = lambda password: known if password == PASSWORD else real(password)
+    users.hash_password = lambda given: known if given == password else real(given)
     try:
         yield
     finally:
         users.hash_password = real
+
+
+@contextmanager
+def hashed_once(password: str = PASSWORD):
+    """Inside, `add_user` given `password` stores its hash made once per process (a real salted scrypt hash, checked
+    for real at a sign-in), rather than hashing it anew for each user."""
+    with patched_hash(_password_hash(password), password):
+        yield
 
 
 @contextmanager
@@ -126,11 +160,26 @@ def _fired_by(dep: dict, trigger: str) -> bool:
     return any(i["id"] == ident and i["property"] == prop for i in dep["inputs"])
 
 
+_DEPENDENCIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _dependencies(client) -> list[dict]:
+    """The app's /_dash-dependencies (its callbacks, the same for every client of the app), asked once per app:
+    a test posting hundreds of callbacks would otherwise ask for the whole list before each."""
+    app = client.application
+    if app not in _DEPENDENCIES:
+        response = client.get("/_dash-dependencies")
+        if response.status_code != 200:  # signed out: nothing to keep
+            return response.get_json()
+        _DEPENDENCIES[app] = response.get_json()
+    return _DEPENDENCIES[app]
+
+
 def callback_body(client, output_part: str, values: dict, trigger: str | None = None) -> dict:
     """The JSON a browser posts to /_dash-update-component for the callback whose output names
     `output_part` (and, when several do, that `trigger` fires), built from the app's own /_dash-dependencies;
     `values` maps "id.property" to a value."""
-    dependencies = client.get("/_dash-dependencies").get_json()
+    dependencies = _dependencies(client)
     dep = next(d for d in dependencies if output_part in d["output"] and (trigger is None or _fired_by(d, trigger)))
     spec = dep["output"]
     parts = spec[2:-2].split("...") if spec.startswith("..") else [spec]
