@@ -25,7 +25,7 @@ from components.links import ProviderView
 from components.scorecard_table import _starts, domain_headers, header_text
 from display.format import (STATUS_STYLE, format_value, published_unit, published_value, standard_short,
                             standard_words, status_class, threshold, unit_of)
-from measures.contracts import Contract, Metric
+from measures.contracts import Contract, Metric, contract_status
 from queries.providers import program_cells
 from queries.scorecard import indicator_catalogue, provider_names, provider_scorecard
 from queries.warehouse import Snapshot
@@ -84,16 +84,6 @@ def in_force(contracts: list[Contract], month: dt.date) -> dict[str, list[Contra
     for (program, _), c in chosen.items():
         programs.setdefault(program, []).append(c)
     return programs
-
-
-def contract_status(value: float, metric: Metric, direction: str) -> str:
-    """green at or better than the target, red worse than the floor, yellow between (or worse, without a floor)."""
-    better = (lambda a, b: a >= b) if direction == "higher" else (lambda a, b: a <= b)
-    if better(value, float(metric.target)):
-        return "green"
-    if metric.floor is not None and not better(value, float(metric.floor)):
-        return "red"
-    return "yellow"
 
 
 @dataclass(frozen=True)

@@ -380,8 +380,8 @@ def _contract(entry: dict) -> Contract:
 
 def contract_status(value: float, metric: Metric, direction: str) -> str:
     """A value against its contract: green at or better than the target, red worse than the floor (the contract's
-    remedy), yellow between (or worse than the target, without a floor). The provider scorecard's rule
-    (components/provider_scorecard.py `contract_status`), here for the app store's provider reviews."""
+    remedy), yellow between (or worse than the target, without a floor): the one rule of the provider scorecard,
+    the provider page and the provider reviews."""
     better = (lambda a, b: a >= b) if direction == "higher" else (lambda a, b: a <= b)
     if better(value, float(metric.target)):
         return "green"
